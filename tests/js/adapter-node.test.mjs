@@ -38,8 +38,11 @@ const PIN = {
       .update(createPublicKey(read("backup.pub.pem")).export({ type: "spki", format: "der" }))
       .digest("base64"),
 };
-// Both roots are trusted by the client, as a compromised or corporate CA would be.
-const CA = [read("good-root.pem"), read("rogue-root.pem")];
+// Every root is trusted by the client, as a compromised or corporate CA would be.
+const CA = [read("good-root.pem"), read("rogue-root.pem"), read("rsa-root.pem")];
+PIN.rsaLeaf = spkiPin(read("rsa-leaf.pem"));
+PIN.rsaIntermediate = spkiPin(read("rsa-intermediate.pem"));
+PIN.rsaRoot = spkiPin(read("rsa-root.pem"));
 
 function policyFor(pins, extra = {}) {
   return new PinPolicy({
@@ -48,14 +51,29 @@ function policyFor(pins, extra = {}) {
   });
 }
 
-/** A TLS server that answers HTTP/1.1 and counts every byte it receives. */
-async function startServer(name, { maxVersion } = {}) {
+/** TLS options serving `chain` (fixture files, leaf first) with the leaf's `key`. */
+const identity = (key, ...chain) => ({ key: read(key), cert: Buffer.concat(chain.map(read)) });
+const IDENTITIES = {
+  good: identity("good-leaf.key", "good-leaf.pem", "good-intermediate.pem"),
+  rogue: identity("rogue-leaf.key", "rogue-leaf.pem"),
+  rsa: identity("rsa-leaf.key", "rsa-leaf.pem", "rsa-intermediate.pem"),
+  rotated: identity("backup.key", "rotated-leaf.pem", "good-intermediate.pem"),
+  attack: identity("rogue-leaf.key", "attack-chain.pem"),
+  leafOnly: identity("good-leaf.key", "good-leaf.pem"),
+};
+
+/**
+ * A TLS server that answers HTTP/1.1 and counts every byte it receives. `name` picks
+ * one of IDENTITIES; `sni` maps server names to other identities.
+ */
+async function startServer(name, { maxVersion, sni } = {}) {
   const state = { received: 0, connections: 0, sockets: new Set() };
+  const contexts = Object.fromEntries(Object.entries(sni || {}).map(([host, id]) => [host, tls.createSecureContext(IDENTITIES[id])]));
   const server = tls.createServer(
     {
-      key: read(`${name}-leaf.key`),
-      cert: Buffer.concat([read(`${name}-leaf.pem`), name === "good" ? read("good-intermediate.pem") : Buffer.alloc(0)]),
+      ...IDENTITIES[name],
       maxVersion,
+      SNICallback: (servername, callback) => callback(null, contexts[servername]),
     },
     (socket) => {
       state.connections += 1;
@@ -84,10 +102,10 @@ async function startServer(name, { maxVersion } = {}) {
   return state;
 }
 
-function get(port, agent) {
+function get(port, agent, { servername, rejectUnauthorized } = {}) {
   return new Promise((resolve, reject) => {
     const req = https.request(
-      { host: "localhost", port, path: "/", ca: CA, agent, method: "GET" },
+      { host: servername ? "127.0.0.1" : "localhost", servername, rejectUnauthorized, port, path: "/", ca: CA, agent, method: "GET" },
       (res) => {
         let body = "";
         res.on("data", (d) => (body += d));
@@ -120,13 +138,104 @@ function connect(port, options = {}) {
 let good;
 let good12;
 let rogue;
+const more = {};
 before(async () => {
-  good = await startServer("good");
+  good = await startServer("good", { sni: { "rsa.localhost": "rsa" } });
   good12 = await startServer("good", { maxVersion: "TLSv1.2" });
   rogue = await startServer("rogue");
+  for (const name of ["rsa", "rotated", "attack", "leafOnly"]) more[name] = await startServer(name);
 });
 after(async () => {
-  await Promise.all([good, good12, rogue].map((s) => s.close()));
+  await Promise.all([good, good12, rogue, ...Object.values(more)].map((s) => s.close()));
+});
+
+const refused = (promise) => promise.then(() => assert.fail("the request must fail"), (e) => e);
+
+test("matches at leaf, intermediate and root, for the EC and the RSA chain", async () => {
+  const cases = [
+    ["good", PIN.leaf, 0], ["good", PIN.intermediate, 1], ["good", PIN.root, 2],
+    ["rsa", PIN.rsaLeaf, 0], ["rsa", PIN.rsaIntermediate, 1], ["rsa", PIN.rsaRoot, 2],
+  ];
+  for (const [server, pin, depth] of cases) {
+    const agent = pinnedAgent(policyFor([pin, PIN.backup]));
+    const port = server === "good" ? good.port : more.rsa.port;
+    const res = await get(port, agent);
+    assert.equal(res.status, 200, `${server} at depth ${depth}`);
+    assert.deepEqual(res.socket.certpinVerdict.matched.depth, depth);
+    assert.equal(res.socket.certpinVerdict.matched.pin, pin);
+    agent.destroy();
+  }
+});
+
+test("the server rotates to the backup key: the backup pin passes", async () => {
+  const policy = policyFor([PIN.leaf, PIN.backup]);
+  const before = await get(good.port, pinnedAgent(policy));
+  assert.equal(before.socket.certpinVerdict.matched.pin, PIN.leaf);
+  const after = await get(more.rotated.port, pinnedAgent(policy));
+  assert.equal(after.status, 200);
+  assert.equal(after.socket.certpinVerdict.matched.pin, PIN.backup);
+  // Without the backup pin, the rotation locks the client out.
+  const error = await refused(get(more.rotated.port, pinnedAgent(policyFor([PIN.leaf, PIN.rogueLeaf]))));
+  assert.equal(error.code, "PIN_MISMATCH");
+});
+
+test("a revoked pin fails the chain even when another pin matches", async () => {
+  const policy = policyFor([PIN.intermediate, { pin: PIN.leaf, state: "revoked" }]);
+  const error = await refused(get(good.port, pinnedAgent(policy)));
+  assert.equal(error.code, "PIN_REVOKED");
+  assert.equal(error.verdict.status, "revoked");
+});
+
+test("an expired policy fails open, with a warning through onReport", async () => {
+  const calls = [];
+  const agent = pinnedAgent(policyFor([PIN.rogueLeaf, PIN.backup], { expires: "2020-01-01" }), {
+    pinning: { onReport: (report, verdict) => calls.push({ report, verdict }) },
+  });
+  const res = await get(good.port, agent);
+  assert.equal(res.status, 200);
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0].report, null);
+  assert.equal(calls[0].verdict.status, "policy-expired");
+  assert.ok(calls[0].verdict.findings.some((f) => f.severity === "warning"));
+});
+
+test("several hostnames by SNI on one server, each with its own policy", async () => {
+  const policy = new PinPolicy({
+    version: 1,
+    domains: [
+      { host: "localhost", pins: [PIN.intermediate, PIN.backup] },
+      { host: "rsa.localhost", pins: [PIN.rsaIntermediate, PIN.backup] },
+    ],
+  });
+  const agent = pinnedAgent(policy);
+  const ec = await get(good.port, agent, { servername: "localhost" });
+  assert.equal(ec.socket.certpinVerdict.matched.pin, PIN.intermediate);
+  const rsa = await get(good.port, agent, { servername: "rsa.localhost" });
+  assert.equal(rsa.socket.certpinVerdict.domain, "rsa.localhost");
+  assert.equal(rsa.socket.certpinVerdict.matched.pin, PIN.rsaIntermediate);
+  const crossed = new PinPolicy({ version: 1, domains: [{ host: "rsa.localhost", pins: [PIN.intermediate, PIN.backup] }] });
+  const error = await refused(get(good.port, pinnedAgent(crossed), { servername: "rsa.localhost" }));
+  assert.equal(error.code, "PIN_MISMATCH");
+  agent.destroy();
+});
+
+test("a server that appends the pinned intermediate to an unrelated chain is rejected", async () => {
+  const before = more.attack.received;
+  const error = await refused(get(more.attack.port, pinnedAgent(policyFor([PIN.intermediate, PIN.backup]))));
+  assert.equal(error.code, "PIN_MISMATCH");
+  // The pinned intermediate was served, but it does not sign the leaf: it is off the path.
+  assert.ok(error.verdict.servedPins.includes(PIN.intermediate));
+  const offPath = error.verdict.servedPins.indexOf(PIN.intermediate);
+  assert.ok(!error.verdict.verifiedPath.includes(offPath));
+  assert.equal(more.attack.received, before);
+});
+
+test("a server that presents no chain of use (its leaf alone) fails with a readable message", async () => {
+  // Node cannot verify the lone leaf; even with rejectUnauthorized: false the pins are checked.
+  const error = await refused(get(more.leafOnly.port, pinnedAgent(policyFor([PIN.intermediate, PIN.root])), { rejectUnauthorized: false }));
+  assert.equal(error.code, "PIN_MISMATCH");
+  assert.deepEqual(error.verdict.servedPins, [PIN.leaf]);
+  assert.ok(error.message.includes(PIN.leaf) && error.message.includes(PIN.intermediate));
 });
 
 test("pinnedAgent: a request to the pinned server passes when the intermediate's pin matches", async () => {
