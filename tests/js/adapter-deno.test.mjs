@@ -45,54 +45,68 @@ after(async () => {
   project?.remove();
 });
 
-async function runDeno(source) {
-  const file = join(project.dir, `adapter-${Math.random().toString(16).slice(2)}.mjs`);
+/** Runs a Deno test file with `deno test --allow-net`; resolves its exit code and output. */
+async function denoTest(source) {
+  const file = join(project.dir, `adapter_${Math.random().toString(16).slice(2)}_test.mjs`);
   writeFileSync(file, source);
   const env = { ...process.env, DENO_DIR: join(project.dir, ".deno"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
-  const { stdout } = await runProcess(DENO, ["run", "--no-prompt", "--allow-net", file], { cwd: project.dir, env });
-  return JSON.parse(stdout.trim().split("\n").at(-1));
+  return runProcess(DENO, ["test", "--no-prompt", "--allow-net", file], { cwd: project.dir, env, allowFailure: true });
 }
 
-const script = ({ port, pins, ca }) => `
+// The Deno side: Deno.test cases with node:assert, against the servers started here.
+const denoSuite = ({ good, rogue, pins, leafPin, rogueLeafPin, ca }) => `
+import assert from "node:assert/strict";
 import https from "node:https";
 import tls from "node:tls";
-import { PinPolicy } from "certpin";
+import { PinPolicy, CertpinError } from "certpin";
 import { pinnedAgent, pinTlsSocket } from "certpin/node";
 const policy = new PinPolicy({ version: 1, domains: [{ host: "localhost", pins: ${JSON.stringify(pins)} }] });
 const ca = ${JSON.stringify(ca)};
-const viaAgent = await new Promise((resolve) => {
-  const req = https.request({ host: "localhost", port: ${port}, ca, agent: pinnedAgent(policy) }, (res) => {
-    let body = ""; res.on("data", (d) => body += d); res.on("end", () => resolve({ ok: true, status: res.statusCode, body }));
+const get = (port) => new Promise((resolve, reject) => {
+  const req = https.request({ host: "localhost", port, ca, agent: pinnedAgent(policy) }, (res) => {
+    let body = ""; res.on("data", (d) => body += d); res.on("end", () => resolve({ status: res.statusCode, body }));
   });
-  req.on("error", (e) => resolve({ ok: false, name: e.name, code: e.code, status: e.verdict?.status, message: e.message }));
+  req.on("error", reject);
   req.end();
 });
-const viaSocket = await new Promise((resolve) => {
-  const socket = tls.connect({ host: "127.0.0.1", servername: "localhost", port: ${port}, ca, rejectUnauthorized: false });
+const socketVerdict = (port) => new Promise((resolve, reject) => {
+  const socket = tls.connect({ host: "127.0.0.1", servername: "localhost", port, ca, rejectUnauthorized: false });
   pinTlsSocket(socket, policy);
-  socket.on("secureConnect", () => { const v = socket.certpinVerdict; socket.destroy(); resolve({ ok: true, status: v.status, servedPins: v.servedPins }); });
-  socket.on("error", (e) => resolve({ ok: false, code: e.code, status: e.verdict?.status }));
+  socket.on("secureConnect", () => { socket.destroy(); resolve(socket.certpinVerdict); });
+  socket.on("error", reject);
 });
-console.log(JSON.stringify({ viaAgent, viaSocket }));
+
+Deno.test("pinnedAgent passes the pinned server", async () => {
+  assert.deepEqual(await get(${good}), { status: 200, body: "ok" });
+});
+
+Deno.test("pinTlsSocket sees the served chain through node:tls", async () => {
+  const verdict = await socketVerdict(${good});
+  assert.equal(verdict.status, "matched");
+  assert.equal(verdict.servedPins[0], ${JSON.stringify(leafPin)});
+});
+
+Deno.test("a trusted but unpinned chain is refused with PIN_MISMATCH", async () => {
+  const error = await get(${rogue}).then(() => null, (e) => e);
+  assert.ok(error instanceof CertpinError, String(error));
+  assert.equal(error.code, "PIN_MISMATCH");
+  assert.ok(error.message.includes(${JSON.stringify(rogueLeafPin)}));
+  const socketError = await socketVerdict(${rogue}).then(() => null, (e) => e);
+  assert.equal(socketError?.code, "PIN_MISMATCH");
+});
 `;
 
-test("deno: certpin/node pins a matching server and lets the request through", async () => {
-  const pins = [spkiPin(read("good-intermediate.pem")), spkiPin(read("rogue-root.pem"))];
-  const result = await runDeno(script({ port: servers.good.port, pins, ca: [read("good-root.pem").toString()] }));
-  assert.deepEqual(result.viaAgent, { ok: true, status: 200, body: "ok" });
-  assert.equal(result.viaSocket.ok, true);
-  assert.equal(result.viaSocket.status, "matched");
-  assert.equal(result.viaSocket.servedPins[0], spkiPin(read("good-leaf.pem")));
-});
-
-test("deno: certpin/node refuses a trusted but unpinned chain before any request byte", async () => {
-  const pins = [spkiPin(read("good-intermediate.pem")), spkiPin(read("good-root.pem"))];
+test("deno test: certpin/node under Deno against real TLS servers", async () => {
   const before = servers.rogue.received.bytes;
-  const result = await runDeno(script({ port: servers.rogue.port, pins, ca: [read("rogue-root.pem").toString()] }));
-  assert.equal(result.viaAgent.ok, false);
-  assert.equal(result.viaAgent.name, "CertpinError");
-  assert.equal(result.viaAgent.code, "PIN_MISMATCH");
-  assert.ok(result.viaAgent.message.includes(spkiPin(read("rogue-leaf.pem"))));
-  assert.deepEqual(result.viaSocket, { ok: false, code: "PIN_MISMATCH", status: "mismatch" });
-  assert.equal(servers.rogue.received.bytes, before, "the server must receive no request bytes");
+  const { code, stdout, stderr } = await denoTest(denoSuite({
+    good: servers.good.port,
+    rogue: servers.rogue.port,
+    pins: [spkiPin(read("good-intermediate.pem")), spkiPin(read("rogue-root.pem"))],
+    leafPin: spkiPin(read("good-leaf.pem")),
+    rogueLeafPin: spkiPin(read("rogue-leaf.pem")),
+    ca: [read("good-root.pem").toString(), read("rogue-root.pem").toString()],
+  }));
+  assert.equal(code, 0, `deno test failed:\n${stdout}\n${stderr}`);
+  assert.match(stdout, /ok \| 3 passed \| 0 failed/);
+  assert.equal(servers.rogue.received.bytes, before, "the rogue server must receive no request bytes");
 });
