@@ -474,3 +474,44 @@ fn installed_verifier_is_used() {
     certpin::reset_verifier();
     assert!(!certpin::is_self_signed(&chain[0]));
 }
+
+/// Writes the bypass chains as PEM fixtures for tests/js (run by hand with
+/// `cargo test --test path -- --ignored write_bypass_fixtures`; ECDSA signatures are
+/// randomised, so the files change on every run and are checked in once).
+#[test]
+#[ignore]
+fn write_bypass_fixtures() {
+    let dir = fixture_dir().join("bypass");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, ders) in bypass_chains() {
+        std::fs::write(dir.join(format!("{name}.pem")), to_pem(&ders)).unwrap();
+    }
+}
+
+/// The checked-in bypass fixtures give the verdicts the bypass suite expects.
+#[test]
+fn bypass_fixtures_as_checked_in() {
+    // (fixture, valid, path)
+    let cases: &[(&str, bool, &[usize])] = &[
+        ("honest", true, &[0, 1, 2]),
+        ("shuffled", true, &[0, 2, 1]),
+        ("appended-pinned-intermediate", true, &[0, 1, 4]),
+        ("rogue-leaf-real-intermediate", false, &[0]),
+        ("rogue-intermediate-first", true, &[0, 2, 3]),
+        ("corrupted-leaf-signature", false, &[0]),
+        ("intermediate-without-ca-bit", false, &[0]),
+        ("path-len-exceeded", false, &[0, 1]),
+        ("pinned-root-not-linked", true, &[0, 1]),
+        ("sixteen-look-alikes", false, &[0, 1]),
+    ];
+    for (name, valid, path) in cases {
+        let chain = pem_certs(&fixture(&format!("bypass/{name}.pem")));
+        let out = verified_path_with(&chain, V);
+        assert_eq!(
+            (out.valid, out.path.as_slice()),
+            (*valid, *path),
+            "{name}: {:?}",
+            out.findings
+        );
+    }
+}

@@ -125,3 +125,126 @@ pub fn pki() -> Pki {
 pub fn codes(findings: &[certpin::Finding]) -> Vec<&'static str> {
     findings.iter().map(|f| f.code).collect()
 }
+
+/// The bypass chains of tests/path.rs as (name, DER certificates), for the fixtures
+/// the JS tests use (`cargo test --test path -- --ignored write_bypass_fixtures`).
+pub fn bypass_chains() -> Vec<(&'static str, Vec<Vec<u8>>)> {
+    let p = pki();
+    let mut out = vec![];
+    out.push((
+        "honest",
+        vec![p.leaf.clone(), p.inter.clone(), p.root.clone()],
+    ));
+    out.push((
+        "shuffled",
+        vec![p.leaf.clone(), p.root.clone(), p.inter.clone()],
+    ));
+
+    let evil_root = Spec::ca("Evil Root", None);
+    let evil_inter = Spec::ca("Evil Issuing CA", None);
+    let evil_root_der = evil_root.self_signed(&key("evil-root"));
+    let evil_inter_der = evil_inter.signed_by(&key("evil-inter"), &evil_root, &key("evil-root"));
+    let evil_leaf = Spec::leaf("www.example.com", &["www.example.com"]).signed_by(
+        &key("rogue"),
+        &evil_inter,
+        &key("evil-inter"),
+    );
+    out.push((
+        "appended-pinned-intermediate",
+        vec![
+            evil_leaf,
+            evil_inter_der,
+            p.inter.clone(),
+            p.root.clone(),
+            evil_root_der,
+        ],
+    ));
+
+    let real_ski = certs(&[&p.inter])[0]
+        .facts()
+        .subject_key_id
+        .clone()
+        .unwrap();
+    let rogue_spec = Spec::ca("Example Issuing CA", Some(0)).key_id(&real_ski);
+    let rogue = rogue_spec.signed_by(&key("rogue"), &p.root_spec, &key("root"));
+    let rogue_leaf = Spec::leaf("www.example.com", &["www.example.com"]).signed_by(
+        &key("other"),
+        &rogue_spec,
+        &key("rogue"),
+    );
+    out.push((
+        "rogue-leaf-real-intermediate",
+        vec![rogue_leaf, p.inter.clone(), p.root.clone()],
+    ));
+    out.push((
+        "rogue-intermediate-first",
+        vec![p.leaf.clone(), rogue, p.inter.clone(), p.root.clone()],
+    ));
+
+    let mut corrupt = p.leaf.clone();
+    if let Some(b) = corrupt.last_mut() {
+        *b ^= 1;
+    }
+    out.push((
+        "corrupted-leaf-signature",
+        vec![corrupt, p.inter.clone(), p.root.clone()],
+    ));
+
+    let mut not_ca = Spec::leaf("Example Issuing CA", &[]);
+    not_ca.params.is_ca = IsCa::ExplicitNoCa;
+    let not_ca_der = not_ca.signed_by(&key("inter"), &p.root_spec, &key("root"));
+    let leaf = Spec::leaf("www.example.com", &["www.example.com"]).signed_by(
+        &key("leaf"),
+        &not_ca,
+        &key("inter"),
+    );
+    out.push((
+        "intermediate-without-ca-bit",
+        vec![leaf, not_ca_der, p.root.clone()],
+    ));
+
+    let pl_root = Spec::ca("PL Root", None);
+    let inter1 = Spec::ca("PL Inter 1", Some(0));
+    let inter2 = Spec::ca("PL Inter 2", None);
+    let i1 = inter1.signed_by(&key("inter"), &pl_root, &key("root"));
+    let i2 = inter2.signed_by(&key("inter2"), &inter1, &key("inter"));
+    let leaf =
+        Spec::leaf("pl.example", &["pl.example"]).signed_by(&key("leaf"), &inter2, &key("inter2"));
+    out.push((
+        "path-len-exceeded",
+        vec![leaf, i2, i1, pl_root.self_signed(&key("root"))],
+    ));
+
+    let other_root = Spec::ca("Other Root", None);
+    let inter = Spec::ca("Example Issuing CA", Some(0));
+    let inter_der = inter.signed_by(&key("inter"), &other_root, &key("other"));
+    out.push((
+        "pinned-root-not-linked",
+        vec![p.leaf.clone(), inter_der, p.root.clone()],
+    ));
+
+    let loop_ca = Spec::ca("Loop CA", None).no_key_ids();
+    let mut looping = vec![Spec::leaf("loop.example", &["loop.example"])
+        .no_key_ids()
+        .signed_by(&key("leaf"), &loop_ca, &key("inter"))];
+    for _ in 0..15 {
+        looping.push(loop_ca.signed_by(&key("inter"), &loop_ca, &key("inter2")));
+    }
+    out.push(("sixteen-look-alikes", looping));
+    out
+}
+
+pub fn to_pem(ders: &[Vec<u8>]) -> String {
+    use base64::Engine as _;
+    let mut pem = String::new();
+    for der in ders {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+        pem.push_str("-----BEGIN CERTIFICATE-----\n");
+        for line in b64.as_bytes().chunks(64) {
+            pem.push_str(std::str::from_utf8(line).unwrap());
+            pem.push('\n');
+        }
+        pem.push_str("-----END CERTIFICATE-----\n");
+    }
+    pem
+}
