@@ -217,7 +217,7 @@ pub fn check_hostname(leaf: &Certificate, hostname: &str) -> HostnameOutcome {
                 IpAddr::V4(v4) => v4.octets().to_vec(),
                 IpAddr::V6(v6) => v6.octets().to_vec(),
             };
-            facts.ip_addresses.iter().any(|a| *a == octets)
+            facts.ip_addresses.contains(&octets)
         }
         ReferenceName::Dns(name) if facts.has_san => {
             facts.dns_names.iter().any(|d| dns_name_matches(d, name))

@@ -308,7 +308,7 @@ impl Builder<'_> {
                 continue;
             }
             if let Some(limit) = issuer.facts().path_len_constraint {
-                if usize::try_from(limit).map_or(false, |l| intermediates_below > l) {
+                if usize::try_from(limit).is_ok_and(|l| intermediates_below > l) {
                     self.rejections.push(
                         Finding::error(
                             PATH_LEN_CONSTRAINT_EXCEEDED,

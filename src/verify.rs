@@ -338,9 +338,7 @@ fn bit_length(bytes: &[u8]) -> u32 {
     let bytes = significant(bytes);
     let lead = bytes.first().copied().unwrap_or(0);
     let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX / 8);
-    len.saturating_mul(8)
-        .saturating_sub(lead.leading_zeros())
-        .min(u32::MAX)
+    len.saturating_mul(8).saturating_sub(lead.leading_zeros())
 }
 
 /// The core's checks on the issuer key, identical for every verifier: the key type fits
@@ -674,7 +672,8 @@ mod tests {
     #[test]
     fn algorithm_names() {
         let null = Some(&[0x05u8, 0x00][..]);
-        let cases: &[(&str, Option<&[u8]>, Result<&str, &str>)] = &[
+        type Case<'a> = (&'a str, Option<&'a [u8]>, Result<&'a str, &'a str>);
+        let cases: &[Case] = &[
             ("1.2.840.113549.1.1.11", null, Ok("rsa-pkcs1-sha256")),
             ("1.2.840.113549.1.1.11", None, Ok("rsa-pkcs1-sha256")),
             ("1.2.840.113549.1.1.5", null, Ok("rsa-pkcs1-sha1")),
