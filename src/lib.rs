@@ -1,8 +1,11 @@
 //! certpin: certificate pinning for every JavaScript host.
 //!
 //! A pure core decides: it decodes chains (`input`), views certificates (`cert`,
-//! `chain`), computes and parses pins (`pin`). `wasm` is the only module that touches
-//! JavaScript. Nothing here does I/O or reads a clock: the host supplies both.
+//! `chain`), computes and parses pins (`pin`), verifies signatures (`verify`), builds the
+//! signature-verified path from the leaf (`path`), checks hostnames (`hostname`) and
+//! validity periods (`validity`), and explains broken chains (`diagnose`). `wasm` is the
+//! only module that touches JavaScript. Nothing here does I/O or reads a clock: the host
+//! supplies both.
 //!
 //! Pinning adds to a TLS stack's own validation; it does not replace validation of the
 //! chain against trusted roots.
