@@ -36,6 +36,7 @@ const ALGORITHMS: &[(&str, Result<&str, &str>)] = &[
     ("p256-sha384", Ok("ecdsa-sha384")),
     ("p384-sha384", Ok("ecdsa-sha384")),
     ("p384-sha256", Ok("ecdsa-sha256")),
+    ("p256-sha512", Ok("ecdsa-sha512")),
     ("ed25519", Ok("ed25519")),
     ("p521-sha512", Err("ECDSA on curve P-521")),
 ];
