@@ -32,6 +32,9 @@ pub const MAX_SIGNATURE_CHECKS: usize = 64;
 /// that needs no new signature check, e.g. many copies of the same certificates).
 pub const MAX_CANDIDATE_STEPS: usize = 1024;
 
+/// The most rejected-candidate findings one path building reports.
+const MAX_REJECTION_FINDINGS: usize = 32;
+
 /// Finding codes of path building. Stable: never renamed.
 pub mod codes {
     /// A served certificate is not on the verified path: its pin never matches.
@@ -179,7 +182,11 @@ pub fn verified_path_with(certs: &[Certificate], verifier: &dyn SignatureVerifie
             f
         })
         .collect();
-    rejections.dedup();
+    // Backtracking can reject the same link many times: report each once, and at most
+    // MAX_REJECTION_FINDINGS of them.
+    let mut seen = std::collections::BTreeSet::new();
+    rejections.retain(|f| seen.insert((f.code, f.cert_index, f.message.clone())));
+    rejections.truncate(MAX_REJECTION_FINDINGS);
     rejections.append(&mut findings);
     let mut findings = rejections;
     for (index, cert) in certs.iter().enumerate() {

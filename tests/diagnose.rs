@@ -318,3 +318,35 @@ fn messages_say_what_to_do() {
         .collect();
     assert_eq!(sha1, vec![Some(0)]);
 }
+
+#[test]
+fn finding_codes_are_unique_screaming_snake_and_distinct_from_error_codes() {
+    let all = [
+        diagnose_codes::ALL,
+        path_codes::ALL,
+        hostname_codes::ALL,
+        validity_codes::ALL,
+    ]
+    .concat();
+    let unique: BTreeSet<&str> = all.iter().copied().collect();
+    assert_eq!(unique.len(), all.len());
+    for code in &all {
+        assert!(
+            code.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
+            "{code}"
+        );
+        assert!(!certpin::ERROR_CODES.contains(code), "{code}");
+    }
+    // Snapshot: finding codes are public API and are never renamed.
+    assert_eq!(
+        all.join(","),
+        "NO_CHAIN,CHAIN_OUT_OF_ORDER,MISSING_INTERMEDIATE,CHAIN_ENDS_BELOW_ROOT,\
+DUPLICATE_CERTIFICATE,PIN_MISMATCH,PIN_ON_UNVERIFIED_CERT,PIN_MATCHED,WEAK_KEY,\
+SHA1_SIGNATURE,LEAF_IS_CA,NO_SUBJECT_ALT_NAME,LONG_PATH,CERT_NOT_ON_PATH,\
+LINK_SIGNATURE_INVALID,SIGNATURE_ALGORITHM_UNSUPPORTED,ISSUER_NOT_CA,\
+PATH_LEN_CONSTRAINT_EXCEEDED,NO_VERIFIED_ISSUER,PATH_TOO_LONG,PATH_BUDGET_EXCEEDED,\
+HOSTNAME_MISMATCH,HOSTNAME_INVALID,HOSTNAME_COMMON_NAME_FALLBACK,CERT_EXPIRED,\
+CERT_NOT_YET_VALID,CLOCK_PROBABLY_WRONG,CERT_EXPIRES_SOON"
+    );
+}

@@ -521,3 +521,36 @@ fn bypass_fixtures_as_checked_in() {
         );
     }
 }
+
+/// Look-alikes that link to each other in every order but dead-end on a
+/// pathLenConstraint: few signature checks (cached per pair), many candidates; the
+/// candidate-step bound ends the search.
+#[test]
+fn permutations_exhaust_the_step_budget() {
+    let a = Spec::ca("Loop A", Some(5)).no_key_ids();
+    let b = Spec::ca("Loop B", Some(5)).no_key_ids();
+    let mut ders = vec![Spec::leaf("perm.example", &["perm.example"])
+        .no_key_ids()
+        .signed_by(&key("leaf"), &a, &key("inter"))];
+    for _ in 0..4 {
+        ders.push(a.signed_by(&key("inter"), &b, &key("inter2")));
+        ders.push(b.signed_by(&key("inter2"), &a, &key("inter")));
+    }
+    let refs: Vec<&Vec<u8>> = ders.iter().collect();
+    let out = verified_path_with(&certs(&refs), &AcceptAll);
+    assert!(!out.valid);
+    assert!(
+        codes(&out.findings).contains(&PATH_BUDGET_EXCEEDED),
+        "{:?}",
+        codes(&out.findings)
+    );
+    assert!(
+        out.signature_checks < certpin::MAX_SIGNATURE_CHECKS,
+        "{}",
+        out.signature_checks
+    );
+    // With real signatures the same chain verifies along one order: the pathLen
+    // rejections are reported, and the search is still bounded.
+    let out = verified_path_with(&certs(&refs), V);
+    assert!(out.signature_checks <= certpin::MAX_SIGNATURE_CHECKS);
+}
