@@ -174,7 +174,7 @@ pub fn verified_path_with(certs: &[Certificate], verifier: &dyn SignatureVerifie
     } else {
         Severity::Error
     };
-    let mut rejections: Vec<Finding> = builder
+    let rejections: Vec<Finding> = builder
         .rejections
         .into_iter()
         .map(|mut f| {
@@ -184,9 +184,13 @@ pub fn verified_path_with(certs: &[Certificate], verifier: &dyn SignatureVerifie
         .collect();
     // Backtracking can reject the same link many times: report each once, and at most
     // MAX_REJECTION_FINDINGS of them.
-    let mut seen = std::collections::BTreeSet::new();
-    rejections.retain(|f| seen.insert((f.code, f.cert_index, f.message.clone())));
-    rejections.truncate(MAX_REJECTION_FINDINGS);
+    let mut kept: Vec<Finding> = Vec::new();
+    for finding in rejections {
+        if kept.len() < MAX_REJECTION_FINDINGS && !kept.contains(&finding) {
+            kept.push(finding);
+        }
+    }
+    let mut rejections = kept;
     rejections.append(&mut findings);
     let mut findings = rejections;
     for (index, cert) in certs.iter().enumerate() {
