@@ -116,3 +116,20 @@ test('the key cache is bounded and keyed by bytes', () => {
   const rust = fixtures.map((f) => certpin.verifyLinks(f.pem));
   assert.deepEqual(node, rust);
 });
+
+test('diagnose through wasm: options are checked, findings are plain objects', () => {
+  const honest = fixtures.find((f) => f.name === path.join('bypass', 'honest.pem')).pem;
+  assert.throws(() => certpin.diagnose(honest, { hostnmae: 'x' }), (e) => e.name === 'CertpinError' && e.code === 'INVALID_ARGUMENT');
+  assert.throws(() => certpin.diagnose(honest, { now: 'today' }), (e) => e.code === 'INVALID_ARGUMENT');
+  assert.throws(() => certpin.diagnose(honest, { pins: ['sha256/short='] }), (e) => e.code === 'PIN_MALFORMED');
+  assert.deepEqual(certpin.diagnose(honest, { now: new Date(NOW), hostname: 'www.example.com' }), []);
+  const pin = certpin.parseChain(honest)[1].spkiSha256;
+  const findings = certpin.diagnose(fixtures.find((f) => f.name === path.join('bypass', 'appended-pinned-intermediate.pem')).pem, { now: NOW, hostname: 'api.example.com', pins: [pin] });
+  const codes = findings.map((f) => f.code);
+  for (const code of ['PIN_ON_UNVERIFIED_CERT', 'PIN_MISMATCH', 'HOSTNAME_MISMATCH', 'CERT_NOT_ON_PATH']) assert.ok(codes.includes(code), `${code} in ${codes}`);
+  const onPin = findings.find((f) => f.code === 'PIN_ON_UNVERIFIED_CERT');
+  assert.equal(onPin.certIndex, 2);
+  assert.equal(onPin.severity, 'error');
+  // selfSigned now comes from a signature check.
+  assert.deepEqual(certpin.parseChain(honest).map((c) => c.selfSigned), [false, false, true]);
+});
