@@ -133,3 +133,30 @@ test('diagnose through wasm: options are checked, findings are plain objects', (
   // selfSigned now comes from a signature check.
   assert.deepEqual(certpin.parseChain(honest).map((c) => c.selfSigned), [false, false, true]);
 });
+
+test('bypass suite through the nodejs build, with both verifiers', () => {
+  // fixture -> [code that must be reported, its certIndex or undefined]
+  const cases = {
+    honest: [],
+    shuffled: [['CHAIN_OUT_OF_ORDER', undefined]],
+    'appended-pinned-intermediate': [['CERT_NOT_ON_PATH', 2], ['CERT_NOT_ON_PATH', 3]],
+    'rogue-leaf-real-intermediate': [['NO_VERIFIED_ISSUER', 0], ['LINK_SIGNATURE_INVALID', 0]],
+    'rogue-intermediate-first': [['CERT_NOT_ON_PATH', 1]],
+    'corrupted-leaf-signature': [['NO_VERIFIED_ISSUER', 0]],
+    'intermediate-without-ca-bit': [['ISSUER_NOT_CA', 1], ['NO_VERIFIED_ISSUER', 0]],
+    'path-len-exceeded': [['PATH_LEN_CONSTRAINT_EXCEEDED', 2], ['NO_VERIFIED_ISSUER', 1]],
+    'pinned-root-not-linked': [['CERT_NOT_ON_PATH', 2]],
+    'sixteen-look-alikes': [['PATH_BUDGET_EXCEEDED', undefined]],
+  };
+  const node = createNodeVerifier();
+  for (const [name, expected] of Object.entries(cases)) {
+    const pem = fixtures.find((f) => f.name === path.join('bypass', `${name}.pem`)).pem;
+    for (const verifier of [null, node]) {
+      const findings = withVerifier(verifier, () => certpin.diagnose(pem, { now: NOW }));
+      if (expected.length === 0) assert.deepEqual(findings, [], name);
+      for (const [code, certIndex] of expected) {
+        assert.ok(findings.some((f) => f.code === code && f.certIndex === certIndex), `${name}: ${code}@${certIndex} in ${JSON.stringify(findings.map((f) => [f.code, f.certIndex]))}`);
+      }
+    }
+  }
+});
