@@ -1,9 +1,114 @@
-//! Hostname verification of the leaf (RFC 6125 / RFC 9525).
+//! Hostname verification of the leaf (RFC 6125 section 6, RFC 9525 section 6).
 //!
-//! SEAM (issue 4): the signature below is fixed; the body is a placeholder.
+//! - The reference hostname is lowercased, one trailing dot dropped, and U-labels
+//!   converted to A-labels (UTS 46 via the `idna` crate). An IP literal (IPv4 dotted
+//!   quad, IPv6 in any textual form, optionally in brackets) is compared as an address
+//!   with the iPAddress SANs only, octet for octet.
+//! - dNSName SANs are compared case-insensitively, trailing dot ignored.
+//! - A wildcard is accepted only as the entire left-most label (`*.example.com`); it
+//!   matches exactly one non-empty label, never spans dots, is never partial
+//!   (`f*.example.com`, `*oo.example.com` and `xn--*` match nothing), and is refused when
+//!   what follows it is a public suffix. certpin has no full public-suffix list: the rule
+//!   is that a wildcard needs at least three labels (`*.com` never matches) and what
+//!   follows it is not one of the common two-label suffixes in `PUBLIC_SUFFIXES`
+//!   (`*.co.uk` never matches).
+//! - The subject CN is used only when the certificate has no subjectAltName extension at
+//!   all (RFC 9525 section 6.3 forbids it; old certificates rely on it), with a finding.
 
 use crate::cert::Certificate;
+use crate::chain::ip_to_string;
 use crate::finding::Finding;
+use std::net::IpAddr;
+
+/// Finding codes of hostname verification. Stable: never renamed.
+pub mod codes {
+    /// The leaf does not cover the hostname; the message lists the names it covers.
+    pub const HOSTNAME_MISMATCH: &str = "HOSTNAME_MISMATCH";
+    /// The hostname given is not a valid DNS name or IP address.
+    pub const HOSTNAME_INVALID: &str = "HOSTNAME_INVALID";
+    /// The leaf has no subjectAltName: its subject CN was used (deprecated).
+    pub const HOSTNAME_COMMON_NAME_FALLBACK: &str = "HOSTNAME_COMMON_NAME_FALLBACK";
+    /// Every hostname finding code.
+    pub const ALL: &[&str] = &[
+        HOSTNAME_MISMATCH,
+        HOSTNAME_INVALID,
+        HOSTNAME_COMMON_NAME_FALLBACK,
+    ];
+}
+use codes::*;
+
+/// Two-label public suffixes a wildcard may not sit directly above. Not the full
+/// public-suffix list: the common registries, so `*.co.uk` is refused.
+pub const PUBLIC_SUFFIXES: &[&str] = &[
+    "ac.uk",
+    "co.uk",
+    "gov.uk",
+    "ltd.uk",
+    "me.uk",
+    "net.uk",
+    "org.uk",
+    "plc.uk",
+    "com.au",
+    "net.au",
+    "org.au",
+    "edu.au",
+    "gov.au",
+    "co.nz",
+    "net.nz",
+    "org.nz",
+    "co.jp",
+    "ne.jp",
+    "or.jp",
+    "ac.jp",
+    "go.jp",
+    "co.kr",
+    "or.kr",
+    "com.br",
+    "net.br",
+    "org.br",
+    "com.cn",
+    "net.cn",
+    "org.cn",
+    "gov.cn",
+    "com.hk",
+    "com.tw",
+    "com.sg",
+    "com.my",
+    "co.in",
+    "net.in",
+    "org.in",
+    "co.za",
+    "org.za",
+    "com.mx",
+    "com.ar",
+    "com.tr",
+    "com.pl",
+    "co.il",
+    "com.ua",
+    "co.id",
+    "co.th",
+    "com.vn",
+    "com.ph",
+    "com.pk",
+    "com.eg",
+    "com.sa",
+    "com.co",
+    "com.pe",
+    "github.io",
+    "gitlab.io",
+    "herokuapp.com",
+    "appspot.com",
+    "cloudfront.net",
+    "azurewebsites.net",
+    "blogspot.com",
+    "netlify.app",
+    "vercel.app",
+    "pages.dev",
+    "workers.dev",
+    "web.app",
+    "firebaseapp.com",
+    "amazonaws.com",
+];
 
 /// Whether the leaf covers `hostname`, with findings explaining a mismatch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,17 +117,246 @@ pub struct HostnameOutcome {
     pub findings: Vec<Finding>,
 }
 
+/// A reference identifier (RFC 6125 section 6.2): what the client wanted to reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReferenceName {
+    /// A DNS name in lowercase A-label form, without a trailing dot.
+    Dns(String),
+    /// An IP address.
+    Ip(IpAddr),
+}
+
+/// Normalises a hostname: an IP literal (brackets allowed for IPv6) or a DNS name
+/// converted to lowercase A-labels with one trailing dot dropped.
+pub fn reference_name(hostname: &str) -> Result<ReferenceName, String> {
+    let text = hostname.trim();
+    if text.is_empty() {
+        return Err("the hostname is empty".into());
+    }
+    let unbracketed = text.strip_prefix('[').and_then(|t| t.strip_suffix(']'));
+    if let Some(inner) = unbracketed {
+        return inner
+            .parse::<std::net::Ipv6Addr>()
+            .map(|ip| ReferenceName::Ip(IpAddr::V6(ip)))
+            .map_err(|_| format!("{hostname:?} is not a valid bracketed IPv6 address"));
+    }
+    if let Ok(ip) = text.parse::<IpAddr>() {
+        return Ok(ReferenceName::Ip(ip));
+    }
+    let without_dot = text.strip_suffix('.').unwrap_or(text);
+    if without_dot.is_empty() || without_dot.starts_with('.') || without_dot.contains("..") {
+        return Err(format!("{hostname:?} has an empty label"));
+    }
+    if without_dot.contains('*') {
+        return Err(format!(
+            "{hostname:?} contains a wildcard: pass the name the client connects to"
+        ));
+    }
+    let ascii = idna::domain_to_ascii(without_dot)
+        .map_err(|_| format!("{hostname:?} is not a valid internationalised domain name"))?;
+    if ascii.is_empty()
+        || ascii.len() > 253
+        || ascii.split('.').any(|l| l.is_empty() || l.len() > 63)
+    {
+        return Err(format!("{hostname:?} is not a valid DNS name"));
+    }
+    Ok(ReferenceName::Dns(ascii))
+}
+
+/// Does the presented dNSName (from the certificate) match `reference` (a normalised
+/// lowercase A-label name)? Applies the wildcard rules in the module doc.
+pub fn dns_name_matches(presented: &str, reference: &str) -> bool {
+    if !presented.is_ascii() {
+        return false; // dNSName is IA5String; a U-label here is malformed.
+    }
+    let presented = presented.to_ascii_lowercase();
+    let presented = presented.strip_suffix('.').unwrap_or(&presented);
+    if presented.is_empty() || presented.split('.').any(str::is_empty) {
+        return false;
+    }
+    match presented.strip_prefix("*.") {
+        None => !presented.contains('*') && presented == reference,
+        Some(parent) => {
+            if parent.contains('*') || !wildcard_parent_allowed(parent) {
+                return false;
+            }
+            match reference.split_once('.') {
+                Some((first, rest)) => !first.is_empty() && rest == parent,
+                None => false,
+            }
+        }
+    }
+}
+
+/// A wildcard `*.parent` is allowed when `parent` has at least two labels and is not a
+/// known public suffix.
+fn wildcard_parent_allowed(parent: &str) -> bool {
+    parent.split('.').count() >= 2 && !PUBLIC_SUFFIXES.contains(&parent)
+}
+
 /// Checks `hostname` (a DNS name or an IP address literal) against the leaf.
 pub fn check_hostname(leaf: &Certificate, hostname: &str) -> HostnameOutcome {
-    // Placeholder until issue 4: exact dNSName match only.
-    let wanted = hostname.trim_end_matches('.').to_ascii_lowercase();
-    let matched = leaf
-        .facts()
-        .dns_names
-        .iter()
-        .any(|n| n.trim_end_matches('.').eq_ignore_ascii_case(&wanted));
-    HostnameOutcome {
-        matched,
-        findings: vec![],
+    let reference = match reference_name(hostname) {
+        Ok(r) => r,
+        Err(reason) => {
+            return HostnameOutcome {
+                matched: false,
+                findings: vec![Finding::error(
+                    HOSTNAME_INVALID,
+                    format!("cannot check the hostname: {reason}"),
+                )
+                .at(0)],
+            }
+        }
+    };
+    let facts = leaf.facts();
+    let mut findings = vec![];
+    let matched = match &reference {
+        ReferenceName::Ip(ip) => {
+            let octets = match ip {
+                IpAddr::V4(v4) => v4.octets().to_vec(),
+                IpAddr::V6(v6) => v6.octets().to_vec(),
+            };
+            facts.ip_addresses.contains(&octets)
+        }
+        ReferenceName::Dns(name) if facts.has_san => {
+            facts.dns_names.iter().any(|d| dns_name_matches(d, name))
+        }
+        ReferenceName::Dns(name) => {
+            let matched = facts
+                .subject_common_names
+                .iter()
+                .any(|cn| dns_name_matches(cn, name));
+            findings.push(
+                Finding::warning(
+                    HOSTNAME_COMMON_NAME_FALLBACK,
+                    format!(
+                        "the leaf has no subjectAltName extension, so its subject common name ({}) was {}; RFC 9525 and current browsers ignore the common name: reissue the certificate with the hostname in subjectAltName",
+                        if facts.subject_common_names.is_empty() {
+                            "none".to_string()
+                        } else {
+                            facts.subject_common_names.join(", ")
+                        },
+                        if matched { "used to match the hostname" } else { "checked" }
+                    ),
+                )
+                .at(0),
+            );
+            matched
+        }
+    };
+    if !matched {
+        let wanted = match &reference {
+            ReferenceName::Dns(n) => n.clone(),
+            ReferenceName::Ip(ip) => ip.to_string(),
+        };
+        findings.push(
+            Finding::error(
+                HOSTNAME_MISMATCH,
+                format!(
+                    "the leaf certificate does not cover {wanted:?}; it covers: {}",
+                    describe_covered_names(leaf)
+                ),
+            )
+            .at(0),
+        );
+    }
+    HostnameOutcome { matched, findings }
+}
+
+/// The names a leaf covers, for messages: its SAN DNS names and IP addresses, or its
+/// subject CN when it has no SAN.
+pub fn covered_names(leaf: &Certificate) -> Vec<String> {
+    let facts = leaf.facts();
+    if facts.has_san {
+        facts
+            .dns_names
+            .iter()
+            .cloned()
+            .chain(facts.ip_addresses.iter().map(|ip| ip_to_string(ip)))
+            .collect()
+    } else {
+        facts.subject_common_names.clone()
+    }
+}
+
+fn describe_covered_names(leaf: &Certificate) -> String {
+    let names = covered_names(leaf);
+    if names.is_empty() {
+        "no names at all".into()
+    } else if leaf.facts().has_san {
+        names.join(", ")
+    } else {
+        format!("(subject CN only) {}", names.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_matching() {
+        // (presented, reference, matches)
+        let cases: &[(&str, &str, bool)] = &[
+            ("example.com", "example.com", true),
+            ("EXAMPLE.com", "example.com", true),
+            ("example.com.", "example.com", true),
+            ("www.example.com", "example.com", false),
+            ("*.example.com", "www.example.com", true),
+            ("*.EXAMPLE.COM", "www.example.com", true),
+            ("*.example.com", "example.com", false),
+            ("*.example.com", "a.b.example.com", false),
+            ("*.example.com", ".example.com", false),
+            ("f*.example.com", "foo.example.com", false),
+            ("*oo.example.com", "foo.example.com", false),
+            ("w*w.example.com", "www.example.com", false),
+            ("www.*.example.com", "www.a.example.com", false),
+            ("*.*.example.com", "a.b.example.com", false),
+            ("*.com", "example.com", false),
+            ("*", "example", false),
+            ("*.co.uk", "example.co.uk", false),
+            ("*.example.co.uk", "www.example.co.uk", true),
+            ("*.github.io", "someone.github.io", false),
+            ("xn--*.example.com", "xn--caf-dma.example.com", false),
+            ("*.example.com", "xn--caf-dma.example.com", true),
+            ("xn--caf-dma.example.com", "xn--caf-dma.example.com", true),
+            ("café.example.com", "xn--caf-dma.example.com", false),
+            ("", "example.com", false),
+            ("example..com", "example..com", false),
+        ];
+        for (presented, reference, want) in cases {
+            assert_eq!(
+                dns_name_matches(presented, reference),
+                *want,
+                "{presented} vs {reference}"
+            );
+        }
+    }
+
+    #[test]
+    fn reference_names() {
+        let v4 = |s: &str| ReferenceName::Ip(s.parse().unwrap_or(IpAddr::from([0, 0, 0, 0])));
+        let dns = |s: &str| ReferenceName::Dns(s.into());
+        let cases: Vec<(&str, Option<ReferenceName>)> = vec![
+            ("Example.COM", Some(dns("example.com"))),
+            ("example.com.", Some(dns("example.com"))),
+            ("café.example.com", Some(dns("xn--caf-dma.example.com"))),
+            ("CAFÉ.example.com", Some(dns("xn--caf-dma.example.com"))),
+            ("192.0.2.1", Some(v4("192.0.2.1"))),
+            ("[::1]", Some(v4("::1"))),
+            ("::1", Some(v4("::1"))),
+            ("2001:DB8:0:0:0:0:0:1", Some(v4("2001:db8::1"))),
+            ("[2001:db8::1]", Some(v4("2001:db8::1"))),
+            ("[192.0.2.1]", None),
+            ("", None),
+            (".example.com", None),
+            ("a..example.com", None),
+            ("*.example.com", None),
+            ("example.com..", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(reference_name(input).ok(), want, "{input}");
+        }
     }
 }

@@ -1,9 +1,34 @@
 //! Validity periods of the path's certificates at the host's `now` (RFC 5280 4.1.2.5).
-//!
-//! SEAM (issue 4): the signature below is fixed; the body is a placeholder.
+//! Both bounds are inclusive; `clock_skew_seconds` widens the window on both sides.
 
 use crate::cert::Certificate;
 use crate::finding::Finding;
+use crate::name::rfc3339;
+
+/// Finding codes of validity checks. Stable: never renamed.
+pub mod codes {
+    /// A path certificate's notAfter is in the past.
+    pub const CERT_EXPIRED: &str = "CERT_EXPIRED";
+    /// A path certificate's notBefore is in the future.
+    pub const CERT_NOT_YET_VALID: &str = "CERT_NOT_YET_VALID";
+    /// The client clock is probably wrong (the leaf starts within a day, or every
+    /// certificate is out of its period while they share a common one).
+    pub const CLOCK_PROBABLY_WRONG: &str = "CLOCK_PROBABLY_WRONG";
+    /// A path certificate expires within `EXPIRY_WARNING_SECONDS`.
+    pub const CERT_EXPIRES_SOON: &str = "CERT_EXPIRES_SOON";
+    /// Every validity finding code.
+    pub const ALL: &[&str] = &[
+        CERT_EXPIRED,
+        CERT_NOT_YET_VALID,
+        CLOCK_PROBABLY_WRONG,
+        CERT_EXPIRES_SOON,
+    ];
+}
+use codes::*;
+
+const DAY: i64 = 86_400;
+/// How close an expiry must be for `expiring_soon` to warn: 30 days.
+pub const EXPIRY_WARNING_SECONDS: i64 = 30 * DAY;
 
 /// Whether some path certificate is outside its validity period.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,19 +38,157 @@ pub struct ValidityOutcome {
 }
 
 /// Checks every certificate of `path` (input indices) at `now` (Unix seconds),
-/// tolerating `clock_skew_seconds` either way.
+/// tolerating `clock_skew_seconds` either way (a negative skew counts as zero).
 pub fn check_validity(
     certs: &[Certificate],
     path: &[usize],
     now: i64,
     clock_skew_seconds: i64,
 ) -> ValidityOutcome {
-    let expired = path.iter().filter_map(|i| certs.get(*i)).any(|c| {
-        !c.is_valid_at(now.saturating_add(clock_skew_seconds))
-            && !c.is_valid_at(now.saturating_sub(clock_skew_seconds))
-    });
+    let skew = clock_skew_seconds.max(0);
+    let mut findings = vec![];
+    let mut out_of_period = 0usize;
+    let on_path: Vec<(usize, &Certificate)> = path
+        .iter()
+        .filter_map(|i| certs.get(*i).map(|c| (*i, c)))
+        .collect();
+    for (index, cert) in &on_path {
+        let f = cert.facts();
+        let subject = &f.subject;
+        if now.saturating_add(skew) < f.not_before {
+            out_of_period += 1;
+            findings.push(
+                Finding::error(
+                    CERT_NOT_YET_VALID,
+                    format!(
+                        "certificate {index} ({subject}) is not valid until {} ({}); now is {}",
+                        rfc3339(f.not_before),
+                        in_words(f.not_before.saturating_sub(now)),
+                        rfc3339(now)
+                    ),
+                )
+                .at(*index),
+            );
+        } else if now.saturating_sub(skew) > f.not_after {
+            out_of_period += 1;
+            findings.push(
+                Finding::error(
+                    CERT_EXPIRED,
+                    format!(
+                        "certificate {index} ({subject}) expired at {} ({} ago); now is {}: the server must renew it",
+                        rfc3339(f.not_after),
+                        in_words(now.saturating_sub(f.not_after)),
+                        rfc3339(now)
+                    ),
+                )
+                .at(*index),
+            );
+        }
+    }
+    if let Some(hint) = clock_hint(&on_path, now, skew, out_of_period) {
+        findings.push(hint);
+    }
     ValidityOutcome {
-        expired,
-        findings: vec![],
+        expired: out_of_period > 0,
+        findings,
+    }
+}
+
+fn clock_hint(
+    on_path: &[(usize, &Certificate)],
+    now: i64,
+    skew: i64,
+    out_of_period: usize,
+) -> Option<Finding> {
+    let (_, leaf) = on_path.first()?;
+    let leaf_start = leaf.facts().not_before;
+    let early_by = leaf_start.saturating_sub(now.saturating_add(skew));
+    if early_by > 0 && early_by < DAY {
+        return Some(Finding::warning(
+            CLOCK_PROBABLY_WRONG,
+            format!(
+                "the leaf becomes valid only {} from now ({}): a fresh certificate and a client clock that is slightly behind; check the client's clock (or allow some clock skew)",
+                in_words(early_by),
+                rfc3339(leaf_start)
+            ),
+        ).at(0));
+    }
+    if on_path.len() >= 2 && out_of_period == on_path.len() {
+        // Every certificate is out of its period: if they share a window, the chain is
+        // consistent and the clock is what is off.
+        let start = on_path.iter().map(|(_, c)| c.facts().not_before).max()?;
+        let end = on_path.iter().map(|(_, c)| c.facts().not_after).min()?;
+        if start <= end {
+            return Some(Finding::warning(
+                CLOCK_PROBABLY_WRONG,
+                format!(
+                    "every certificate on the path is outside its validity period at {}, yet all are valid together from {} to {}: the client's clock is probably wrong",
+                    rfc3339(now),
+                    rfc3339(start),
+                    rfc3339(end)
+                ),
+            ));
+        }
+    }
+    None
+}
+
+/// Path certificates that are valid at `now` but expire within `within_seconds`.
+pub fn expiring_soon(
+    certs: &[Certificate],
+    path: &[usize],
+    now: i64,
+    within_seconds: i64,
+) -> Vec<Finding> {
+    path.iter()
+        .filter_map(|i| certs.get(*i).map(|c| (*i, c)))
+        .filter(|(_, c)| c.is_valid_at(now) && c.facts().not_after.saturating_sub(now) <= within_seconds)
+        .map(|(index, c)| {
+            Finding::warning(
+                CERT_EXPIRES_SOON,
+                format!(
+                    "certificate {index} ({}) expires at {}, in {}: renew it, and if you pin its key, make sure the renewed certificate keeps the key or that a backup pin covers the new one",
+                    c.facts().subject,
+                    rfc3339(c.facts().not_after),
+                    in_words(c.facts().not_after.saturating_sub(now))
+                ),
+            )
+            .at(index)
+        })
+        .collect()
+}
+
+/// A duration for people: "3 days", "5 hours", "12 minutes", "40 seconds".
+fn in_words(seconds: i64) -> String {
+    let s = seconds.max(0);
+    let (n, unit) = if s >= 2 * DAY {
+        (s / DAY, "days")
+    } else if s >= 2 * 3600 {
+        (s / 3600, "hours")
+    } else if s >= 120 {
+        (s / 60, "minutes")
+    } else {
+        (s, "seconds")
+    };
+    format!("{n} {unit}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        let cases = [
+            (0, "0 seconds"),
+            (119, "119 seconds"),
+            (120, "2 minutes"),
+            (7200, "2 hours"),
+            (2 * DAY, "2 days"),
+            (-5, "0 seconds"),
+        ];
+        for (s, want) in cases {
+            assert_eq!(in_words(s), want);
+        }
     }
 }

@@ -3,9 +3,14 @@
 //! `CertpinError`, and reads the clock (`Date.now()`) when the caller gave none.
 
 use crate::chain::{compute_pins, parse_chain, CertificateInfo};
+use crate::diagnose::{diagnose, DiagnoseOptions};
 use crate::error::{ContextValue, Error, Result, ERROR_CODES};
 use crate::input::{Part, MAX_CERTIFICATES, MAX_INPUT_BYTES};
 use crate::pin::{HashAlgorithm, Pin, PinFormat};
+use crate::verify::{
+    installed_verifier, is_self_signed, reset_verifier, set_verifier, verify_link,
+    SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
+};
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -169,7 +174,7 @@ pub fn parse_chain_js(input: JsValue) -> JsResult<JsValue> {
     let infos: Vec<CertificateInfo> = certs
         .iter()
         .enumerate()
-        .map(|(i, c)| CertificateInfo::new(c, i, c.looks_self_signed()))
+        .map(|(i, c)| CertificateInfo::new(c, i, is_self_signed(c)))
         .collect();
     to_js(&infos)
 }
@@ -244,4 +249,177 @@ pub fn wasm_memory_bytes() -> f64 {
     {
         0.0
     }
+}
+
+/// A JS function as a signature verifier: `f(algorithm, spkiDer, message, signature,
+/// saltLength)` returning `true` (valid), `false` (invalid) or `null` (unsupported).
+/// A throw or any other value counts as unsupported: never valid, never a trap.
+struct JsVerifier {
+    function: js_sys::Function,
+}
+
+impl SignatureVerifier for JsVerifier {
+    fn verify(
+        &self,
+        algorithm: SignatureAlgorithm,
+        issuer_spki_der: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> VerifyOutcome {
+        let args = Array::new();
+        args.push(&JsValue::from_str(&algorithm.name()));
+        args.push(&Uint8Array::from(issuer_spki_der).into());
+        args.push(&Uint8Array::from(message).into());
+        args.push(&Uint8Array::from(signature).into());
+        args.push(&match algorithm.salt_len() {
+            Some(salt) => JsValue::from_f64(salt as f64),
+            None => JsValue::UNDEFINED,
+        });
+        match self.function.apply(&JsValue::UNDEFINED, &args) {
+            Ok(value) => match value.as_bool() {
+                Some(true) => VerifyOutcome::Valid,
+                Some(false) => VerifyOutcome::Invalid,
+                None => VerifyOutcome::Unsupported(format!(
+                    "{algorithm} (the host verifier did not support it)"
+                )),
+            },
+            Err(_) => VerifyOutcome::Unsupported(format!("{algorithm} (the host verifier threw)")),
+        }
+    }
+}
+
+/// `setNativeVerifier(f)`: installs a host signature verifier (Node's `node:crypto`,
+/// see `node-verifier.cjs`) for all later path building; `null` goes back to the
+/// built-in pure-Rust one.
+#[wasm_bindgen(js_name = setNativeVerifier)]
+pub fn set_native_verifier(f: JsValue) -> JsResult<()> {
+    if f.is_undefined() || f.is_null() {
+        reset_verifier();
+        return Ok(());
+    }
+    match f.dyn_into::<js_sys::Function>() {
+        Ok(function) => {
+            set_verifier(Box::new(JsVerifier { function }));
+            Ok(())
+        }
+        Err(_) => Err(js_error(invalid(
+            "verifier",
+            "expected a function (algorithm, spkiDer, message, signature, saltLength) => true | false | null, or null",
+        ))),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LinkResult {
+    child: usize,
+    issuer: usize,
+    algorithm: String,
+    result: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+}
+
+/// `verifyLinks(chain)`: every link the served names allow (certificate `child` names
+/// certificate `issuer`'s subject as its issuer, itself included), verified with the
+/// installed verifier. For tests and troubleshooting; at most 16 x 16 links.
+#[wasm_bindgen(js_name = verifyLinks)]
+pub fn verify_links_js(chain: JsValue) -> JsResult<JsValue> {
+    let certs = parse_chain(&parts_of(&chain).map_err(js_error)?).map_err(js_error)?;
+    let verifier = installed_verifier();
+    let mut results = vec![];
+    for (child, c) in certs.iter().enumerate() {
+        for (issuer, i) in certs.iter().enumerate() {
+            if i.subject_der() != c.issuer_der() {
+                continue;
+            }
+            let algorithm = SignatureAlgorithm::of_certificate(c)
+                .map(|a| a.to_string())
+                .unwrap_or_else(|name| name);
+            let (result, reason) = match verify_link(c, i, verifier.as_ref()) {
+                VerifyOutcome::Valid => ("valid", None),
+                VerifyOutcome::Invalid => ("invalid", None),
+                VerifyOutcome::Unsupported(why) => ("unsupported", Some(why)),
+            };
+            results.push(LinkResult {
+                child,
+                issuer,
+                algorithm,
+                result,
+                reason,
+            });
+        }
+    }
+    to_js(&results)
+}
+
+/// Reads `now` (a Date or milliseconds since the epoch) as Unix seconds; default
+/// `Date.now()`: the only place the core's clock comes from.
+fn now_option(object: &Option<Object>) -> Result<i64> {
+    let ms = match get(object, "now") {
+        None => js_sys::Date::now(),
+        Some(v) => {
+            if let Some(date) = v.dyn_ref::<js_sys::Date>() {
+                date.get_time()
+            } else if let Some(n) = v.as_f64() {
+                n
+            } else {
+                return Err(invalid(
+                    "now",
+                    "must be a Date or a number of milliseconds since the epoch",
+                ));
+            }
+        }
+    };
+    if !ms.is_finite() || ms.abs() > 8.64e15 {
+        return Err(invalid("now", "must be a valid date"));
+    }
+    Ok((ms / 1000.0).floor() as i64)
+}
+
+/// The most expected pins `diagnose` takes.
+const MAX_EXPECTED_PINS: usize = 64;
+
+/// `diagnose(chain, { hostname, now, pins })`: troubleshooting findings, most severe
+/// first.
+#[wasm_bindgen(js_name = diagnose)]
+pub fn diagnose_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<Vec<crate::finding::Finding>> {
+        let options = options_of(&options, &["hostname", "now", "pins"])?;
+        let hostname = string_option(&options, "hostname")?;
+        let now = now_option(&options)?;
+        let expected_pins = match get(&options, "pins") {
+            None => None,
+            Some(v) if Array::is_array(&v) => {
+                let array: Array = v.unchecked_into();
+                if array.length() as usize > MAX_EXPECTED_PINS {
+                    return Err(invalid(
+                        "pins",
+                        format!("at most {} pins", MAX_EXPECTED_PINS),
+                    ));
+                }
+                let pins = array
+                    .iter()
+                    .map(|p| {
+                        p.as_string()
+                            .ok_or_else(|| invalid("pins", "each pin must be a string"))
+                            .and_then(|text| Pin::parse(&text))
+                    })
+                    .collect::<Result<Vec<Pin>>>()?;
+                Some(pins)
+            }
+            Some(_) => return Err(invalid("pins", "must be an array of pin strings")),
+        };
+        let certs = parse_chain(&parts_of(&chain)?)?;
+        Ok(diagnose(
+            &certs,
+            &DiagnoseOptions {
+                hostname,
+                now,
+                expected_pins,
+            },
+        ))
+    };
+    let findings = run().map_err(js_error)?;
+    to_js(&findings)
 }

@@ -1,0 +1,345 @@
+//! Troubleshooting a served chain: findings a person can act on when pinning or TLS
+//! fails. Everything here is advice; the decisions are made by path building
+//! (`path`), hostname verification (`hostname`), validity (`validity`) and the policy.
+
+use crate::cert::{signature_algorithm_name, Certificate};
+use crate::finding::{Finding, Severity};
+use crate::hostname::check_hostname;
+use crate::path::{codes::SIGNATURE_ALGORITHM_UNSUPPORTED, verified_path, PathOutcome};
+use crate::pin::{HashAlgorithm, Pin};
+use crate::validity::{check_validity, expiring_soon, EXPIRY_WARNING_SECONDS};
+use crate::verify::{SignatureAlgorithm, SignatureHash};
+
+/// Finding codes `diagnose` adds to those of path building, hostname and validity
+/// checks. Stable: never renamed.
+pub mod codes {
+    /// No certificate was given.
+    pub const NO_CHAIN: &str = "NO_CHAIN";
+    /// The served order differs from the verified path order; the message gives it.
+    pub const CHAIN_OUT_OF_ORDER: &str = "CHAIN_OUT_OF_ORDER";
+    /// The server sent the leaf only, and the leaf is not self-signed.
+    pub const MISSING_INTERMEDIATE: &str = "MISSING_INTERMEDIATE";
+    /// The path ends at a CA whose issuer was not served (normally a root the client
+    /// has in its store).
+    pub const CHAIN_ENDS_BELOW_ROOT: &str = "CHAIN_ENDS_BELOW_ROOT";
+    /// The same certificate was served more than once.
+    pub const DUPLICATE_CERTIFICATE: &str = "DUPLICATE_CERTIFICATE";
+    /// None of the expected pins matches a certificate on the verified path.
+    pub const PIN_MISMATCH: &str = "PIN_MISMATCH";
+    /// An expected pin matches a served certificate that is not on the verified path.
+    pub const PIN_ON_UNVERIFIED_CERT: &str = "PIN_ON_UNVERIFIED_CERT";
+    /// An expected pin matches a certificate on the verified path.
+    pub const PIN_MATCHED: &str = "PIN_MATCHED";
+    /// An RSA key shorter than 2048 bits.
+    pub const WEAK_KEY: &str = "WEAK_KEY";
+    /// A certificate signed with SHA-1.
+    pub const SHA1_SIGNATURE: &str = "SHA1_SIGNATURE";
+    /// The leaf is a CA certificate.
+    pub const LEAF_IS_CA: &str = "LEAF_IS_CA";
+    /// The leaf has no subjectAltName extension.
+    pub const NO_SUBJECT_ALT_NAME: &str = "NO_SUBJECT_ALT_NAME";
+    /// The verified path is unusually long.
+    pub const LONG_PATH: &str = "LONG_PATH";
+    /// Every code `diagnose` itself adds.
+    pub const ALL: &[&str] = &[
+        NO_CHAIN,
+        CHAIN_OUT_OF_ORDER,
+        MISSING_INTERMEDIATE,
+        CHAIN_ENDS_BELOW_ROOT,
+        DUPLICATE_CERTIFICATE,
+        PIN_MISMATCH,
+        PIN_ON_UNVERIFIED_CERT,
+        PIN_MATCHED,
+        WEAK_KEY,
+        SHA1_SIGNATURE,
+        LEAF_IS_CA,
+        NO_SUBJECT_ALT_NAME,
+        LONG_PATH,
+    ];
+}
+use codes::*;
+
+/// A path with more certificates than this is "unusually long" (leaf, 3 intermediates).
+pub const LONG_PATH_THRESHOLD: usize = 4;
+/// RSA keys below this many bits are weak (CA/Browser Forum baseline requirements).
+pub const MIN_RSA_STRENGTH: u32 = 2048;
+
+/// What to diagnose against.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DiagnoseOptions {
+    /// The host the client connects to; no hostname check without it.
+    pub hostname: Option<String>,
+    /// Unix seconds, supplied by the host.
+    pub now: i64,
+    /// The pins the client expects (from a policy); no pin check without them.
+    pub expected_pins: Option<Vec<Pin>>,
+}
+
+/// Troubleshooting findings for `certs` (input order, leaf first), most severe first.
+pub fn diagnose(certs: &[Certificate], options: &DiagnoseOptions) -> Vec<Finding> {
+    let Some(leaf) = certs.first() else {
+        return vec![Finding::error(
+            NO_CHAIN,
+            "no certificate was given: pass the chain the server sent, leaf first",
+        )];
+    };
+    let outcome = verified_path(certs);
+    let mut findings = outcome.findings.clone();
+
+    findings.extend(order_findings(certs, &outcome));
+    findings.extend(duplicate_findings(certs));
+    let validity = check_validity(certs, &outcome.path, options.now, 0);
+    findings.extend(validity.findings);
+    findings.extend(expiring_soon(
+        certs,
+        &outcome.path,
+        options.now,
+        EXPIRY_WARNING_SECONDS,
+    ));
+    if let Some(hostname) = &options.hostname {
+        findings.extend(check_hostname(leaf, hostname).findings);
+    }
+    if let Some(pins) = &options.expected_pins {
+        findings.extend(pin_findings(certs, &outcome, pins));
+    }
+    findings.extend(certificate_findings(certs, &outcome, &findings));
+    // Most severe first; within a severity, the order the checks ran.
+    findings.sort_by_key(|f| f.severity);
+    findings
+}
+
+fn subject(certs: &[Certificate], index: usize) -> &str {
+    certs
+        .get(index)
+        .map(|c| c.facts().subject.as_str())
+        .unwrap_or_default()
+}
+
+fn order_findings(certs: &[Certificate], outcome: &PathOutcome) -> Vec<Finding> {
+    let mut findings = vec![];
+    let in_order = outcome.path.iter().enumerate().all(|(i, p)| i == *p);
+    if outcome.valid && !in_order {
+        findings.push(Finding::warning(
+            CHAIN_OUT_OF_ORDER,
+            format!(
+                "the server sends its chain out of order; the verified order is input indices [{}] ({}): configure the server to send the leaf, then each issuer in turn",
+                outcome.path.iter().map(usize::to_string).collect::<Vec<_>>().join(", "),
+                outcome.path.iter().map(|i| subject(certs, *i)).collect::<Vec<_>>().join(" <- "),
+            ),
+        ));
+    }
+    if outcome.valid && !outcome.ends_at_self_signed {
+        if let Some(&last) = outcome.path.last() {
+            let issuer = certs
+                .get(last)
+                .map(|c| c.facts().issuer.as_str())
+                .unwrap_or_default();
+            if outcome.path.len() == 1 {
+                findings.push(
+                    Finding::warning(
+                        MISSING_INTERMEDIATE,
+                        format!(
+                            "the server sent the leaf only, and its issuer ({issuer}) was not served: clients that do not already hold that intermediate fail; configure the server to send the intermediate certificate(s) after the leaf"
+                        ),
+                    )
+                    .at(last),
+                );
+            } else {
+                findings.push(
+                    Finding::info(
+                        CHAIN_ENDS_BELOW_ROOT,
+                        format!(
+                            "the path ends at certificate {last} ({}), whose issuer ({issuer}) was not served; that is normal when the issuer is a root in the client's trust store, otherwise an intermediate is missing",
+                            subject(certs, last)
+                        ),
+                    )
+                    .at(last),
+                );
+            }
+        }
+    }
+    findings
+}
+
+fn duplicate_findings(certs: &[Certificate]) -> Vec<Finding> {
+    let mut findings = vec![];
+    for (index, cert) in certs.iter().enumerate() {
+        if let Some(first) = certs.iter().take(index).position(|c| c.der() == cert.der()) {
+            findings.push(
+                Finding::warning(
+                    DUPLICATE_CERTIFICATE,
+                    format!(
+                        "certificate {index} ({}) is the same certificate as certificate {first}: remove the duplicate from the server's chain",
+                        cert.facts().subject
+                    ),
+                )
+                .at(index),
+            );
+        }
+    }
+    findings
+}
+
+fn pin_findings(certs: &[Certificate], outcome: &PathOutcome, pins: &[Pin]) -> Vec<Finding> {
+    let mut findings = vec![];
+    let matches = |index: usize| -> Option<&Pin> {
+        let cert = certs.get(index)?;
+        pins.iter().find(|p| cert.pin(p.algorithm()) == **p)
+    };
+    let on_path: Vec<(usize, &Pin)> = if outcome.valid {
+        outcome
+            .path
+            .iter()
+            .filter_map(|i| matches(*i).map(|p| (*i, p)))
+            .collect()
+    } else {
+        vec![]
+    };
+    for index in 0..certs.len() {
+        let on_verified = outcome.valid && outcome.path.contains(&index);
+        if let (false, Some(pin)) = (on_verified, matches(index)) {
+            findings.push(
+                Finding::error(
+                    PIN_ON_UNVERIFIED_CERT,
+                    format!(
+                        "the expected pin {pin} matches certificate {index} ({}), which is not on a signature-verified path from the leaf: it does not count (an appended certificate proves nothing)",
+                        subject(certs, index)
+                    ),
+                )
+                .at(index),
+            );
+        }
+    }
+    match on_path.first() {
+        Some((index, pin)) => findings.push(
+            Finding::info(
+                PIN_MATCHED,
+                format!(
+                    "the expected pin {pin} matches certificate {index} ({}) on the verified path",
+                    subject(certs, *index)
+                ),
+            )
+            .at(*index),
+        ),
+        None => {
+            let served: Vec<String> = certs
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    format!(
+                        "    {}: {}{}",
+                        c.pin(HashAlgorithm::Sha256),
+                        c.facts().subject,
+                        if outcome.valid && outcome.path.contains(&i) {
+                            ""
+                        } else {
+                            " (not on the verified path)"
+                        }
+                    )
+                })
+                .collect();
+            let expected: Vec<String> = pins.iter().map(|p| format!("    {p}")).collect();
+            findings.push(Finding::error(
+                PIN_MISMATCH,
+                format!(
+                    "no expected pin matches the verified chain.\n  Peer certificate chain:\n{}\n  Expected pins:\n{}\nIf the server changed its key, update the pins (keep a backup pin for the next key); if not, the connection may be intercepted",
+                    served.join("\n"),
+                    expected.join("\n")
+                ),
+            ));
+        }
+    }
+    findings
+}
+
+fn certificate_findings(
+    certs: &[Certificate],
+    outcome: &PathOutcome,
+    so_far: &[Finding],
+) -> Vec<Finding> {
+    let mut findings = vec![];
+    let Some(leaf) = certs.first() else {
+        return findings;
+    };
+    if leaf.facts().is_ca {
+        findings.push(
+            Finding::warning(
+                LEAF_IS_CA,
+                format!(
+                    "the leaf ({}) is a CA certificate: a server certificate should not have the CA basic constraint; check that the chain is given leaf first",
+                    leaf.facts().subject
+                ),
+            )
+            .at(0),
+        );
+    }
+    if !leaf.facts().has_san {
+        findings.push(
+            Finding::warning(
+                NO_SUBJECT_ALT_NAME,
+                "the leaf has no subjectAltName extension: current clients ignore the subject common name, so it matches no hostname; reissue it with the hostnames in subjectAltName",
+            )
+            .at(0),
+        );
+    }
+    if outcome.path.len() > LONG_PATH_THRESHOLD {
+        findings.push(Finding::warning(
+            LONG_PATH,
+            format!(
+                "the verified path has {} certificates (more than {LONG_PATH_THRESHOLD} is unusual): check that the server sends only its own intermediates, not cross-signed extras",
+                outcome.path.len()
+            ),
+        ));
+    }
+    for (index, cert) in certs.iter().enumerate() {
+        let f = cert.facts();
+        if f.key.algorithm == "RSA" && f.key.size_bits.is_some_and(|b| b < MIN_RSA_STRENGTH) {
+            findings.push(
+                Finding::warning(
+                    WEAK_KEY,
+                    format!(
+                        "certificate {index} ({}) has a {}-bit RSA key: use at least {MIN_RSA_STRENGTH} bits",
+                        f.subject,
+                        f.key.size_bits.unwrap_or(0)
+                    ),
+                )
+                .at(index),
+            );
+        }
+        let algorithm = SignatureAlgorithm::of_certificate(cert);
+        let sha1 = matches!(&algorithm, Ok(a) if a.hash() == Some(SignatureHash::Sha1))
+            || f.signature_algorithm_oid == "1.2.840.10045.4.1";
+        // A self-signed root's own signature is never relied on.
+        let root = outcome.ends_at_self_signed && outcome.path.last() == Some(&index);
+        if sha1 && !root {
+            findings.push(
+                Finding::warning(
+                    SHA1_SIGNATURE,
+                    format!(
+                        "certificate {index} ({}) is signed with SHA-1 ({}), which is broken for signatures and refused by current clients: reissue it with SHA-256",
+                        f.subject,
+                        signature_algorithm_name(&f.signature_algorithm_oid)
+                    ),
+                )
+                .at(index),
+            );
+        }
+        let reported = so_far
+            .iter()
+            .any(|x| x.code == SIGNATURE_ALGORITHM_UNSUPPORTED && x.cert_index == Some(index));
+        if let (Err(name), false) = (&algorithm, reported) {
+            findings.push(
+                Finding::new(
+                    SIGNATURE_ALGORITHM_UNSUPPORTED,
+                    Severity::Warning,
+                    format!(
+                        "certificate {index} ({}) is signed with {name}, which certpin does not verify: a link from it cannot be checked",
+                        f.subject
+                    ),
+                )
+                .at(index),
+            );
+        }
+    }
+    findings
+}

@@ -1,0 +1,778 @@
+//! Signature verification of certificate links (RFC 5280 section 4.1.1.3).
+//!
+//! The core decodes a certificate's signature `AlgorithmIdentifier` once into a
+//! [`SignatureAlgorithm`] (RFC 4055 for RSA-PSS, RFC 5758 for ECDSA, RFC 8410 for
+//! Ed25519), checks that the issuer key fits it and is within bounds, and only then asks
+//! a [`SignatureVerifier`] whether the signature holds. The default verifier is pure Rust
+//! (RustCrypto); a host can install a faster one (Node's `node:crypto`) with
+//! [`set_verifier`]. Both receive only combinations the core accepted, so they answer the
+//! same question and must give the same answer.
+
+use crate::cert::{signature_algorithm_name, Certificate};
+use core::cell::RefCell;
+use core::fmt;
+use std::rc::Rc;
+use x509_parser::prelude::FromDer;
+use x509_parser::public_key::PublicKey as ParsedKey;
+use x509_parser::x509::SubjectPublicKeyInfo;
+
+/// The hash of a signature scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureHash {
+    /// SHA-1: still verified (old roots and intermediates use it), but flagged.
+    Sha1,
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl SignatureHash {
+    /// The name used in algorithm names and by `node:crypto`: `sha1`, `sha256`...
+    pub fn name(self) -> &'static str {
+        match self {
+            SignatureHash::Sha1 => "sha1",
+            SignatureHash::Sha256 => "sha256",
+            SignatureHash::Sha384 => "sha384",
+            SignatureHash::Sha512 => "sha512",
+        }
+    }
+    fn output_len(self) -> usize {
+        match self {
+            SignatureHash::Sha1 => 20,
+            SignatureHash::Sha256 => 32,
+            SignatureHash::Sha384 => 48,
+            SignatureHash::Sha512 => 64,
+        }
+    }
+    fn from_oid(oid: &str) -> Option<SignatureHash> {
+        match oid {
+            "1.3.14.3.2.26" => Some(SignatureHash::Sha1),
+            "2.16.840.1.101.3.4.2.1" => Some(SignatureHash::Sha256),
+            "2.16.840.1.101.3.4.2.2" => Some(SignatureHash::Sha384),
+            "2.16.840.1.101.3.4.2.3" => Some(SignatureHash::Sha512),
+            _ => None,
+        }
+    }
+}
+
+/// A signature algorithm certpin verifies, decoded once from a certificate's
+/// `signatureAlgorithm` (with its parameters, for RSA-PSS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureAlgorithm {
+    /// RSASSA-PKCS1-v1_5 (RFC 8017 section 8.2) with `hash`.
+    RsaPkcs1 { hash: SignatureHash },
+    /// RSASSA-PSS (RFC 4055 section 3.1): `hash` for the message and MGF1, `salt_len` bytes.
+    RsaPss {
+        hash: SignatureHash,
+        salt_len: usize,
+    },
+    /// ECDSA with `hash`, DER `Ecdsa-Sig-Value`; the curve is the issuer key's (P-256, P-384).
+    Ecdsa { hash: SignatureHash },
+    /// Ed25519 (RFC 8410), pure: the message is signed as is.
+    Ed25519,
+}
+
+/// The longest RSA-PSS salt certpin accepts (the salt can never be longer than the key).
+const MAX_PSS_SALT: usize = 1024;
+/// RSA modulus sizes certpin verifies. Smaller keys can be factored (a forged link);
+/// larger ones are refused to bound the work an input can cause.
+pub const MIN_RSA_BITS: u32 = 1024;
+pub const MAX_RSA_BITS: u32 = 8192;
+/// The largest RSA public exponent accepted (as `rsa` and *ring* do: RSA DoS).
+const MAX_RSA_EXPONENT: u64 = (1 << 33) - 1;
+
+impl SignatureAlgorithm {
+    /// Decodes the certificate's signature algorithm, or returns the name of the
+    /// algorithm certpin does not verify.
+    pub fn of_certificate(cert: &Certificate) -> Result<SignatureAlgorithm, String> {
+        let facts = cert.facts();
+        SignatureAlgorithm::from_oid(
+            &facts.signature_algorithm_oid,
+            facts.signature_algorithm_params.as_deref(),
+        )
+    }
+
+    /// Decodes an AlgorithmIdentifier's OID and DER parameters (tag included).
+    pub fn from_oid(oid: &str, params: Option<&[u8]>) -> Result<SignatureAlgorithm, String> {
+        let unsupported = || signature_algorithm_name(oid);
+        // RFC 4055 section 5: the RSA PKCS#1 parameters are NULL (absence is tolerated,
+        // as OpenSSL does); ECDSA and Ed25519 have none (RFC 5758 3.2, RFC 8410 3).
+        let null_or_absent = matches!(params, None | Some([0x05, 0x00]));
+        let absent = params.is_none();
+        let pkcs1 = |hash| {
+            if null_or_absent {
+                Ok(SignatureAlgorithm::RsaPkcs1 { hash })
+            } else {
+                Err(format!("{} with unexpected parameters", unsupported()))
+            }
+        };
+        let ecdsa = |hash| {
+            if absent {
+                Ok(SignatureAlgorithm::Ecdsa { hash })
+            } else {
+                Err(format!("{} with unexpected parameters", unsupported()))
+            }
+        };
+        match oid {
+            "1.2.840.113549.1.1.5" => pkcs1(SignatureHash::Sha1),
+            "1.2.840.113549.1.1.11" => pkcs1(SignatureHash::Sha256),
+            "1.2.840.113549.1.1.12" => pkcs1(SignatureHash::Sha384),
+            "1.2.840.113549.1.1.13" => pkcs1(SignatureHash::Sha512),
+            "1.2.840.10045.4.3.2" => ecdsa(SignatureHash::Sha256),
+            "1.2.840.10045.4.3.3" => ecdsa(SignatureHash::Sha384),
+            "1.2.840.10045.4.3.4" => ecdsa(SignatureHash::Sha512),
+            "1.3.101.112" if absent => Ok(SignatureAlgorithm::Ed25519),
+            "1.2.840.113549.1.1.10" => match params {
+                Some(p) => pss_params(p),
+                None => Err("rsassaPss without parameters".into()),
+            },
+            _ => Err(unsupported()),
+        }
+    }
+
+    /// A stable name, also the first argument of a host verifier:
+    /// `rsa-pkcs1-sha256`, `rsa-pss-sha256` (salt length passed apart), `ecdsa-sha384`,
+    /// `ed25519`.
+    pub fn name(&self) -> String {
+        match self {
+            SignatureAlgorithm::RsaPkcs1 { hash } => format!("rsa-pkcs1-{}", hash.name()),
+            SignatureAlgorithm::RsaPss { hash, .. } => format!("rsa-pss-{}", hash.name()),
+            SignatureAlgorithm::Ecdsa { hash } => format!("ecdsa-{}", hash.name()),
+            SignatureAlgorithm::Ed25519 => "ed25519".into(),
+        }
+    }
+
+    /// The hash, if the scheme has a separate one (Ed25519 has none).
+    pub fn hash(&self) -> Option<SignatureHash> {
+        match self {
+            SignatureAlgorithm::RsaPkcs1 { hash }
+            | SignatureAlgorithm::RsaPss { hash, .. }
+            | SignatureAlgorithm::Ecdsa { hash } => Some(*hash),
+            SignatureAlgorithm::Ed25519 => None,
+        }
+    }
+
+    /// The RSA-PSS salt length in bytes, for PSS only.
+    pub fn salt_len(&self) -> Option<usize> {
+        match self {
+            SignatureAlgorithm::RsaPss { salt_len, .. } => Some(*salt_len),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for SignatureAlgorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.salt_len() {
+            Some(salt) => write!(f, "{} (salt {salt} bytes)", self.name()),
+            None => f.write_str(&self.name()),
+        }
+    }
+}
+
+/// What a verifier says about one signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifyOutcome {
+    /// The signature holds for this key and message.
+    Valid,
+    /// It does not (or the key cannot have made it).
+    Invalid,
+    /// The verifier cannot check this; the text names the algorithm or key.
+    Unsupported(String),
+}
+
+/// Checks one signature. Implementations must be pure and must never panic; anything
+/// they cannot check is `Unsupported`, never `Valid`.
+pub trait SignatureVerifier {
+    /// Does `signature` over `message` verify with the key in `issuer_spki_der` (the
+    /// exact DER SubjectPublicKeyInfo) under `algorithm`?
+    fn verify(
+        &self,
+        algorithm: SignatureAlgorithm,
+        issuer_spki_der: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> VerifyOutcome;
+}
+
+thread_local! {
+    static INSTALLED: RefCell<Option<Rc<dyn SignatureVerifier>>> = const { RefCell::new(None) };
+}
+
+/// Installs the verifier path building uses from now on (on this thread; wasm has one).
+pub fn set_verifier(verifier: Box<dyn SignatureVerifier>) {
+    let verifier: Rc<dyn SignatureVerifier> = Rc::from(verifier);
+    INSTALLED.with(|slot| {
+        if let Ok(mut slot) = slot.try_borrow_mut() {
+            *slot = Some(verifier);
+        }
+    });
+}
+
+/// Goes back to the built-in pure-Rust verifier.
+pub fn reset_verifier() {
+    INSTALLED.with(|slot| {
+        if let Ok(mut slot) = slot.try_borrow_mut() {
+            *slot = None;
+        }
+    });
+}
+
+/// The verifier in use: the installed one, else [`RustCryptoVerifier`]. The handle is
+/// cloned out, so a verifier that calls back into certpin cannot hit a held borrow.
+pub fn installed_verifier() -> Rc<dyn SignatureVerifier> {
+    INSTALLED
+        .with(|slot| slot.try_borrow().ok().and_then(|s| s.clone()))
+        .unwrap_or_else(|| Rc::new(RustCryptoVerifier))
+}
+
+/// Verifies `child`'s signature with `issuer`'s key: decodes the algorithm, checks the
+/// key fits it and is in bounds, then asks `verifier`.
+pub fn verify_link(
+    child: &Certificate,
+    issuer: &Certificate,
+    verifier: &dyn SignatureVerifier,
+) -> VerifyOutcome {
+    let algorithm = match SignatureAlgorithm::of_certificate(child) {
+        Ok(a) => a,
+        Err(name) => return VerifyOutcome::Unsupported(name),
+    };
+    if let Err(outcome) = check_key(algorithm, issuer.spki_der()) {
+        return outcome;
+    }
+    verifier.verify(
+        algorithm,
+        issuer.spki_der(),
+        child.tbs_der(),
+        child.signature(),
+    )
+}
+
+/// Self-issued (subject = issuer) and its signature verifies with its own key, with the
+/// installed verifier.
+pub fn is_self_signed(cert: &Certificate) -> bool {
+    is_self_signed_with(cert, installed_verifier().as_ref())
+}
+
+/// [`is_self_signed`] with a given verifier.
+pub fn is_self_signed_with(cert: &Certificate, verifier: &dyn SignatureVerifier) -> bool {
+    cert.is_self_issued() && verify_link(cert, cert, verifier) == VerifyOutcome::Valid
+}
+
+const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
+const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
+const ED25519_KEY: &str = "1.3.101.112";
+const P256: &str = "1.2.840.10045.3.1.7";
+const P384: &str = "1.3.132.0.34";
+
+/// The issuer key, as far as the core checks it before any verifier runs.
+enum Key {
+    Rsa { modulus: Vec<u8>, exponent: Vec<u8> },
+    P256(Vec<u8>),
+    P384(Vec<u8>),
+    Ed25519(Vec<u8>),
+}
+
+fn decode_key(spki_der: &[u8]) -> Result<Key, VerifyOutcome> {
+    let (rest, spki) = SubjectPublicKeyInfo::from_der(spki_der)
+        .map_err(|_| VerifyOutcome::Unsupported("a malformed issuer public key".into()))?;
+    if !rest.is_empty() {
+        return Err(VerifyOutcome::Unsupported(
+            "an issuer public key with trailing bytes".into(),
+        ));
+    }
+    let oid = spki.algorithm.algorithm.to_id_string();
+    let point = spki.subject_public_key.data.to_vec();
+    match oid.as_str() {
+        RSA_ENCRYPTION => match spki.parsed() {
+            Ok(ParsedKey::RSA(rsa)) => Ok(Key::Rsa {
+                modulus: rsa.modulus.to_vec(),
+                exponent: rsa.exponent.to_vec(),
+            }),
+            _ => Err(VerifyOutcome::Unsupported(
+                "a malformed RSA public key".into(),
+            )),
+        },
+        EC_PUBLIC_KEY => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| o.to_id_string());
+            match curve.as_deref() {
+                Some(P256) => Ok(Key::P256(point)),
+                Some(P384) => Ok(Key::P384(point)),
+                Some("1.3.132.0.35") => {
+                    Err(VerifyOutcome::Unsupported("ECDSA on curve P-521".into()))
+                }
+                Some(other) => Err(VerifyOutcome::Unsupported(format!(
+                    "ECDSA on curve {other}"
+                ))),
+                None => Err(VerifyOutcome::Unsupported(
+                    "an EC key without a named curve".into(),
+                )),
+            }
+        }
+        ED25519_KEY => Ok(Key::Ed25519(point)),
+        "1.2.840.113549.1.1.10" => Err(VerifyOutcome::Unsupported(
+            "an RSA-PSS-only (id-RSASSA-PSS) public key".into(),
+        )),
+        other => Err(VerifyOutcome::Unsupported(format!(
+            "public key algorithm {}",
+            match other {
+                "1.3.101.113" => "Ed448",
+                "1.2.840.10040.4.1" => "DSA",
+                o => o,
+            }
+        ))),
+    }
+}
+
+fn significant(bytes: &[u8]) -> &[u8] {
+    let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    bytes.get(first..).unwrap_or_default()
+}
+
+fn bit_length(bytes: &[u8]) -> u32 {
+    let bytes = significant(bytes);
+    let lead = bytes.first().copied().unwrap_or(0);
+    let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX / 8);
+    len.saturating_mul(8).saturating_sub(lead.leading_zeros())
+}
+
+/// The core's checks on the issuer key, identical for every verifier: the key type fits
+/// the algorithm (else `Invalid`: that key cannot have made the signature), and the key
+/// is one certpin verifies (else `Unsupported`).
+pub(crate) fn check_key(
+    algorithm: SignatureAlgorithm,
+    issuer_spki_der: &[u8],
+) -> Result<(), VerifyOutcome> {
+    let key = decode_key(issuer_spki_der)?;
+    match (algorithm, key) {
+        (
+            SignatureAlgorithm::RsaPkcs1 { .. } | SignatureAlgorithm::RsaPss { .. },
+            Key::Rsa { modulus, exponent },
+        ) => {
+            let bits = bit_length(&modulus);
+            if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
+                return Err(VerifyOutcome::Unsupported(format!(
+                    "an RSA key of {bits} bits (certpin verifies {MIN_RSA_BITS} to {MAX_RSA_BITS})"
+                )));
+            }
+            let e = significant(&exponent);
+            let e_value = (e.len() <= 8).then(|| {
+                e.iter()
+                    .fold(0u64, |acc, b| acc.wrapping_shl(8) | u64::from(*b))
+            });
+            match e_value {
+                Some(v) if (3..=MAX_RSA_EXPONENT).contains(&v) && v % 2 == 1 => Ok(()),
+                _ => Err(VerifyOutcome::Unsupported(
+                    "an RSA key with an unusual public exponent".into(),
+                )),
+            }
+        }
+        (SignatureAlgorithm::Ecdsa { .. }, Key::P256(_) | Key::P384(_))
+        | (SignatureAlgorithm::Ed25519, Key::Ed25519(_)) => Ok(()),
+        _ => Err(VerifyOutcome::Invalid),
+    }
+}
+
+/// RSASSA-PSS-params (RFC 4055 section 3.1): hash SHA-256/384/512, MGF1 with the same
+/// hash, any salt length up to a bound, trailer field 1.
+fn pss_params(der: &[u8]) -> Result<SignatureAlgorithm, String> {
+    let bad = |why: &str| format!("rsassaPss with {why}");
+    let (tag, body, rest) = read_tlv(der).ok_or_else(|| bad("malformed parameters"))?;
+    if tag != 0x30 || !rest.is_empty() {
+        return Err(bad("malformed parameters"));
+    }
+    let mut hash = SignatureHash::Sha1;
+    let mut mgf_hash = SignatureHash::Sha1;
+    let mut salt_len = 20usize;
+    let mut input = body;
+    let mut last_tag = 0u8;
+    while !input.is_empty() {
+        let (tag, field, rest) = read_tlv(input).ok_or_else(|| bad("malformed parameters"))?;
+        if tag <= last_tag {
+            return Err(bad("fields out of order"));
+        }
+        last_tag = tag;
+        input = rest;
+        match tag {
+            0xa0 => {
+                hash = hash_of_algorithm_identifier(field).ok_or_else(|| bad("an unknown hash"))?
+            }
+            0xa1 => {
+                let (t, mgf, r) = read_tlv(field).ok_or_else(|| bad("a malformed MGF"))?;
+                let (t2, oid, after_oid) = read_tlv(mgf).ok_or_else(|| bad("a malformed MGF"))?;
+                if t != 0x30 || !r.is_empty() || t2 != 0x06 || oid != MGF1_OID {
+                    return Err(bad("a mask generation function other than MGF1"));
+                }
+                mgf_hash = hash_of_algorithm_identifier(after_oid)
+                    .ok_or_else(|| bad("an unknown MGF1 hash"))?;
+            }
+            0xa2 => {
+                let (t, int, r) = read_tlv(field).ok_or_else(|| bad("a malformed salt length"))?;
+                if t != 0x02 || !r.is_empty() || int.is_empty() || int.len() > 4 {
+                    return Err(bad("a malformed salt length"));
+                }
+                if int.first().is_some_and(|b| b & 0x80 != 0) {
+                    return Err(bad("a negative salt length"));
+                }
+                salt_len = int
+                    .iter()
+                    .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+                if salt_len > MAX_PSS_SALT {
+                    return Err(bad("a salt longer than 1024 bytes"));
+                }
+            }
+            0xa3 => {
+                if field != [0x02, 0x01, 0x01] {
+                    return Err(bad("a trailer field other than 1"));
+                }
+            }
+            _ => return Err(bad("an unknown field")),
+        }
+    }
+    if hash != mgf_hash {
+        return Err(bad("an MGF1 hash that differs from the message hash"));
+    }
+    if hash == SignatureHash::Sha1 {
+        return Err(bad("SHA-1"));
+    }
+    Ok(SignatureAlgorithm::RsaPss { hash, salt_len })
+}
+
+const MGF1_OID: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08];
+
+/// The hash named by a DER AlgorithmIdentifier (with NULL or absent parameters).
+fn hash_of_algorithm_identifier(der: &[u8]) -> Option<SignatureHash> {
+    let (tag, body, rest) = read_tlv(der)?;
+    if tag != 0x30 || !rest.is_empty() {
+        return None;
+    }
+    let (oid_tag, oid, params) = read_tlv(body)?;
+    if oid_tag != 0x06 || !(params.is_empty() || params == [0x05, 0x00]) {
+        return None;
+    }
+    let text = oid_to_string(oid)?;
+    SignatureHash::from_oid(&text)
+}
+
+fn oid_to_string(content: &[u8]) -> Option<String> {
+    let (first, rest) = content.split_first()?;
+    let mut parts = vec![u64::from(first / 40), u64::from(first % 40)];
+    let mut value = 0u64;
+    for b in rest {
+        value = value.checked_shl(7)? | u64::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            parts.push(value);
+            value = 0;
+        }
+    }
+    if rest.last().is_some_and(|b| b & 0x80 != 0) {
+        return None;
+    }
+    Some(
+        parts
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join("."),
+    )
+}
+
+/// One DER TLV with a one-byte tag and a minimal definite length: (tag, content, rest).
+fn read_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = input.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let count = usize::from(first & 0x7f);
+        if count == 0 || count > 3 {
+            return None;
+        }
+        let bytes = rest.get(..count)?;
+        if bytes.first() == Some(&0) {
+            return None;
+        }
+        let len = bytes
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        if len < 0x80 {
+            return None;
+        }
+        (len, rest.get(count..)?)
+    };
+    Some((tag, rest.get(..len)?, rest.get(len..)?))
+}
+
+/// A DER `Ecdsa-Sig-Value` (RFC 5480 / X9.62): r and s as fixed-width big-endian
+/// scalars of `width` bytes, strict (minimal INTEGERs, positive, no trailing bytes).
+fn ecdsa_der_to_fixed(der: &[u8], width: usize) -> Option<Vec<u8>> {
+    let (tag, body, rest) = read_tlv(der)?;
+    if tag != 0x30 || !rest.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(width * 2);
+    let mut input = body;
+    for _ in 0..2 {
+        let (t, int, r) = read_tlv(input)?;
+        input = r;
+        if t != 0x02 || int.is_empty() || int.first().is_some_and(|b| b & 0x80 != 0) {
+            return None;
+        }
+        if int.len() > 1 && int.first() == Some(&0) && int.get(1).is_some_and(|b| b & 0x80 == 0) {
+            return None; // not minimal
+        }
+        let value = significant(int);
+        if value.len() > width {
+            return None;
+        }
+        out.extend(core::iter::repeat_n(0u8, width - value.len()));
+        out.extend_from_slice(value);
+    }
+    input.is_empty().then_some(out)
+}
+
+/// The built-in verifier: RustCrypto's `rsa`, `p256`, `p384` and `ed25519-dalek`, pure
+/// Rust, for every host (browsers and workers use it; Node and Deno may install theirs).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RustCryptoVerifier;
+
+impl SignatureVerifier for RustCryptoVerifier {
+    fn verify(
+        &self,
+        algorithm: SignatureAlgorithm,
+        issuer_spki_der: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> VerifyOutcome {
+        if let Err(outcome) = check_key(algorithm, issuer_spki_der) {
+            return outcome;
+        }
+        let key = match decode_key(issuer_spki_der) {
+            Ok(k) => k,
+            Err(outcome) => return outcome,
+        };
+        let ok = match (algorithm, key) {
+            (SignatureAlgorithm::RsaPkcs1 { hash }, Key::Rsa { modulus, exponent }) => {
+                rsa_verify(&modulus, &exponent, |k| {
+                    let digest = digest(hash, message);
+                    let scheme = match hash {
+                        SignatureHash::Sha1 => rsa::Pkcs1v15Sign::new::<sha1::Sha1>(),
+                        SignatureHash::Sha256 => rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
+                        SignatureHash::Sha384 => rsa::Pkcs1v15Sign::new::<sha2::Sha384>(),
+                        SignatureHash::Sha512 => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
+                    };
+                    k.verify(scheme, &digest, signature).is_ok()
+                })
+            }
+            (SignatureAlgorithm::RsaPss { hash, salt_len }, Key::Rsa { modulus, exponent }) => {
+                rsa_verify(&modulus, &exponent, |k| {
+                    let digest = digest(hash, message);
+                    match hash {
+                        SignatureHash::Sha256 => k
+                            .verify(
+                                rsa::Pss::<sha2::Sha256>::new_with_salt(salt_len),
+                                &digest,
+                                signature,
+                            )
+                            .is_ok(),
+                        SignatureHash::Sha384 => k
+                            .verify(
+                                rsa::Pss::<sha2::Sha384>::new_with_salt(salt_len),
+                                &digest,
+                                signature,
+                            )
+                            .is_ok(),
+                        SignatureHash::Sha512 => k
+                            .verify(
+                                rsa::Pss::<sha2::Sha512>::new_with_salt(salt_len),
+                                &digest,
+                                signature,
+                            )
+                            .is_ok(),
+                        SignatureHash::Sha1 => false,
+                    }
+                })
+            }
+            (SignatureAlgorithm::Ecdsa { hash }, Key::P256(point)) => {
+                use p256::ecdsa::signature::hazmat::PrehashVerifier;
+                let Ok(key) = p256::ecdsa::VerifyingKey::from_sec1_bytes(&point) else {
+                    return VerifyOutcome::Invalid;
+                };
+                ecdsa_der_to_fixed(signature, 32)
+                    .and_then(|fixed| p256::ecdsa::Signature::from_slice(&fixed).ok())
+                    .is_some_and(|sig| key.verify_prehash(&digest(hash, message), &sig).is_ok())
+            }
+            (SignatureAlgorithm::Ecdsa { hash }, Key::P384(point)) => {
+                use p384::ecdsa::signature::hazmat::PrehashVerifier;
+                let Ok(key) = p384::ecdsa::VerifyingKey::from_sec1_bytes(&point) else {
+                    return VerifyOutcome::Invalid;
+                };
+                ecdsa_der_to_fixed(signature, 48)
+                    .and_then(|fixed| p384::ecdsa::Signature::from_slice(&fixed).ok())
+                    .is_some_and(|sig| key.verify_prehash(&digest(hash, message), &sig).is_ok())
+            }
+            (SignatureAlgorithm::Ed25519, Key::Ed25519(point)) => {
+                let Ok(point) = <[u8; 32]>::try_from(point.as_slice()) else {
+                    return VerifyOutcome::Invalid;
+                };
+                let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&point) else {
+                    return VerifyOutcome::Invalid;
+                };
+                let Ok(sig) = ed25519_dalek::Signature::from_slice(signature) else {
+                    return VerifyOutcome::Invalid;
+                };
+                key.verify_strict(message, &sig).is_ok()
+            }
+            _ => false,
+        };
+        if ok {
+            VerifyOutcome::Valid
+        } else {
+            VerifyOutcome::Invalid
+        }
+    }
+}
+
+fn digest(hash: SignatureHash, message: &[u8]) -> Vec<u8> {
+    use sha2::Digest as _;
+    let out = match hash {
+        SignatureHash::Sha1 => sha1::Sha1::digest(message).to_vec(),
+        SignatureHash::Sha256 => sha2::Sha256::digest(message).to_vec(),
+        SignatureHash::Sha384 => sha2::Sha384::digest(message).to_vec(),
+        SignatureHash::Sha512 => sha2::Sha512::digest(message).to_vec(),
+    };
+    debug_assert_eq!(out.len(), hash.output_len());
+    out
+}
+
+fn rsa_verify(
+    modulus: &[u8],
+    exponent: &[u8],
+    check: impl FnOnce(&rsa::PublicKey) -> bool,
+) -> bool {
+    let n = rsa::BoxedUint::from_be_slice_vartime(significant(modulus));
+    let e = rsa::BoxedUint::from_be_slice_vartime(significant(exponent));
+    match rsa::PublicKey::new_with_size_limits(n, e, MIN_RSA_BITS as usize..=MAX_RSA_BITS as usize)
+    {
+        Ok(key) => check(&key),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn algorithm_names() {
+        let null = Some(&[0x05u8, 0x00][..]);
+        type Case<'a> = (&'a str, Option<&'a [u8]>, Result<&'a str, &'a str>);
+        let cases: &[Case] = &[
+            ("1.2.840.113549.1.1.11", null, Ok("rsa-pkcs1-sha256")),
+            ("1.2.840.113549.1.1.11", None, Ok("rsa-pkcs1-sha256")),
+            ("1.2.840.113549.1.1.5", null, Ok("rsa-pkcs1-sha1")),
+            ("1.2.840.113549.1.1.12", null, Ok("rsa-pkcs1-sha384")),
+            ("1.2.840.113549.1.1.13", null, Ok("rsa-pkcs1-sha512")),
+            ("1.2.840.10045.4.3.2", None, Ok("ecdsa-sha256")),
+            (
+                "1.2.840.10045.4.3.2",
+                null,
+                Err("ecdsa-with-SHA256 with unexpected parameters"),
+            ),
+            ("1.2.840.10045.4.3.3", None, Ok("ecdsa-sha384")),
+            ("1.3.101.112", None, Ok("ed25519")),
+            ("1.3.101.113", None, Err("ED448")),
+            ("1.2.840.113549.1.1.4", null, Err("md5WithRSAEncryption")),
+            ("1.2.840.10045.4.1", None, Err("ecdsa-with-SHA1")),
+            (
+                "1.2.840.113549.1.1.10",
+                None,
+                Err("rsassaPss without parameters"),
+            ),
+        ];
+        for (oid, params, want) in cases {
+            let got = SignatureAlgorithm::from_oid(oid, *params).map(|a| a.name());
+            assert_eq!(got.as_deref().map_err(String::as_str), *want, "{oid}");
+        }
+    }
+
+    // RSASSA-PSS-params for SHA-256, MGF1-SHA-256, salt 32 (as OpenSSL writes them).
+    const PSS_SHA256: &str = "3034a00f300d06096086480165030402010500a11c301a06092a864886f70d010108300d06096086480165030402010500a203020120";
+
+    fn unhex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn pss_parameters() {
+        let der = unhex(PSS_SHA256);
+        assert_eq!(
+            pss_params(&der),
+            Ok(SignatureAlgorithm::RsaPss {
+                hash: SignatureHash::Sha256,
+                salt_len: 32
+            })
+        );
+        // Empty SEQUENCE: all defaults, SHA-1: refused.
+        assert!(pss_params(&[0x30, 0x00]).is_err());
+        // Truncated.
+        assert!(pss_params(&der[..der.len() - 1]).is_err());
+        // Trailing bytes.
+        let mut long = der.clone();
+        long.push(0);
+        assert!(pss_params(&long).is_err());
+    }
+
+    #[test]
+    fn ecdsa_signature_decoding() {
+        let cases: &[(&[u8], Option<usize>)] = &[
+            (&[0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02], Some(64)),
+            // r with a needless leading zero
+            (
+                &[0x30, 0x07, 0x02, 0x02, 0x00, 0x01, 0x02, 0x01, 0x02],
+                None,
+            ),
+            // negative s
+            (&[0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x82], None),
+            // trailing byte inside
+            (
+                &[0x30, 0x07, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02, 0x00],
+                None,
+            ),
+            (&[0x30, 0x00], None),
+            (&[], None),
+        ];
+        for (der, want) in cases {
+            assert_eq!(
+                ecdsa_der_to_fixed(der, 32).map(|v| v.len()),
+                *want,
+                "{der:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn tlv_lengths_are_minimal() {
+        assert!(read_tlv(&[0x04, 0x81, 0x05, 1, 2, 3, 4, 5]).is_none());
+        assert!(read_tlv(&[0x04, 0x80]).is_none());
+        assert_eq!(read_tlv(&[0x04, 0x01, 9]).map(|t| t.1), Some(&[9u8][..]));
+    }
+
+    #[test]
+    fn garbage_keys_are_never_valid() {
+        let alg = SignatureAlgorithm::Ed25519;
+        assert!(matches!(
+            RustCryptoVerifier.verify(alg, b"junk", b"m", b"s"),
+            VerifyOutcome::Unsupported(_)
+        ));
+    }
+}

@@ -1,0 +1,363 @@
+//! diagnose(): every finding code, each from a chain that shows it, with messages a
+//! person can act on.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+use certpin::{
+    diagnose, diagnose_codes, hostname_codes, path_codes, validity_codes, Certificate,
+    DiagnoseOptions, Finding, HashAlgorithm, Pin, Severity,
+};
+use common::*;
+use std::collections::BTreeSet;
+
+const DAY: i64 = 86_400;
+
+fn run(
+    certs: &[Certificate],
+    hostname: Option<&str>,
+    now: i64,
+    pins: Option<Vec<Pin>>,
+) -> Vec<Finding> {
+    diagnose(
+        certs,
+        &DiagnoseOptions {
+            hostname: hostname.map(str::to_string),
+            now,
+            expected_pins: pins,
+        },
+    )
+}
+
+fn at(now: i64, certs: &[Certificate]) -> Vec<Finding> {
+    run(certs, None, now, None)
+}
+
+fn bypass(name: &str) -> Vec<Certificate> {
+    pem_certs(&fixture(&format!("bypass/{name}.pem")))
+}
+
+fn find<'a>(findings: &'a [Finding], code: &str) -> &'a Finding {
+    findings
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no {code} in {:#?}", findings))
+}
+
+#[test]
+fn honest_chain_has_nothing_to_say() {
+    let chain = bypass("honest");
+    let findings = run(&chain, Some("www.example.com"), NOW, None);
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn every_code_has_a_scenario() {
+    let p = pki();
+    let honest = bypass("honest");
+    let inter_pin = honest[1].pin(HashAlgorithm::Sha256);
+    let other_pin = Pin::of_spki(HashAlgorithm::Sha256, b"some other key");
+
+    // A leaf issued a day after the rest, for the "clock slightly behind" hint.
+    let fresh_leaf = Spec::leaf("www.example.com", &["www.example.com"])
+        .validity((2026, 6, 2), (2027, 6, 2))
+        .signed_by(&key("leaf"), &p.inter_spec, &key("inter"));
+    let no_san =
+        Spec::leaf("legacy.example.com", &[]).signed_by(&key("leaf"), &p.inter_spec, &key("inter"));
+    let deep = {
+        let specs: Vec<Spec> = (1..=6)
+            .map(|i| Spec::ca(&format!("Deep CA {i}"), None))
+            .collect();
+        let keys = ["inter", "inter2"];
+        let mut ders = vec![Spec::leaf("deep.example", &["deep.example"]).signed_by(
+            &key("leaf"),
+            &specs[0],
+            &key(keys[0]),
+        )];
+        for i in 0..5 {
+            ders.push(specs[i].signed_by(
+                &key(keys[i % 2]),
+                &specs[i + 1],
+                &key(keys[(i + 1) % 2]),
+            ));
+        }
+        ders
+    };
+    let deep_refs: Vec<&Vec<u8>> = deep.iter().collect();
+    let june_1_2026 = NOW;
+
+    // (expected code, findings of a scenario that must show it)
+    let scenarios: Vec<(&str, Vec<Finding>)> = vec![
+        (diagnose_codes::NO_CHAIN, at(NOW, &[])),
+        (
+            diagnose_codes::CHAIN_OUT_OF_ORDER,
+            at(NOW, &bypass("shuffled")),
+        ),
+        (
+            diagnose_codes::MISSING_INTERMEDIATE,
+            at(NOW, &certs(&[&p.leaf])),
+        ),
+        (
+            diagnose_codes::CHAIN_ENDS_BELOW_ROOT,
+            at(NOW, &certs(&[&p.leaf, &p.inter])),
+        ),
+        (
+            diagnose_codes::DUPLICATE_CERTIFICATE,
+            at(NOW, &certs(&[&p.leaf, &p.inter, &p.inter, &p.root])),
+        ),
+        (
+            diagnose_codes::PIN_MISMATCH,
+            run(&honest, None, NOW, Some(vec![other_pin.clone()])),
+        ),
+        (
+            diagnose_codes::PIN_ON_UNVERIFIED_CERT,
+            run(
+                &bypass("appended-pinned-intermediate"),
+                None,
+                NOW,
+                Some(vec![inter_pin.clone()]),
+            ),
+        ),
+        (
+            diagnose_codes::PIN_MATCHED,
+            run(
+                &honest,
+                None,
+                NOW,
+                Some(vec![other_pin.clone(), inter_pin.clone()]),
+            ),
+        ),
+        (
+            diagnose_codes::WEAK_KEY,
+            at(NOW, &pem_certs(&fixture("rsa1024-sha256.pem"))),
+        ),
+        (
+            diagnose_codes::SHA1_SIGNATURE,
+            at(NOW, &pem_certs(&fixture("rsa2048-sha1.pem"))),
+        ),
+        (
+            diagnose_codes::LEAF_IS_CA,
+            at(NOW, &certs(&[&p.inter, &p.root])),
+        ),
+        (
+            diagnose_codes::NO_SUBJECT_ALT_NAME,
+            at(NOW, &certs(&[&no_san, &p.inter, &p.root])),
+        ),
+        (diagnose_codes::LONG_PATH, at(NOW, &certs(&deep_refs))),
+        (
+            path_codes::CERT_NOT_ON_PATH,
+            at(NOW, &bypass("pinned-root-not-linked")),
+        ),
+        (
+            path_codes::LINK_SIGNATURE_INVALID,
+            at(NOW, &bypass("corrupted-leaf-signature")),
+        ),
+        (
+            path_codes::NO_VERIFIED_ISSUER,
+            at(NOW, &bypass("rogue-leaf-real-intermediate")),
+        ),
+        (
+            path_codes::SIGNATURE_ALGORITHM_UNSUPPORTED,
+            at(NOW, &pem_certs(&fixture("p521-sha512.pem"))),
+        ),
+        (
+            path_codes::ISSUER_NOT_CA,
+            at(NOW, &bypass("intermediate-without-ca-bit")),
+        ),
+        (
+            path_codes::PATH_LEN_CONSTRAINT_EXCEEDED,
+            at(NOW, &bypass("path-len-exceeded")),
+        ),
+        (
+            path_codes::PATH_BUDGET_EXCEEDED,
+            at(NOW, &bypass("sixteen-look-alikes")),
+        ),
+        (path_codes::PATH_TOO_LONG, {
+            let specs: Vec<Spec> = (1..=12)
+                .map(|i| Spec::ca(&format!("Deep CA {i}"), None))
+                .collect();
+            let keys = ["inter", "inter2"];
+            let mut ders = vec![Spec::leaf("deep.example", &["deep.example"]).signed_by(
+                &key("leaf"),
+                &specs[0],
+                &key(keys[0]),
+            )];
+            for i in 0..11 {
+                ders.push(specs[i].signed_by(
+                    &key(keys[i % 2]),
+                    &specs[i + 1],
+                    &key(keys[(i + 1) % 2]),
+                ));
+            }
+            let refs: Vec<&Vec<u8>> = ders.iter().collect();
+            at(NOW, &certs(&refs))
+        }),
+        (validity_codes::CERT_EXPIRED, at(NOT_AFTER + DAY, &honest)),
+        (
+            validity_codes::CERT_NOT_YET_VALID,
+            at(NOT_BEFORE - DAY, &honest),
+        ),
+        (
+            validity_codes::CLOCK_PROBABLY_WRONG,
+            at(
+                june_1_2026 + 23 * 3600,
+                &certs(&[&fresh_leaf, &p.inter, &p.root]),
+            ),
+        ),
+        (
+            validity_codes::CERT_EXPIRES_SOON,
+            at(NOT_AFTER - 10 * DAY, &honest),
+        ),
+        (
+            hostname_codes::HOSTNAME_MISMATCH,
+            run(&honest, Some("api.example.com"), NOW, None),
+        ),
+        (
+            hostname_codes::HOSTNAME_INVALID,
+            run(&honest, Some("a..b"), NOW, None),
+        ),
+        (
+            hostname_codes::HOSTNAME_COMMON_NAME_FALLBACK,
+            run(
+                &certs(&[&no_san, &p.inter, &p.root]),
+                Some("legacy.example.com"),
+                NOW,
+                None,
+            ),
+        ),
+    ];
+    let mut seen = BTreeSet::new();
+    for (code, findings) in &scenarios {
+        let f = find(findings, code);
+        assert!(!f.message.is_empty());
+        seen.insert(*code);
+        // Most severe first.
+        assert!(
+            findings.windows(2).all(|w| w[0].severity <= w[1].severity),
+            "{code}"
+        );
+    }
+    let all: BTreeSet<&str> = [
+        diagnose_codes::ALL,
+        path_codes::ALL,
+        hostname_codes::ALL,
+        validity_codes::ALL,
+    ]
+    .concat()
+    .into_iter()
+    .collect();
+    assert_eq!(seen, all, "every finding code has a scenario");
+}
+
+#[test]
+fn messages_say_what_to_do() {
+    let p = pki();
+    let honest = bypass("honest");
+
+    let f = at(NOW, &bypass("shuffled"));
+    let order = find(&f, diagnose_codes::CHAIN_OUT_OF_ORDER);
+    assert!(order.message.contains("[0, 2, 1]"), "{}", order.message);
+    assert_eq!(order.severity, Severity::Warning);
+
+    let other = Pin::of_spki(HashAlgorithm::Sha256, b"x");
+    let f = run(&honest, None, NOW, Some(vec![other.clone()]));
+    let m = &find(&f, diagnose_codes::PIN_MISMATCH).message;
+    for (i, c) in honest.iter().enumerate() {
+        assert!(
+            m.contains(&format!(
+                "{}: {}",
+                c.pin(HashAlgorithm::Sha256),
+                c.facts().subject
+            )),
+            "cert {i}: {m}"
+        );
+    }
+    assert!(m.contains(&other.to_string()));
+
+    let f = run(&honest, Some("api.example.com"), NOW, None);
+    let m = &find(&f, hostname_codes::HOSTNAME_MISMATCH).message;
+    assert!(m.contains("www.example.com, example.com"), "{m}");
+
+    // Every certificate shifted: expired together, the clock is suspect.
+    let f = at(NOT_AFTER + 400 * DAY, &honest);
+    assert_eq!(
+        f.iter()
+            .filter(|x| x.code == validity_codes::CERT_EXPIRED)
+            .count(),
+        3
+    );
+    assert!(find(&f, validity_codes::CLOCK_PROBABLY_WRONG)
+        .message
+        .contains("clock"));
+
+    // A pin on an appended certificate never matches.
+    let inter_pin = certs(&[&p.inter])[0].pin(HashAlgorithm::Sha256);
+    let f = run(
+        &bypass("appended-pinned-intermediate"),
+        None,
+        NOW,
+        Some(vec![inter_pin]),
+    );
+    assert_eq!(
+        find(&f, diagnose_codes::PIN_ON_UNVERIFIED_CERT).cert_index,
+        Some(2)
+    );
+    assert!(f.iter().any(|x| x.code == diagnose_codes::PIN_MISMATCH));
+    assert!(!f.iter().any(|x| x.code == diagnose_codes::PIN_MATCHED));
+
+    // A SHA-1 self-signed root is not flagged, the SHA-1 leaf is.
+    let f = at(NOW, &pem_certs(&fixture("rsa2048-sha1.pem")));
+    let sha1: Vec<_> = f
+        .iter()
+        .filter(|x| x.code == diagnose_codes::SHA1_SIGNATURE)
+        .map(|x| x.cert_index)
+        .collect();
+    assert_eq!(sha1, vec![Some(0)]);
+}
+
+#[test]
+fn finding_codes_are_unique_screaming_snake_and_distinct_from_error_codes() {
+    let all = [
+        diagnose_codes::ALL,
+        path_codes::ALL,
+        hostname_codes::ALL,
+        validity_codes::ALL,
+    ]
+    .concat();
+    let unique: BTreeSet<&str> = all.iter().copied().collect();
+    assert_eq!(unique.len(), all.len());
+    for code in &all {
+        assert!(
+            code.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
+            "{code}"
+        );
+        // A finding and an error share a code only where an enforcing adapter refuses a
+        // connection for exactly that finding (certpin/node throws PIN_MISMATCH for a
+        // PIN_MISMATCH verdict, and so on); any other overlap would confuse the two.
+        if certpin::ERROR_CODES.contains(code) {
+            assert!(
+                matches!(
+                    *code,
+                    "PIN_MISMATCH" | "HOSTNAME_MISMATCH" | "CERT_EXPIRED" | "NO_CHAIN"
+                ),
+                "{code} is both a finding code and an unrelated error code"
+            );
+        }
+    }
+    // Snapshot: finding codes are public API and are never renamed.
+    assert_eq!(
+        all.join(","),
+        "NO_CHAIN,CHAIN_OUT_OF_ORDER,MISSING_INTERMEDIATE,CHAIN_ENDS_BELOW_ROOT,\
+DUPLICATE_CERTIFICATE,PIN_MISMATCH,PIN_ON_UNVERIFIED_CERT,PIN_MATCHED,WEAK_KEY,\
+SHA1_SIGNATURE,LEAF_IS_CA,NO_SUBJECT_ALT_NAME,LONG_PATH,CERT_NOT_ON_PATH,\
+LINK_SIGNATURE_INVALID,SIGNATURE_ALGORITHM_UNSUPPORTED,ISSUER_NOT_CA,\
+PATH_LEN_CONSTRAINT_EXCEEDED,NO_VERIFIED_ISSUER,PATH_TOO_LONG,PATH_BUDGET_EXCEEDED,\
+HOSTNAME_MISMATCH,HOSTNAME_INVALID,HOSTNAME_COMMON_NAME_FALLBACK,CERT_EXPIRED,\
+CERT_NOT_YET_VALID,CLOCK_PROBABLY_WRONG,CERT_EXPIRES_SOON"
+    );
+}
