@@ -1,0 +1,441 @@
+//! The certificate view (RFC 5280). A `Certificate` owns the DER it was given and keeps
+//! the byte ranges of its parts (TBS, SPKI, names, signature), so that pins and
+//! signature checks use the bytes received, never a re-encoding. The facts the crate
+//! decides on are extracted once, when the certificate is parsed.
+
+use crate::error::{Error, Result};
+use crate::name;
+use crate::pin::{hex, HashAlgorithm, Pin};
+use core::ops::Range;
+use x509_parser::asn1_rs::ToDer;
+use x509_parser::certificate::X509Certificate;
+use x509_parser::extensions::{GeneralName, ParsedExtension};
+use x509_parser::prelude::FromDer;
+use x509_parser::x509::SubjectPublicKeyInfo;
+
+/// A parsed certificate with its raw parts.
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    der: Vec<u8>,
+    tbs: Range<usize>,
+    spki: Range<usize>,
+    subject: Range<usize>,
+    issuer: Range<usize>,
+    signature_algorithm: Range<usize>,
+    signature: Vec<u8>,
+    facts: Facts,
+}
+
+/// What certpin reads from a certificate, extracted once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    pub version: u32,
+    pub serial_hex: String,
+    pub subject: String,
+    pub issuer: String,
+    pub subject_common_names: Vec<String>,
+    /// Seconds since the Unix epoch.
+    pub not_before: i64,
+    pub not_after: i64,
+    /// dNSName entries, as written in the certificate.
+    pub dns_names: Vec<String>,
+    /// iPAddress entries as raw octets (4 or 16 bytes).
+    pub ip_addresses: Vec<Vec<u8>>,
+    /// True when a subjectAltName extension is present (even if empty of names).
+    pub has_san: bool,
+    pub is_ca: bool,
+    pub path_len_constraint: Option<u32>,
+    /// The keyUsage bits when the extension is present (bit 0 = digitalSignature,
+    /// bit 5 = keyCertSign, as x509-parser numbers them).
+    pub key_usage: Option<u16>,
+    pub subject_key_id: Option<Vec<u8>>,
+    pub authority_key_id: Option<Vec<u8>>,
+    pub key: KeyFacts,
+    pub signature_algorithm_oid: String,
+    /// The signature algorithm's parameters (DER), for RSA-PSS.
+    pub signature_algorithm_params: Option<Vec<u8>>,
+}
+
+/// The subject public key, as far as certpin needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyFacts {
+    /// "RSA", "EC", "Ed25519", "Ed448", "RSA-PSS", "DSA", or the algorithm OID.
+    pub algorithm: String,
+    pub size_bits: Option<u32>,
+    /// "P-256", "P-384", "P-521", "secp256k1", or the curve OID.
+    pub curve: Option<String>,
+}
+
+const KEY_CERT_SIGN: u16 = 1 << 5;
+
+impl Certificate {
+    /// Parses one DER certificate; `cert_index` is its position in the input, for errors.
+    pub fn from_der(der: Vec<u8>, cert_index: usize) -> Result<Certificate> {
+        crate::input::check_der_framing(&der, cert_index)?;
+        let malformed = |reason: String| Error::CertMalformed { cert_index, reason };
+        let (rest, x509) =
+            X509Certificate::from_der(&der).map_err(|e| malformed(format!("{e}")))?;
+        if !rest.is_empty() {
+            return Err(Error::DerMalformed {
+                cert_index,
+                offset: der.len() - rest.len(),
+                reason: "trailing bytes after the certificate".into(),
+            });
+        }
+        let range = |part: &[u8]| -> Result<Range<usize>> {
+            let start = (part.as_ptr() as usize).wrapping_sub(der.as_ptr() as usize);
+            let end = start.wrapping_add(part.len());
+            if start <= der.len() && end <= der.len() && start <= end {
+                Ok(start..end)
+            } else {
+                Err(malformed(
+                    "internal: a part lies outside the certificate".into(),
+                ))
+            }
+        };
+        let tbs = range(x509.tbs_certificate.as_ref())?;
+        let spki = range(x509.public_key().raw)?;
+        let subject = range(x509.subject().as_raw())?;
+        let issuer = range(x509.issuer().as_raw())?;
+        let signature_algorithm = {
+            // The outer AlgorithmIdentifier is the DER between the TBS and the BIT STRING.
+            let after_tbs = tbs.end;
+            let (rest_after_alg, _) = x509_parser::x509::AlgorithmIdentifier::from_der(
+                der.get(after_tbs..).unwrap_or_default(),
+            )
+            .map_err(|e| malformed(format!("signature algorithm: {e}")))?;
+            after_tbs..(der.len() - rest_after_alg.len()).max(after_tbs)
+        };
+        if x509.signature_algorithm != x509.tbs_certificate.signature {
+            return Err(malformed(
+                "the outer signature algorithm differs from the one inside the TBS certificate (RFC 5280 section 4.1.1.2)".into(),
+            ));
+        }
+        let facts = extract_facts(&x509, cert_index)?;
+        let signature = x509.signature_value.data.to_vec();
+        Ok(Certificate {
+            tbs,
+            spki,
+            subject,
+            issuer,
+            signature_algorithm,
+            signature,
+            facts,
+            der,
+        })
+    }
+
+    /// The whole certificate, as received.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+    /// The DER `TBSCertificate`: the bytes the issuer signed.
+    pub fn tbs_der(&self) -> &[u8] {
+        self.der.get(self.tbs.clone()).unwrap_or_default()
+    }
+    /// The DER `SubjectPublicKeyInfo`, as received: what a pin hashes.
+    pub fn spki_der(&self) -> &[u8] {
+        self.der.get(self.spki.clone()).unwrap_or_default()
+    }
+    /// The DER subject Name.
+    pub fn subject_der(&self) -> &[u8] {
+        self.der.get(self.subject.clone()).unwrap_or_default()
+    }
+    /// The DER issuer Name.
+    pub fn issuer_der(&self) -> &[u8] {
+        self.der.get(self.issuer.clone()).unwrap_or_default()
+    }
+    /// The DER outer signature `AlgorithmIdentifier`.
+    pub fn signature_algorithm_der(&self) -> &[u8] {
+        self.der
+            .get(self.signature_algorithm.clone())
+            .unwrap_or_default()
+    }
+    /// The signature bits.
+    pub fn signature(&self) -> &[u8] {
+        &self.signature
+    }
+    /// What was read from the certificate.
+    pub fn facts(&self) -> &Facts {
+        &self.facts
+    }
+    /// The pin of this certificate's key.
+    pub fn pin(&self, algorithm: HashAlgorithm) -> Pin {
+        Pin::of_spki(algorithm, self.spki_der())
+    }
+    /// SHA-256 of the whole DER, lowercase hex.
+    pub fn fingerprint_sha256(&self) -> String {
+        hex(&HashAlgorithm::Sha256.hash(&self.der))
+    }
+    /// Subject and issuer are the same name (byte-equal DER).
+    pub fn is_self_issued(&self) -> bool {
+        self.subject_der() == self.issuer_der()
+    }
+    /// Self-issued, and its key identifiers (when both are present) name its own key.
+    /// This is a structural test; the signature check belongs to path building.
+    pub fn looks_self_signed(&self) -> bool {
+        self.is_self_issued()
+            && match (&self.facts.subject_key_id, &self.facts.authority_key_id) {
+                (Some(ski), Some(aki)) => ski == aki,
+                _ => true,
+            }
+    }
+    /// The certificate may sign certificates: cA is set, and keyCertSign is set when
+    /// keyUsage is present (RFC 5280 section 4.2.1.9 and 4.2.1.3).
+    pub fn can_sign_certificates(&self) -> bool {
+        self.facts.is_ca
+            && self
+                .facts
+                .key_usage
+                .is_none_or(|ku| ku & KEY_CERT_SIGN != 0)
+    }
+    /// Valid at `now` (seconds since the epoch), both bounds inclusive (RFC 5280 4.1.2.5).
+    pub fn is_valid_at(&self, now: i64) -> bool {
+        self.facts.not_before <= now && now <= self.facts.not_after
+    }
+}
+
+/// Reads the SPKI of a `PUBLIC KEY` item, requiring it to span the whole DER.
+pub fn spki_of_public_key(der: &[u8], cert_index: usize) -> Result<KeyFacts> {
+    let (rest, spki) = SubjectPublicKeyInfo::from_der(der).map_err(|e| Error::CertMalformed {
+        cert_index,
+        reason: format!("not a valid SubjectPublicKeyInfo: {e}"),
+    })?;
+    if !rest.is_empty() {
+        return Err(Error::DerMalformed {
+            cert_index,
+            offset: der.len() - rest.len(),
+            reason: "trailing bytes after the public key".into(),
+        });
+    }
+    Ok(key_facts(&spki))
+}
+
+/// Returns the range of the SPKI inside a PKCS#10 request (RFC 2986).
+pub fn spki_of_csr(der: &[u8], cert_index: usize) -> Result<Range<usize>> {
+    use x509_parser::certification_request::X509CertificationRequest;
+    let (rest, csr) =
+        X509CertificationRequest::from_der(der).map_err(|e| Error::CertMalformed {
+            cert_index,
+            reason: format!("not a valid certificate request: {e}"),
+        })?;
+    if !rest.is_empty() {
+        return Err(Error::DerMalformed {
+            cert_index,
+            offset: der.len() - rest.len(),
+            reason: "trailing bytes after the certificate request".into(),
+        });
+    }
+    let part = csr.certification_request_info.subject_pki.raw;
+    let start = (part.as_ptr() as usize).wrapping_sub(der.as_ptr() as usize);
+    let end = start.wrapping_add(part.len());
+    if start <= end && end <= der.len() {
+        Ok(start..end)
+    } else {
+        Err(Error::CertMalformed {
+            cert_index,
+            reason: "internal: the key lies outside the request".into(),
+        })
+    }
+}
+
+fn extract_facts(x509: &X509Certificate<'_>, cert_index: usize) -> Result<Facts> {
+    let malformed = |reason: String| Error::CertMalformed { cert_index, reason };
+    let tbs = &x509.tbs_certificate;
+    let mut seen = std::collections::BTreeSet::new();
+    for ext in tbs.extensions() {
+        if !seen.insert(ext.oid.to_id_string()) {
+            return Err(malformed(format!(
+                "extension {} appears twice (RFC 5280 section 4.2 forbids it)",
+                ext.oid.to_id_string()
+            )));
+        }
+    }
+    let mut facts = Facts {
+        version: tbs.version.0 + 1,
+        serial_hex: serial_hex(x509.raw_serial()),
+        subject: name::rfc4514(x509.subject()),
+        issuer: name::rfc4514(x509.issuer()),
+        subject_common_names: x509
+            .subject()
+            .iter_common_name()
+            .filter_map(|cn| cn.as_str().ok().map(str::to_owned))
+            .collect(),
+        not_before: x509.validity().not_before.timestamp(),
+        not_after: x509.validity().not_after.timestamp(),
+        dns_names: vec![],
+        ip_addresses: vec![],
+        has_san: false,
+        is_ca: false,
+        path_len_constraint: None,
+        key_usage: None,
+        subject_key_id: None,
+        authority_key_id: None,
+        key: key_facts(x509.public_key()),
+        signature_algorithm_oid: x509.signature_algorithm.algorithm.to_id_string(),
+        signature_algorithm_params: x509
+            .signature_algorithm
+            .parameters
+            .as_ref()
+            .map(|p| p.to_der_vec_raw())
+            .transpose()
+            .map_err(|e| malformed(format!("signature algorithm parameters: {e}")))?,
+    };
+    for ext in tbs.extensions() {
+        match ext.parsed_extension() {
+            ParsedExtension::SubjectAlternativeName(san) => {
+                facts.has_san = true;
+                for name in &san.general_names {
+                    match name {
+                        GeneralName::DNSName(d) => facts.dns_names.push((*d).to_owned()),
+                        GeneralName::IPAddress(ip) => facts.ip_addresses.push(ip.to_vec()),
+                        _ => {}
+                    }
+                }
+            }
+            ParsedExtension::BasicConstraints(bc) => {
+                facts.is_ca = bc.ca;
+                facts.path_len_constraint = bc.path_len_constraint;
+            }
+            ParsedExtension::KeyUsage(ku) => facts.key_usage = Some(ku.flags),
+            ParsedExtension::SubjectKeyIdentifier(id) => facts.subject_key_id = Some(id.0.to_vec()),
+            ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                facts.authority_key_id = aki.key_identifier.as_ref().map(|id| id.0.to_vec());
+            }
+            ParsedExtension::ParseError { error } => {
+                return Err(malformed(format!(
+                    "extension {} is malformed: {error}",
+                    ext.oid.to_id_string()
+                )))
+            }
+            _ => {}
+        }
+    }
+    Ok(facts)
+}
+
+fn serial_hex(raw: &[u8]) -> String {
+    // The INTEGER's content without its sign-padding zero bytes, as OpenSSL and Node print it.
+    let trimmed: &[u8] = match raw.iter().position(|b| *b != 0) {
+        Some(i) => raw.get(i..).unwrap_or_default(),
+        None => &[0],
+    };
+    hex(trimmed)
+}
+
+fn key_facts(spki: &SubjectPublicKeyInfo<'_>) -> KeyFacts {
+    let oid = spki.algorithm.algorithm.to_id_string();
+    match oid.as_str() {
+        "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
+            let size_bits = match spki.parsed() {
+                Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => Some(bit_length(rsa.modulus)),
+                _ => None,
+            };
+            let algorithm = if oid.ends_with(".1") {
+                "RSA"
+            } else {
+                "RSA-PSS"
+            };
+            KeyFacts {
+                algorithm: algorithm.into(),
+                size_bits,
+                curve: None,
+            }
+        }
+        "1.2.840.10045.2.1" => {
+            let curve_oid = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| o.to_id_string());
+            let (curve, size_bits) = match curve_oid.as_deref() {
+                Some("1.2.840.10045.3.1.7") => (Some("P-256".to_string()), Some(256)),
+                Some("1.3.132.0.34") => (Some("P-384".to_string()), Some(384)),
+                Some("1.3.132.0.35") => (Some("P-521".to_string()), Some(521)),
+                Some("1.3.132.0.10") => (Some("secp256k1".to_string()), Some(256)),
+                Some(other) => (Some(other.to_string()), None),
+                None => (None, None),
+            };
+            KeyFacts {
+                algorithm: "EC".into(),
+                size_bits,
+                curve,
+            }
+        }
+        "1.3.101.112" => KeyFacts {
+            algorithm: "Ed25519".into(),
+            size_bits: Some(256),
+            curve: None,
+        },
+        "1.3.101.113" => KeyFacts {
+            algorithm: "Ed448".into(),
+            size_bits: Some(456),
+            curve: None,
+        },
+        "1.2.840.10040.4.1" => KeyFacts {
+            algorithm: "DSA".into(),
+            size_bits: None,
+            curve: None,
+        },
+        _ => KeyFacts {
+            algorithm: oid,
+            size_bits: None,
+            curve: None,
+        },
+    }
+}
+
+fn bit_length(unsigned_be: &[u8]) -> u32 {
+    let Some(first) = unsigned_be.iter().position(|b| *b != 0) else {
+        return 0;
+    };
+    let significant = unsigned_be.get(first..).unwrap_or_default();
+    let lead = significant.first().copied().unwrap_or(0);
+    let len = u32::try_from(significant.len()).unwrap_or(u32::MAX / 8);
+    (len - 1) * 8 + (8 - lead.leading_zeros())
+}
+
+/// The OpenSSL name of a signature algorithm OID (as `openssl x509 -text` prints it),
+/// or the dotted OID when certpin does not know it.
+pub fn signature_algorithm_name(oid: &str) -> String {
+    match oid {
+        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
+        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
+        "1.2.840.113549.1.1.14" => "sha224WithRSAEncryption",
+        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
+        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
+        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
+        "1.2.840.113549.1.1.10" => "rsassaPss",
+        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
+        "1.2.840.10045.4.3.1" => "ecdsa-with-SHA224",
+        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
+        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
+        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
+        "1.3.101.112" => "ED25519",
+        "1.3.101.113" => "ED448",
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bit_lengths() {
+        assert_eq!(bit_length(&[0x00, 0x80, 0, 0]), 24);
+        assert_eq!(bit_length(&[0x01]), 1);
+        assert_eq!(bit_length(&[0x00]), 0);
+        assert_eq!(bit_length(&[0x7f, 0xff]), 15);
+    }
+
+    #[test]
+    fn serials() {
+        assert_eq!(serial_hex(&[0x00, 0xa1, 0x02]), "a102");
+        assert_eq!(serial_hex(&[0x00]), "00");
+        assert_eq!(serial_hex(&[0x10]), "10");
+    }
+}

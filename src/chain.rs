@@ -1,0 +1,137 @@
+//! A served chain: the certificates of an input, in input order (leaf first), and the
+//! public description of each (`CertificateInfo`, SPEC.md).
+
+use crate::cert::{signature_algorithm_name, spki_of_csr, spki_of_public_key, Certificate};
+use crate::error::{Error, Result};
+use crate::input::{decode, Item, ItemKind, Part};
+use crate::name::rfc3339;
+use crate::pin::{hex, HashAlgorithm, Pin};
+use serde::Serialize;
+
+/// Parses every item of the input as a certificate, in order.
+pub fn parse_chain(parts: &[Part]) -> Result<Vec<Certificate>> {
+    decode(parts)?
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| certificate_of_item(item, index))
+        .collect()
+}
+
+fn certificate_of_item(item: Item, index: usize) -> Result<Certificate> {
+    match item.kind {
+        ItemKind::Certificate => Certificate::from_der(item.der, index),
+        ItemKind::PublicKey | ItemKind::CertificateRequest => Err(Error::UnsupportedInput {
+            block_index: item.block_index,
+            reason: format!(
+                "item {index} is a {}, not a certificate: use computePins for backup keys",
+                if item.kind == ItemKind::PublicKey {
+                    "PUBLIC KEY"
+                } else {
+                    "CERTIFICATE REQUEST"
+                }
+            ),
+        }),
+    }
+}
+
+/// The pin of every item: certificates, public keys and certificate requests (backup
+/// keys that have no certificate yet). Unlabelled DER is read as a certificate, and
+/// failing that as a bare SubjectPublicKeyInfo or a PKCS#10 request.
+pub fn compute_pins(parts: &[Part], algorithm: HashAlgorithm) -> Result<Vec<Pin>> {
+    decode(parts)?
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| spki_pin(&item, index, algorithm))
+        .collect()
+}
+
+fn spki_pin(item: &Item, index: usize, algorithm: HashAlgorithm) -> Result<Pin> {
+    match item.kind {
+        ItemKind::PublicKey => {
+            spki_of_public_key(&item.der, index)?;
+            Ok(Pin::of_spki(algorithm, &item.der))
+        }
+        ItemKind::CertificateRequest => csr_pin(&item.der, index, algorithm),
+        ItemKind::Certificate => match Certificate::from_der(item.der.clone(), index) {
+            Ok(cert) => Ok(cert.pin(algorithm)),
+            Err(cert_error) if item.unlabelled => {
+                if spki_of_public_key(&item.der, index).is_ok() {
+                    Ok(Pin::of_spki(algorithm, &item.der))
+                } else {
+                    csr_pin(&item.der, index, algorithm).map_err(|_| cert_error)
+                }
+            }
+            Err(e) => Err(e),
+        },
+    }
+}
+
+fn csr_pin(der: &[u8], index: usize, algorithm: HashAlgorithm) -> Result<Pin> {
+    let range = spki_of_csr(der, index)?;
+    Ok(Pin::of_spki(algorithm, der.get(range).unwrap_or_default()))
+}
+
+/// The public description of one certificate (SPEC.md `CertificateInfo`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateInfo {
+    pub index: usize,
+    pub subject: String,
+    pub issuer: String,
+    pub serial_number: String,
+    pub not_before: String,
+    pub not_after: String,
+    pub dns_names: Vec<String>,
+    pub ip_addresses: Vec<String>,
+    pub is_ca: bool,
+    pub path_length: Option<u32>,
+    pub self_signed: bool,
+    pub key_algorithm: String,
+    pub key_size: Option<u32>,
+    pub curve: Option<String>,
+    pub signature_algorithm: String,
+    pub spki_sha256: String,
+    pub fingerprint_sha256: String,
+    pub subject_key_id: Option<String>,
+    pub authority_key_id: Option<String>,
+}
+
+impl CertificateInfo {
+    /// Describes `cert`, the `index`-th certificate of its input. `self_signed` is
+    /// decided by the caller, which can verify the signature.
+    pub fn new(cert: &Certificate, index: usize, self_signed: bool) -> CertificateInfo {
+        let f = cert.facts();
+        CertificateInfo {
+            index,
+            subject: f.subject.clone(),
+            issuer: f.issuer.clone(),
+            serial_number: f.serial_hex.clone(),
+            not_before: rfc3339(f.not_before),
+            not_after: rfc3339(f.not_after),
+            dns_names: f.dns_names.clone(),
+            ip_addresses: f.ip_addresses.iter().map(|ip| ip_to_string(ip)).collect(),
+            is_ca: f.is_ca,
+            path_length: f.path_len_constraint,
+            self_signed,
+            key_algorithm: f.key.algorithm.clone(),
+            key_size: f.key.size_bits,
+            curve: f.key.curve.clone(),
+            signature_algorithm: signature_algorithm_name(&f.signature_algorithm_oid),
+            spki_sha256: cert.pin(HashAlgorithm::Sha256).to_string(),
+            fingerprint_sha256: cert.fingerprint_sha256(),
+            subject_key_id: f.subject_key_id.as_deref().map(hex),
+            authority_key_id: f.authority_key_id.as_deref().map(hex),
+        }
+    }
+}
+
+/// An iPAddress SAN as text: dotted IPv4, RFC 5952 IPv6, or hex for other lengths.
+pub fn ip_to_string(octets: &[u8]) -> String {
+    if let Ok(v4) = <[u8; 4]>::try_from(octets) {
+        std::net::Ipv4Addr::from(v4).to_string()
+    } else if let Ok(v6) = <[u8; 16]>::try_from(octets) {
+        std::net::Ipv6Addr::from(v6).to_string()
+    } else {
+        hex(octets)
+    }
+}
