@@ -7,16 +7,8 @@
 // `init(source)` accepts another URL, a Response, the bytes or a WebAssembly.Module.
 import initGlue from "./certpin_web.js";
 
-export {
-  parseChain,
-  computePins,
-  parsePin,
-  formatPin,
-  checkPins,
-  diagnose,
-  PinPolicy,
-  errorCodes,
-} from "./certpin_web.js";
+// The wasm exports (parseChain, computePins, ...), listed by the build from the glue.
+export { /*@WASM_EXPORTS@*/ } from "./certpin_web.js";
 export { CertpinError, ERROR_CODES } from "./shared.js";
 
 let ready = null;

@@ -14,17 +14,9 @@ function init() {
   return Promise.resolve();
 }
 
-module.exports = {
-  parseChain: glue.parseChain,
-  computePins: glue.computePins,
-  parsePin: glue.parsePin,
-  formatPin: glue.formatPin,
-  checkPins: glue.checkPins,
-  diagnose: glue.diagnose,
-  PinPolicy: glue.PinPolicy,
-  errorCodes: glue.errorCodes,
-  CertpinError,
-  ERROR_CODES,
-  init,
-  default: init,
-};
+// The wasm exports (parseChain, computePins, ...), listed by the build from the glue.
+const WASM_EXPORTS = /*@WASM_EXPORTS_JSON@*/[];
+
+const api = { CertpinError, ERROR_CODES, init, default: init };
+for (const name of WASM_EXPORTS) api[name] = glue[name];
+module.exports = api;

@@ -6,16 +6,8 @@ import { initSync } from "./certpin_web.js";
 
 initSync({ module: wasmModule });
 
-export {
-  parseChain,
-  computePins,
-  parsePin,
-  formatPin,
-  checkPins,
-  diagnose,
-  PinPolicy,
-  errorCodes,
-} from "./certpin_web.js";
+// The wasm exports (parseChain, computePins, ...), listed by the build from the glue.
+export { /*@WASM_EXPORTS@*/ } from "./certpin_web.js";
 export { CertpinError, ERROR_CODES } from "./shared.js";
 
 /** Nothing to wait for in workerd: the wasm is ready once this module has loaded. */

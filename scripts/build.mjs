@@ -105,7 +105,17 @@ function assemblePackage() {
   if (!Array.isArray(codes) || codes.length === 0 || !codes.every((c) => /^[A-Z][A-Z0-9_]*$/.test(c))) {
     throw new Error(`errorCodes() returned an unexpected value: ${JSON.stringify(codes)}`);
   }
+  // The wasm exports every entry re-exports: whatever the crate exports, so the entries
+  // never name a function the wasm lacks (an ESM link error) nor miss a new one.
+  const wasmExports = Object.keys(glue).filter((name) => !name.startsWith("__")).sort();
+  const webSource = readFileSync(join(PKG_DIR, "certpin_web.js"), "utf8");
+  const webExports = [...webSource.matchAll(/^export (?:function|class) (\w+)/gm)].map((m) => m[1]).sort();
+  if (JSON.stringify(webExports) !== JSON.stringify(wasmExports)) {
+    throw new Error(`web glue exports ${webExports} but nodejs glue exports ${wasmExports}`);
+  }
   const substitutions = {
+    "/*@WASM_EXPORTS@*/": wasmExports.join(", "),
+    "/*@WASM_EXPORTS_JSON@*/[]": JSON.stringify(wasmExports),
     "/*@ERROR_CODES_JSON@*/[]": JSON.stringify(codes),
     "/*@ERROR_CODES_UNION@*/never": codes.map((c) => JSON.stringify(c)).join(" | "),
   };

@@ -147,3 +147,14 @@ export function ensureChromium() {
   run("apt-get", ["update"], { env });
   run("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], { env });
 }
+
+/** rustfmt and clippy for `npm test`; rustup's minimal profile leaves them out. */
+export function ensureRustComponents() {
+  const missing = [];
+  if (capture("cargo", ["fmt", "--version"]) === null) missing.push("rustfmt");
+  if (capture("cargo", ["clippy", "--version"]) === null) missing.push("clippy");
+  if (missing.length > 0) {
+    log(`installing Rust components: ${missing.join(", ")}`);
+    run("rustup", ["component", "add", ...missing]);
+  }
+}

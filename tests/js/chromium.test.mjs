@@ -6,18 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
 import { createStaticServer, listen } from "../../scripts/lib/static-server.mjs";
-import { PKG_DIR, resolveExport, smokeCase, tempDir } from "./helpers.mjs";
-
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM, CHROMIUM_ARGS, PKG_DIR, resolveExport, smokeCase, tempDir } from "./helpers.mjs";
 
 let server;
 let browser;
@@ -38,7 +27,7 @@ before(async () => {
     routes: { "/": () => ({ type: "text/html; charset=utf-8", body: html }) },
   });
   origin = `http://127.0.0.1:${await listen(server, 0)}`;
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage();
   page.on("console", (message) => consoleMessages.push(`${message.type()}: ${message.text()}`));
   page.on("pageerror", (error) => consoleMessages.push(`pageerror: ${error.message}`));

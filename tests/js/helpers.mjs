@@ -125,3 +125,17 @@ export function smokeCase() {
   const [{ der }] = pemBlocks(pem);
   return { pem, pin: pinOfSpki(spkiOfCert(der)) };
 }
+
+/** Debian's Chromium, and the flags it needs here (root, no network, no GPU). */
+export const CHROMIUM = "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
