@@ -104,19 +104,19 @@ export function tempDir(prefix) {
 
 /**
  * `npm pack` the built pkg/ and install the tarball, offline, into a new temporary
- * project. Returns { dir, remove }.
+ * project. Returns { dir, remove, tarball, files } (files: the paths in the tarball).
  */
 export async function installPackedPackage(prefix) {
   const project = tempDir(prefix);
   const { stdout } = await runProcess("npm", ["pack", "--json", "--pack-destination", project.dir], { cwd: PKG_DIR });
-  const [{ filename }] = JSON.parse(stdout);
+  const [{ filename, files }] = JSON.parse(stdout);
   await runProcess("npm", ["init", "-y"], { cwd: project.dir });
   await runProcess(
     "npm",
     ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", join(project.dir, filename)],
     { cwd: project.dir },
   );
-  return { ...project, tarball: join(project.dir, filename) };
+  return { ...project, tarball: join(project.dir, filename), files: files.map((f) => f.path).sort() };
 }
 
 /** A P-256 certificate and the pin node:crypto computes for it, for the host smoke tests. */
