@@ -145,7 +145,9 @@ test("every error code has at least one triggering case here", (t) => {
 for (const code of Object.keys(CASES)) {
   for (const [name, needs, call, context] of CASES[code]) {
     const missing = needs.filter((n) => !(n in certpin));
-    test(`${code}: ${name}`, { todo: missing.length > 0 ? `needs ${missing.join(", ")}` : false }, () => {
+    // A case whose API the crate does not export yet is skipped, and says so.
+    const skip = missing.length > 0 ? `needs ${missing.join(", ")}, not exported yet` : false;
+    test(`${code}: ${name}`, { skip }, () => {
       const error = thrown(call);
       assert.ok(error instanceof Error, "instanceof Error");
       assert.ok(error instanceof CertpinError, "instanceof CertpinError");
