@@ -45,6 +45,9 @@ async function runDeno(specifier) {
     DENO_DIR: join(project.dir, ".deno"),
     DENO_NO_UPDATE_CHECK: "1",
     NO_COLOR: "1",
+    // Nothing may come from a registry: "npm:certpin" must resolve to the tarball
+    // installed in node_modules, never to a package of that name elsewhere.
+    NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/",
   };
   const { stdout } = await runProcess(DENO, ["run", "--no-prompt", file], { cwd: project.dir, env, input: pem });
   return JSON.parse(stdout);

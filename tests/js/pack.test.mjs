@@ -20,6 +20,7 @@ const denoEnv = () => ({
   DENO_DIR: join(project.dir, ".deno"),
   DENO_NO_UPDATE_CHECK: "1",
   NO_COLOR: "1",
+  NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/",
 });
 
 test("pack: the tarball holds exactly the package files", () => {
