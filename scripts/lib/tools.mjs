@@ -145,7 +145,7 @@ export function ensureChromium() {
   log("installing chromium with apt-get");
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   run("apt-get", ["update"], { env });
-  run("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], { env });
+  run("apt-get", ["install", "-y", "chromium"], { env });
 }
 
 /** rustfmt and clippy for `npm test`; rustup's minimal profile leaves them out. */
