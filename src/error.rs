@@ -48,6 +48,23 @@ pub enum Error {
     HpkpHeaderInvalid { directive: String, reason: String },
     /// An Android network security config XML that certpin cannot import.
     NscInvalid { reason: String },
+    /// A connection refused by an enforcing adapter (certpin/node): the verdict said
+    /// `status`. The adapters attach the verdict to the error.
+    ConnectionRefused {
+        status: RefusedStatus,
+        hostname: String,
+    },
+}
+
+/// Why an enforcing adapter refused a connection: the failing verdict statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusedStatus {
+    Mismatch,
+    Revoked,
+    InvalidChain,
+    HostnameMismatch,
+    CertExpired,
+    NoChain,
 }
 
 /// Every code `Error::code` can return, in declaration order. Snapshot-tested: codes
@@ -67,6 +84,12 @@ pub const ERROR_CODES: &[&str] = &[
     "POLICY_INVALID",
     "HPKP_HEADER_INVALID",
     "NSC_INVALID",
+    "PIN_MISMATCH",
+    "PIN_REVOKED",
+    "CHAIN_INVALID",
+    "HOSTNAME_MISMATCH",
+    "CERT_EXPIRED",
+    "NO_CHAIN",
 ];
 
 /// A context value attached to an error (exposed as properties of the JS error).
@@ -94,6 +117,14 @@ impl Error {
             Error::PolicyInvalid { .. } => "POLICY_INVALID",
             Error::HpkpHeaderInvalid { .. } => "HPKP_HEADER_INVALID",
             Error::NscInvalid { .. } => "NSC_INVALID",
+            Error::ConnectionRefused { status, .. } => match status {
+                RefusedStatus::Mismatch => "PIN_MISMATCH",
+                RefusedStatus::Revoked => "PIN_REVOKED",
+                RefusedStatus::InvalidChain => "CHAIN_INVALID",
+                RefusedStatus::HostnameMismatch => "HOSTNAME_MISMATCH",
+                RefusedStatus::CertExpired => "CERT_EXPIRED",
+                RefusedStatus::NoChain => "NO_CHAIN",
+            },
         }
     }
 
@@ -102,6 +133,7 @@ impl Error {
         use ContextValue::{Number, Text};
         match self {
             Error::InputEmpty | Error::NscInvalid { .. } => vec![],
+            Error::ConnectionRefused { hostname, .. } => vec![("hostname", Text(hostname.clone()))],
             Error::InputTooLarge { bytes, limit } => {
                 vec![("bytes", Number(*bytes)), ("limit", Number(*limit))]
             }
@@ -189,6 +221,9 @@ impl fmt::Display for Error {
             Error::NscInvalid { reason } => {
                 write!(f, "cannot import the network security config: {reason}")
             }
+            Error::ConnectionRefused { status, hostname } => {
+                write!(f, "certificate pinning refused the connection to {hostname}: {status:?}")
+            }
         }
     }
 }
@@ -249,6 +284,22 @@ mod tests {
             },
             Error::NscInvalid { reason: s() },
         ]
+        .into_iter()
+        .chain(
+            [
+                RefusedStatus::Mismatch,
+                RefusedStatus::Revoked,
+                RefusedStatus::InvalidChain,
+                RefusedStatus::HostnameMismatch,
+                RefusedStatus::CertExpired,
+                RefusedStatus::NoChain,
+            ]
+            .map(|status| Error::ConnectionRefused {
+                status,
+                hostname: s(),
+            }),
+        )
+        .collect()
     }
 
     #[test]
@@ -260,7 +311,8 @@ mod tests {
             ERROR_CODES.join(","),
             "INPUT_EMPTY,INPUT_TOO_LARGE,TOO_MANY_CERTIFICATES,TOO_MANY_PEM_BLOCKS,\
 PEM_MALFORMED,DER_MALFORMED,CERT_MALFORMED,UNSUPPORTED_INPUT,PIN_MALFORMED,\
-FORMAT_UNSUPPORTED,INVALID_ARGUMENT,POLICY_INVALID,HPKP_HEADER_INVALID,NSC_INVALID"
+FORMAT_UNSUPPORTED,INVALID_ARGUMENT,POLICY_INVALID,HPKP_HEADER_INVALID,NSC_INVALID,\
+PIN_MISMATCH,PIN_REVOKED,CHAIN_INVALID,HOSTNAME_MISMATCH,CERT_EXPIRED,NO_CHAIN"
         );
     }
 

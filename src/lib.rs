@@ -22,7 +22,7 @@ mod wasm;
 
 pub use cert::{signature_algorithm_name, Certificate, Facts, KeyFacts};
 pub use chain::{compute_pins, ip_to_string, parse_chain, CertificateInfo};
-pub use error::{ContextValue, Error, Result, ERROR_CODES};
+pub use error::{ContextValue, Error, RefusedStatus, Result, ERROR_CODES};
 pub use finding::{Finding, Severity};
 pub use hostname::{check_hostname, HostnameOutcome};
 pub use input::{decode, Item, ItemKind, Part, MAX_CERTIFICATES, MAX_INPUT_BYTES, MAX_PEM_BLOCKS};

@@ -231,3 +231,17 @@ pub fn format_pin_js(pin: JsValue, format: JsValue) -> JsResult<String> {
 pub fn error_codes_js() -> Vec<String> {
     ERROR_CODES.iter().map(|c| (*c).to_string()).collect()
 }
+
+/// `wasmMemoryBytes()`: the size of the module's linear memory, for leak tests and the
+/// benchmark (it only grows; a flat value over many calls means no leak).
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        (core::arch::wasm32::memory_size(0) as f64) * 65536.0
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}

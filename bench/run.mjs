@@ -1,0 +1,277 @@
+#!/usr/bin/env node
+// `npm run bench`: the cost of checking a 3-certificate chain against a two-pin set whose
+// second pin matches the intermediate, for certpin and its peers, in one Node process.
+// Prints medians (µs per check) and ratios; targets are printed, never asserted (the
+// machine is shared and noisy: ratios measured in one run are what counts).
+//
+//   node bench/run.mjs [--quick]     (--quick: fewer samples, no 1,000,000-call run)
+import { X509Certificate, createHash } from "node:crypto";
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const require = createRequire(import.meta.url);
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, "..");
+const PKG = join(ROOT, "pkg");
+const quick = process.argv.includes("--quick");
+const certpin = await import(join(PKG, "node.mjs"));
+const { checkPins, PinPolicy } = certpin;
+const x509 = await import("@peculiar/x509");
+const pkijs = await import("pkijs");
+const forge = require("node-forge");
+
+const NOW = Date.parse("2027-01-01T00:00:00Z");
+const HOST = "bench.example.com";
+
+function pemDers(text) {
+  return [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map(
+    (m) => new Uint8Array(Buffer.from(m[1].replace(/\s+/g, ""), "base64")),
+  );
+}
+const spkiOf = (der) => new X509Certificate(der).publicKey.export({ type: "spki", format: "der" });
+const pinOf = (spki) => `sha256/${createHash("sha256").update(spki).digest("base64")}`;
+
+function loadChain(name) {
+  const ders = pemDers(readFileSync(join(HERE, "fixtures", `${name}-chain.pem`), "utf8"));
+  const spkis = ders.map(spkiOf);
+  // Two pins: one that matches nothing served (a backup), then the intermediate's.
+  const backup = pinOf(createHash("sha256").update(`backup-${name}`).digest());
+  const pins = [backup, pinOf(spkis[1])];
+  return { name, ders, spkis, pins, expected: pins[1] };
+}
+const chains = [loadChain("rsa"), loadChain("ec")];
+
+// ---- contenders: each returns the matching pin (or null) ----
+const pinSet = (pins) => new Set(pins);
+
+function floor(chain, set) {
+  for (const spki of chain.spkis) {
+    const pin = `sha256/${createHash("sha256").update(spki).digest("base64")}`;
+    if (set.has(pin)) return pin;
+  }
+  return null;
+}
+function nodePins(chain, set) {
+  for (const der of chain.ders) {
+    const pin = pinOf(new X509Certificate(der).publicKey.export({ type: "spki", format: "der" }));
+    if (set.has(pin)) return pin;
+  }
+  return null;
+}
+function nodeVerified(chain, set) {
+  const certs = chain.ders.map((d) => new X509Certificate(d));
+  for (let i = 0; i + 1 < certs.length; i++) {
+    if (!certs[i].verify(certs[i + 1].publicKey)) return null;
+  }
+  for (const c of certs) {
+    const pin = pinOf(c.publicKey.export({ type: "spki", format: "der" }));
+    if (set.has(pin)) return pin;
+  }
+  return null;
+}
+function peculiarPins(chain, set) {
+  for (const der of chain.ders) {
+    const pin = pinOf(Buffer.from(new x509.X509Certificate(der).publicKey.rawData));
+    if (set.has(pin)) return pin;
+  }
+  return null;
+}
+async function peculiarVerified(chain, set) {
+  const certs = chain.ders.map((d) => new x509.X509Certificate(d));
+  for (let i = 0; i + 1 < certs.length; i++) {
+    if (!(await certs[i].verify({ publicKey: certs[i + 1], signatureOnly: true }))) return null;
+  }
+  for (const c of certs) {
+    const pin = pinOf(Buffer.from(c.publicKey.rawData));
+    if (set.has(pin)) return pin;
+  }
+  return null;
+}
+function pkijsPins(chain, set) {
+  for (const der of chain.ders) {
+    const cert = pkijs.Certificate.fromBER(der);
+    const pin = pinOf(Buffer.from(cert.subjectPublicKeyInfo.toSchema().toBER(false)));
+    if (set.has(pin)) return pin;
+  }
+  return null;
+}
+async function pkijsVerified(chain, set) {
+  const certs = chain.ders.map((d) => pkijs.Certificate.fromBER(d));
+  for (let i = 0; i + 1 < certs.length; i++) {
+    if (!(await certs[i].verify(certs[i + 1]))) return null;
+  }
+  for (const c of certs) {
+    const pin = pinOf(Buffer.from(c.subjectPublicKeyInfo.toSchema().toBER(false)));
+    if (set.has(pin)) return pin;
+  }
+  return null;
+}
+const forgeCert = (der) => forge.pki.certificateFromAsn1(forge.asn1.fromDer(forge.util.binary.raw.encode(der)));
+const forgeSpki = (cert) => Buffer.from(forge.asn1.toDer(forge.pki.publicKeyToAsn1(cert.publicKey)).getBytes(), "binary");
+function forgePins(chain, set) {
+  for (const der of chain.ders) {
+    const pin = pinOf(forgeSpki(forgeCert(der)));
+    if (set.has(pin)) return pin;
+  }
+  return null;
+}
+function forgeVerified(chain, set) {
+  const certs = chain.ders.map(forgeCert);
+  for (let i = 0; i + 1 < certs.length; i++) {
+    if (!certs[i + 1].verify(certs[i])) return null;
+  }
+  for (const c of certs) {
+    const pin = pinOf(forgeSpki(c));
+    if (set.has(pin)) return pin;
+  }
+  return null;
+}
+const certpinPins = (chain) => checkPins(chain.ders, chain.pins, { now: NOW, verifySignatures: false }).matched?.pin ?? null;
+const certpinFirstSeen = (chain) => checkPins(chain.ders, chain.pins, { now: NOW, hostname: HOST }).matched?.pin ?? null;
+function policyFor(chain) {
+  return new PinPolicy({ version: 1, domains: [{ host: HOST, pins: chain.pins }] });
+}
+
+// ---- timing ----
+async function measure(fn) {
+  // Calibrate a batch to ~10 ms, then take the median of the batch means.
+  let batch = 1;
+  for (;;) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) await fn();
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (ms > 10 || batch >= 1 << 20) break;
+    batch *= 2;
+  }
+  const samples = [];
+  for (let s = 0; s < (quick ? 7 : 21); s++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) await fn();
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e3 / batch);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[samples.length >> 1];
+}
+
+const results = [];
+async function run(task, chain, contender, fn) {
+  const answer = await fn();
+  if (answer !== chain.expected) throw new Error(`${contender} on ${chain.name}/${task} answered ${answer}, expected ${chain.expected}`);
+  // measure() awaits every call: the async peers (WebCrypto) pay for their Promise.
+  const us = await measure(fn);
+  results.push({ task, chain: chain.name, contender, us });
+  return us;
+}
+
+for (const chain of chains) {
+  const set = pinSet(chain.pins);
+  await run("pins", chain, "floor (SHA-256 of extracted SPKI)", () => floor(chain, set));
+  await run("pins", chain, "certpin", () => certpinPins(chain));
+  await run("pins", chain, "node X509Certificate", () => nodePins(chain, set));
+  await run("pins", chain, "@peculiar/x509", () => peculiarPins(chain, set));
+  await run("pins", chain, "pkijs", () => pkijsPins(chain, set));
+  if (chain.name === "rsa") await run("pins", chain, "node-forge", () => forgePins(chain, set));
+
+  await run("verified", chain, "floor (SHA-256 of extracted SPKI)", () => floor(chain, set));
+  await run("verified", chain, "certpin first-seen", () => certpinFirstSeen(chain));
+  const policy = policyFor(chain);
+  await run("verified", chain, "certpin repeated (one PinPolicy)", () => policy.check(chain.ders, { hostname: HOST, now: NOW }).matched?.pin ?? null);
+  await run("verified", chain, "node X509Certificate + verify", () => nodeVerified(chain, set));
+  await run("verified", chain, "@peculiar/x509 + verify", () => peculiarVerified(chain, set));
+  await run("verified", chain, "pkijs + verify", () => pkijsVerified(chain, set));
+  if (chain.name === "rsa") await run("verified", chain, "node-forge + verify", () => forgeVerified(chain, set));
+  policy.free();
+}
+
+// ---- report ----
+const us = (task, chain, contender) => results.find((r) => r.task === task && r.chain === chain && r.contender.startsWith(contender))?.us;
+const fmt = (n) => (n === undefined ? "-" : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
+console.log(`certpin benchmark (Node ${process.version}, ${new Date().toISOString()}${quick ? ", --quick" : ""})`);
+console.log("Median µs per check of a 3-certificate chain against 2 pins (the 2nd matches the intermediate).\n");
+for (const task of ["pins", "verified"]) {
+  console.log(task === "pins" ? "## pins only (verifySignatures: false)" : "## signature-verified path, then pins");
+  console.log("| contender | RSA µs | EC µs | RSA × floor | EC × floor |");
+  console.log("|---|---:|---:|---:|---:|");
+  const names = [...new Set(results.filter((r) => r.task === task).map((r) => r.contender))];
+  for (const name of names) {
+    const rsa = us(task, "rsa", name);
+    const ec = us(task, "ec", name);
+    const fr = us(task, "rsa", "floor");
+    const fe = us(task, "ec", "floor");
+    console.log(`| ${name} | ${fmt(rsa)} | ${fmt(ec)} | ${rsa ? fmt(rsa / fr) : "-"} | ${ec ? fmt(ec / fe) : "-"} |`);
+  }
+  console.log("");
+}
+
+const targets = [];
+for (const chain of ["rsa", "ec"]) {
+  const floorUs = us("pins", chain, "floor");
+  const pinsUs = us("pins", chain, "certpin");
+  const nodeUs = us("pins", chain, "node X509Certificate");
+  targets.push([`pins only, ${chain}: certpin ≤ 3× the floor`, pinsUs / floorUs, pinsUs / floorUs <= 3, "×"]);
+  targets.push([`pins only, ${chain}: ≥ 50× faster than node X509Certificate`, nodeUs / pinsUs, nodeUs / pinsUs >= 50, "× faster"]);
+  const first = us("verified", chain, "certpin first-seen");
+  const nodeVerify = us("verified", chain, "node X509Certificate + verify");
+  targets.push([`verified first-seen, ${chain}: ≤ 0.6× node's verify path`, first / nodeVerify, first / nodeVerify <= 0.6, "×"]);
+  const repeated = us("verified", chain, "certpin repeated");
+  const vFloor = us("verified", chain, "floor");
+  targets.push([`verified repeated, ${chain}: ≤ 5× the floor`, repeated / vFloor, repeated / vFloor <= 5, "×"]);
+}
+console.log("## targets (ratios from this run)");
+for (const [what, ratio, met, unit] of targets) console.log(`- ${met ? "met   " : "MISSED"} ${what}: ${ratio.toFixed(2)}${unit}`);
+
+// ---- size ----
+const wasm = readFileSync(join(PKG, "certpin_bg.wasm"));
+const gz = gzipSync(wasm, { level: 9 }).length;
+const SIZE_BUDGET_GZIP = 300 * 1024;
+console.log(`\n## size\n- certpin_bg.wasm: ${wasm.length} bytes raw, ${gz} bytes gzip -9 (budget ${SIZE_BUDGET_GZIP}: ${gz <= SIZE_BUDGET_GZIP ? "within" : "OVER"})`);
+
+// ---- time to a first check in a fresh process ----
+const coldScript = `
+const t0 = performance.now();
+const { checkPins } = await import(${JSON.stringify(join(PKG, "node.mjs"))});
+const { readFileSync } = await import("node:fs");
+const text = readFileSync(${JSON.stringify(join(HERE, "fixtures", "rsa-chain.pem"))}, "utf8");
+const v = checkPins(text, ${JSON.stringify(chains[0].pins)}, { now: ${NOW} });
+if (!v.ok) throw new Error("cold check failed");
+console.log(performance.now() - t0);
+`;
+const cold = [];
+for (let i = 0; i < (quick ? 3 : 9); i++) {
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", coldScript], { encoding: "utf8" });
+  cold.push(Number(out.trim()));
+}
+cold.sort((a, b) => a - b);
+const wall = [];
+for (let i = 0; i < (quick ? 3 : 9); i++) {
+  const t0 = process.hrtime.bigint();
+  spawnSync(process.execPath, ["--input-type=module", "-e", coldScript]);
+  wall.push(Number(process.hrtime.bigint() - t0) / 1e6);
+}
+wall.sort((a, b) => a - b);
+console.log(`\n## first check in a fresh process\n- import + instantiate + one verified check: median ${cold[cold.length >> 1].toFixed(1)} ms inside the process; ${wall[wall.length >> 1].toFixed(0)} ms wall for the whole \`node\` run`);
+
+// ---- memory over many checks ----
+if (!quick) {
+  const chain = chains[1];
+  const policy = policyFor(chain);
+  const memory = () => ({ rss: process.memoryUsage().rss, wasm: certpin.wasmMemoryBytes?.() ?? null });
+  for (let i = 0; i < 10_000; i++) policy.check(chain.ders, { hostname: HOST, now: NOW });
+  global.gc?.();
+  const before = memory();
+  const t0 = process.hrtime.bigint();
+  const N = 1_000_000;
+  for (let i = 0; i < N; i++) policy.check(chain.ders, { hostname: HOST, now: NOW });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  global.gc?.();
+  const after = memory();
+  const mib = (b) => (b / 1048576).toFixed(1);
+  console.log(`\n## memory over ${N.toLocaleString("en")} PinPolicy.check calls (EC chain, verified, one policy; ${seconds.toFixed(1)} s)`);
+  console.log(`- RSS: ${mib(before.rss)} MiB -> ${mib(after.rss)} MiB (${after.rss >= before.rss ? "+" : ""}${mib(after.rss - before.rss)} MiB)`);
+  if (before.wasm !== null) console.log(`- wasm memory: ${mib(before.wasm)} MiB -> ${mib(after.wasm)} MiB`);
+  policy.free();
+}

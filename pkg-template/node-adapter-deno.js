@@ -1,0 +1,17 @@
+// certpin/node for Deno (node:tls, node:https): the adapters bound to the Deno entry,
+// which loads its wasm without --allow-read. Deno >= 2.7.12 exposes the served chain.
+import * as certpin from "./deno.js";
+import core from "./node-adapter-core.cjs";
+
+const adapter = core.makeAdapter(certpin);
+
+export const {
+  pinTlsSocket,
+  pinnedCheckServerIdentity,
+  pinnedAgent,
+  pinnedDispatcher,
+  pinnedFetch,
+  peerChain,
+  CertpinError,
+  STATUS_CODES,
+} = adapter;

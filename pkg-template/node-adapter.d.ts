@@ -1,0 +1,79 @@
+// certpin/node: pin real connections in Node (and Deno's node:tls).
+import type { Agent as HttpsAgent, AgentOptions } from "node:https";
+import type { PeerCertificate, TLSSocket } from "node:tls";
+import type { PinPolicy, PolicyDocument, Verdict, CertpinError as CertpinErrorClass } from "./index.js";
+
+/** A PinPolicy, a policy document, or its JSON text. */
+export type PolicyInput = PinPolicy | PolicyDocument | string;
+
+/** The RFC 7469 section 3 violation report of a verdict. */
+export type PinningReport = NonNullable<Verdict["report"]>;
+
+export interface PinningOptions {
+  /** Called with the RFC 7469 report whenever a check fails or would fail (report mode), and when a policy entry has expired (report is null then). */
+  onReport?: (report: PinningReport | null, verdict: Verdict) => void;
+  /** The clock; default Date.now(). */
+  now?: () => Date | number;
+  /** Default true: pins match only on the signature-verified path. */
+  verifySignatures?: boolean;
+  /** Tolerance for certificate validity checks, in seconds. */
+  clockSkewSeconds?: number;
+  /** The name to check; default the connection's servername, else its host. */
+  hostname?: string;
+}
+
+/** Codes of the CertpinError an enforcing adapter throws, by verdict status. */
+export declare const STATUS_CODES: Readonly<{
+  mismatch: "PIN_MISMATCH";
+  revoked: "PIN_REVOKED";
+  "invalid-chain": "CHAIN_INVALID";
+  "hostname-mismatch": "HOSTNAME_MISMATCH";
+  "cert-expired": "CERT_EXPIRED";
+  "no-chain": "NO_CHAIN";
+}>;
+
+/** The error of a refused connection: `code` from STATUS_CODES, the verdict attached. */
+export interface PinningError extends Error {
+  name: "CertpinError";
+  code: (typeof STATUS_CODES)[keyof typeof STATUS_CODES];
+  hostname: string | null;
+  verdict: Verdict;
+}
+
+/** A TLS socket after pinTlsSocket: the verdict of its check once it ran. */
+export interface PinnedTLSSocket extends TLSSocket {
+  certpinVerdict?: Verdict;
+}
+
+/** Pins a socket from tls.connect; call it right after tls.connect. */
+export declare function pinTlsSocket<S extends TLSSocket>(socket: S, policy: PolicyInput, options?: PinningOptions): S & PinnedTLSSocket;
+
+/** A checkServerIdentity for tls.connect / https options (skippable on its own: Node does not call it for resumed sessions). */
+export declare function pinnedCheckServerIdentity(
+  policy: PolicyInput,
+  options?: PinningOptions,
+): (hostname: string, certificate: PeerCertificate) => Error | undefined;
+
+/** An https.Agent whose every socket is pinned (TLS session caching off unless maxCachedSessions is set). */
+export declare function pinnedAgent(policy: PolicyInput, agentOptions?: AgentOptions & { pinning?: PinningOptions }): HttpsAgent;
+
+/** Options of pinnedDispatcher: undici Agent options, `connect` TLS options, and `pinning`. */
+export interface PinnedDispatcherOptions {
+  connect?: Record<string, unknown>;
+  pinning?: PinningOptions;
+  [agentOption: string]: unknown;
+}
+
+/** An undici Agent whose every connection is pinned (needs the npm package undici). */
+export declare function pinnedDispatcher(policy: PolicyInput, options?: PinnedDispatcherOptions): import("undici").Agent;
+
+/** undici's fetch bound to a pinnedDispatcher. */
+export declare function pinnedFetch(
+  policy: PolicyInput,
+  options?: PinnedDispatcherOptions,
+): ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) & { dispatcher: import("undici").Agent };
+
+/** The served chain as DER, leaf first, from getPeerCertificate(true). */
+export declare function peerChain(certificate: PeerCertificate): Uint8Array[];
+
+export declare const CertpinError: typeof CertpinErrorClass;

@@ -1,0 +1,13 @@
+// ESM entry of certpin/node: the CommonJS module, so both share one wasm instance.
+import adapter from "./node-adapter.cjs";
+
+export const {
+  pinTlsSocket,
+  pinnedCheckServerIdentity,
+  pinnedAgent,
+  pinnedDispatcher,
+  pinnedFetch,
+  peerChain,
+  CertpinError,
+  STATUS_CODES,
+} = adapter;

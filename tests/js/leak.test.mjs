@@ -1,0 +1,93 @@
+// No leaks: many calls of each function, with good and with bad input, leave the wasm
+// linear memory and the JS heap flat. npm test runs CERTPIN_LEAK_CALLS (default 20,000)
+// calls per case; `npm run leak` runs 1,000,000 (numbers in the README).
+// Run with --expose-gc for a steadier heap reading (npm run leak does).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as certpin from "certpin";
+import { fixture, pemBlocks, pinOfSpki, spkiOfCert } from "./helpers.mjs";
+
+const CALLS = Number(process.env.CERTPIN_LEAK_CALLS || 20_000);
+// Wasm memory never shrinks; a leak of even 16 bytes per call over the run would pass
+// this bound only for runs shorter than 65,536 calls, so the bound scales with CALLS.
+const WASM_TOLERANCE = Math.max(1 << 20, CALLS * 4);
+const HEAP_TOLERANCE = 8 << 20;
+const NOW = Date.UTC(2027, 0, 1);
+
+const ecChain = fixture("ec-chain.pem");
+const ders = pemBlocks(ecChain).map((b) => new Uint8Array(b.der));
+const pins = ders.map((der) => pinOfSpki(spkiOfCert(der)));
+const policyDoc = { version: 1, domains: [{ host: "ec.example.com", pins: [pins[1], pins[2]] }] };
+const has = (name) => typeof certpin[name] === "function";
+
+const cases = [
+  ["parseChain, good", () => certpin.parseChain(ders)],
+  ["parseChain, bad", () => certpin.parseChain(ders[0].slice(0, 200))],
+  ["computePins, good", () => certpin.computePins(ecChain)],
+  ["computePins, bad", () => certpin.computePins("-----BEGIN CERTIFICATE-----\nAA!A\n-----END CERTIFICATE-----")],
+  ["parsePin, good", () => certpin.parsePin(pins[0])],
+  ["parsePin, bad", () => certpin.parsePin("sha256/short")],
+  ["formatPin, good", () => certpin.formatPin(pins[0], "tlsa")],
+  ["formatPin, bad", () => certpin.formatPin(pins[0], "nope")],
+  ...(has("checkPins")
+    ? [
+        ["checkPins, good", () => certpin.checkPins(ders, [pins[1]], { hostname: "ec.example.com", now: NOW })],
+        ["checkPins, bad", () => certpin.checkPins(ders, ["sha256/x"], { now: NOW })],
+      ]
+    : []),
+  ...(has("diagnose") ? [["diagnose, good", () => certpin.diagnose(ders, { hostname: "ec.example.com", now: NOW })]] : []),
+  ...(has("PinPolicy")
+    ? [
+        ["PinPolicy new+check+free", () => { const p = new certpin.PinPolicy(policyDoc); p.check(ders, { hostname: "ec.example.com", now: NOW }); p.free(); }],
+        ["PinPolicy, bad document", () => new certpin.PinPolicy({ version: 1, domains: [{ host: "x", pins: [], typo: 1 }] })],
+        ["PinPolicy.export", (() => { const p = new certpin.PinPolicy(policyDoc); return () => p.export("android-nsc"); })()],
+      ]
+    : []),
+];
+
+const measure = () => {
+  global.gc?.();
+  return { wasm: certpin.wasmMemoryBytes(), heap: process.memoryUsage().heapUsed };
+};
+
+for (const [name, call] of cases) {
+  test(`no leak: ${name} × ${CALLS.toLocaleString("en")}`, () => {
+    const run = (n) => {
+      for (let i = 0; i < n; i++) {
+        try {
+          call();
+        } catch (error) {
+          if (error?.name !== "CertpinError") throw error;
+        }
+      }
+    };
+    run(Math.min(2_000, CALLS)); // warm up: allocator pools, JIT, caches reach steady state
+    const before = measure();
+    run(CALLS);
+    const after = measure();
+    const wasmGrowth = after.wasm - before.wasm;
+    const heapGrowth = after.heap - before.heap;
+    assert.ok(wasmGrowth <= WASM_TOLERANCE, `wasm memory grew by ${wasmGrowth} bytes`);
+    assert.ok(heapGrowth <= HEAP_TOLERANCE, `the JS heap grew by ${heapGrowth} bytes`);
+    if (process.env.CERTPIN_LEAK_REPORT) console.log(`${name}: wasm +${wasmGrowth} B, heap ${heapGrowth >= 0 ? "+" : ""}${heapGrowth} B over ${CALLS} calls`);
+  });
+}
+
+test("PinPolicy objects are released by free() and by the FinalizationRegistry", async () => {
+  if (!has("PinPolicy")) return;
+  global.gc?.();
+  const start = certpin.wasmMemoryBytes();
+  for (let i = 0; i < 5_000; i++) new certpin.PinPolicy(policyDoc).free();
+  for (let i = 0; i < 5_000; i++) new certpin.PinPolicy(policyDoc); // dropped: the registry frees them
+  if (global.gc) {
+    for (let i = 0; i < 5; i++) {
+      global.gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+  for (let i = 0; i < 5_000; i++) new certpin.PinPolicy(policyDoc).free();
+  assert.ok(certpin.wasmMemoryBytes() - start <= 2 << 20, "15,000 policies must not keep growing wasm memory");
+  const freed = new certpin.PinPolicy(policyDoc);
+  freed.free();
+  assert.throws(() => freed.check(ders, { hostname: "ec.example.com" }), (e) => e instanceof Error);
+});
