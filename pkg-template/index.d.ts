@@ -241,6 +241,12 @@ export class PinPolicy {
 /** Every error code, from the wasm module itself. */
 export function errorCodes(): CertpinErrorCode[];
 
+/**
+ * Bytes of the wasm module's linear memory (it only grows). A diagnostic for leak tests
+ * and benchmarks: a flat value over many calls means no leak.
+ */
+export function wasmMemoryBytes(): number;
+
 /** Where `init` may load the wasm from (browser entry). */
 export type InitSource =
   | string

@@ -126,8 +126,12 @@ function assemblePackage() {
     for (const [marker, value] of Object.entries(substitutions)) text = text.split(marker).join(value);
     writeFileSync(path, text);
   }
-  // The same declarations, read as CommonJS by TypeScript for `require("certpin")`.
-  copyFileSync(join(PKG_DIR, "index.d.ts"), join(PKG_DIR, "index.d.cts"));
+  // The same declarations, read as CommonJS by TypeScript for `require(...)`; their
+  // relative imports of "./x.js" become "./x.cjs" so they stay within the CJS copies.
+  for (const file of readdirSync(PKG_DIR).filter((f) => f.endsWith(".d.ts"))) {
+    const text = readFileSync(join(PKG_DIR, file), "utf8").replace(/(from\s+"\.\/[\w-]+)\.js"/g, '$1.cjs"');
+    writeFileSync(join(PKG_DIR, file.replace(/\.d\.ts$/, ".d.cts")), text);
+  }
 
   const manifestPath = join(PKG_DIR, "package.json");
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));

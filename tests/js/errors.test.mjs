@@ -4,7 +4,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as certpin from "certpin";
-import { fixture, pemBlocks, smokeCase } from "./helpers.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, fixture, pemBlocks, smokeCase } from "./helpers.mjs";
 
 const { CertpinError, ERROR_CODES } = certpin;
 const chainPem = fixture("ec-chain.pem");
@@ -119,6 +121,24 @@ const CASES = {
     ["a repeated directive", ["PinPolicy"], (c) => c.PinPolicy.fromHpkpHeader(`max-age=1; max-age=2; pin-sha256="${Buffer.alloc(32).toString("base64")}"`, "example.com")],
   ],
   NSC_INVALID: [],
+  // Codes of connections a certpin/node adapter refuses: they need a live TLS peer, so
+  // tests/js/adapter-node.test.mjs triggers them (see ELSEWHERE below).
+  PIN_MISMATCH: [],
+  PIN_REVOKED: [],
+  CHAIN_INVALID: [],
+  HOSTNAME_MISMATCH: [],
+  CERT_EXPIRED: [],
+  NO_CHAIN: [],
+};
+
+/** Codes whose triggering input needs a live connection: the test file that covers them. */
+const ELSEWHERE = {
+  PIN_MISMATCH: "adapter-node.test.mjs",
+  PIN_REVOKED: "adapter-node.test.mjs",
+  CHAIN_INVALID: "adapter-node.test.mjs",
+  HOSTNAME_MISMATCH: "adapter-node.test.mjs",
+  CERT_EXPIRED: "adapter-node.test.mjs",
+  NO_CHAIN: "adapter-node.test.mjs",
 };
 
 /** Calls the case, returns the thrown error (failing if nothing was thrown). */
@@ -138,8 +158,13 @@ function assertStillWorks() {
 
 test("every error code has at least one triggering case here", (t) => {
   assert.deepEqual(Object.keys(CASES).sort(), [...ERROR_CODES].sort());
-  const untested = ERROR_CODES.filter((code) => CASES[code].length === 0);
-  if (untested.length > 0) t.todo(`no public API triggers these yet: ${untested.join(", ")}`);
+  // A code covered in another file must at least be named there.
+  const untested = ERROR_CODES.filter(
+    (code) =>
+      CASES[code].length === 0 &&
+      !(ELSEWHERE[code] && readFileSync(join(ROOT, "tests", "js", ELSEWHERE[code]), "utf8").includes(code)),
+  );
+  if (untested.length > 0) t.todo(`no test triggers these yet: ${untested.join(", ")}`);
 });
 
 for (const code of Object.keys(CASES)) {

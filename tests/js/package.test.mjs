@@ -136,9 +136,9 @@ test("package.json: exports, files and engines as documented", () => {
   assert.equal(manifest.name, "certpin");
   assert.equal(manifest.type, "module");
   assert.equal(manifest.engines.node, ">=20");
-  const files = new Set(manifest.files);
-  for (const target of JSON.stringify(manifest.exports).match(/"\.\/[^"]+"/g)) {
-    const file = JSON.parse(target).slice(2);
-    if (file !== "package.json") assert.ok(files.has(file), `${file} is exported but not in files`);
+  const files = new Set([...manifest.files, "package.json"]);
+  const targets = (value) => (typeof value === "string" ? [value] : Object.values(value).flatMap(targets));
+  for (const target of [...targets(manifest.exports), ...Object.values(manifest.bin ?? {})]) {
+    assert.ok(files.has(target.replace(/^\.\//, "")), `${target} is exported but not in files`);
   }
 });
