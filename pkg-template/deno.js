@@ -1,0 +1,21 @@
+// Deno entry (`import ... from "npm:certpin"`, or this file by path). Deno resolves the
+// `deno` export condition before `node`. A source-phase import hands us the compiled
+// WebAssembly.Module, so no --allow-read is needed and everything is ready once the
+// import resolves (tested with Deno 2.9).
+import source wasmModule from "./certpin_bg.wasm";
+import { initSync } from "./certpin_web.js";
+
+// NATIVE VERIFIER HOOK: as in node.cjs, pass a node:crypto verifier to
+// setNativeVerifier here once the crate exports it.
+initSync({ module: wasmModule });
+
+// The wasm exports (parseChain, computePins, ...), listed by the build from the glue.
+export { /*@WASM_EXPORTS@*/ } from "./certpin_web.js";
+export { CertpinError, ERROR_CODES } from "./shared.js";
+
+/** Nothing to wait for in Deno: the wasm is ready once this module has loaded. */
+export function init() {
+  return Promise.resolve();
+}
+
+export default init;

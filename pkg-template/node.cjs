@@ -1,0 +1,22 @@
+"use strict";
+// Node entry, CommonJS: wasm-bindgen's nodejs glue reads and instantiates the wasm
+// synchronously on first require. node.mjs re-exports this module, so `import` and
+// `require` in one process share a single wasm instance (no dual-package hazard).
+const glue = require("./certpin_node.cjs");
+const { CertpinError, ERROR_CODES } = require("./shared.cjs");
+
+// NATIVE VERIFIER HOOK: when the crate exports setNativeVerifier(fn), this entry (and
+// deno.js) hands it a node:crypto signature verifier here, before exporting anything,
+// so that chain checks verify signatures natively instead of in wasm.
+
+/** Nothing to wait for in Node: the wasm is ready once this module has loaded. */
+function init() {
+  return Promise.resolve();
+}
+
+// The wasm exports (parseChain, computePins, ...), listed by the build from the glue.
+const WASM_EXPORTS = /*@WASM_EXPORTS_JSON@*/[];
+
+const api = { CertpinError, ERROR_CODES, init, default: init };
+for (const name of WASM_EXPORTS) api[name] = glue[name];
+module.exports = api;

@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+// `npm run build`: compiles the crate to wasm, generates the wasm-bindgen glue for the
+// web (ESM) and nodejs (CJS) targets, shrinks the one .wasm both share with wasm-opt,
+// and assembles the npm package in pkg/ from pkg-template/ plus that output.
+// Installs what it needs (wasm32 target, the exact wasm-bindgen-cli, npm deps) when
+// missing and skips every step whose inputs did not change.
+import { createHash } from "node:crypto";
+import {
+  copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync,
+  rmSync, symlinkSync, writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  ROOT, TARGET_DIR, ensureNpmDeps, ensureWasmBindgen, ensureWasmTarget, log, npmBin, run,
+  wasmBindgenVersion, withCargoOnPath,
+} from "./lib/tools.mjs";
+
+export const PKG_DIR = join(ROOT, "pkg");
+const TEMPLATE_DIR = join(ROOT, "pkg-template");
+const GLUE_DIR = join(TARGET_DIR, "certpin-glue");
+const STAMP = join(GLUE_DIR, "stamp.json");
+
+// Features the wasm32 code of current Rust uses; wasm-opt refuses (or would strip)
+// them otherwise. All are supported by Node 20, Deno, workerd and current browsers.
+const WASM_OPT_ARGS = [
+  "-Oz",
+  "--enable-bulk-memory", "--enable-bulk-memory-opt", "--enable-nontrapping-float-to-int",
+  "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types",
+  "--enable-multivalue", "--enable-call-indirect-overlong",
+];
+
+function sha256(path) {
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
+function cargoBuild() {
+  if (!existsSync(join(ROOT, "Cargo.toml"))) {
+    throw new Error("Cargo.toml not found at the repository root: the crate is missing");
+  }
+  log("cargo build --release --target wasm32-unknown-unknown --lib");
+  run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib"], {
+    env: { ...process.env, CARGO_TARGET_DIR: TARGET_DIR },
+  });
+  const wasm = join(TARGET_DIR, "wasm32-unknown-unknown", "release", "certpin.wasm");
+  if (!existsSync(wasm)) throw new Error(`cargo did not produce ${wasm}`);
+  return wasm;
+}
+
+/** wasm-bindgen twice, then wasm-opt; skipped when the input wasm and tools are unchanged. */
+function generateGlue(inputWasm) {
+  const version = wasmBindgenVersion();
+  const stamp = JSON.stringify({
+    input: sha256(inputWasm),
+    wasmBindgen: version,
+    wasmOpt: [JSON.parse(readFileSync(join(ROOT, "node_modules/binaryen/package.json"), "utf8")).version, ...WASM_OPT_ARGS],
+  });
+  const outputs = ["web/certpin.js", "nodejs/certpin.js", "certpin_bg.wasm"].map((f) => join(GLUE_DIR, f));
+  if (existsSync(STAMP) && readFileSync(STAMP, "utf8") === stamp && outputs.every((f) => existsSync(f))) {
+    log("wasm unchanged since the last build: keeping the glue and the optimised wasm");
+    return;
+  }
+  const wasmBindgen = ensureWasmBindgen(version);
+  rmSync(GLUE_DIR, { recursive: true, force: true });
+  for (const target of ["web", "nodejs"]) {
+    log(`wasm-bindgen ${version} --target ${target}`);
+    // The generated .d.ts stays in target/ for reference; pkg ships its own typings.
+    run(wasmBindgen, ["--target", target, "--out-dir", join(GLUE_DIR, target), "--out-name", "certpin", inputWasm]);
+  }
+  const webWasm = join(GLUE_DIR, "web", "certpin_bg.wasm");
+  if (sha256(webWasm) !== sha256(join(GLUE_DIR, "nodejs", "certpin_bg.wasm"))) {
+    // Both glues must load one file; if wasm-bindgen ever emits different modules per
+    // target, shipping one would break one of the hosts.
+    throw new Error("wasm-bindgen produced different .wasm files for --target web and --target nodejs");
+  }
+  log(`wasm-opt ${WASM_OPT_ARGS.join(" ")}`);
+  run(npmBin("wasm-opt"), [...WASM_OPT_ARGS, webWasm, "-o", join(GLUE_DIR, "certpin_bg.wasm")]);
+  writeFileSync(STAMP, stamp);
+}
+
+/** Drops wasm-bindgen's pointer to its own .d.ts, which pkg does not ship. */
+function glueSource(path) {
+  return readFileSync(path, "utf8").replace(/^\/\* @ts-self-types="[^"]*" \*\/\n/, "");
+}
+
+function crateField(name) {
+  const manifest = readFileSync(join(ROOT, "Cargo.toml"), "utf8");
+  const pkgSection = /^\[package\]([\s\S]*?)(?=^\[)/m.exec(manifest + "\n[end]")?.[1] ?? "";
+  return new RegExp(`^${name}\\s*=\\s*"([^"]*)"`, "m").exec(pkgSection)?.[1] ?? null;
+}
+
+function assemblePackage() {
+  rmSync(PKG_DIR, { recursive: true, force: true });
+  cpSync(TEMPLATE_DIR, PKG_DIR, { recursive: true });
+  writeFileSync(join(PKG_DIR, "certpin_web.js"), glueSource(join(GLUE_DIR, "web", "certpin.js")));
+  writeFileSync(join(PKG_DIR, "certpin_node.cjs"), glueSource(join(GLUE_DIR, "nodejs", "certpin.js")));
+  copyFileSync(join(GLUE_DIR, "certpin_bg.wasm"), join(PKG_DIR, "certpin_bg.wasm"));
+
+  // The error codes come from the crate itself (errorCodes()), so the frozen list and
+  // the TypeScript union can never drift from the Rust enum. Generating them here also
+  // makes ERROR_CODES usable in browsers before `await init()`.
+  const glue = createRequire(import.meta.url)(join(PKG_DIR, "certpin_node.cjs"));
+  const codes = glue.errorCodes();
+  if (!Array.isArray(codes) || codes.length === 0 || !codes.every((c) => /^[A-Z][A-Z0-9_]*$/.test(c))) {
+    throw new Error(`errorCodes() returned an unexpected value: ${JSON.stringify(codes)}`);
+  }
+  // The wasm exports every entry re-exports: whatever the crate exports, so the entries
+  // never name a function the wasm lacks (an ESM link error) nor miss a new one.
+  const wasmExports = Object.keys(glue).filter((name) => !name.startsWith("__")).sort();
+  const webSource = readFileSync(join(PKG_DIR, "certpin_web.js"), "utf8");
+  const webExports = [...webSource.matchAll(/^export (?:function|class) (\w+)/gm)].map((m) => m[1]).sort();
+  if (JSON.stringify(webExports) !== JSON.stringify(wasmExports)) {
+    throw new Error(`web glue exports ${webExports} but nodejs glue exports ${wasmExports}`);
+  }
+  const substitutions = {
+    "/*@WASM_EXPORTS@*/": wasmExports.join(", "),
+    "/*@WASM_EXPORTS_JSON@*/[]": JSON.stringify(wasmExports),
+    "/*@ERROR_CODES_JSON@*/[]": JSON.stringify(codes),
+    "/*@ERROR_CODES_UNION@*/never": codes.map((c) => JSON.stringify(c)).join(" | "),
+  };
+  for (const file of readdirSync(PKG_DIR)) {
+    if (!/\.(c?js|mjs|d\.ts)$/.test(file)) continue;
+    const path = join(PKG_DIR, file);
+    let text = readFileSync(path, "utf8");
+    for (const [marker, value] of Object.entries(substitutions)) text = text.split(marker).join(value);
+    writeFileSync(path, text);
+  }
+  // The same declarations, read as CommonJS by TypeScript for `require(...)`; their
+  // relative imports of "./x.js" become "./x.cjs" so they stay within the CJS copies.
+  for (const file of readdirSync(PKG_DIR).filter((f) => f.endsWith(".d.ts"))) {
+    const text = readFileSync(join(PKG_DIR, file), "utf8").replace(/(from\s+"\.\/[\w-]+)\.js"/g, '$1.cjs"');
+    writeFileSync(join(PKG_DIR, file.replace(/\.d\.ts$/, ".d.cts")), text);
+  }
+
+  const manifestPath = join(PKG_DIR, "package.json");
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+  const crateVersion = crateField("version");
+  if (crateVersion && crateVersion !== manifest.version) {
+    log(`warning: pkg-template version ${manifest.version} differs from the crate's ${crateVersion}`);
+  }
+  const license = crateField("license");
+  if (license) manifest.license = license;
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** tests/js/node_modules/certpin -> pkg/, so tests import the package by its name. */
+function linkForTests() {
+  const dir = join(ROOT, "tests", "js", "node_modules");
+  const link = join(dir, "certpin");
+  mkdirSync(dir, { recursive: true });
+  try {
+    if (lstatSync(link)) return;
+  } catch {
+    // absent: create it below
+  }
+  symlinkSync(relative(dir, PKG_DIR), link, "dir");
+}
+
+export function build() {
+  withCargoOnPath();
+  ensureNpmDeps();
+  ensureWasmTarget();
+  const wasm = cargoBuild();
+  generateGlue(wasm);
+  assemblePackage();
+  linkForTests();
+  const size = readFileSync(join(PKG_DIR, "certpin_bg.wasm")).length;
+  log(`pkg/ assembled (certpin_bg.wasm: ${size} bytes)`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    build();
+  } catch (error) {
+    log(`build failed: ${error.message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `npm test`: build the package, check and test the crate natively, then run every JS
+// test (node:test) against the built pkg/ in Node, Deno, workerd and Chromium.
+// Installs what it needs on a fresh machine (see scripts/lib/tools.mjs). Stops at the
+// first failing step and exits non-zero.
+//   --js-only   skip cargo fmt/clippy/test (still builds the package)
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "./build.mjs";
+import { ROOT, TARGET_DIR, ensureChromium, ensureRustComponents, log, run } from "./lib/tools.mjs";
+
+const jsOnly = process.argv.includes("--js-only");
+
+try {
+  build();
+  if (!jsOnly) {
+    ensureRustComponents();
+    const env = { ...process.env, CARGO_TARGET_DIR: TARGET_DIR };
+    log("cargo fmt --check");
+    run("cargo", ["fmt", "--check"], { env });
+    log("cargo clippy --all-targets -- -D warnings");
+    run("cargo", ["clippy", "--all-targets", "--", "-D", "warnings"], { env });
+    log("cargo test");
+    run("cargo", ["test"], { env });
+  }
+  ensureChromium();
+  const dir = join(ROOT, "tests", "js");
+  const files = readdirSync(dir).filter((f) => f.endsWith(".test.mjs")).sort().map((f) => join(dir, f));
+  log(`node --test (${files.length} files)`);
+  // The timeout only turns a hung host (a server that never answers) into a failure.
+  run(process.execPath, ["--test", "--test-reporter=spec", "--test-timeout=600000", ...files]);
+} catch (error) {
+  log(`npm test failed: ${error.message}`);
+  process.exit(1);
+}
