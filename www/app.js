@@ -531,7 +531,9 @@ function policyDocument() {
   for (const candidate of pinCandidates()) {
     const state = builder.choicesState.get(candidate.pin);
     if (!state || !state.checked) continue;
-    pins.push(state.position === "any" ? candidate.pin : { pin: candidate.pin, position: state.position });
+    // unambiguousPin: the engine's parser misreads `sha256//…` pins (see above).
+    const pin = unambiguousPin(candidate.pin);
+    pins.push(state.position === "any" ? pin : { pin, position: state.position });
   }
   const domain = { host: builder.host.value.trim(), includeSubdomains: builder.includeSubdomains.checked, pins };
   if (builder.expires.value) domain.expires = builder.expires.value;
@@ -577,7 +579,14 @@ function rebuildPolicy() {
   clearFieldErrors();
   builder.policy?.free();
   builder.policy = null;
-  const doc = policyDocument();
+  let doc;
+  try {
+    doc = policyDocument();
+  } catch (error) {
+    showPolicyError(error);
+    builder.exports.replaceChildren();
+    return;
+  }
   const domain = doc.domains[0];
   if (domain.host === "") {
     builder.lint.replaceChildren(el("li", { class: "muted", text: "Enter a host to see the risks of this policy." }));
