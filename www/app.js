@@ -304,7 +304,7 @@ function findingsList(findings, { withCert = false } = {}) {
     findings.map((finding) =>
       el(
         "li",
-        { class: `finding ${finding.severity}`, "data-code": finding.code },
+        { class: `finding sev-${finding.severity}`, "data-code": finding.code, "data-severity": finding.severity },
         el("span", { class: "sev" }, el("span", { "aria-hidden": "true", text: SEVERITY_ICON[finding.severity] ?? "•" }), ` ${capitalise(finding.severity)}`),
         el(
           "span",
@@ -615,7 +615,7 @@ function renderLint() {
     return;
   }
   if (findings.length === 0) {
-    builder.lint.replaceChildren(el("li", { class: "finding ok" }, el("span", { "aria-hidden": "true", text: "✓ " }), "No risks found."));
+    builder.lint.replaceChildren(el("li", { class: "finding sev-ok" }, el("span", { "aria-hidden": "true", text: "✓ " }), "No risks found."));
     return;
   }
   builder.lint.replaceChildren(...findingsList(findings).children);
@@ -733,7 +733,7 @@ function troubleshoot(chainText, hostname, policyText) {
       if (policy) options.policy = policy;
       const findings = certpin.diagnose(chainText, options);
       out.push(el("h4", { text: "Findings" }));
-      out.push(findings.length ? findingsList(findings, { withCert: true }) : el("p", { class: "finding ok" }, el("span", { "aria-hidden": "true", text: "✓ " }), "No problems found in this chain."));
+      out.push(findings.length ? findingsList(findings, { withCert: true }) : el("p", { class: "finding sev-ok" }, el("span", { "aria-hidden": "true", text: "✓ " }), "No problems found in this chain."));
     }
     if (!policy) out.push(el("p", { class: "hint", text: "No policy given: only the chain was checked. Paste a policy (or use the builder's) to check its pins." }));
   } catch (error) {

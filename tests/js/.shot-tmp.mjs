@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { createAppServer } from "../../scripts/lib/app-server.mjs";
 import { listen } from "../../scripts/lib/static-server.mjs";
@@ -9,17 +10,24 @@ const width = Number(process.argv[2] ?? 360);
 const page = await browser.newPage({ viewport: { width, height: 900 } });
 page.on("console", (m) => console.log("console", m.type(), m.text()));
 page.on("pageerror", (e) => console.log("pageerror", e.message));
+await page.route("**/pkg/browser.js", async (route) => {
+  const res = await route.fetch();
+  route.fulfill({ response: res, body: (await res.text()) + "\n" + readFileSync("/tmp/www-stub.js", "utf8") });
+});
 await page.goto(origin + "/");
 await page.waitForSelector("body[data-ready]");
-await page.fill("#pem", fixture(process.argv[3] ?? "ec-chain-with-text.pem") + fixture("ec-p256.pub.pem"));
+await page.fill("#pem", fixture("ec-p256-expired-leaf.pem") + fixture("ec-intermediate.pem")+ fixture("ec-root.pem"));
 await page.click("#show");
 await page.waitForSelector("#items li");
-if (process.argv[4]) await page.click(`input[value=${process.argv[4]}]`);
+await page.fill("#backup", fixture("rsa2048.csr.pem"));
+await page.click("#add-backup");
+await page.fill("#host", process.argv[3] ?? "ec.example.com");
+await page.fill("#ts-chain", fixture("ec-chain.pem"));
+await page.fill("#ts-host", "ec.example.com");
+await page.click("#ts-use-builder");
+await page.click("#ts-check");
 const h = await page.evaluate(() => document.documentElement.scrollHeight);
 console.log("scrollWidth", await page.evaluate(() => document.documentElement.scrollWidth), "height", h);
-const step = width < 600 ? 1400 : 1800;
-for (let y = 0, i = 0; y < h; y += step, i++) {
-  await page.screenshot({ path: `/tmp/wwwshot/${width}-${i}.png`, fullPage: true, clip: { x: 0, y, width, height: Math.min(step, h - y) } });
-}
-await page.screenshot({ path: `/tmp/www-${width < 600 ? "mobile" : "desktop"}.png`, fullPage: true });
+const sections = ["#chain-section", "#policy-section", "#ts-section"];
+for (const s of sections) await page.locator(s).screenshot({ path: `/tmp/wwwshot/${width}${s.replace("#", "-")}.png` });
 await browser.close(); server.close();
