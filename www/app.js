@@ -7,7 +7,7 @@
 // whole module from loading.
 import * as certpin from "/pkg/browser.js";
 import wasmBase64 from "/certpin-wasm.js";
-import { copyButton, daysUntil, describeError, downloadLink, el, errorContent } from "./dom.js";
+import { copyButton, daysUntil, describeError, downloadLink, el, errorContent, revokeDownloads } from "./dom.js";
 
 const PIN_FORMATS = ["okhttp", "hpkp", "curl", "android", "trustkit", "tlsa", "hex", "base64", "base64url"];
 const FORMAT_NAMES = {
@@ -472,6 +472,7 @@ function renderChoices() {
         el(
           "div",
           { class: "choice-extra" },
+          el("span", { class: "position-label", "aria-hidden": "true", text: "Matches" }),
           select,
           candidate.removable
             ? el("button", {
@@ -576,14 +577,24 @@ function showPolicyError(error) {
 
 function rebuildPolicy() {
   if (!hasPolicy()) return;
-  clearFieldErrors();
-  builder.policy?.free();
-  builder.policy = null;
   let doc;
+  let docError = null;
   try {
     doc = policyDocument();
   } catch (error) {
-    showPolicyError(error);
+    docError = error;
+  }
+  // A field's "change" fires on blur, e.g. when the user clicks a Copy button right
+  // after typing: rebuilding then would replace the button under the pointer.
+  const key = docError ? null : JSON.stringify(doc);
+  if (key !== null && key === builder.lastKey && analysed === builder.lastAnalysed) return;
+  builder.lastKey = key;
+  builder.lastAnalysed = analysed;
+  clearFieldErrors();
+  builder.policy?.free();
+  builder.policy = null;
+  if (docError) {
+    showPolicyError(docError);
     builder.exports.replaceChildren();
     return;
   }
@@ -622,6 +633,7 @@ function renderLint() {
 }
 
 function renderExports() {
+  revokeDownloads();
   const policy = builder.policy;
   const blocks = POLICY_EXPORTS.map(({ format, name, file, type }) => {
     let text = null;
@@ -648,7 +660,7 @@ function exportBlock(format, name, text, failure, file, type) {
       { class: "export-head" },
       el("h4", { id: headingId, text: name }),
       text !== null
-        ? el("div", { class: "export-actions" }, copyButton(() => text, `${name} export`), downloadLink(() => text, file, `${type};charset=utf-8`, `${name} export`))
+        ? el("div", { class: "export-actions" }, copyButton(() => text, `${name} export`), downloadLink(text, file, `${type};charset=utf-8`, `${name} export`))
         : null,
     ),
     text !== null ? el("pre", { class: "export-text", tabindex: "0", "aria-label": `${name} export` }, el("code", { text })) : el("p", { class: "unsupported" }, ...errorContent(failure)),

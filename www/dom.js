@@ -77,16 +77,22 @@ export function copyButton(getText, what) {
   return button;
 }
 
-/** A download link for text made in the page (a Blob URL: no request leaves the page). */
-export function downloadLink(getText, filename, type, what) {
-  const link = el("a", { class: "button", href: "#", download: filename, "aria-label": `Download ${what} as ${filename}` }, "Download");
-  let url = null;
-  link.addEventListener("click", () => {
-    if (url) URL.revokeObjectURL(url);
-    url = URL.createObjectURL(new Blob([getText()], { type }));
-    link.href = url;
-  });
-  return link;
+/**
+ * A download link for text made in the page: a Blob URL, so no request leaves the page.
+ * The URL is made at once (Chromium ignores an href set during the click) and lives
+ * until revokeDownloads() is called for the links it replaced.
+ */
+export function downloadLink(text, filename, type, what) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  liveUrls.push(url);
+  return el("a", { class: "button", href: url, download: filename, "aria-label": `Download ${what} as ${filename}` }, "Download");
+}
+
+const liveUrls = [];
+
+/** Frees the Blob URLs of every download link made so far. */
+export function revokeDownloads() {
+  for (const url of liveUrls.splice(0)) URL.revokeObjectURL(url);
 }
 
 /** Whole days from now to an instant (negative once past). */

@@ -127,6 +127,9 @@ test("www policy: copy and download of an export give its exact text", async (t)
   if (needsPolicy(t)) return;
   await pasteAndShow(page, fixture("ec-chain.pem"));
   await fillBuilder({ host: "ec.example.com" });
+  // Typing in a field and then clicking Copy at once must copy on the first click
+  // (the field's "change" on blur must not rebuild the exports under the pointer).
+  await page.getByLabel("Host", { exact: true }).fill("**.ec.example.com");
   for (const format of ["android-nsc", "json"]) {
     const block = page.locator(`[data-export="${format}"]`);
     const text = await block.locator("pre").textContent();
