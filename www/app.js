@@ -817,6 +817,14 @@ dropZone.addEventListener("drop", (event) => {
   dropZone.classList.remove("over");
   if (event.dataTransfer?.files?.length) addFiles(event.dataTransfer.files).catch((error) => showError(error, "Cannot read the files:"));
 });
+// A file dropped beside the box must not make the browser open it in place of the page.
+for (const type of ["dragover", "drop"]) {
+  window.addEventListener(type, (event) => {
+    if (!dropZone.contains(event.target)) event.preventDefault();
+  });
+}
+// Pasting is the common case: show the pins at once (the button stays for typed input).
+pemInput.addEventListener("paste", () => setTimeout(update, 0));
 for (const radio of document.querySelectorAll('input[name="hash"]')) {
   radio.addEventListener("change", () => {
     if (analysed.items.length) {

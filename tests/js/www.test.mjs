@@ -71,6 +71,41 @@ test("www: DER files chosen together show their pins, in order", async () => {
   await eventually(async () => assert.deepEqual(await shownFormat(page, "okhttp"), expected.slice(1)));
 });
 
+test("www: files dropped on the box are read in the page (PEM and DER together)", async () => {
+  await page.getByRole("button", { name: "Clear" }).click();
+  const files = [
+    { name: "ec-chain.pem", bytes: [...fixtureBytes("ec-chain.pem")] },
+    { name: "rsa2048-leaf.der", bytes: [...fixtureBytes("rsa2048-leaf.der")] },
+  ];
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const transfer = new DataTransfer();
+    for (const { name, bytes } of list) transfer.items.add(new File([new Uint8Array(bytes)], name));
+    return transfer;
+  }, files);
+  await page.locator("#drop").dispatchEvent("dragenter", { dataTransfer });
+  await page.locator("#drop").dispatchEvent("drop", { dataTransfer });
+  const expected = [...certPins(fixture("ec-chain.pem")), pinOfSpki(spkiOfCert(Buffer.from(fixtureBytes("rsa2048-leaf.der"))))];
+  await eventually(async () => assert.deepEqual(await shownFormat(page, "okhttp"), expected));
+});
+
+test("www: pasting with the keyboard shows the pins at once", async () => {
+  await page.getByRole("button", { name: "Clear" }).click();
+  await page.evaluate((text) => navigator.clipboard.writeText(text), fixture("ec-chain.pem"));
+  await page.getByLabel("PEM input").focus();
+  await page.keyboard.press("Control+V");
+  await eventually(async () => assert.deepEqual(await shownFormat(page, "okhttp"), certPins(fixture("ec-chain.pem"))));
+});
+
+test("www: once loaded it works offline", async () => {
+  await session.context.setOffline(true);
+  try {
+    await pasteAndShow(page, fixture("rsa-chain.pem"));
+    assert.deepEqual(await shownFormat(page, "okhttp"), certPins(fixture("rsa-chain.pem")));
+  } finally {
+    await session.context.setOffline(false);
+  }
+});
+
 for (const name of ["ec-p256.pub.pem", "rsa4096.pub.pem", "ed25519.pub.pem", "rsa2048.csr.pem", "ec-p384.csr.pem"]) {
   test(`www: pasting ${name} (a backup key) shows its pin`, async () => {
     const pem = fixture(name);
