@@ -113,7 +113,15 @@ function analyseSource(source) {
 }
 
 function analyse(sources) {
-  const units = sources.flatMap(analyseSource);
+  const units = sources.flatMap((source) => {
+    try {
+      return analyseSource(source);
+    } catch (error) {
+      // With several files, say which one could not be read.
+      if (sources.length > 1 && error && typeof error === "object") error.sourceName = source.name;
+      throw error;
+    }
+  });
   const items = [];
   let chainIndex = 0;
   for (const unit of units) {
@@ -158,7 +166,7 @@ function update() {
   } catch (error) {
     analysed = { units: [], items: [] };
     chainSection.hidden = true;
-    showError(error, "Cannot read this input:");
+    showError(error, error?.sourceName ? `Cannot read ${error.sourceName}:` : "Cannot read this input:");
     statusLine.textContent = "The input could not be read; see the error below the input.";
     refreshBuilder();
     return;

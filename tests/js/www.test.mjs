@@ -66,6 +66,15 @@ test("www: DER files chosen together show their pins, in order", async () => {
   const expected = ["rsa2048-leaf.der", "ec-p256-leaf.der"].map((f) => pinOfSpki(spkiOfCert(Buffer.from(fixtureBytes(f)))));
   await eventually(async () => assert.deepEqual(await shownFormat(page, "okhttp"), expected));
   assert.deepEqual(await page.locator("#file-list .file-name").allTextContents(), ["rsa2048-leaf.der", "ec-p256-leaf.der"]);
+  // A bad file among good ones is named in the error.
+  await page.getByLabel("Choose files (PEM or DER, several at once)").setInputFiles([
+    { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a certificate") },
+  ]);
+  const alert = page.locator("#error");
+  await alert.waitFor({ state: "visible" });
+  assert.match(await alert.textContent(), /Cannot read notes\.txt:.*UNSUPPORTED_INPUT/);
+  await page.getByRole("button", { name: "Remove notes.txt" }).click();
+  await eventually(async () => assert.deepEqual(await shownFormat(page, "okhttp"), expected));
   // Removing a file updates the view.
   await page.getByRole("button", { name: "Remove rsa2048-leaf.der" }).click();
   await eventually(async () => assert.deepEqual(await shownFormat(page, "okhttp"), expected.slice(1)));
