@@ -321,7 +321,7 @@ function findingsList(findings, { withCert = false } = {}) {
           finding.message,
           " ",
           el("code", { class: "code-tag", text: finding.code }),
-          ADVICE[finding.code] ? el("span", { class: "advice", text: ` ${ADVICE[finding.code]}` }) : null,
+          ADVICE[finding.code] ? el("span", { class: "advice" }, el("strong", { text: "Next: " }), ADVICE[finding.code]) : null,
         ),
       ),
     ),
@@ -329,8 +329,29 @@ function findingsList(findings, { withCert = false } = {}) {
 }
 
 const SEVERITY_ICON = { error: "✕", warning: "⚠", info: "ℹ" };
-/** Extra "what to do" for finding codes whose message may not already say it. */
-const ADVICE = {};
+/**
+ * A plain next step per finding code (codes of the engine's lint and check; an unknown
+ * code shows its message alone, which already says what went wrong).
+ */
+const ADVICE = {
+  NO_BACKUP_PIN: "Make a spare key pair, keep it offline, and add its pin under Backup key (paste its CSR or public key).",
+  FEW_ACTIVE_PINS: "Add a second pin: a backup key, or your CA's key.",
+  LEAF_ONLY_PINS: "Also pin your intermediate CA, or add the backup key you will use for the next certificate.",
+  NO_PIN_MATCHES_CHAIN: "Choose at least one pin from the chain you serve today, or every client will be blocked.",
+  ENTRY_EXPIRING_SOON: "Ship an updated policy with a later expiry date before this one passes.",
+  ENTRY_EXPIRED: "Publish the policy again with current pins and a new expiry date.",
+  REPORT_WITHOUT_URI: "Set a report URI, or switch to enforce.",
+  PUBLIC_SUFFIX_PATTERN: "Pin a name you control, not a public suffix.",
+  DUPLICATE_PIN: "Keep one copy of the pin.",
+  HOSTNAME_MISMATCH: "Check the leaf's names (SAN) and that the server picks the right certificate for this name (SNI).",
+  PIN_MISMATCH: "Compare the served pins with the policy's: if the key changed on purpose, update the policy; if not, the connection may be intercepted.",
+  CERT_EXPIRED: "Renew the certificate, and check the clock of the machine that connects.",
+  INVALID_CHAIN: "Serve the leaf first, then each issuer in order; leave out certificates that do not belong.",
+  PIN_REVOKED: "Replace the revoked key on the server.",
+  NOT_PINNED: "If this host should be pinned, check the policy's host patterns.",
+  POLICY_EXPIRED: "Publish the policy again with current pins and a new expiry date.",
+  NO_CHAIN: "Paste the chain the server sends, leaf first.",
+};
 
 function capitalise(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
