@@ -171,8 +171,14 @@ function update() {
     refreshBuilder();
     return;
   }
+  try {
+    renderItems();
+  } catch (error) {
+    chainSection.hidden = true;
+    showError(error, "Cannot show these pins:");
+    return;
+  }
   clearError();
-  renderItems();
   const certs = analysed.items.filter((i) => i.kind === "cert").length;
   const keys = analysed.items.length - certs;
   statusLine.textContent = `Showing ${plural(certs, "certificate")} and ${plural(keys, "key")}.`;
@@ -363,6 +369,13 @@ function renderItems() {
   const now = Date.now();
   // Pins for the chosen hash, per unit (one computePins call per unit, in order).
   const pinsByUnit = new Map(analysed.units.map((unit) => [unit, certpin.computePins(unit.input, { algorithm })]));
+  // Two API calls must agree on every SHA-256 pin before any is shown.
+  for (const item of analysed.items) {
+    const pin256 = algorithm === "sha256" ? pinsByUnit.get(item.unit)[item.indexInUnit] : item.pin256;
+    if (item.kind === "cert" && (pin256 !== item.info.spkiSha256 || item.pin256 !== item.info.spkiSha256)) {
+      throw new Error(`internal check failed: computePins and parseChain disagree on certificate #${item.chainIndex}; not showing pins`);
+    }
+  }
 
   let diagnosis = null;
   const note = $("diagnose-note");
@@ -857,7 +870,13 @@ pemInput.addEventListener("paste", () => setTimeout(update, 0));
 for (const radio of document.querySelectorAll('input[name="hash"]')) {
   radio.addEventListener("change", () => {
     if (analysed.items.length) {
-      renderItems();
+      try {
+        renderItems();
+      } catch (error) {
+        chainSection.hidden = true;
+        showError(error, "Cannot show these pins:");
+        return;
+      }
       statusLine.textContent = `Showing ${selectedHash().toUpperCase().replace("SHA", "SHA-")} pins.`;
     }
   });
