@@ -79,6 +79,14 @@ function pemLabel(block) {
   return /-----BEGIN ([A-Z0-9 ]+)-----/.exec(block)?.[1] ?? "KEY";
 }
 
+/** What a block that has a pin but no certificate details is, in words. */
+function keyTitle(label) {
+  if (/CERTIFICATE REQUEST/.test(label)) return "Certificate request";
+  if (/PUBLIC KEY|^KEY$/.test(label)) return "Public key";
+  // A certificate block that computePins reads but parseChain does not: say so.
+  return `${label} block (details unavailable)`;
+}
+
 /**
  * Splits one source into units. A source of certificates only is one unit (so the
  * API sees the chain as given); a source with keys or CSRs is one unit per PEM block.
@@ -404,7 +412,7 @@ function renderItems() {
         return el(
           "li",
           { class: "item key", "aria-labelledby": headingId },
-          el("h3", { id: headingId }, el("span", { class: "role", text: item.label === "CERTIFICATE REQUEST" ? "Certificate request" : "Public key" }), ` from ${item.unit.source.name}`),
+          el("h3", { id: headingId }, el("span", { class: "role", text: keyTitle(item.label) }), ` from ${item.unit.source.name}`),
           el("p", { class: "hint", text: "A key without a certificate: use its pin as a backup pin." }),
           formatRows(pin, what),
         );
@@ -467,7 +475,7 @@ const builder = {
 function pinCandidates() {
   const list = analysed.items.map((item) => ({
     pin: item.pin256,
-    label: item.kind === "cert" ? `#${item.chainIndex} ${roleOf(item)}: ${item.info.subject}` : `${item.label === "CERTIFICATE REQUEST" ? "CSR" : "Public key"} from ${item.unit.source.name}`,
+    label: item.kind === "cert" ? `#${item.chainIndex} ${roleOf(item)}: ${item.info.subject}` : `${keyTitle(item.label)} from ${item.unit.source.name}`,
     defaultChecked: item.kind === "key" || item.chainIndex === 0,
     defaultPosition: item.kind === "cert" ? (item.info.isCa ? "ca" : "leaf") : "any",
   }));
@@ -550,7 +558,7 @@ function addBackup() {
   try {
     if (text.includes("-----BEGIN")) {
       pins = certpin.computePins(text);
-      source = pemLabel(text) === "CERTIFICATE REQUEST" ? "certificate request" : pemLabel(text).toLowerCase();
+      source = keyTitle(pemLabel(text)).toLowerCase();
     } else {
       // A pin in any format: parse it once, keep the canonical okhttp form.
       pins = [certpin.formatPin(text, "okhttp")];
