@@ -331,7 +331,7 @@ function findingsList(findings, { withCert = false } = {}) {
         el(
           "span",
           { class: "finding-text" },
-          withCert && finding.certIndex !== undefined ? el("strong", { text: `Certificate #${finding.certIndex}: ` }) : null,
+          withCert && finding.certIndex !== undefined && finding.certIndex !== null ? el("strong", { text: `Certificate #${finding.certIndex}: ` }) : null,
           finding.message,
           " ",
           el("code", { class: "code-tag", text: finding.code }),
@@ -442,7 +442,7 @@ function renderItems() {
       );
     }),
   );
-  const chainFindings = diagnosis ? diagnosis.filter((f) => f.certIndex === undefined) : [];
+  const chainFindings = diagnosis ? diagnosis.filter((f) => f.certIndex === undefined || f.certIndex === null) : [];
   if (chainFindings.length) {
     itemsList.before(el("div", { class: "chain-findings", id: "chain-findings" }, el("h3", { text: "Chain" }), findingsList(chainFindings)));
   }
@@ -787,7 +787,11 @@ function troubleshoot(chainText, hostname, policyText) {
         out.push(el("div", { class: "error" }, ...errorContent(new Error("Enter the hostname you connected to: a policy applies per host."))));
         return out;
       }
-      out.push(verdictView(policy.check(chainText, { hostname, now })));
+      const verdict = policy.check(chainText, { hostname, now });
+      out.push(verdictView(verdict));
+      if (!hasDiagnose() && verdict.findings.length) {
+        out.push(el("h4", { text: "Findings" }), findingsList(verdict.findings, { withCert: true }));
+      }
     }
     if (hasDiagnose()) {
       const options = { now };
