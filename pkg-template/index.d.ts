@@ -247,6 +247,50 @@ export function errorCodes(): CertpinErrorCode[];
  */
 export function wasmMemoryBytes(): number;
 
+/** Signature algorithms a host verifier is asked about. */
+export type VerifierAlgorithm =
+  | "rsa-pkcs1-sha1"
+  | "rsa-pkcs1-sha256"
+  | "rsa-pkcs1-sha384"
+  | "rsa-pkcs1-sha512"
+  | "rsa-pss-sha256"
+  | "rsa-pss-sha384"
+  | "rsa-pss-sha512"
+  | "ecdsa-sha256"
+  | "ecdsa-sha384"
+  | "ecdsa-sha512"
+  | "ed25519";
+
+/**
+ * A host signature verifier: true = valid, false = invalid, null = cannot check (the
+ * link then counts as unsupported, never as valid). Called synchronously per link.
+ */
+export type NativeVerifier = (
+  algorithm: VerifierAlgorithm,
+  spkiDer: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+  saltLength: number | undefined,
+) => boolean | null;
+
+/**
+ * Installs a host verifier for path building (the Node and Deno entries install one on
+ * node:crypto); `null` returns to the built-in pure-Rust verifier.
+ */
+export function setNativeVerifier(verifier: NativeVerifier | null): void;
+
+/** One issuer-name link between two served certificates and its signature check. */
+export interface LinkCheck {
+  child: number;
+  issuer: number;
+  algorithm: string;
+  result: "valid" | "invalid" | "unsupported";
+  reason?: string;
+}
+
+/** Every served pair whose issuer and subject names match, with its signature check (troubleshooting). */
+export function verifyLinks(chain: ChainInput): LinkCheck[];
+
 /** Where `init` may load the wasm from (browser entry). */
 export type InitSource =
   | string

@@ -25,7 +25,7 @@ try {
   }
   ensureChromium();
   const dir = join(ROOT, "tests", "js");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".test.mjs")).sort().map((f) => join(dir, f));
+  const files = readdirSync(dir).filter((f) => /\.test\.[cm]js$/.test(f)).sort().map((f) => join(dir, f));
   log(`node --test (${files.length} files)`);
   // The timeout only turns a hung host (a server that never answers) into a failure.
   run(process.execPath, ["--test", "--test-reporter=spec", "--test-timeout=600000", ...files]);

@@ -3,24 +3,16 @@
 // and pkg-template/node-verifier.cjs (node:crypto). Every link of every fixture in
 // tests/fixtures/path (good and corrupted signatures, every algorithm, the bypass
 // chains) must get the same answer from both, and so must path building (diagnose) and
-// parseChain's selfSigned.
-//
-// Run:
-//   bash tests/js/build-nodejs.sh /tmp/certpin-nodejs
-//   CERTPIN_NODEJS=/tmp/certpin-nodejs node --test tests/js/verifier.test.cjs
+// parseChain's selfSigned. It runs on the built package (`require("certpin")`, whose
+// Node entry installs the node:crypto verifier) and the shipped pkg/node-verifier.cjs.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..', '..');
-const built = process.env.CERTPIN_NODEJS || path.join(os.tmpdir(), 'certpin-nodejs');
-if (!fs.existsSync(path.join(built, 'certpin.js'))) {
-  throw new Error(`no wasm-bindgen nodejs build in ${built}: run bash tests/js/build-nodejs.sh ${built} first (or set CERTPIN_NODEJS)`);
-}
-const certpin = require(path.join(built, 'certpin.js'));
-const { createNodeVerifier } = require(path.join(root, 'pkg-template', 'node-verifier.cjs'));
+const certpin = require('certpin');
+const { createNodeVerifier } = require(path.join(path.dirname(require.resolve('certpin/package.json')), 'node-verifier.cjs'));
 
 const fixtureDir = path.join(root, 'tests', 'fixtures', 'path');
 const fixtures = [];
