@@ -10,23 +10,38 @@
 
 mod cert;
 mod chain;
+mod check;
 mod error;
 mod finding;
+mod host;
 mod hostname;
 mod input;
+mod lint;
 mod name;
 mod path;
 mod pin;
+mod policy;
+mod report;
 mod validity;
+mod verdict;
 mod wasm;
 
 pub use cert::{signature_algorithm_name, Certificate, Facts, KeyFacts};
 pub use chain::{compute_pins, ip_to_string, parse_chain, CertificateInfo};
+pub use check::{check_pins, check_policy, CheckOptions, CHECK_FINDING_CODES, MAX_CLOCK_SKEW_SECONDS};
 pub use error::{ContextValue, Error, Result, ERROR_CODES};
 pub use finding::{Finding, Severity};
+pub use host::{normalize_hostname, HostPattern, MAX_LABEL_LEN, MAX_NAME_LEN};
 pub use hostname::{check_hostname, HostnameOutcome};
 pub use input::{decode, Item, ItemKind, Part, MAX_CERTIFICATES, MAX_INPUT_BYTES, MAX_PEM_BLOCKS};
+pub use lint::{is_public_suffix, lint, EXPIRY_WARNING_SECONDS, LINT_CODES};
 pub use name::{parse_rfc3339, rfc3339};
 pub use path::{served_path, verified_path, PathOutcome};
+pub use policy::{
+    DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy, PolicyDocument, MAX_DOMAINS,
+    MAX_PINS_PER_DOMAIN, MAX_POLICY_BYTES, MAX_REPORT_URI_LEN, POLICY_VERSION,
+};
 pub use pin::{hex, HashAlgorithm, Pin, PinFormat};
+pub use report::{pem, report_key, violation_report, ReportInput};
 pub use validity::{check_validity, ValidityOutcome};
+pub use verdict::{Matched, Status, Verdict};

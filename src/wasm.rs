@@ -231,3 +231,4 @@ pub fn format_pin_js(pin: JsValue, format: JsValue) -> JsResult<String> {
 pub fn error_codes_js() -> Vec<String> {
     ERROR_CODES.iter().map(|c| (*c).to_string()).collect()
 }
+
