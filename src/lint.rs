@@ -72,13 +72,14 @@ pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<
     for (i, d) in domains.iter().enumerate() {
         let who = label(i, d);
         let active: Vec<_> = d.pins.iter().filter(|p| p.state == PinState::Active).collect();
-        if active.len() < 2 {
+        let distinct_active: HashSet<_> = active.iter().map(|p| &p.pin).collect();
+        if distinct_active.len() < 2 {
             out.push(Finding::warning(
                 "FEW_ACTIVE_PINS",
                 format!(
-                    "{who} has {} active pin{}: add a backup pin (a spare key kept offline, or a CA key) so a key change does not lock clients out",
-                    active.len(),
-                    if active.len() == 1 { "" } else { "s" }
+                    "{who} has {} distinct active pin{}: add a backup pin (a spare key kept offline, or a CA key) so a key change does not lock clients out",
+                    distinct_active.len(),
+                    if distinct_active.len() == 1 { "" } else { "s" }
                 ),
             ));
         }
