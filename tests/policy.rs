@@ -477,3 +477,187 @@ fn every_lint_code() {
         .collect();
     assert_eq!(codes, ["PUBLIC_SUFFIX_PATTERN"]);
 }
+
+fn export_policy() -> Policy {
+    policy(
+        &[
+            entry(
+                "api.example.com",
+                &[INTERMEDIATE, BACKUP],
+                ",\"expires\":\"2027-06-01\",\"reportUri\":\"https://r.example.com/pkp\"",
+            ),
+            entry("example.org", &[ROOT, BACKUP], ",\"includeSubdomains\":true"),
+        ]
+        .join(","),
+    )
+}
+
+fn single(pins: &[&str], extra: &str) -> Policy {
+    policy(&entry("api.example.com", pins, extra))
+}
+
+fn golden(format: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/policy/exports/{format}.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// Goldens, each checked by hand against the format's documentation:
+/// - okhttp: square.github.io/okhttp CertificatePinner ("CertificatePinner.Builder()
+///   .add(pattern, vararg pins).build()", patterns `*.`/`**.`, pins `sha256/<base64>`);
+/// - android-nsc: developer.android.com/privacy-and-security/security-config
+///   ("<domain-config><domain includeSubdomains=…>…</domain><pin-set expiration=
+///   "yyyy-MM-dd"><pin digest="SHA-256">…</pin></pin-set></domain-config>");
+/// - trustkit: datatheorem/TrustKit TrustKit.h keys (kTSKPinnedDomains,
+///   kTSKPublicKeyHashes, kTSKIncludeSubdomains, kTSKEnforcePinning,
+///   kTSKExpirationDate "yyyy-MM-dd", kTSKReportUris);
+/// - apple-ats: developer.apple.com NSPinnedDomains / NSPinnedCAIdentities
+///   (SPKI-SHA256-BASE64 dictionaries), as Apple's NSPinnedDomains_ca.plist sample;
+/// - hpkp: RFC 7469 section 2.1 (pin-sha256="…"; max-age=…; includeSubDomains;
+///   report-uri="…");
+/// - curl: the curl man page, --pinnedpubkey "sha256//<base64>;sha256//<base64>";
+/// - tlsa: RFC 6698 section 2.3 presentation format, `_443._tcp.<host>. IN TLSA 3 1 1
+///   <hex>` (the hex is the pin's digest: `echo <base64> | base64 -d | xxd -p`).
+#[test]
+fn export_goldens() {
+    let two = export_policy();
+    for f in ["okhttp", "android-nsc", "trustkit", "tlsa"] {
+        assert_eq!(export(&two, f).unwrap(), golden(f), "{f}");
+    }
+    let one = single(
+        &[INTERMEDIATE, BACKUP],
+        ",\"includeSubdomains\":true,\"reportUri\":\"https://r.example.com/pkp\"",
+    );
+    for f in ["hpkp", "hpkp-report-only", "curl"] {
+        assert_eq!(export(&one, f).unwrap(), golden(f), "{f}");
+    }
+    let ats = single(
+        &[
+            &pin_with(INTERMEDIATE, "active", "ca"),
+            &pin_with(BACKUP, "active", "ca"),
+            &pin_with(ROOT, "revoked", "any"),
+        ],
+        "",
+    );
+    assert_eq!(export(&ats, "apple-ats").unwrap(), golden("apple-ats"));
+}
+
+#[test]
+fn exports_refuse_what_they_cannot_express() {
+    let sha512 = "sha512/".to_string() + &"A".repeat(86) + "==";
+    // (policy, format, words in the reason)
+    let table: Vec<(Policy, &str, &str)> = vec![
+        (export_policy(), "hpkp", "exactly one entry"),
+        (export_policy(), "curl", "exactly one entry"),
+        (export_policy(), "apple-ats", "position"),
+        (single(&[LEAF, &sha512], ""), "okhttp", "SHA-256 pins only"),
+        (single(&[LEAF, &sha512], ""), "android-nsc", "SHA-256 pins only"),
+        (single(&[LEAF, BACKUP], ",\"mode\":\"report\""), "okhttp", "report mode"),
+        (single(&[LEAF, BACKUP], ",\"mode\":\"report\""), "hpkp", "report mode"),
+        (single(&[LEAF, &pin_with(BACKUP, "revoked", "any")], ""), "hpkp", "revoked"),
+        (single(&[LEAF, &pin_with(BACKUP, "candidate", "any")], ""), "curl", "candidate"),
+        (single(&[LEAF], ""), "trustkit", "fewer than two"),
+        (policy(&entry("*.example.com", &[LEAF, BACKUP], "")), "android-nsc", "*.name"),
+        (policy(&entry("**.example.com", &[&pin_with(LEAF, "active", "leaf")], "")), "apple-ats", "wildcard"),
+        (
+            policy(&[entry("api.example.com", &[LEAF], ""), entry("**.example.com", &[ROOT], "")].join(",")),
+            "okhttp",
+            "overlap",
+        ),
+    ];
+    for (p, format, words) in table {
+        let e = export(&p, format).unwrap_err();
+        assert_eq!(e.code(), "FORMAT_UNSUPPORTED", "{format}: {e}");
+        assert!(e.to_string().contains(words), "{format}: {e}");
+    }
+    assert_eq!(export(&export_policy(), "pem").unwrap_err().code(), "INVALID_ARGUMENT");
+    // Candidates and revoked pins become comments where the format has them.
+    let p = single(&[LEAF, BACKUP, &pin_with(ROOT, "candidate", "ca")], "");
+    let kotlin = export(&p, "okhttp").unwrap();
+    assert!(kotlin.contains(&format!("// candidate pin {ROOT} is not written")), "{kotlin}");
+    assert!(!kotlin.contains(&format!("\"{ROOT}\"")));
+    let tlsa = export(&single(&[&pin_with(LEAF, "active", "leaf"), &pin_with(ROOT, "active", "ca")], ""), "tlsa").unwrap();
+    assert!(tlsa.contains("IN TLSA 3 1 1 894b42"), "{tlsa}");
+    assert!(tlsa.contains("IN TLSA 2 1 1 a4d75c"), "{tlsa}");
+    assert!(!tlsa.contains("IN TLSA 2 1 1 894b42"), "{tlsa}");
+}
+
+#[test]
+fn android_nsc_round_trip() {
+    let p = policy(
+        &[
+            entry("api.example.com", &[INTERMEDIATE, BACKUP], ",\"expires\":\"2027-06-01\""),
+            entry("example.org", &[ROOT, BACKUP], ",\"includeSubdomains\":true"),
+            entry("**.example.net", &[LEAF, BACKUP], ""),
+        ]
+        .join(","),
+    );
+    let xml = export(&p, "android-nsc").unwrap();
+    let back = import_android_nsc(&xml).unwrap();
+    let mut want = p.to_document();
+    // **.example.net is written as example.net with includeSubdomains (same names).
+    want.domains[2].host = "example.net".into();
+    want.domains[2].include_subdomains = true;
+    assert_eq!(back.to_document(), want);
+    // Android's nesting: a child domain-config inherits the parent's pin-set.
+    let nested = format!(
+        "<network-security-config><domain-config><domain>a.example.com</domain>\
+         <pin-set><pin digest=\"SHA-256\">{}</pin></pin-set>\
+         <domain-config><domain includeSubdomains='true'>b.a.example.com</domain></domain-config>\
+         </domain-config></network-security-config>",
+        &LEAF[7..]
+    );
+    let p = import_android_nsc(&nested).unwrap();
+    assert_eq!(p.domains().len(), 2);
+    assert_eq!(p.domains()[0].pins, p.domains()[1].pins);
+    let bad = [
+        ("<network-security-config><base-config/></network-security-config>", "<base-config>"),
+        ("<network-security-config><domain-config><domain>a.com</domain><trust-anchors/></domain-config></network-security-config>", "trust-anchors"),
+        ("<network-security-config><domain-config cleartextTrafficPermitted=\"true\"><domain>a.com</domain></domain-config></network-security-config>", "cleartextTrafficPermitted"),
+        ("<network-security-config><domain-config><domain>a.com</domain></domain-config></network-security-config>", "no <pin-set>"),
+        ("<network-security-config><domain-config><domain>a.com</domain><pin-set><pin digest=\"SHA-1\">x</pin></pin-set></domain-config></network-security-config>", "SHA-256"),
+        ("<network-security-config><domain-config><domain>a.com</domain><pin-set><pin digest=\"SHA-256\">AAAA</pin></pin-set></domain-config></network-security-config>", "bytes"),
+        ("<network-security-config><domain-config>", "not closed"),
+        ("<!DOCTYPE x><network-security-config/>", "DTD"),
+        ("<other/>", "root element"),
+        ("<network-security-config></network-security-config>", "pin nothing"),
+    ];
+    for (xml, words) in bad {
+        let e = import_android_nsc(xml).unwrap_err();
+        assert_eq!(e.code(), "NSC_INVALID", "{xml}");
+        assert!(e.to_string().contains(words), "{xml}: {e}");
+    }
+}
+
+#[test]
+fn hpkp_header_round_trip_and_errors() {
+    let one = single(
+        &[INTERMEDIATE, BACKUP],
+        ",\"includeSubdomains\":true,\"reportUri\":\"https://r.example.com/pkp\"",
+    );
+    let header = export(&one, "hpkp").unwrap();
+    let back = from_hpkp_header(&header, "api.example.com", false, None).unwrap();
+    assert_eq!(back, one);
+    let ro = export(&one, "hpkp-report-only").unwrap();
+    let back = from_hpkp_header(&ro, "api.example.com", false, Some(NOW)).unwrap();
+    assert_eq!(back.domains()[0].mode, certpin::Mode::Report);
+    assert_eq!(back.domains()[0].expires, Some(NOW / 1000 + 5_184_000));
+    let pins = format!("pin-sha256=\"{}\"; pin-sha256=\"{}\"", &LEAF[7..], &BACKUP[7..]);
+    // (header, report-only, directive) for each invalid header of issue 3
+    let table = [
+        (pins.clone(), false, "max-age"),
+        (format!("pin-sha256={}; pin-sha256=\"{}\"; max-age=60", &LEAF[7..], &BACKUP[7..]), false, "pin-sha256"),
+        (format!("{pins}; max-age=60; Max-Age=70"), false, "Max-Age"),
+    ];
+    for (header, report_only, directive) in table {
+        match from_hpkp_header(&header, "api.example.com", report_only, None) {
+            Err(Error::HpkpHeaderInvalid { directive: d, .. }) => assert_eq!(d, directive, "{header}"),
+            other => panic!("{header}: {other:?}"),
+        }
+    }
+    // Report-Only without max-age, and an unknown directive: accepted.
+    assert!(from_hpkp_header(&pins, "api.example.com", true, None).is_ok());
+    assert!(from_hpkp_header(&format!("{pins}; max-age=60; preload"), "api.example.com", false, None).is_ok());
+}
