@@ -81,13 +81,22 @@ pub const CHECK_FINDING_CODES: &[&str] = &[
 
 /// `PinPolicy.check`: the entry for `options.hostname` (required) decides.
 pub fn check_policy(policy: &Policy, chain: &[Part], options: &CheckOptions) -> Result<Verdict> {
-    let hostname = options.hostname.as_deref().ok_or_else(|| Error::InvalidArgument {
-        argument: "hostname".into(),
-        reason: "PinPolicy.check needs the hostname the connection was made to".into(),
-    })?;
+    let hostname = options
+        .hostname
+        .as_deref()
+        .ok_or_else(|| Error::InvalidArgument {
+            argument: "hostname".into(),
+            reason: "PinPolicy.check needs the hostname the connection was made to".into(),
+        })?;
     let hostname = normalize_hostname(hostname)?;
     let entry = policy.find(&hostname).map(|(_, e)| e);
-    evaluate(entry, entry.map(|e| e.host.to_string()), chain, Some(&hostname), options)
+    evaluate(
+        entry,
+        entry.map(|e| e.host.to_string()),
+        chain,
+        Some(&hostname),
+        options,
+    )
 }
 
 /// `checkPins`: the chain against a list of active pins that may match anywhere on the
@@ -161,7 +170,11 @@ pub(crate) fn pin_hits(pins: &[PinEntry], certs: &[Certificate], path: &[usize])
                         .iter()
                         .position(|i| *i == cert_index)
                         .unwrap_or(usize::MAX);
-                    hits.push(PinHit { pin_index, cert_index, depth });
+                    hits.push(PinHit {
+                        pin_index,
+                        cert_index,
+                        depth,
+                    });
                 }
             }
             continue;
@@ -374,7 +387,11 @@ fn evaluate(
             format!(
                 "no active pin for {} matches a certificate of the {} path",
                 entry.describe(),
-                if options.verify_signatures { "verified" } else { "served" }
+                if options.verify_signatures {
+                    "verified"
+                } else {
+                    "served"
+                }
             ),
         ));
     }
@@ -405,7 +422,15 @@ fn evaluate(
         verdict.report_key = Some(report_key(&report, entry.report_uri.as_deref()));
         verdict.report = Some(report);
     }
-    verdict.message = message(&verdict, entry, &certs, &path, hostname, &failures, options.verify_signatures);
+    verdict.message = message(
+        &verdict,
+        entry,
+        &certs,
+        &path,
+        hostname,
+        &failures,
+        options.verify_signatures,
+    );
     Ok(verdict)
 }
 

@@ -75,10 +75,19 @@ pub fn export(policy: &Policy, format: &str) -> Result<String> {
 }
 
 fn sha256_only(format: &str, i: usize, d: &DomainEntry) -> Result<()> {
-    match d.pins.iter().find(|p| p.pin.algorithm() != HashAlgorithm::Sha256) {
+    match d
+        .pins
+        .iter()
+        .find(|p| p.pin.algorithm() != HashAlgorithm::Sha256)
+    {
         Some(p) => Err(unsupported(
             format,
-            format!("{} has the {} pin {}: {format} takes SHA-256 pins only", who(i, d), p.pin.algorithm().name(), p.pin),
+            format!(
+                "{} has the {} pin {}: {format} takes SHA-256 pins only",
+                who(i, d),
+                p.pin.algorithm().name(),
+                p.pin
+            ),
         )),
         None => Ok(()),
     }
@@ -88,20 +97,29 @@ fn enforce_only(format: &str, i: usize, d: &DomainEntry) -> Result<()> {
     if d.mode == Mode::Report {
         return Err(unsupported(
             format,
-            format!("{} is in report mode, which {format} cannot express: it would enforce the pins", who(i, d)),
+            format!(
+                "{} is in report mode, which {format} cannot express: it would enforce the pins",
+                who(i, d)
+            ),
         ));
     }
     Ok(())
 }
 
 fn active(d: &DomainEntry) -> Vec<&PinEntry> {
-    d.pins.iter().filter(|p| p.state == PinState::Active).collect()
+    d.pins
+        .iter()
+        .filter(|p| p.state == PinState::Active)
+        .collect()
 }
 
 fn need_active<'a>(format: &str, i: usize, d: &'a DomainEntry) -> Result<Vec<&'a PinEntry>> {
     let a = active(d);
     if a.is_empty() {
-        return Err(unsupported(format, format!("{} has no active pin to write", who(i, d))));
+        return Err(unsupported(
+            format,
+            format!("{} has no active pin to write", who(i, d)),
+        ));
     }
     Ok(a)
 }
@@ -111,29 +129,46 @@ fn notes(d: &DomainEntry, positions: bool, expiry: bool, report_uri: bool) -> Ve
     let mut out = Vec::new();
     for p in &d.pins {
         match p.state {
-            PinState::Candidate => out.push(format!("candidate pin {} is not written: it is not accepted until made active", p.pin)),
-            PinState::Revoked => out.push(format!("revoked pin {} cannot be expressed (no deny list): rotate away from that key", p.pin)),
-            PinState::Active if positions && p.position != PinPosition::Any => {
-                out.push(format!("pin {} is {}-only in certpin; this format matches it anywhere in the chain", p.pin, p.position.name()))
-            }
+            PinState::Candidate => out.push(format!(
+                "candidate pin {} is not written: it is not accepted until made active",
+                p.pin
+            )),
+            PinState::Revoked => out.push(format!(
+                "revoked pin {} cannot be expressed (no deny list): rotate away from that key",
+                p.pin
+            )),
+            PinState::Active if positions && p.position != PinPosition::Any => out.push(format!(
+                "pin {} is {}-only in certpin; this format matches it anywhere in the chain",
+                p.pin,
+                p.position.name()
+            )),
             PinState::Active => {}
         }
     }
     if expiry {
         if let Some(e) = d.expires {
-            out.push(format!("certpin expires this entry at {}; this format has no expiry", rfc3339(e)));
+            out.push(format!(
+                "certpin expires this entry at {}; this format has no expiry",
+                rfc3339(e)
+            ));
         }
     }
     if report_uri {
         if let Some(uri) = &d.report_uri {
-            out.push(format!("certpin reports to {uri}; this format has no report URI"));
+            out.push(format!(
+                "certpin reports to {uri}; this format has no report URI"
+            ));
         }
     }
     out
 }
 
 fn hpkp(policy: &Policy, report_only: bool) -> Result<String> {
-    let format = if report_only { "hpkp-report-only" } else { "hpkp" };
+    let format = if report_only {
+        "hpkp-report-only"
+    } else {
+        "hpkp"
+    };
     let [d] = policy.domains() else {
         return Err(unsupported(format, "an HPKP header pins the one host that sends it: export a policy with exactly one entry"));
     };
@@ -142,15 +177,26 @@ fn hpkp(policy: &Policy, report_only: bool) -> Result<String> {
         enforce_only(format, 0, d)?;
     }
     if let HostPattern::OneLabel(_) = d.host {
-        return Err(unsupported(format, "HPKP cannot pin *.name (one label): use the exact host or **.name"));
+        return Err(unsupported(
+            format,
+            "HPKP cannot pin *.name (one label): use the exact host or **.name",
+        ));
     }
-    if let Some(p) = d.pins.iter().find(|p| p.state != PinState::Active || p.position != PinPosition::Any) {
+    if let Some(p) = d
+        .pins
+        .iter()
+        .find(|p| p.state != PinState::Active || p.position != PinPosition::Any)
+    {
         return Err(unsupported(
             format,
             format!("pin {} is {} / {}: an HPKP header has only active pins matched anywhere in the chain", p.pin, p.state.name(), p.position.name()),
         ));
     }
-    let mut out = String::from(if report_only { "Public-Key-Pins-Report-Only: " } else { "Public-Key-Pins: " });
+    let mut out = String::from(if report_only {
+        "Public-Key-Pins-Report-Only: "
+    } else {
+        "Public-Key-Pins: "
+    });
     for p in &d.pins {
         let _ = write!(out, "pin-sha256=\"{}\"; ", p.pin.base64());
     }
@@ -190,7 +236,11 @@ fn okhttp(policy: &Policy) -> Result<String> {
             other => other.to_string(),
         };
         let pins: Vec<String> = active(d).iter().map(|p| format!("\"{}\"", p.pin)).collect();
-        let _ = writeln!(out, "    .add(\n        \"{pattern}\",\n        {},\n    )", pins.join(",\n        "));
+        let _ = writeln!(
+            out,
+            "    .add(\n        \"{pattern}\",\n        {},\n    )",
+            pins.join(",\n        ")
+        );
     }
     out.push_str("    .build()\n");
     Ok(out)
@@ -200,16 +250,23 @@ fn okhttp(policy: &Policy) -> Result<String> {
 fn overlap(a: &DomainEntry, b: &DomainEntry) -> bool {
     let probes = |d: &DomainEntry| -> Vec<String> {
         let n = d.host.name();
-        vec![n.to_string(), format!("certpin-probe.{n}"), format!("certpin-probe.certpin-probe.{n}")]
+        vec![
+            n.to_string(),
+            format!("certpin-probe.{n}"),
+            format!("certpin-probe.certpin-probe.{n}"),
+        ]
     };
-    probes(a)
-        .iter()
-        .chain(probes(b).iter())
-        .any(|n| a.host.matches(n, a.include_subdomains).is_some() && b.host.matches(n, b.include_subdomains).is_some())
+    probes(a).iter().chain(probes(b).iter()).any(|n| {
+        a.host.matches(n, a.include_subdomains).is_some()
+            && b.host.matches(n, b.include_subdomains).is_some()
+    })
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn comment_text(s: &str) -> String {
@@ -240,15 +297,27 @@ fn android_nsc(policy: &Policy) -> Result<String> {
         for note in ns {
             let _ = writeln!(out, "        <!-- {} -->", comment_text(&note));
         }
-        let _ = writeln!(out, "        <domain includeSubdomains=\"{sub}\">{}</domain>", xml_escape(name));
+        let _ = writeln!(
+            out,
+            "        <domain includeSubdomains=\"{sub}\">{}</domain>",
+            xml_escape(name)
+        );
         match d.expires {
             Some(e) => {
-                let _ = writeln!(out, "        <pin-set expiration=\"{}\">", rfc3339(e).get(..10).unwrap_or_default());
+                let _ = writeln!(
+                    out,
+                    "        <pin-set expiration=\"{}\">",
+                    rfc3339(e).get(..10).unwrap_or_default()
+                );
             }
             None => out.push_str("        <pin-set>\n"),
         }
         for p in pins {
-            let _ = writeln!(out, "            <pin digest=\"SHA-256\">{}</pin>", p.pin.base64());
+            let _ = writeln!(
+                out,
+                "            <pin digest=\"SHA-256\">{}</pin>",
+                p.pin.base64()
+            );
         }
         out.push_str("        </pin-set>\n    </domain-config>\n");
     }
@@ -263,7 +332,14 @@ fn trustkit(policy: &Policy) -> Result<String> {
         sha256_only("trustkit", i, d)?;
         let pins = need_active("trustkit", i, d)?;
         if pins.len() < 2 {
-            return Err(unsupported("trustkit", format!("{} has {} active pin: TrustKit refuses a domain with fewer than two pins", who(i, d), pins.len())));
+            return Err(unsupported(
+                "trustkit",
+                format!(
+                    "{} has {} active pin: TrustKit refuses a domain with fewer than two pins",
+                    who(i, d),
+                    pins.len()
+                ),
+            ));
         }
         let (name, sub) = match &d.host {
             HostPattern::Exact(n) => (n, d.include_subdomains),
@@ -277,9 +353,17 @@ fn trustkit(policy: &Policy) -> Result<String> {
         }
         let _ = writeln!(out, "        \"{name}\": [");
         let _ = writeln!(out, "            kTSKIncludeSubdomains: {sub},");
-        let _ = writeln!(out, "            kTSKEnforcePinning: {},", d.mode == Mode::Enforce);
+        let _ = writeln!(
+            out,
+            "            kTSKEnforcePinning: {},",
+            d.mode == Mode::Enforce
+        );
         if let Some(e) = d.expires {
-            let _ = writeln!(out, "            kTSKExpirationDate: \"{}\",", rfc3339(e).get(..10).unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "            kTSKExpirationDate: \"{}\",",
+                rfc3339(e).get(..10).unwrap_or_default()
+            );
         }
         out.push_str("            kTSKPublicKeyHashes: [\n");
         for p in pins {
@@ -320,7 +404,11 @@ fn apple_ats(policy: &Policy) -> Result<String> {
         for note in notes(d, false, true, true) {
             let _ = writeln!(out, "\t\t\t<!-- {} -->", comment_text(&note));
         }
-        let key = if position == PinPosition::Leaf { "NSPinnedLeafIdentities" } else { "NSPinnedCAIdentities" };
+        let key = if position == PinPosition::Leaf {
+            "NSPinnedLeafIdentities"
+        } else {
+            "NSPinnedCAIdentities"
+        };
         let _ = writeln!(out, "\t\t\t<key>{}</key>\n\t\t\t<dict>\n\t\t\t\t<key>NSIncludesSubdomains</key>\n\t\t\t\t<false/>\n\t\t\t\t<key>{key}</key>\n\t\t\t\t<array>", xml_escape(name));
         for p in pins {
             let _ = writeln!(out, "\t\t\t\t\t<dict>\n\t\t\t\t\t\t<key>SPKI-SHA256-BASE64</key>\n\t\t\t\t\t\t<string>{}</string>\n\t\t\t\t\t</dict>", p.pin.base64());
@@ -334,17 +422,33 @@ fn apple_ats(policy: &Policy) -> Result<String> {
 fn curl(policy: &Policy) -> Result<String> {
     // https://curl.se/docs/manpage.html#--pinnedpubkey : sha256//<base64>;sha256//<base64>
     let [d] = policy.domains() else {
-        return Err(unsupported("curl", "--pinnedpubkey pins one connection: export a policy with exactly one entry"));
+        return Err(unsupported(
+            "curl",
+            "--pinnedpubkey pins one connection: export a policy with exactly one entry",
+        ));
     };
     sha256_only("curl", 0, d)?;
     enforce_only("curl", 0, d)?;
-    if let Some(p) = d.pins.iter().find(|p| p.state != PinState::Active || p.position != PinPosition::Any) {
+    if let Some(p) = d
+        .pins
+        .iter()
+        .find(|p| p.state != PinState::Active || p.position != PinPosition::Any)
+    {
         return Err(unsupported(
             "curl",
-            format!("pin {} is {} / {}: --pinnedpubkey takes only active pins matched anywhere", p.pin, p.state.name(), p.position.name()),
+            format!(
+                "pin {} is {} / {}: --pinnedpubkey takes only active pins matched anywhere",
+                p.pin,
+                p.state.name(),
+                p.position.name()
+            ),
         ));
     }
-    Ok(d.pins.iter().map(|p| format!("sha256//{}", p.pin.base64())).collect::<Vec<_>>().join(";"))
+    Ok(d.pins
+        .iter()
+        .map(|p| format!("sha256//{}", p.pin.base64()))
+        .collect::<Vec<_>>()
+        .join(";"))
 }
 
 fn tlsa(policy: &Policy) -> Result<String> {
@@ -354,10 +458,19 @@ fn tlsa(policy: &Policy) -> Result<String> {
         enforce_only("tlsa", i, d)?;
         let pins = need_active("tlsa", i, d)?;
         let HostPattern::Exact(name) = &d.host else {
-            return Err(unsupported("tlsa", format!("{}: a TLSA record names one host; publish records for each name", who(i, d))));
+            return Err(unsupported(
+                "tlsa",
+                format!(
+                    "{}: a TLSA record names one host; publish records for each name",
+                    who(i, d)
+                ),
+            ));
         };
         if d.host.is_ip() {
-            return Err(unsupported("tlsa", format!("{}: an IP address has no TLSA records", who(i, d))));
+            return Err(unsupported(
+                "tlsa",
+                format!("{}: an IP address has no TLSA records", who(i, d)),
+            ));
         }
         for note in notes(d, false, true, true) {
             let _ = writeln!(out, "; {note}");
@@ -367,7 +480,14 @@ fn tlsa(policy: &Policy) -> Result<String> {
         }
         for p in pins {
             let matching = p.pin.tlsa_matching_type().map_err(|_| {
-                unsupported("tlsa", format!("{} has the sha384 pin {}: TLSA has SHA2-256 and SHA2-512 only", who(i, d), p.pin))
+                unsupported(
+                    "tlsa",
+                    format!(
+                        "{} has the sha384 pin {}: TLSA has SHA2-256 and SHA2-512 only",
+                        who(i, d),
+                        p.pin
+                    ),
+                )
             })?;
             let usages: &[u8] = match p.position {
                 PinPosition::Leaf => &[3],
@@ -375,7 +495,11 @@ fn tlsa(policy: &Policy) -> Result<String> {
                 PinPosition::Any => &[3, 2],
             };
             for usage in usages {
-                let _ = writeln!(out, "_443._tcp.{name}. IN TLSA {usage} 1 {matching} {}", p.pin.hex());
+                let _ = writeln!(
+                    out,
+                    "_443._tcp.{name}. IN TLSA {usage} 1 {matching} {}",
+                    p.pin.hex()
+                );
             }
         }
     }
@@ -386,7 +510,9 @@ fn tlsa(policy: &Policy) -> Result<String> {
 pub const MAX_NSC_BYTES: usize = 256 * 1024;
 
 fn nsc(reason: impl Into<String>) -> Error {
-    Error::NscInvalid { reason: reason.into() }
+    Error::NscInvalid {
+        reason: reason.into(),
+    }
 }
 
 /// A parsed XML element of the small subset Android's config uses.
@@ -407,17 +533,31 @@ struct Element {
 /// when they have none (Android's inheritance).
 pub fn import_android_nsc(xml: &str) -> Result<Policy> {
     if xml.len() > MAX_NSC_BYTES {
-        return Err(nsc(format!("{} bytes, over the limit of {MAX_NSC_BYTES}", xml.len())));
+        return Err(nsc(format!(
+            "{} bytes, over the limit of {MAX_NSC_BYTES}",
+            xml.len()
+        )));
     }
-    let root = XmlReader { s: xml, at: 0, depth: 0 }.document()?;
+    let root = XmlReader {
+        s: xml,
+        at: 0,
+        depth: 0,
+    }
+    .document()?;
     if root.name != "network-security-config" {
-        return Err(nsc(format!("the root element is <{}>, not <network-security-config>", root.name)));
+        return Err(nsc(format!(
+            "the root element is <{}>, not <network-security-config>",
+            root.name
+        )));
     }
     no_attributes(&root)?;
     let mut entries = Vec::new();
     for child in &root.children {
         if child.name != "domain-config" {
-            return Err(nsc(format!("<{}> is not supported: certpin imports <domain-config> pins only", child.name)));
+            return Err(nsc(format!(
+                "<{}> is not supported: certpin imports <domain-config> pins only",
+                child.name
+            )));
         }
         domain_config(child, None, &mut entries)?;
     }
@@ -429,12 +569,19 @@ pub fn import_android_nsc(xml: &str) -> Result<Policy> {
 
 fn no_attributes(e: &Element) -> Result<()> {
     match e.attributes.first() {
-        Some((a, _)) => Err(nsc(format!("attribute {a:?} of <{}> is not supported", e.name))),
+        Some((a, _)) => Err(nsc(format!(
+            "attribute {a:?} of <{}> is not supported",
+            e.name
+        ))),
         None => Ok(()),
     }
 }
 
-fn domain_config(e: &Element, inherited: Option<&(Vec<Pin>, Option<i64>)>, out: &mut Vec<DomainEntry>) -> Result<()> {
+fn domain_config(
+    e: &Element,
+    inherited: Option<&(Vec<Pin>, Option<i64>)>,
+    out: &mut Vec<DomainEntry>,
+) -> Result<()> {
     no_attributes(e)?;
     let mut domains = Vec::new();
     let mut pin_set: Option<(Vec<Pin>, Option<i64>)> = None;
@@ -501,7 +648,13 @@ fn domain_config(e: &Element, inherited: Option<&(Vec<Pin>, Option<i64>)>, out: 
         domain_config(c, effective, out)?;
     }
     let Some((pins, expires)) = effective else {
-        return Err(nsc(format!("<domain-config> for {} has no <pin-set>", domains.first().map(|(h, _)| h.to_string()).unwrap_or_default())));
+        return Err(nsc(format!(
+            "<domain-config> for {} has no <pin-set>",
+            domains
+                .first()
+                .map(|(h, _)| h.to_string())
+                .unwrap_or_default()
+        )));
     };
     for (host, sub) in domains {
         out.push(DomainEntry {
@@ -539,7 +692,10 @@ impl XmlReader<'_> {
         loop {
             self.skip_ws();
             if self.rest().starts_with("<!--") {
-                let end = self.rest().find("-->").ok_or_else(|| nsc("a comment is not closed"))?;
+                let end = self
+                    .rest()
+                    .find("-->")
+                    .ok_or_else(|| nsc("a comment is not closed"))?;
                 self.at += end + 3;
             } else {
                 return Ok(());
@@ -551,7 +707,10 @@ impl XmlReader<'_> {
         self.at = self.s.len() - rest.len();
         self.skip_ws();
         if self.rest().starts_with("<?xml") {
-            let end = self.rest().find("?>").ok_or_else(|| nsc("the XML declaration is not closed"))?;
+            let end = self
+                .rest()
+                .find("?>")
+                .ok_or_else(|| nsc("the XML declaration is not closed"))?;
             self.at += end + 2;
         }
         self.skip_misc()?;
@@ -563,7 +722,11 @@ impl XmlReader<'_> {
         Ok(root)
     }
     fn name(&mut self) -> Result<String> {
-        let n: String = self.rest().chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')).collect();
+        let n: String = self
+            .rest()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+            .collect();
         if n.is_empty() {
             return Err(nsc(format!("expected a name at byte {}", self.at)));
         }
@@ -575,7 +738,10 @@ impl XmlReader<'_> {
         if self.depth > MAX_XML_DEPTH {
             return Err(nsc(format!("elements nest deeper than {MAX_XML_DEPTH}")));
         }
-        if !self.rest().starts_with('<') || self.rest().starts_with("<!") || self.rest().starts_with("<?") {
+        if !self.rest().starts_with('<')
+            || self.rest().starts_with("<!")
+            || self.rest().starts_with("<?")
+        {
             return Err(nsc(format!("expected an element at byte {} (DTDs, CDATA and processing instructions are not supported)", self.at)));
         }
         self.at += 1;
@@ -586,7 +752,12 @@ impl XmlReader<'_> {
             if self.rest().starts_with("/>") {
                 self.at += 2;
                 self.depth -= 1;
-                return Ok(Element { name, attributes, children: vec![], text: String::new() });
+                return Ok(Element {
+                    name,
+                    attributes,
+                    children: vec![],
+                    text: String::new(),
+                });
             }
             if self.rest().starts_with('>') {
                 self.at += 1;
@@ -599,9 +770,17 @@ impl XmlReader<'_> {
             }
             self.at += 1;
             self.skip_ws();
-            let quote = self.rest().chars().next().filter(|c| *c == '"' || *c == '\'').ok_or_else(|| nsc(format!("attribute {key:?} of <{name}> is not quoted")))?;
+            let quote = self
+                .rest()
+                .chars()
+                .next()
+                .filter(|c| *c == '"' || *c == '\'')
+                .ok_or_else(|| nsc(format!("attribute {key:?} of <{name}> is not quoted")))?;
             self.at += 1;
-            let end = self.rest().find(quote).ok_or_else(|| nsc(format!("attribute {key:?} of <{name}> is not closed")))?;
+            let end = self
+                .rest()
+                .find(quote)
+                .ok_or_else(|| nsc(format!("attribute {key:?} of <{name}> is not closed")))?;
             let raw = self.rest().get(..end).unwrap_or_default().to_string();
             self.at += end + 1;
             if attributes.iter().any(|(k, _)| *k == key) {
@@ -629,7 +808,12 @@ impl XmlReader<'_> {
                 if !children.is_empty() && !text.trim().is_empty() {
                     return Err(nsc(format!("<{name}> mixes text and elements")));
                 }
-                return Ok(Element { name, attributes, children, text: unescape(&text)? });
+                return Ok(Element {
+                    name,
+                    attributes,
+                    children,
+                    text: unescape(&text)?,
+                });
             }
             if self.rest().starts_with('<') {
                 children.push(self.element()?);
@@ -651,7 +835,9 @@ fn unescape(s: &str) -> Result<String> {
     while let Some(i) = rest.find('&') {
         out.push_str(rest.get(..i).unwrap_or_default());
         let after = rest.get(i..).unwrap_or_default();
-        let end = after.find(';').ok_or_else(|| nsc("an entity reference is not closed"))?;
+        let end = after
+            .find(';')
+            .ok_or_else(|| nsc("an entity reference is not closed"))?;
         let entity = after.get(..=end).unwrap_or_default();
         out.push(match entity {
             "&amp;" => '&',

@@ -49,13 +49,17 @@ pub(crate) fn normalize_name(name: &str) -> core::result::Result<String, String>
         return Err(format!("{name:?} starts with a dot"));
     }
     if trimmed.split('.').any(str::is_empty) {
-        return Err(format!("{name:?} has an empty label (two dots in a row or a second trailing dot)"));
+        return Err(format!(
+            "{name:?} has an empty label (two dots in a row or a second trailing dot)"
+        ));
     }
     let ascii = if trimmed.is_ascii() {
         trimmed.to_ascii_lowercase()
     } else {
         idna::domain_to_ascii_cow(trimmed.as_bytes(), idna::AsciiDenyList::URL)
-            .map_err(|_| format!("{name:?} is not a valid internationalised domain name (UTS #46)"))?
+            .map_err(|_| {
+                format!("{name:?} is not a valid internationalised domain name (UTS #46)")
+            })?
             .into_owned()
     };
     check_ldh(name, &ascii)?;
@@ -193,13 +197,13 @@ impl HostPattern {
                     one_label: true,
                 })
             }
-            HostPattern::AnyDepth(suffix) => (name == suffix || is_below(name, suffix)).then(|| {
-                Specificity {
+            HostPattern::AnyDepth(suffix) => {
+                (name == suffix || is_below(name, suffix)).then(|| Specificity {
                     exact: false,
                     suffix_labels: labels(suffix),
                     one_label: false,
-                }
-            }),
+                })
+            }
         }
     }
 
@@ -287,10 +291,22 @@ mod tests {
     #[test]
     fn patterns_parse_or_are_refused() {
         let ok = [
-            ("api.example.com", HostPattern::Exact("api.example.com".into())),
-            ("*.Example.com.", HostPattern::OneLabel("example.com".into())),
-            ("**.example.com", HostPattern::AnyDepth("example.com".into())),
-            ("*.bücher.example", HostPattern::OneLabel("xn--bcher-kva.example".into())),
+            (
+                "api.example.com",
+                HostPattern::Exact("api.example.com".into()),
+            ),
+            (
+                "*.Example.com.",
+                HostPattern::OneLabel("example.com".into()),
+            ),
+            (
+                "**.example.com",
+                HostPattern::AnyDepth("example.com".into()),
+            ),
+            (
+                "*.bücher.example",
+                HostPattern::OneLabel("xn--bcher-kva.example".into()),
+            ),
             ("192.0.2.1", HostPattern::Exact("192.0.2.1".into())),
         ];
         for (text, want) in ok {

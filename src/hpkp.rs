@@ -89,7 +89,10 @@ pub fn from_hpkp_header(
                     None => return Err(invalid(&name, "max-age needs a value in seconds")),
                 };
                 if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(invalid(&name, format!("{text:?} is not a number of seconds")));
+                    return Err(invalid(
+                        &name,
+                        format!("{text:?} is not a number of seconds"),
+                    ));
                 }
                 // Saturate absurd values instead of failing (RFC 7469 section 2.1.2).
                 max_age = Some(text.parse().unwrap_or(u64::MAX));
@@ -137,7 +140,10 @@ pub fn from_hpkp_header(
     if pins.len() > MAX_PINS_PER_DOMAIN {
         return Err(invalid(
             "pin-sha256",
-            format!("{} pins, over the limit of {MAX_PINS_PER_DOMAIN}", pins.len()),
+            format!(
+                "{} pins, over the limit of {MAX_PINS_PER_DOMAIN}",
+                pins.len()
+            ),
         ));
     }
     let expires = match (max_age, noted_at_ms) {
@@ -149,7 +155,10 @@ pub fn from_hpkp_header(
         _ => None,
     };
     let host_pattern = if host.parse::<std::net::IpAddr>().is_ok() && include_subdomains {
-        return Err(invalid("includeSubDomains", "an IP address has no subdomains"));
+        return Err(invalid(
+            "includeSubDomains",
+            "an IP address has no subdomains",
+        ));
     } else {
         HostPattern::Exact(host)
     };
@@ -158,7 +167,11 @@ pub fn from_hpkp_header(
         include_subdomains,
         pins,
         expires,
-        mode: if report_only { Mode::Report } else { Mode::Enforce },
+        mode: if report_only {
+            Mode::Report
+        } else {
+            Mode::Enforce
+        },
         report_uri,
     }])
     .map_err(|e| match e {
@@ -201,7 +214,10 @@ fn directives(text: &str) -> Result<Vec<(String, Option<Value>)>> {
         }
         if name.is_empty() {
             let c = chars.peek().copied().unwrap_or(' ');
-            return Err(invalid("(header)", format!("unexpected {c:?} where a directive name should start")));
+            return Err(invalid(
+                "(header)",
+                format!("unexpected {c:?} where a directive name should start"),
+            ));
         }
         while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
             chars.next();
@@ -260,7 +276,7 @@ fn directives(text: &str) -> Result<Vec<(String, Option<Value>)>> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -290,23 +306,63 @@ mod tests {
         let two = format!("pin-sha256=\"{A}\"; pin-sha256=\"{B}\"");
         let table = [
             (two.clone(), "max-age", "required"),
-            (format!("pin-sha256={A}; pin-sha256=\"{B}\"; max-age=10"), "pin-sha256", "quoted"),
-            (format!("{two}; max-age=10; max-age=20"), "max-age", "more than once"),
-            (format!("{two}; max-age=10; includeSubDomains; includesubdomains"), "includesubdomains", "more than once"),
+            (
+                format!("pin-sha256={A}; pin-sha256=\"{B}\"; max-age=10"),
+                "pin-sha256",
+                "quoted",
+            ),
+            (
+                format!("{two}; max-age=10; max-age=20"),
+                "max-age",
+                "more than once",
+            ),
+            (
+                format!("{two}; max-age=10; includeSubDomains; includesubdomains"),
+                "includesubdomains",
+                "more than once",
+            ),
             (format!("{two}; max-age=ten"), "max-age", "seconds"),
             (format!("{two}; max-age=0"), "max-age", "nothing to import"),
-            (format!("{two}; max-age=10; includeSubDomains=1"), "includeSubDomains", "no value"),
-            (format!("{two}; max-age=10; report-uri=https://x"), "report-uri", "quoted"),
-            (format!("{two}; max-age=10; report-uri=\"ftp://x\""), "report-uri", "http(s)"),
-            (format!("pin-sha256=\"{A}\"; max-age=10"), "pin-sha256", "backup"),
-            (format!("pin-sha256=\"{A}\"; pin-sha256=\"{A}\"; max-age=10"), "pin-sha256", "backup"),
-            (format!("pin-sha256=\"{A}x\"; pin-sha256=\"{B}\"; max-age=10"), "pin-sha256", "malformed"),
+            (
+                format!("{two}; max-age=10; includeSubDomains=1"),
+                "includeSubDomains",
+                "no value",
+            ),
+            (
+                format!("{two}; max-age=10; report-uri=https://x"),
+                "report-uri",
+                "quoted",
+            ),
+            (
+                format!("{two}; max-age=10; report-uri=\"ftp://x\""),
+                "report-uri",
+                "http(s)",
+            ),
+            (
+                format!("pin-sha256=\"{A}\"; max-age=10"),
+                "pin-sha256",
+                "backup",
+            ),
+            (
+                format!("pin-sha256=\"{A}\"; pin-sha256=\"{A}\"; max-age=10"),
+                "pin-sha256",
+                "backup",
+            ),
+            (
+                format!("pin-sha256=\"{A}x\"; pin-sha256=\"{B}\"; max-age=10"),
+                "pin-sha256",
+                "malformed",
+            ),
             (format!("{two}; max-age=10; x=\"open"), "x", "not closed"),
             (format!("{two} max-age=10"), "pin-sha256", "unexpected"),
         ];
         for (header, directive, words) in table {
             let e = from_hpkp_header(&header, "example.com", false, None).unwrap_err();
-            let Error::HpkpHeaderInvalid { directive: got, reason } = &e else {
+            let Error::HpkpHeaderInvalid {
+                directive: got,
+                reason,
+            } = &e
+            else {
                 panic!("{header}: {e:?}")
             };
             assert_eq!(got, directive, "{header}: {e}");
@@ -315,7 +371,9 @@ mod tests {
         // Report-Only may omit max-age.
         assert!(from_hpkp_header(&two, "example.com", true, None).is_ok());
         assert_eq!(
-            from_hpkp_header(&two, "*.example.com", true, None).unwrap_err().code(),
+            from_hpkp_header(&two, "*.example.com", true, None)
+                .unwrap_err()
+                .code(),
             "INVALID_ARGUMENT"
         );
     }

@@ -30,7 +30,9 @@ mod wasm;
 
 pub use cert::{signature_algorithm_name, Certificate, Facts, KeyFacts};
 pub use chain::{compute_pins, ip_to_string, parse_chain, CertificateInfo};
-pub use check::{check_pins, check_policy, CheckOptions, CHECK_FINDING_CODES, MAX_CLOCK_SKEW_SECONDS};
+pub use check::{
+    check_pins, check_policy, CheckOptions, CHECK_FINDING_CODES, MAX_CLOCK_SKEW_SECONDS,
+};
 pub use error::{ContextValue, Error, Result, ERROR_CODES};
 pub use export::{export, import_android_nsc, EXPORT_FORMATS, HPKP_EXPORT_MAX_AGE, MAX_NSC_BYTES};
 pub use finding::{Finding, Severity};
@@ -41,11 +43,11 @@ pub use input::{decode, Item, ItemKind, Part, MAX_CERTIFICATES, MAX_INPUT_BYTES,
 pub use lint::{is_public_suffix, lint, EXPIRY_WARNING_SECONDS, LINT_CODES};
 pub use name::{parse_rfc3339, rfc3339};
 pub use path::{served_path, verified_path, PathOutcome};
+pub use pin::{hex, HashAlgorithm, Pin, PinFormat};
 pub use policy::{
     DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy, PolicyDocument, MAX_DOMAINS,
     MAX_PINS_PER_DOMAIN, MAX_POLICY_BYTES, MAX_REPORT_URI_LEN, POLICY_VERSION,
 };
-pub use pin::{hex, HashAlgorithm, Pin, PinFormat};
 pub use report::{pem, report_key, violation_report, ReportInput};
 pub use validity::{check_validity, ValidityOutcome};
 pub use verdict::{Matched, Status, Verdict};

@@ -41,14 +41,66 @@ pub const LINT_CODES: &[&str] = &[
 /// suffixes covers a public suffix. It can miss rarer suffixes; it never flags a
 /// private name that is not listed here.
 const PUBLIC_SUFFIXES: &[&str] = &[
-    "ac.jp", "ac.uk", "appspot.com", "azurewebsites.net", "blogspot.com", "cloudfront.net",
-    "co.id", "co.il", "co.in", "co.jp", "co.kr", "co.nz", "co.uk", "co.za", "com.ar",
-    "com.au", "com.br", "com.cn", "com.hk", "com.mx", "com.my", "com.ph", "com.sg",
-    "com.tr", "com.tw", "com.vn", "edu.au", "firebaseapp.com", "github.io", "gitlab.io",
-    "go.jp", "gov.au", "gov.cn", "gov.uk", "herokuapp.com", "ltd.uk", "me.uk", "ne.jp",
-    "net.au", "net.br", "net.cn", "net.in", "net.nz", "net.uk", "netlify.app", "or.jp",
-    "or.kr", "org.au", "org.br", "org.cn", "org.in", "org.nz", "org.uk", "org.za",
-    "pages.dev", "plc.uk", "s3.amazonaws.com", "sch.uk", "vercel.app", "web.app",
+    "ac.jp",
+    "ac.uk",
+    "appspot.com",
+    "azurewebsites.net",
+    "blogspot.com",
+    "cloudfront.net",
+    "co.id",
+    "co.il",
+    "co.in",
+    "co.jp",
+    "co.kr",
+    "co.nz",
+    "co.uk",
+    "co.za",
+    "com.ar",
+    "com.au",
+    "com.br",
+    "com.cn",
+    "com.hk",
+    "com.mx",
+    "com.my",
+    "com.ph",
+    "com.sg",
+    "com.tr",
+    "com.tw",
+    "com.vn",
+    "edu.au",
+    "firebaseapp.com",
+    "github.io",
+    "gitlab.io",
+    "go.jp",
+    "gov.au",
+    "gov.cn",
+    "gov.uk",
+    "herokuapp.com",
+    "ltd.uk",
+    "me.uk",
+    "ne.jp",
+    "net.au",
+    "net.br",
+    "net.cn",
+    "net.in",
+    "net.nz",
+    "net.uk",
+    "netlify.app",
+    "or.jp",
+    "or.kr",
+    "org.au",
+    "org.br",
+    "org.cn",
+    "org.in",
+    "org.nz",
+    "org.uk",
+    "org.za",
+    "pages.dev",
+    "plc.uk",
+    "s3.amazonaws.com",
+    "sch.uk",
+    "vercel.app",
+    "web.app",
     "workers.dev",
 ];
 
@@ -71,7 +123,11 @@ pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<
     let domains = policy.domains();
     for (i, d) in domains.iter().enumerate() {
         let who = label(i, d);
-        let active: Vec<_> = d.pins.iter().filter(|p| p.state == PinState::Active).collect();
+        let active: Vec<_> = d
+            .pins
+            .iter()
+            .filter(|p| p.state == PinState::Active)
+            .collect();
         let distinct_active: HashSet<_> = active.iter().map(|p| &p.pin).collect();
         if distinct_active.len() < 2 {
             out.push(Finding::warning(
@@ -86,10 +142,18 @@ pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<
         let mut seen = HashSet::new();
         for p in &d.pins {
             if !seen.insert(&p.pin) {
-                let states: HashSet<_> = d.pins.iter().filter(|q| q.pin == p.pin).map(|q| q.state).collect();
+                let states: HashSet<_> = d
+                    .pins
+                    .iter()
+                    .filter(|q| q.pin == p.pin)
+                    .map(|q| q.state)
+                    .collect();
                 let text = format!("{who} lists {} more than once", p.pin);
                 out.push(if states.len() > 1 {
-                    Finding::error("DUPLICATE_PIN", format!("{text}, with different states: decide which state it has"))
+                    Finding::error(
+                        "DUPLICATE_PIN",
+                        format!("{text}, with different states: decide which state it has"),
+                    )
                 } else {
                     Finding::warning("DUPLICATE_PIN", format!("{text}: remove the copy"))
                 });
@@ -111,7 +175,10 @@ pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<
             } else if expires_ms - now_ms < EXPIRY_WARNING_SECONDS * 1000 {
                 out.push(Finding::warning(
                     "ENTRY_EXPIRING_SOON",
-                    format!("{who} expires at {}, within 30 days: renew it before clients fail open", rfc3339(expires)),
+                    format!(
+                        "{who} expires at {}, within 30 days: renew it before clients fail open",
+                        rfc3339(expires)
+                    ),
                 ));
             }
         }
@@ -184,7 +251,11 @@ fn lint_chain(policy: &Policy, certs: &[Certificate], out: &mut Vec<Finding>) {
         .domains()
         .iter()
         .enumerate()
-        .filter(|(_, d)| names.iter().any(|n| d.host.matches(n, d.include_subdomains).is_some()))
+        .filter(|(_, d)| {
+            names
+                .iter()
+                .any(|n| d.host.matches(n, d.include_subdomains).is_some())
+        })
         .map(|(i, _)| i)
         .collect();
     let path = verified_path(certs).path;

@@ -232,10 +232,7 @@ impl Policy {
         if domains.len() > MAX_DOMAINS {
             return Err(invalid(
                 "domains",
-                format!(
-                    "{} entries, over the limit of {MAX_DOMAINS}",
-                    domains.len()
-                ),
+                format!("{} entries, over the limit of {MAX_DOMAINS}", domains.len()),
             ));
         }
         let mut coverage: HashMap<(u8, &str), usize> = HashMap::new();
@@ -274,17 +271,18 @@ impl Policy {
                     "an IP address has no subdomains",
                 ));
             }
-            let clash = |other: usize| {
-                invalid(
-                    &join(&path, "host"),
-                    format!(
+            let clash =
+                |other: usize| {
+                    invalid(
+                        &join(&path, "host"),
+                        format!(
                         "{:?} covers the same names as domains[{other}] ({:?}): entries are never \
                          merged, so put all the pins for these names in one entry",
                         d.describe(),
                         domains.get(other).map(DomainEntry::describe).unwrap_or_default()
                     ),
-                )
-            };
+                    )
+                };
             if let HostPattern::Exact(name) = &d.host {
                 if let Some(other) = exact.insert(name, i) {
                     return Err(clash(other));
@@ -334,7 +332,9 @@ impl Policy {
             Some(v) => {
                 return Err(invalid(
                     "version",
-                    format!("version {v} is not supported: this certpin reads version {POLICY_VERSION}"),
+                    format!(
+                        "version {v} is not supported: this certpin reads version {POLICY_VERSION}"
+                    ),
                 ))
             }
         }
@@ -373,7 +373,11 @@ impl Policy {
         self.domains
             .iter()
             .enumerate()
-            .filter_map(|(i, d)| d.host.matches(hostname, d.include_subdomains).map(|s| (s, i, d)))
+            .filter_map(|(i, d)| {
+                d.host
+                    .matches(hostname, d.include_subdomains)
+                    .map(|s| (s, i, d))
+            })
             .max_by_key(|(s, i, _)| (*s, core::cmp::Reverse(*i)))
             .map(|(_, i, d)| (i, d))
     }
@@ -558,7 +562,11 @@ fn check_report_uri(uri: &str, path: &str) -> Result<()> {
     let rest = lower
         .strip_prefix("https://")
         .or_else(|| lower.strip_prefix("http://"));
-    if rest.is_none_or(str::is_empty) || uri.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"') {
+    if rest.is_none_or(str::is_empty)
+        || uri
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"')
+    {
         return Err(invalid(
             path,
             "the report URI must be an absolute http(s) URI without spaces or quotes",
@@ -636,7 +644,7 @@ fn parse_pin_entry(v: &Value, path: &str) -> Result<PinEntry> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -730,8 +738,16 @@ mod tests {
             let Error::PolicyInvalid { path: got, reason } = &e else {
                 panic!("{e:?}")
             };
-            assert_eq!(got, path, "{}: {e}", text.chars().take(120).collect::<String>());
-            assert!(reason.contains(words), "{path}: {reason} should mention {words}");
+            assert_eq!(
+                got,
+                path,
+                "{}: {e}",
+                text.chars().take(120).collect::<String>()
+            );
+            assert!(
+                reason.contains(words),
+                "{path}: {reason} should mention {words}"
+            );
             assert!(e.to_string().contains(path));
         }
     }

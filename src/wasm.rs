@@ -232,7 +232,6 @@ pub fn error_codes_js() -> Vec<String> {
     ERROR_CODES.iter().map(|c| (*c).to_string()).collect()
 }
 
-
 // ---- Pin policies (issue 3) ----
 
 use crate::check::{check_pins, check_policy, CheckOptions};
@@ -249,7 +248,10 @@ fn now_of(options: &Option<Object>) -> Result<i64> {
     } else if let Some(n) = value.as_f64() {
         n
     } else {
-        return Err(invalid("now", "must be a Date or a number of milliseconds since the epoch"));
+        return Err(invalid(
+            "now",
+            "must be a Date or a number of milliseconds since the epoch",
+        ));
     };
     // ECMAScript's time range: ±8.64e15 ms.
     if !ms.is_finite() || ms.abs() > 8.64e15 {
@@ -273,7 +275,10 @@ fn integer_option(object: &Option<Object>, key: &str, max: f64) -> Result<Option
         None => Ok(None),
         Some(v) => match v.as_f64() {
             Some(n) if n.fract() == 0.0 && (0.0..=max).contains(&n) => Ok(Some(n as i64)),
-            _ => Err(invalid(key, format!("must be a whole number from 0 to {max}"))),
+            _ => Err(invalid(
+                key,
+                format!("must be a whole number from 0 to {max}"),
+            )),
         },
     }
 }
@@ -281,7 +286,13 @@ fn integer_option(object: &Option<Object>, key: &str, max: f64) -> Result<Option
 fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
     let options = options_of(
         options,
-        &["hostname", "port", "now", "verifySignatures", "clockSkewSeconds"],
+        &[
+            "hostname",
+            "port",
+            "now",
+            "verifySignatures",
+            "clockSkewSeconds",
+        ],
     )?;
     let mut check = CheckOptions::at(now_of(&options)?);
     check.hostname = string_option(&options, "hostname")?;
@@ -317,7 +328,10 @@ pub fn check_pins_js(chain: JsValue, pins: JsValue, options: JsValue) -> JsResul
         if list.length() as usize > crate::policy::MAX_PINS_PER_DOMAIN {
             return Err(invalid(
                 "pins",
-                format!("over the limit of {} pins", crate::policy::MAX_PINS_PER_DOMAIN),
+                format!(
+                    "over the limit of {} pins",
+                    crate::policy::MAX_PINS_PER_DOMAIN
+                ),
             ));
         }
         let pins = list

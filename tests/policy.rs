@@ -2,15 +2,20 @@
 //! rcgen with the fixed keys in tests/fixtures/policy/), every verdict status, pin
 //! states and positions, expiry at the boundary, report mode, lint codes, HPKP import,
 //! every export format and the NSC round trip.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use certpin::{
     check_pins, check_policy, export, from_hpkp_header, import_android_nsc, lint, parse_chain,
     CheckOptions, Error, Part, Pin, Policy, Status, Verdict,
 };
 use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType, IsCa,
-    KeyPair, KeyUsagePurpose,
+    BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType, IsCa, KeyPair,
+    KeyUsagePurpose,
 };
 
 // openssl pkey -in tests/fixtures/policy/NAME.key -pubout -outform DER | openssl dgst -sha256 -binary | base64
@@ -79,8 +84,8 @@ fn chains() -> Chains {
         &["api.example.com", "www.example.com", "revoked.example.com"],
         (2028, 1, 1),
     )
-        .signed_by(&leaf_key, &intermediate)
-        .unwrap();
+    .signed_by(&leaf_key, &intermediate)
+    .unwrap();
     let old = leaf_params(&["api.example.com"], (2026, 6, 1))
         .signed_by(&leaf_key, &intermediate)
         .unwrap();
@@ -167,7 +172,11 @@ fn every_status() {
         &[
             entry("api.example.com", &[INTERMEDIATE, BACKUP], ""),
             entry("www.example.com", &[BACKUP, ROGUE_LEAF], ""),
-            entry("old.example.com", &[LEAF, BACKUP], ",\"expires\":\"2027-01-01T00:00:00Z\""),
+            entry(
+                "old.example.com",
+                &[LEAF, BACKUP],
+                ",\"expires\":\"2027-01-01T00:00:00Z\"",
+            ),
             entry("other.example.org", &[LEAF, BACKUP], ""),
             entry(
                 "revoked.example.com",
@@ -182,10 +191,34 @@ fn every_status() {
         (&c.good, "api.example.com", Status::Matched, true, true),
         (&c.good, "API.Example.com.", Status::Matched, true, true),
         (&c.good, "www.example.com", Status::Mismatch, false, true),
-        (&c.good, "unpinned.example.net", Status::NotPinned, true, false),
-        (&c.good, "old.example.com", Status::PolicyExpired, true, false),
-        (&c.good, "other.example.org", Status::HostnameMismatch, false, true),
-        (&c.expired, "api.example.com", Status::CertExpired, false, true),
+        (
+            &c.good,
+            "unpinned.example.net",
+            Status::NotPinned,
+            true,
+            false,
+        ),
+        (
+            &c.good,
+            "old.example.com",
+            Status::PolicyExpired,
+            true,
+            false,
+        ),
+        (
+            &c.good,
+            "other.example.org",
+            Status::HostnameMismatch,
+            false,
+            true,
+        ),
+        (
+            &c.expired,
+            "api.example.com",
+            Status::CertExpired,
+            false,
+            true,
+        ),
         (&c.good, "revoked.example.com", Status::Revoked, false, true),
         (&[], "api.example.com", Status::NoChain, false, true),
     ];
@@ -204,10 +237,17 @@ fn every_status() {
     let v = check(&p, &c.good, "api.example.com", NOW);
     assert_eq!(v.domain.as_deref(), Some("api.example.com"));
     let m = v.matched.clone().unwrap();
-    assert_eq!((m.pin.as_str(), m.cert_index, m.depth), (INTERMEDIATE, 1, 1));
+    assert_eq!(
+        (m.pin.as_str(), m.cert_index, m.depth),
+        (INTERMEDIATE, 1, 1)
+    );
     assert_eq!(v.verified_path, [0, 1, 2]);
     assert_eq!(v.served_pins, [LEAF, INTERMEDIATE, ROOT]);
-    assert!(v.message.contains(INTERMEDIATE) && v.message.contains("depth 1"), "{}", v.message);
+    assert!(
+        v.message.contains(INTERMEDIATE) && v.message.contains("depth 1"),
+        "{}",
+        v.message
+    );
     let json = serde_json::to_value(&v).unwrap();
     assert_eq!(json["status"], "matched");
     assert_eq!(json["matched"]["certIndex"], 1);
@@ -228,9 +268,18 @@ fn expiry_is_exclusive_at_the_instant() {
         &[BACKUP, ROGUE_LEAF],
         ",\"expires\":\"2027-01-01\"",
     ));
-    assert_eq!(check(&p, &c.good, "api.example.com", NOW - 1).status, Status::Mismatch);
-    assert_eq!(check(&p, &c.good, "api.example.com", NOW).status, Status::PolicyExpired);
-    assert_eq!(check(&p, &c.good, "api.example.com", NOW + 1).status, Status::PolicyExpired);
+    assert_eq!(
+        check(&p, &c.good, "api.example.com", NOW - 1).status,
+        Status::Mismatch
+    );
+    assert_eq!(
+        check(&p, &c.good, "api.example.com", NOW).status,
+        Status::PolicyExpired
+    );
+    assert_eq!(
+        check(&p, &c.good, "api.example.com", NOW + 1).status,
+        Status::PolicyExpired
+    );
 }
 
 #[test]
@@ -239,19 +288,55 @@ fn positions_and_states() {
     // (pins, status, matched depth)
     let table: Vec<(Vec<String>, Status, Option<usize>)> = vec![
         (vec![LEAF.into()], Status::Matched, Some(0)),
-        (vec![pin_with(LEAF, "active", "leaf")], Status::Matched, Some(0)),
+        (
+            vec![pin_with(LEAF, "active", "leaf")],
+            Status::Matched,
+            Some(0),
+        ),
         (vec![pin_with(LEAF, "active", "ca")], Status::Mismatch, None),
-        (vec![pin_with(INTERMEDIATE, "active", "leaf")], Status::Mismatch, None),
-        (vec![pin_with(INTERMEDIATE, "active", "ca")], Status::Matched, Some(1)),
-        (vec![pin_with(ROOT, "active", "ca")], Status::Matched, Some(2)),
-        (vec![pin_with(ROOT, "active", "any")], Status::Matched, Some(2)),
+        (
+            vec![pin_with(INTERMEDIATE, "active", "leaf")],
+            Status::Mismatch,
+            None,
+        ),
+        (
+            vec![pin_with(INTERMEDIATE, "active", "ca")],
+            Status::Matched,
+            Some(1),
+        ),
+        (
+            vec![pin_with(ROOT, "active", "ca")],
+            Status::Matched,
+            Some(2),
+        ),
+        (
+            vec![pin_with(ROOT, "active", "any")],
+            Status::Matched,
+            Some(2),
+        ),
         // A candidate never makes a check pass...
-        (vec![BACKUP.into(), pin_with(LEAF, "candidate", "any")], Status::Mismatch, None),
+        (
+            vec![BACKUP.into(), pin_with(LEAF, "candidate", "any")],
+            Status::Mismatch,
+            None,
+        ),
         // ...nor fail.
-        (vec![LEAF.into(), pin_with(BACKUP, "candidate", "any")], Status::Matched, Some(0)),
+        (
+            vec![LEAF.into(), pin_with(BACKUP, "candidate", "any")],
+            Status::Matched,
+            Some(0),
+        ),
         // Revoked wins over a match, wherever it is on the chain.
-        (vec![LEAF.into(), pin_with(ROOT, "revoked", "leaf")], Status::Revoked, Some(0)),
-        (vec![LEAF.into(), pin_with(BACKUP, "revoked", "any")], Status::Matched, Some(0)),
+        (
+            vec![LEAF.into(), pin_with(ROOT, "revoked", "leaf")],
+            Status::Revoked,
+            Some(0),
+        ),
+        (
+            vec![LEAF.into(), pin_with(BACKUP, "revoked", "any")],
+            Status::Matched,
+            Some(0),
+        ),
     ];
     for (pins, status, depth) in table {
         let pins: Vec<&str> = pins.iter().map(String::as_str).collect();
@@ -262,11 +347,18 @@ fn positions_and_states() {
     }
     let p = policy(&entry(
         "api.example.com",
-        &[LEAF, &pin_with(INTERMEDIATE, "candidate", "ca"), &pin_with(BACKUP, "candidate", "any")],
+        &[
+            LEAF,
+            &pin_with(INTERMEDIATE, "candidate", "ca"),
+            &pin_with(BACKUP, "candidate", "any"),
+        ],
         "",
     ));
     let v = check(&p, &c.good, "api.example.com", NOW);
-    assert_eq!(codes(&v), ["CANDIDATE_PIN_MATCHED", "CANDIDATE_PIN_UNMATCHED"]);
+    assert_eq!(
+        codes(&v),
+        ["CANDIDATE_PIN_MATCHED", "CANDIDATE_PIN_UNMATCHED"]
+    );
     assert_eq!(v.findings[0].cert_index, Some(1));
 }
 
@@ -294,13 +386,23 @@ fn failing_message_names_every_served_and_expected_pin() {
     ));
     let v = check(&p, &c.good, "api.example.com", NOW);
     assert!(!v.ok);
-    assert!(v.message.starts_with("Certificate pinning failure!\n  Peer certificate chain:\n"));
+    assert!(v
+        .message
+        .starts_with("Certificate pinning failure!\n  Peer certificate chain:\n"));
     for pin in [LEAF, INTERMEDIATE, ROOT, BACKUP, ROGUE_LEAF] {
         assert!(v.message.contains(pin), "{pin} missing from\n{}", v.message);
     }
-    assert!(v.message.contains(&format!("{LEAF}: CN=api.example.com")), "{}", v.message);
-    assert!(v.message.contains("Pinned certificates for api.example.com:"));
-    assert!(v.message.contains(&format!("{ROGUE_LEAF} (candidate, leaf)")));
+    assert!(
+        v.message.contains(&format!("{LEAF}: CN=api.example.com")),
+        "{}",
+        v.message
+    );
+    assert!(v
+        .message
+        .contains("Pinned certificates for api.example.com:"));
+    assert!(v
+        .message
+        .contains(&format!("{ROGUE_LEAF} (candidate, leaf)")));
     assert!(v.message.contains("Reason: no active pin matches"));
 }
 
@@ -321,7 +423,10 @@ fn report_mode_never_blocks_but_reports() {
         },
     )
     .unwrap();
-    assert_eq!((v.ok, v.enforced, v.status), (true, false, Status::Mismatch));
+    assert_eq!(
+        (v.ok, v.enforced, v.status),
+        (true, false, Status::Mismatch)
+    );
     assert!(codes(&v).contains(&"REPORT_ONLY"));
     assert!(v.message.contains("report mode"));
     let r = v.report.clone().unwrap();
@@ -332,7 +437,10 @@ fn report_mode_never_blocks_but_reports() {
     assert_eq!(r["include-subdomains"], true);
     assert_eq!(r["noted-hostname"], "example.com");
     assert_eq!(r["served-certificate-chain"].as_array().unwrap().len(), 3);
-    assert_eq!(r["validated-certificate-chain"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        r["validated-certificate-chain"].as_array().unwrap().len(),
+        3
+    );
     assert_eq!(
         r["served-certificate-chain"][0].as_str().unwrap(),
         c.good[0].replace("\r\n", "\n")
@@ -365,7 +473,10 @@ fn check_pins_one_shot() {
     let c = chains();
     let pins = [Pin::parse(ROOT).unwrap()];
     let v = check_pins(&parts(&c.good), &pins, &CheckOptions::at(NOW)).unwrap();
-    assert_eq!((v.status, v.ok, v.hostname.clone()), (Status::Matched, true, None));
+    assert_eq!(
+        (v.status, v.ok, v.hostname.clone()),
+        (Status::Matched, true, None)
+    );
     assert_eq!(v.domain, None);
     // Without a hostname, no hostname check; with one, it is checked.
     let v = check_pins(
@@ -382,17 +493,29 @@ fn check_pins_one_shot() {
         ..CheckOptions::at(NOW)
     };
     let v = check_pins(&parts(&c.good), &pins, &unverified).unwrap();
-    assert_eq!((v.status, v.verified_path.clone()), (Status::Matched, vec![0, 1, 2]));
+    assert_eq!(
+        (v.status, v.verified_path.clone()),
+        (Status::Matched, vec![0, 1, 2])
+    );
     let e = check_pins(&parts(&c.good), &[], &CheckOptions::at(NOW)).unwrap_err();
     assert_eq!(e.code(), "INVALID_ARGUMENT");
-    let e = check_policy(&policy(&entry("a.com", &[ROOT], "")), &parts(&c.good), &CheckOptions::at(NOW))
-        .unwrap_err();
+    let e = check_policy(
+        &policy(&entry("a.com", &[ROOT], "")),
+        &parts(&c.good),
+        &CheckOptions::at(NOW),
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "INVALID_ARGUMENT");
     let skew = CheckOptions {
         clock_skew_seconds: -1,
         ..CheckOptions::at(NOW)
     };
-    assert_eq!(check_pins(&parts(&c.good), &pins, &skew).unwrap_err().code(), "INVALID_ARGUMENT");
+    assert_eq!(
+        check_pins(&parts(&c.good), &pins, &skew)
+            .unwrap_err()
+            .code(),
+        "INVALID_ARGUMENT"
+    );
 }
 
 /// The CVE-2016-2402 class: a pinned certificate appended to an unrelated chain must not
@@ -414,10 +537,35 @@ fn appended_pinned_certificate_never_matches() {
 fn bad_policies_are_policy_invalid_with_a_path() {
     let table: Vec<(String, &str)> = vec![
         ("{not json".into(), "$"),
-        (format!("{{\"version\":1,\"domains\":[{{\"host\":\"a.com\",\"pin\":[\"{LEAF}\"]}}]}}"), "domains[0].pin"),
-        (format!("{{\"version\":1,\"domains\":[{}]}}", entry("a.com", &["sha256/iUtCkCg0VjCN73k9Fwl+KTcaUpKHYGF8GTj0kbT8"], "")), "domains[0].pins[0]"),
-        (format!("{{\"version\":1,\"domains\":[{}]}}", entry("*.*.example.com", &[LEAF], "")), "domains[0].host"),
-        (format!("{{\"version\":1,\"domains\":[{}]}}", entry("*example.com", &[LEAF], "")), "domains[0].host"),
+        (
+            format!("{{\"version\":1,\"domains\":[{{\"host\":\"a.com\",\"pin\":[\"{LEAF}\"]}}]}}"),
+            "domains[0].pin",
+        ),
+        (
+            format!(
+                "{{\"version\":1,\"domains\":[{}]}}",
+                entry(
+                    "a.com",
+                    &["sha256/iUtCkCg0VjCN73k9Fwl+KTcaUpKHYGF8GTj0kbT8"],
+                    ""
+                )
+            ),
+            "domains[0].pins[0]",
+        ),
+        (
+            format!(
+                "{{\"version\":1,\"domains\":[{}]}}",
+                entry("*.*.example.com", &[LEAF], "")
+            ),
+            "domains[0].host",
+        ),
+        (
+            format!(
+                "{{\"version\":1,\"domains\":[{}]}}",
+                entry("*example.com", &[LEAF], "")
+            ),
+            "domains[0].host",
+        ),
         (String::new(), "$"),
         (" ".repeat(certpin::MAX_POLICY_BYTES + 1), "$"),
     ];
@@ -438,7 +586,10 @@ fn every_lint_code() {
             // 0: one active pin, leaf-only, expires soon, duplicate
             entry(
                 "api.example.com",
-                &[&pin_with(LEAF, "active", "leaf"), &pin_with(LEAF, "active", "leaf")],
+                &[
+                    &pin_with(LEAF, "active", "leaf"),
+                    &pin_with(LEAF, "active", "leaf"),
+                ],
                 ",\"expires\":\"2027-01-15\"",
             ),
             // 1: public suffix
@@ -465,11 +616,18 @@ fn every_lint_code() {
     assert!(shadow.message.contains("domains[0] (api.example.com)"));
     assert!(shadow.message.contains("domains[3] (**.example.com)"));
     // A healthy policy: a chain pin plus an offline backup, CA-level.
-    let good = policy(&entry("api.example.com", &[INTERMEDIATE, BACKUP], ",\"expires\":\"2028-01-01\""));
+    let good = policy(&entry(
+        "api.example.com",
+        &[INTERMEDIATE, BACKUP],
+        ",\"expires\":\"2028-01-01\"",
+    ));
     assert_eq!(lint(&good, NOW, Some(&certs)), vec![]);
     // The HPKP rule catches a "backup" that is in the chain.
     let fake_backup = policy(&entry("api.example.com", &[INTERMEDIATE, ROOT], ""));
-    let codes: Vec<&str> = lint(&fake_backup, NOW, Some(&certs)).iter().map(|f| f.code).collect();
+    let codes: Vec<&str> = lint(&fake_backup, NOW, Some(&certs))
+        .iter()
+        .map(|f| f.code)
+        .collect();
     assert_eq!(codes, ["NO_BACKUP_PIN"]);
     let codes: Vec<&str> = lint(&policy(&entry("**.com", &[LEAF, BACKUP], "")), NOW, None)
         .iter()
@@ -486,7 +644,11 @@ fn export_policy() -> Policy {
                 &[INTERMEDIATE, BACKUP],
                 ",\"expires\":\"2027-06-01\",\"reportUri\":\"https://r.example.com/pkp\"",
             ),
-            entry("example.org", &[ROOT, BACKUP], ",\"includeSubdomains\":true"),
+            entry(
+                "example.org",
+                &[ROOT, BACKUP],
+                ",\"includeSubdomains\":true",
+            ),
         ]
         .join(","),
     )
@@ -553,16 +715,54 @@ fn exports_refuse_what_they_cannot_express() {
         (export_policy(), "curl", "exactly one entry"),
         (export_policy(), "apple-ats", "position"),
         (single(&[LEAF, &sha512], ""), "okhttp", "SHA-256 pins only"),
-        (single(&[LEAF, &sha512], ""), "android-nsc", "SHA-256 pins only"),
-        (single(&[LEAF, BACKUP], ",\"mode\":\"report\""), "okhttp", "report mode"),
-        (single(&[LEAF, BACKUP], ",\"mode\":\"report\""), "hpkp", "report mode"),
-        (single(&[LEAF, &pin_with(BACKUP, "revoked", "any")], ""), "hpkp", "revoked"),
-        (single(&[LEAF, &pin_with(BACKUP, "candidate", "any")], ""), "curl", "candidate"),
-        (single(&[LEAF], ""), "trustkit", "fewer than two"),
-        (policy(&entry("*.example.com", &[LEAF, BACKUP], "")), "android-nsc", "*.name"),
-        (policy(&entry("**.example.com", &[&pin_with(LEAF, "active", "leaf")], "")), "apple-ats", "wildcard"),
         (
-            policy(&[entry("api.example.com", &[LEAF], ""), entry("**.example.com", &[ROOT], "")].join(",")),
+            single(&[LEAF, &sha512], ""),
+            "android-nsc",
+            "SHA-256 pins only",
+        ),
+        (
+            single(&[LEAF, BACKUP], ",\"mode\":\"report\""),
+            "okhttp",
+            "report mode",
+        ),
+        (
+            single(&[LEAF, BACKUP], ",\"mode\":\"report\""),
+            "hpkp",
+            "report mode",
+        ),
+        (
+            single(&[LEAF, &pin_with(BACKUP, "revoked", "any")], ""),
+            "hpkp",
+            "revoked",
+        ),
+        (
+            single(&[LEAF, &pin_with(BACKUP, "candidate", "any")], ""),
+            "curl",
+            "candidate",
+        ),
+        (single(&[LEAF], ""), "trustkit", "fewer than two"),
+        (
+            policy(&entry("*.example.com", &[LEAF, BACKUP], "")),
+            "android-nsc",
+            "*.name",
+        ),
+        (
+            policy(&entry(
+                "**.example.com",
+                &[&pin_with(LEAF, "active", "leaf")],
+                "",
+            )),
+            "apple-ats",
+            "wildcard",
+        ),
+        (
+            policy(
+                &[
+                    entry("api.example.com", &[LEAF], ""),
+                    entry("**.example.com", &[ROOT], ""),
+                ]
+                .join(","),
+            ),
             "okhttp",
             "overlap",
         ),
@@ -572,13 +772,29 @@ fn exports_refuse_what_they_cannot_express() {
         assert_eq!(e.code(), "FORMAT_UNSUPPORTED", "{format}: {e}");
         assert!(e.to_string().contains(words), "{format}: {e}");
     }
-    assert_eq!(export(&export_policy(), "pem").unwrap_err().code(), "INVALID_ARGUMENT");
+    assert_eq!(
+        export(&export_policy(), "pem").unwrap_err().code(),
+        "INVALID_ARGUMENT"
+    );
     // Candidates and revoked pins become comments where the format has them.
     let p = single(&[LEAF, BACKUP, &pin_with(ROOT, "candidate", "ca")], "");
     let kotlin = export(&p, "okhttp").unwrap();
-    assert!(kotlin.contains(&format!("// candidate pin {ROOT} is not written")), "{kotlin}");
+    assert!(
+        kotlin.contains(&format!("// candidate pin {ROOT} is not written")),
+        "{kotlin}"
+    );
     assert!(!kotlin.contains(&format!("\"{ROOT}\"")));
-    let tlsa = export(&single(&[&pin_with(LEAF, "active", "leaf"), &pin_with(ROOT, "active", "ca")], ""), "tlsa").unwrap();
+    let tlsa = export(
+        &single(
+            &[
+                &pin_with(LEAF, "active", "leaf"),
+                &pin_with(ROOT, "active", "ca"),
+            ],
+            "",
+        ),
+        "tlsa",
+    )
+    .unwrap();
     assert!(tlsa.contains("IN TLSA 3 1 1 894b42"), "{tlsa}");
     assert!(tlsa.contains("IN TLSA 2 1 1 a4d75c"), "{tlsa}");
     assert!(!tlsa.contains("IN TLSA 2 1 1 894b42"), "{tlsa}");
@@ -588,8 +804,16 @@ fn exports_refuse_what_they_cannot_express() {
 fn android_nsc_round_trip() {
     let p = policy(
         &[
-            entry("api.example.com", &[INTERMEDIATE, BACKUP], ",\"expires\":\"2027-06-01\""),
-            entry("example.org", &[ROOT, BACKUP], ",\"includeSubdomains\":true"),
+            entry(
+                "api.example.com",
+                &[INTERMEDIATE, BACKUP],
+                ",\"expires\":\"2027-06-01\"",
+            ),
+            entry(
+                "example.org",
+                &[ROOT, BACKUP],
+                ",\"includeSubdomains\":true",
+            ),
             entry("**.example.net", &[LEAF, BACKUP], ""),
         ]
         .join(","),
@@ -644,20 +868,40 @@ fn hpkp_header_round_trip_and_errors() {
     let back = from_hpkp_header(&ro, "api.example.com", false, Some(NOW)).unwrap();
     assert_eq!(back.domains()[0].mode, certpin::Mode::Report);
     assert_eq!(back.domains()[0].expires, Some(NOW / 1000 + 5_184_000));
-    let pins = format!("pin-sha256=\"{}\"; pin-sha256=\"{}\"", &LEAF[7..], &BACKUP[7..]);
+    let pins = format!(
+        "pin-sha256=\"{}\"; pin-sha256=\"{}\"",
+        &LEAF[7..],
+        &BACKUP[7..]
+    );
     // (header, report-only, directive) for each invalid header of issue 3
     let table = [
         (pins.clone(), false, "max-age"),
-        (format!("pin-sha256={}; pin-sha256=\"{}\"; max-age=60", &LEAF[7..], &BACKUP[7..]), false, "pin-sha256"),
+        (
+            format!(
+                "pin-sha256={}; pin-sha256=\"{}\"; max-age=60",
+                &LEAF[7..],
+                &BACKUP[7..]
+            ),
+            false,
+            "pin-sha256",
+        ),
         (format!("{pins}; max-age=60; Max-Age=70"), false, "Max-Age"),
     ];
     for (header, report_only, directive) in table {
         match from_hpkp_header(&header, "api.example.com", report_only, None) {
-            Err(Error::HpkpHeaderInvalid { directive: d, .. }) => assert_eq!(d, directive, "{header}"),
+            Err(Error::HpkpHeaderInvalid { directive: d, .. }) => {
+                assert_eq!(d, directive, "{header}")
+            }
             other => panic!("{header}: {other:?}"),
         }
     }
     // Report-Only without max-age, and an unknown directive: accepted.
     assert!(from_hpkp_header(&pins, "api.example.com", true, None).is_ok());
-    assert!(from_hpkp_header(&format!("{pins}; max-age=60; preload"), "api.example.com", false, None).is_ok());
+    assert!(from_hpkp_header(
+        &format!("{pins}; max-age=60; preload"),
+        "api.example.com",
+        false,
+        None
+    )
+    .is_ok());
 }
