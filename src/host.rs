@@ -53,7 +53,9 @@ pub(crate) fn normalize_name(name: &str) -> core::result::Result<String, String>
             "{name:?} has an empty label (two dots in a row or a second trailing dot)"
         ));
     }
-    let ascii = if trimmed.is_ascii() {
+    // ASCII names skip IDNA unless they carry an A-label, which must be valid punycode
+    // of a valid U-label (UTS #46 checks it).
+    let ascii = if trimmed.is_ascii() && !trimmed.to_ascii_lowercase().contains("xn--") {
         trimmed.to_ascii_lowercase()
     } else {
         idna::domain_to_ascii_cow(trimmed.as_bytes(), idna::AsciiDenyList::URL)
@@ -251,6 +253,7 @@ mod tests {
             ("bücher.example", "xn--bcher-kva.example"),
             ("BÜCHER.example.", "xn--bcher-kva.example"),
             ("xn--bcher-kva.example", "xn--bcher-kva.example"),
+            ("XN--BCHER-KVA.example", "xn--bcher-kva.example"),
             ("例え.jp", "xn--r8jz45g.jp"),
             ("_acme.example.com", "_acme.example.com"),
             ("192.0.2.1", "192.0.2.1"),
@@ -268,7 +271,7 @@ mod tests {
         let long_name = format!("{}com", "abcdefghi.".repeat(26)); // 263 octets
         let ok_name = format!("{}.com", vec!["a".repeat(63); 3].join(".")); // 195 octets
         assert!(normalize_hostname(&ok_name).is_ok());
-        let table: [(&str, &str); 11] = [
+        let table: [(&str, &str); 12] = [
             ("", "empty"),
             (".", "only a dot"),
             (".example.com", "starts with a dot"),
@@ -278,6 +281,7 @@ mod tests {
             (&long_name, "253-octet"),
             ("exa mple.com", "contains"),
             ("-a.example.com", "hyphen"),
+            ("xn--zz.example", "internationalised"),
             ("*.example.com", "contains"),
             ("a/b.com", "contains"),
         ];

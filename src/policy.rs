@@ -312,7 +312,7 @@ impl Policy {
         if text.trim().is_empty() {
             return Err(invalid("$", "the policy is empty: expected a JSON object"));
         }
-        let value: Value = serde_json::from_str(text)
+        let StrictJson(value) = serde_json::from_str(text)
             .map_err(|e| invalid("$", format!("the policy is not valid JSON: {e}")))?;
         Policy::from_value(&value)
     }
@@ -451,6 +451,73 @@ pub enum PinDocument {
         state: &'static str,
         position: &'static str,
     },
+}
+
+/// A JSON value read like `serde_json::Value` but refusing an object with the same key
+/// twice: serde_json keeps the last one silently, which could hide an entry.
+struct StrictJson(Value);
+
+impl<'de> serde::Deserialize<'de> for StrictJson {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(StrictJson)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> core::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> core::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> core::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> core::result::Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> core::result::Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> core::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> core::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> core::result::Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(StrictJson(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> core::result::Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                let shown: String = key.chars().take(64).collect();
+                return Err(serde::de::Error::custom(format!(
+                    "the key {shown:?} appears twice in one object"
+                )));
+            }
+            let StrictJson(v) = map.next_value()?;
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
 }
 
 fn parse_domain(v: &Value, path: &str) -> Result<DomainEntry> {
@@ -692,6 +759,8 @@ mod tests {
             .join(",");
         let table: Vec<(String, &str, &str)> = vec![
             ("not json".into(), "$", "not valid JSON"),
+            (format!("{{\"version\":1,\"domains\":[{}],\"domains\":[]}}", entry("a.com")), "$", "\"domains\" appears twice"),
+            (doc(&format!("{{\"host\":\"a.com\",\"host\":\"b.com\",\"pins\":[\"{P1}\"]}}")), "$", "\"host\" appears twice"),
             ("".into(), "$", "empty"),
             ("[]".into(), "$", "must be an object"),
             ("{\"domains\":[]}".into(), "version", "missing"),

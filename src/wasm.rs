@@ -362,6 +362,18 @@ impl PinPolicy {
     #[wasm_bindgen(constructor)]
     pub fn new(policy: JsValue) -> JsResult<PinPolicy> {
         let run = || -> Result<Policy> {
+            if let Some(text) = policy.dyn_ref::<js_sys::JsString>() {
+                // UTF-8 is at least as long as the UTF-16 length: refuse before copying.
+                if text.length() as usize > crate::policy::MAX_POLICY_BYTES {
+                    return Err(Error::PolicyInvalid {
+                        path: "$".into(),
+                        reason: format!(
+                            "the policy is over the limit of {} bytes",
+                            crate::policy::MAX_POLICY_BYTES
+                        ),
+                    });
+                }
+            }
             let text = if let Some(text) = policy.as_string() {
                 text
             } else if policy.is_object() {
