@@ -231,6 +231,9 @@ fn every_status() {
             v.findings
         );
         assert_eq!(v.served_pins.len(), chain.len());
+        for f in &v.findings {
+            assert!(certpin::CHECK_FINDING_CODES.contains(&f.code), "{}", f.code);
+        }
         assert_eq!(v.report.is_some(), status.is_failure(), "{host}");
         assert_eq!(v.report_key.is_some(), v.report.is_some(), "{host}");
     }
@@ -904,4 +907,20 @@ fn hpkp_header_round_trip_and_errors() {
         None
     )
     .is_ok());
+}
+
+#[test]
+fn finding_codes_are_stable() {
+    // Snapshot: finding codes are public API and are never renamed.
+    assert_eq!(
+        certpin::CHECK_FINDING_CODES.join(","),
+        "NO_CHAIN,NOT_PINNED,POLICY_EXPIRED,INVALID_CHAIN,HOSTNAME_MISMATCH,CERT_EXPIRED,\
+PIN_REVOKED,PIN_MISMATCH,CANDIDATE_PIN_MATCHED,CANDIDATE_PIN_UNMATCHED,REPORT_ONLY"
+    );
+    assert_eq!(
+        certpin::LINT_CODES.join(","),
+        "FEW_ACTIVE_PINS,NO_PIN_MATCHES_CHAIN,NO_BACKUP_PIN,DUPLICATE_PIN,ENTRY_EXPIRED,\
+ENTRY_EXPIRING_SOON,PUBLIC_SUFFIX_PATTERN,SHADOWED_ENTRY,LEAF_ONLY_PINS,REPORT_WITHOUT_URI,\
+CANDIDATE_PAST_EXPIRY"
+    );
 }
