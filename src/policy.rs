@@ -139,7 +139,10 @@ impl DomainEntry {
     /// The host as a policy document writes it, with `includeSubdomains` folded in
     /// for messages (`example.com (and subdomains)`).
     pub fn describe(&self) -> String {
-        if self.include_subdomains {
+        if self.host.name().is_empty() {
+            // checkPins without a hostname: an entry for no particular host.
+            "the given pins".to_string()
+        } else if self.include_subdomains {
             format!("{} (and subdomains)", self.host)
         } else {
             self.host.to_string()
