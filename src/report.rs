@@ -8,6 +8,7 @@ use crate::pin::HashAlgorithm;
 use crate::policy::{DomainEntry, PinState};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use core::fmt::Write as _;
 use serde_json::{json, Value};
 
 /// What a report is made of.
@@ -90,7 +91,7 @@ pub(crate) fn canonical(value: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(&Value::String(key.clone()).to_string());
+                json_string(key, out);
                 out.push(':');
                 if let Some(v) = map.get(key) {
                     canonical(v, out);
@@ -108,8 +109,37 @@ pub(crate) fn canonical(value: &Value, out: &mut String) {
             }
             out.push(']');
         }
-        scalar => out.push_str(&scalar.to_string()),
+        // Reports hold no fractions; integers are written without the float formatter.
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => out.push_str(&u.to_string()),
+            (None, Some(i)) => out.push_str(&i.to_string()),
+            _ => out.push_str("null"),
+        },
+        Value::String(s) => json_string(s, out),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Null => out.push_str("null"),
     }
+}
+
+/// A JSON string literal, escaped as serde_json writes it (RFC 8259 section 7).
+fn json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// A certificate as PEM (RFC 7468): 64-column base64 between the CERTIFICATE lines.
@@ -132,10 +162,15 @@ mod tests {
 
     #[test]
     fn canonical_form_sorts_keys() {
-        let v = json!({"b": [1, {"d": true, "c": null}], "a": "x\"y"});
+        let v = json!({"b": [1, {"d": true, "c": null}], "a": "x\"y\\\n\u{1}é-----BEGIN"});
         let mut s = String::new();
         canonical(&v, &mut s);
-        assert_eq!(s, r#"{"a":"x\"y","b":[1,{"c":null,"d":true}]}"#);
+        assert_eq!(
+            s,
+            r#"{"a":"x\"y\\\n\u0001é-----BEGIN","b":[1,{"c":null,"d":true}]}"#
+        );
+        // Same text as serde_json's own compact writer (keys are sorted there too).
+        assert_eq!(s, serde_json::to_string(&v).unwrap());
     }
 
     #[test]

@@ -277,7 +277,7 @@ fn integer_option(object: &Option<Object>, key: &str, max: f64) -> Result<Option
             Some(n) if n.fract() == 0.0 && (0.0..=max).contains(&n) => Ok(Some(n as i64)),
             _ => Err(invalid(
                 key,
-                format!("must be a whole number from 0 to {max}"),
+                format!("must be a whole number from 0 to {}", max as u64),
             )),
         },
     }
