@@ -69,6 +69,9 @@ struct Chains {
     expired: Vec<String>,
     /// A leaf from an unrelated root, with the pinned intermediate appended.
     rogue: Vec<String>,
+    /// A leaf naming the real intermediate as issuer but signed by another key, served
+    /// with the real intermediate and root.
+    forged: Vec<String>,
 }
 
 fn chains() -> Chains {
@@ -94,7 +97,15 @@ fn chains() -> Chains {
     let rogue_leaf = leaf_params(&["api.example.com"], (2028, 1, 1))
         .signed_by(&key("rogue-leaf"), &rogue_root)
         .unwrap();
+    // Same issuer name as the real intermediate, different key.
+    let impostor =
+        CertifiedIssuer::self_signed(ca_params("certpin test intermediate"), key("rogue-root"))
+            .unwrap();
+    let forged_leaf = leaf_params(&["api.example.com"], (2028, 1, 1))
+        .signed_by(&key("rogue-leaf"), &impostor)
+        .unwrap();
     Chains {
+        forged: vec![forged_leaf.pem(), intermediate.pem(), root.pem()],
         good: vec![leaf.pem(), intermediate.pem(), root.pem()],
         expired: vec![old.pem(), intermediate.pem(), root.pem()],
         rogue: vec![rogue_leaf.pem(), intermediate.pem()],
@@ -523,17 +534,34 @@ fn check_pins_one_shot() {
 
 /// The CVE-2016-2402 class: a pinned certificate appended to an unrelated chain must not
 /// match. Needs the signature-verified path of issue 4 (the seam in src/path.rs still
-/// returns the served chain).
+/// returns the served chain, so this would pass a forged chain today).
 #[test]
 #[ignore = "needs the verified path (issue 4): src/path.rs is still a placeholder"]
 fn appended_pinned_certificate_never_matches() {
     let c = chains();
-    let p = policy(&entry("api.example.com", &[INTERMEDIATE, BACKUP], ""));
+    let p = policy(&entry("api.example.com", &[INTERMEDIATE, ROOT], ""));
+    // Unrelated issuer: the intermediate is off the path (mismatch, or invalid-chain if
+    // path building refuses the chain outright).
     let v = check(&p, &c.rogue, "api.example.com", NOW);
-    assert!(!v.ok);
-    assert_eq!(v.status, Status::InvalidChain);
+    assert!(!v.ok, "{v:#?}");
+    assert!(
+        matches!(v.status, Status::Mismatch | Status::InvalidChain),
+        "{v:#?}"
+    );
     assert!(v.matched.is_none());
     assert!(!v.verified_path.contains(&1));
+    // The leaf names the pinned intermediate as issuer but its signature does not verify.
+    let v = check(&p, &c.forged, "api.example.com", NOW);
+    assert!(!v.ok, "{v:#?}");
+    assert_eq!(v.status, Status::InvalidChain);
+    assert!(v.matched.is_none());
+    // The same chains pass only when the caller opts out of signature checks.
+    let unverified = CheckOptions {
+        verify_signatures: false,
+        ..CheckOptions::at(NOW).for_host("api.example.com")
+    };
+    let v = check_policy(&p, &parts(&c.forged), &unverified).unwrap();
+    assert_eq!(v.status, Status::Matched);
 }
 
 #[test]
