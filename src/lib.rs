@@ -40,7 +40,7 @@ pub use host::{normalize_hostname, HostPattern, MAX_LABEL_LEN, MAX_NAME_LEN};
 pub use hostname::{check_hostname, HostnameOutcome};
 pub use hpkp::{from_hpkp_header, MAX_HPKP_HEADER_BYTES};
 pub use input::{decode, Item, ItemKind, Part, MAX_CERTIFICATES, MAX_INPUT_BYTES, MAX_PEM_BLOCKS};
-pub use lint::{is_public_suffix, lint, EXPIRY_WARNING_SECONDS, LINT_CODES};
+pub use lint::{is_public_suffix, lint, ENTRY_EXPIRY_WARNING_SECONDS, LINT_CODES};
 pub use name::{parse_rfc3339, rfc3339};
 pub use path::{served_path, verified_path, PathOutcome};
 pub use pin::{hex, HashAlgorithm, Pin, PinFormat};

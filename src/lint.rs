@@ -17,7 +17,7 @@ use crate::policy::{DomainEntry, Mode, PinPosition, PinState, Policy};
 use std::collections::HashSet;
 
 /// An entry expiring within this many seconds is flagged (30 days).
-pub const EXPIRY_WARNING_SECONDS: i64 = 30 * 86_400;
+pub const ENTRY_EXPIRY_WARNING_SECONDS: i64 = 30 * 86_400;
 
 /// Every code `lint` can return.
 pub const LINT_CODES: &[&str] = &[
@@ -172,7 +172,7 @@ pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<
                         format!("{who} still has candidate pins after its expiry at {}: promote them to active or remove them", rfc3339(expires)),
                     ));
                 }
-            } else if expires_ms - now_ms < EXPIRY_WARNING_SECONDS * 1000 {
+            } else if expires_ms - now_ms < ENTRY_EXPIRY_WARNING_SECONDS * 1000 {
                 out.push(Finding::warning(
                     "ENTRY_EXPIRING_SOON",
                     format!(

@@ -420,6 +420,28 @@ impl PinPolicy {
         })
     }
 
+    /// `PinPolicy.fromAndroidNsc(xml)`: the pins of an Android `network_security_config.xml`
+    /// (its `<domain-config>`/`<domain>`/`<pin-set>` subset; anything else is `NSC_INVALID`).
+    #[wasm_bindgen(js_name = fromAndroidNsc)]
+    pub fn from_android_nsc(xml: JsValue) -> JsResult<PinPolicy> {
+        let run = || -> Result<Policy> {
+            if let Some(text) = xml.dyn_ref::<js_sys::JsString>() {
+                if text.length() as usize > crate::export::MAX_NSC_BYTES {
+                    return Err(Error::NscInvalid {
+                        reason: format!("over the limit of {} bytes", crate::export::MAX_NSC_BYTES),
+                    });
+                }
+            }
+            let xml = xml
+                .as_string()
+                .ok_or_else(|| invalid("xml", "must be a string"))?;
+            crate::export::import_android_nsc(&xml)
+        };
+        Ok(PinPolicy {
+            policy: run().map_err(js_error)?,
+        })
+    }
+
     /// `policy.check(chain, { hostname, port?, now?, verifySignatures?, clockSkewSeconds? })`.
     pub fn check(&self, chain: JsValue, options: JsValue) -> JsResult<JsValue> {
         let run = || -> Result<crate::verdict::Verdict> {
