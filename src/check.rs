@@ -294,9 +294,16 @@ fn evaluate(
         }
         if let (Some(name), Some(leaf)) = (hostname, certs.first()) {
             let outcome = check_hostname(leaf, name);
+            let said = outcome
+                .findings
+                .iter()
+                .any(|f| f.code == "HOSTNAME_MISMATCH");
             verdict.findings.extend(outcome.findings);
             if !outcome.matched {
                 failures.push(Status::HostnameMismatch);
+            }
+            // The hostname check may explain the mismatch itself, under the same code.
+            if !outcome.matched && !said {
                 verdict.findings.push(
                     Finding::error(
                         "HOSTNAME_MISMATCH",
@@ -312,9 +319,13 @@ fn evaluate(
             options.now_ms.div_euclid(1000),
             options.clock_skew_seconds,
         );
+        let said = validity.findings.iter().any(|f| f.code == "CERT_EXPIRED");
         verdict.findings.extend(validity.findings);
         if validity.expired {
             failures.push(Status::CertExpired);
+        }
+        // The validity check may name the certificate itself, under the same code.
+        if validity.expired && !said {
             verdict.findings.push(Finding::error(
                 "CERT_EXPIRED",
                 format!(
