@@ -14,7 +14,6 @@ use crate::host::HostPattern;
 use crate::name::rfc3339;
 use crate::path::verified_path;
 use crate::policy::{DomainEntry, Mode, PinPosition, PinState, Policy};
-use std::collections::HashSet;
 
 /// An entry expiring within this many seconds is flagged (30 days).
 pub const ENTRY_EXPIRY_WARNING_SECONDS: i64 = 30 * 86_400;
@@ -128,7 +127,12 @@ pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<
             .iter()
             .filter(|p| p.state == PinState::Active)
             .collect();
-        let distinct_active: HashSet<_> = active.iter().map(|p| &p.pin).collect();
+        let mut distinct_active: Vec<&crate::pin::Pin> = Vec::new();
+        for p in &active {
+            if !distinct_active.contains(&&p.pin) {
+                distinct_active.push(&p.pin);
+            }
+        }
         if distinct_active.len() < 2 {
             out.push(Finding::warning(
                 "FEW_ACTIVE_PINS",
@@ -139,17 +143,11 @@ pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<
                 ),
             ));
         }
-        let mut seen = HashSet::new();
-        for p in &d.pins {
-            if !seen.insert(&p.pin) {
-                let states: HashSet<_> = d
-                    .pins
-                    .iter()
-                    .filter(|q| q.pin == p.pin)
-                    .map(|q| q.state)
-                    .collect();
+        for (k, p) in d.pins.iter().enumerate() {
+            if d.pins.iter().take(k).any(|q| q.pin == p.pin) {
+                let mixed = d.pins.iter().any(|q| q.pin == p.pin && q.state != p.state);
                 let text = format!("{who} lists {} more than once", p.pin);
-                out.push(if states.len() > 1 {
+                out.push(if mixed {
                     Finding::error(
                         "DUPLICATE_PIN",
                         format!("{text}, with different states: decide which state it has"),
@@ -277,7 +275,7 @@ fn lint_chain(policy: &Policy, certs: &[Certificate], out: &mut Vec<Finding>) {
                 format!("no active pin of {who} matches the verified path of the given chain: deploying this policy would block this server"),
             ));
         }
-        let served: HashSet<_> = certs
+        let served: Vec<crate::pin::Pin> = certs
             .iter()
             .flat_map(|c| active.iter().map(move |p| c.pin(p.pin.algorithm())))
             .collect();

@@ -14,7 +14,6 @@ use crate::name::{parse_rfc3339, rfc3339};
 use crate::pin::Pin;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 
 /// The policy document version this parser reads.
 pub const POLICY_VERSION: u64 = 1;
@@ -238,8 +237,9 @@ impl Policy {
                 format!("{} entries, over the limit of {MAX_DOMAINS}", domains.len()),
             ));
         }
-        let mut coverage: HashMap<(u8, &str), usize> = HashMap::new();
-        let mut exact: HashMap<&str, usize> = HashMap::new();
+        // At most MAX_DOMAINS entries: linear scans keep hash tables out of the wasm.
+        let mut coverage: Vec<((u8, &str), usize)> = Vec::new();
+        let mut exact: Vec<(&str, usize)> = Vec::new();
         for (i, d) in domains.iter().enumerate() {
             let path = format!("domains[{i}]");
             if d.pins.is_empty() {
@@ -287,13 +287,16 @@ impl Policy {
                     )
                 };
             if let HostPattern::Exact(name) = &d.host {
-                if let Some(other) = exact.insert(name, i) {
-                    return Err(clash(other));
+                if let Some((_, other)) = exact.iter().find(|(n, _)| n == name) {
+                    return Err(clash(*other));
                 }
+                exact.push((name, i));
             }
-            if let Some(other) = coverage.insert(d.host.coverage_key(d.include_subdomains), i) {
-                return Err(clash(other));
+            let key = d.host.coverage_key(d.include_subdomains);
+            if let Some((_, other)) = coverage.iter().find(|(k, _)| *k == key) {
+                return Err(clash(*other));
             }
+            coverage.push((key, i));
             if let Some(uri) = &d.report_uri {
                 check_report_uri(uri, &join(&path, "reportUri"))?;
             }
