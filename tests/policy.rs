@@ -969,3 +969,33 @@ ENTRY_EXPIRING_SOON,PUBLIC_SUFFIX_PATTERN,SHADOWED_ENTRY,LEAF_ONLY_PINS,REPORT_W
 CANDIDATE_PAST_EXPIRY"
     );
 }
+
+/// Writes the chains the JS test (tests/js/policy.test.cjs) reads; run by hand:
+/// `cargo test --test policy write_js_fixtures -- --ignored`. The PEMs are checked in.
+#[test]
+#[ignore = "writes tests/fixtures/policy/*.pem; run by hand when the chains change"]
+fn write_js_fixtures() {
+    let c = chains();
+    let dir = format!("{}/tests/fixtures/policy", env!("CARGO_MANIFEST_DIR"));
+    std::fs::write(format!("{dir}/good-chain.pem"), c.good.concat()).unwrap();
+    std::fs::write(format!("{dir}/expired-chain.pem"), c.expired.concat()).unwrap();
+    std::fs::write(format!("{dir}/forged-chain.pem"), c.forged.concat()).unwrap();
+}
+
+#[test]
+fn checked_in_js_fixtures_still_hold_the_fixed_keys() {
+    let dir = format!("{}/tests/fixtures/policy", env!("CARGO_MANIFEST_DIR"));
+    for (name, want) in [
+        ("good-chain.pem", vec![LEAF, INTERMEDIATE, ROOT]),
+        ("expired-chain.pem", vec![LEAF, INTERMEDIATE, ROOT]),
+        ("forged-chain.pem", vec![ROGUE_LEAF, INTERMEDIATE, ROOT]),
+    ] {
+        let pem = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+        let pins: Vec<String> = parse_chain(&[Part::Text(pem)])
+            .unwrap()
+            .iter()
+            .map(|c| c.pin(certpin::HashAlgorithm::Sha256).to_string())
+            .collect();
+        assert_eq!(pins, want, "{name}");
+    }
+}
