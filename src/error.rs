@@ -211,7 +211,7 @@ impl fmt::Display for Error {
             } => f.write_str(reason),
             Error::PinMalformed { pin, reason } => write!(f, "malformed pin {pin:?}: {reason}"),
             Error::FormatUnsupported { format, reason } => {
-                write!(f, "cannot write this pin as {format}: {reason}")
+                write!(f, "cannot express this in the {format} format: {reason}")
             }
             Error::InvalidArgument { argument, reason } => write!(f, "invalid {argument}: {reason}"),
             Error::PolicyInvalid { path, reason } => write!(f, "invalid policy at {path}: {reason}"),

@@ -189,8 +189,14 @@ impl Pin {
         ] {
             let name = alg.name();
             if let Some(rest) = strip_prefix_ci(t, name).and_then(|r| r.strip_prefix('/')) {
-                let b64 = rest.strip_prefix('/').unwrap_or(rest);
-                return Pin::from_base64(alg, b64).map_err(malformed);
+                // A base64 digest may itself start with '/', so `sha256//…` is either
+                // OkHttp's form of such a digest or curl's form; their lengths differ by
+                // one character, so at most one reading has the right digest length.
+                return match (Pin::from_base64(alg, rest), rest.strip_prefix('/')) {
+                    (Ok(pin), _) => Ok(pin),
+                    (Err(_), Some(curl)) => Pin::from_base64(alg, curl).map_err(malformed),
+                    (Err(e), None) => Err(malformed(e)),
+                };
             }
             // hpkp `pin-sha256="…"`
             if let Some(rest) = strip_prefix_ci(t, &format!("pin-{name}=")) {
@@ -513,6 +519,21 @@ mod tests {
         ] {
             assert_eq!(Pin::parse(text).unwrap(), p, "{text}");
         }
+    }
+
+    #[test]
+    fn a_digest_starting_with_a_slash_round_trips() {
+        // printf 70 | openssl dgst -sha256 -binary | base64
+        let b64 = "/1oa4BKvpdTIicUK1Ceq9UXTGk+sBP/BxNA9QDukJQo=";
+        let p = Pin::of_spki(HashAlgorithm::Sha256, b"70");
+        assert_eq!(p.base64(), b64);
+        assert_eq!(Pin::parse(&p.to_string()).unwrap(), p); // sha256//1oa…
+        assert_eq!(Pin::parse(&format!("sha256//{b64}")).unwrap(), p); // curl: sha256///1oa…
+        assert_eq!(
+            Pin::parse(&format!("sha256///{b64}")).unwrap_err().code(),
+            "PIN_MALFORMED"
+        );
+        assert_eq!(Pin::parse(&p.format(PinFormat::Curl).unwrap()).unwrap(), p);
     }
 
     #[test]

@@ -353,30 +353,6 @@ pub fn verify_links_js(chain: JsValue) -> JsResult<JsValue> {
     to_js(&results)
 }
 
-/// Reads `now` (a Date or milliseconds since the epoch) as Unix seconds; default
-/// `Date.now()`: the only place the core's clock comes from.
-fn now_option(object: &Option<Object>) -> Result<i64> {
-    let ms = match get(object, "now") {
-        None => js_sys::Date::now(),
-        Some(v) => {
-            if let Some(date) = v.dyn_ref::<js_sys::Date>() {
-                date.get_time()
-            } else if let Some(n) = v.as_f64() {
-                n
-            } else {
-                return Err(invalid(
-                    "now",
-                    "must be a Date or a number of milliseconds since the epoch",
-                ));
-            }
-        }
-    };
-    if !ms.is_finite() || ms.abs() > 8.64e15 {
-        return Err(invalid("now", "must be a valid date"));
-    }
-    Ok((ms / 1000.0).floor() as i64)
-}
-
 /// The most expected pins `diagnose` takes.
 const MAX_EXPECTED_PINS: usize = 64;
 
@@ -387,7 +363,7 @@ pub fn diagnose_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<Vec<crate::finding::Finding>> {
         let options = options_of(&options, &["hostname", "now", "pins"])?;
         let hostname = string_option(&options, "hostname")?;
-        let now = now_option(&options)?;
+        let now = now_of(&options)?.div_euclid(1000);
         let expected_pins = match get(&options, "pins") {
             None => None,
             Some(v) if Array::is_array(&v) => {
@@ -422,4 +398,255 @@ pub fn diagnose_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
     };
     let findings = run().map_err(js_error)?;
     to_js(&findings)
+}
+
+// ---- Pin policies (issue 3) ----
+
+use crate::check::{check_pins, check_policy, CheckOptions};
+use crate::policy::Policy;
+
+/// `now` as a JS `Date` or a number of milliseconds; `Date.now()` when absent (the one
+/// place certpin reads a clock).
+fn now_of(options: &Option<Object>) -> Result<i64> {
+    let Some(value) = get(options, "now") else {
+        return Ok(js_sys::Date::now() as i64);
+    };
+    let ms = if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+        date.get_time()
+    } else if let Some(n) = value.as_f64() {
+        n
+    } else {
+        return Err(invalid(
+            "now",
+            "must be a Date or a number of milliseconds since the epoch",
+        ));
+    };
+    // ECMAScript's time range: ±8.64e15 ms.
+    if !ms.is_finite() || ms.abs() > 8.64e15 {
+        return Err(invalid("now", "must be a valid date"));
+    }
+    Ok(ms.floor() as i64)
+}
+
+fn bool_option(object: &Option<Object>, key: &str) -> Result<Option<bool>> {
+    match get(object, key) {
+        None => Ok(None),
+        Some(v) => v
+            .as_bool()
+            .map(Some)
+            .ok_or_else(|| invalid(key, "must be true or false")),
+    }
+}
+
+fn integer_option(object: &Option<Object>, key: &str, max: f64) -> Result<Option<i64>> {
+    match get(object, key) {
+        None => Ok(None),
+        Some(v) => match v.as_f64() {
+            Some(n) if n.fract() == 0.0 && (0.0..=max).contains(&n) => Ok(Some(n as i64)),
+            _ => Err(invalid(
+                key,
+                format!("must be a whole number from 0 to {}", max as u64),
+            )),
+        },
+    }
+}
+
+fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
+    let options = options_of(
+        options,
+        &[
+            "hostname",
+            "port",
+            "now",
+            "verifySignatures",
+            "clockSkewSeconds",
+        ],
+    )?;
+    let mut check = CheckOptions::at(now_of(&options)?);
+    check.hostname = string_option(&options, "hostname")?;
+    check.port = integer_option(&options, "port", 65535.0)?.and_then(|p| u16::try_from(p).ok());
+    check.verify_signatures = bool_option(&options, "verifySignatures")?.unwrap_or(true);
+    check.clock_skew_seconds = integer_option(
+        &options,
+        "clockSkewSeconds",
+        crate::check::MAX_CLOCK_SKEW_SECONDS as f64,
+    )?
+    .unwrap_or(0);
+    Ok(check)
+}
+
+/// A chain where an empty array means "nothing was served" (status `no-chain`).
+fn chain_parts(chain: &JsValue) -> Result<Vec<Part>> {
+    if Array::is_array(chain) && Array::from(chain).length() == 0 {
+        return Ok(Vec::new());
+    }
+    parts_of(chain)
+}
+
+/// `checkPins(chain, pins, options?)`: the chain against active pins matched anywhere on
+/// the verified path; a `Verdict`.
+#[wasm_bindgen(js_name = checkPins)]
+pub fn check_pins_js(chain: JsValue, pins: JsValue, options: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<crate::verdict::Verdict> {
+        let options = check_options_of(&options)?;
+        if !Array::is_array(&pins) {
+            return Err(invalid("pins", "must be an array of pin strings"));
+        }
+        let list = Array::from(&pins);
+        if list.length() as usize > crate::policy::MAX_PINS_PER_DOMAIN {
+            return Err(invalid(
+                "pins",
+                format!(
+                    "over the limit of {} pins",
+                    crate::policy::MAX_PINS_PER_DOMAIN
+                ),
+            ));
+        }
+        let pins = list
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let text = p
+                    .as_string()
+                    .ok_or_else(|| invalid(&format!("pins[{i}]"), "a pin must be a string"))?;
+                Pin::parse(&text)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        check_pins(&chain_parts(&chain)?, &pins, &options)
+    };
+    to_js(&run().map_err(js_error)?)
+}
+
+/// A checked pin policy (SPEC.md `PinPolicy`).
+#[wasm_bindgen]
+pub struct PinPolicy {
+    policy: Policy,
+}
+
+#[wasm_bindgen]
+impl PinPolicy {
+    /// `new PinPolicy(policy)`: a JSON string or a policy document object; throws
+    /// `POLICY_INVALID` with the JSON path of the fault.
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy: JsValue) -> JsResult<PinPolicy> {
+        let run = || -> Result<Policy> {
+            if let Some(text) = policy.dyn_ref::<js_sys::JsString>() {
+                // UTF-8 is at least as long as the UTF-16 length: refuse before copying.
+                if text.length() as usize > crate::policy::MAX_POLICY_BYTES {
+                    return Err(Error::PolicyInvalid {
+                        path: "$".into(),
+                        reason: format!(
+                            "the policy is over the limit of {} bytes",
+                            crate::policy::MAX_POLICY_BYTES
+                        ),
+                    });
+                }
+            }
+            let text = if let Some(text) = policy.as_string() {
+                text
+            } else if policy.is_object() {
+                js_sys::JSON::stringify(&policy)
+                    .map_err(|_| Error::PolicyInvalid {
+                        path: "$".into(),
+                        reason: "the policy object cannot be serialised as JSON".into(),
+                    })?
+                    .into()
+            } else {
+                return Err(Error::PolicyInvalid {
+                    path: "$".into(),
+                    reason: "the policy must be a JSON string or a policy document object".into(),
+                });
+            };
+            Policy::from_json(&text)
+        };
+        Ok(PinPolicy {
+            policy: run().map_err(js_error)?,
+        })
+    }
+
+    /// `PinPolicy.fromHpkpHeader(header, hostname)`: a one-entry policy from an HPKP
+    /// header (`Public-Key-Pins-Report-Only: …` gives report mode). `max-age` counts from
+    /// now.
+    #[wasm_bindgen(js_name = fromHpkpHeader)]
+    pub fn from_hpkp_header(header: JsValue, hostname: JsValue) -> JsResult<PinPolicy> {
+        let run = || -> Result<Policy> {
+            let header = header
+                .as_string()
+                .ok_or_else(|| invalid("header", "must be a string"))?;
+            let hostname = hostname
+                .as_string()
+                .ok_or_else(|| invalid("hostname", "must be a string"))?;
+            crate::hpkp::from_hpkp_header(
+                &header,
+                &hostname,
+                false,
+                Some(js_sys::Date::now() as i64),
+            )
+        };
+        Ok(PinPolicy {
+            policy: run().map_err(js_error)?,
+        })
+    }
+
+    /// `PinPolicy.fromAndroidNsc(xml)`: the pins of an Android `network_security_config.xml`
+    /// (its `<domain-config>`/`<domain>`/`<pin-set>` subset; anything else is `NSC_INVALID`).
+    #[wasm_bindgen(js_name = fromAndroidNsc)]
+    pub fn from_android_nsc(xml: JsValue) -> JsResult<PinPolicy> {
+        let run = || -> Result<Policy> {
+            if let Some(text) = xml.dyn_ref::<js_sys::JsString>() {
+                if text.length() as usize > crate::export::MAX_NSC_BYTES {
+                    return Err(Error::NscInvalid {
+                        reason: format!("over the limit of {} bytes", crate::export::MAX_NSC_BYTES),
+                    });
+                }
+            }
+            let xml = xml
+                .as_string()
+                .ok_or_else(|| invalid("xml", "must be a string"))?;
+            crate::export::import_android_nsc(&xml)
+        };
+        Ok(PinPolicy {
+            policy: run().map_err(js_error)?,
+        })
+    }
+
+    /// `policy.check(chain, { hostname, port?, now?, verifySignatures?, clockSkewSeconds? })`.
+    pub fn check(&self, chain: JsValue, options: JsValue) -> JsResult<JsValue> {
+        let run = || -> Result<crate::verdict::Verdict> {
+            let options = check_options_of(&options)?;
+            check_policy(&self.policy, &chain_parts(&chain)?, &options)
+        };
+        to_js(&run().map_err(js_error)?)
+    }
+
+    /// `policy.lint({ now?, chain? })`: findings with stable codes.
+    pub fn lint(&self, options: JsValue) -> JsResult<JsValue> {
+        let run = || -> Result<Vec<crate::finding::Finding>> {
+            let options = options_of(&options, &["now", "chain"])?;
+            let now = now_of(&options)?;
+            let certs = match get(&options, "chain") {
+                None => None,
+                Some(chain) => Some(parse_chain(&parts_of(&chain)?)?),
+            };
+            Ok(crate::lint::lint(&self.policy, now, certs.as_deref()))
+        };
+        to_js(&run().map_err(js_error)?)
+    }
+
+    /// `policy.toJSON()`: the canonical policy document.
+    #[wasm_bindgen(js_name = toJSON)]
+    pub fn to_json(&self) -> JsResult<JsValue> {
+        to_js(&self.policy.to_document())
+    }
+
+    /// `policy.export(format)`: the policy in another system's configuration format.
+    pub fn export(&self, format: JsValue) -> JsResult<String> {
+        let run = || -> Result<String> {
+            let format = format
+                .as_string()
+                .ok_or_else(|| invalid("format", "must be a string"))?;
+            crate::export::export(&self.policy, &format)
+        };
+        run().map_err(js_error)
+    }
 }

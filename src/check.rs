@@ -1,0 +1,542 @@
+//! Policy evaluation: one chain, one host, one instant → a `Verdict`. Used by both
+//! `PinPolicy.check` (a policy entry chosen by host) and `checkPins` (an ad hoc entry of
+//! active pins). See `crate::verdict` for what the verdict means.
+//!
+//! Steps, each recorded as a finding when it fails: the chain is decoded (an empty array
+//! is status `no-chain`); the entry for the host is found (none: `not-pinned`, fail
+//! open); an expired entry fails open (`policy-expired`); the path is built
+//! (`crate::path`: signature-verified unless the caller opted out); the leaf must cover
+//! the hostname (`crate::hostname`) and the path must be within its validity
+//! (`crate::validity`); then pins are compared as bytes against path certificates,
+//! honouring each pin's position and state.
+
+use crate::cert::Certificate;
+use crate::chain::parse_chain;
+use crate::error::{Error, Result};
+use crate::finding::Finding;
+use crate::host::{normalize_hostname, HostPattern};
+use crate::hostname::check_hostname;
+use crate::input::Part;
+use crate::name::rfc3339;
+use crate::path::{served_path, verified_path};
+use crate::pin::{HashAlgorithm, Pin};
+use crate::policy::{DomainEntry, Mode, PinEntry, PinState, Policy, MAX_PINS_PER_DOMAIN};
+use crate::report::{report_key, violation_report, ReportInput};
+use crate::validity::check_validity;
+use crate::verdict::{Matched, Status, Verdict};
+use core::fmt::Write as _;
+
+/// The largest `clockSkewSeconds` accepted: one day. More would all but disable the
+/// validity check.
+pub const MAX_CLOCK_SKEW_SECONDS: i64 = 86_400;
+
+/// How to check (SPEC.md `CheckOptions`). `now_ms` is always given: the core never reads
+/// a clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckOptions {
+    pub hostname: Option<String>,
+    pub port: Option<u16>,
+    /// Milliseconds since the epoch.
+    pub now_ms: i64,
+    /// Default true: pins match only on the signature-verified path.
+    pub verify_signatures: bool,
+    /// Tolerance for certificate validity periods, either way; default 0.
+    pub clock_skew_seconds: i64,
+}
+
+impl CheckOptions {
+    /// Defaults at the instant `now_ms`.
+    pub fn at(now_ms: i64) -> CheckOptions {
+        CheckOptions {
+            hostname: None,
+            port: None,
+            now_ms,
+            verify_signatures: true,
+            clock_skew_seconds: 0,
+        }
+    }
+
+    /// With a hostname.
+    pub fn for_host(mut self, hostname: &str) -> CheckOptions {
+        self.hostname = Some(hostname.to_string());
+        self
+    }
+}
+
+/// Finding codes a check can add (besides those of path building, hostname and
+/// validity checks).
+pub const CHECK_FINDING_CODES: &[&str] = &[
+    "NO_CHAIN",
+    "NOT_PINNED",
+    "POLICY_EXPIRED",
+    "INVALID_CHAIN",
+    "HOSTNAME_MISMATCH",
+    "CERT_EXPIRED",
+    "PIN_REVOKED",
+    "PIN_MISMATCH",
+    "CANDIDATE_PIN_MATCHED",
+    "CANDIDATE_PIN_UNMATCHED",
+    "REPORT_ONLY",
+];
+
+/// `PinPolicy.check`: the entry for `options.hostname` (required) decides.
+pub fn check_policy(policy: &Policy, chain: &[Part], options: &CheckOptions) -> Result<Verdict> {
+    let hostname = options
+        .hostname
+        .as_deref()
+        .ok_or_else(|| Error::InvalidArgument {
+            argument: "hostname".into(),
+            reason: "PinPolicy.check needs the hostname the connection was made to".into(),
+        })?;
+    let hostname = normalize_hostname(hostname)?;
+    let entry = policy.find(&hostname).map(|(_, e)| e);
+    evaluate(
+        entry,
+        entry.map(|e| e.host.to_string()),
+        chain,
+        Some(&hostname),
+        options,
+    )
+}
+
+/// `checkPins`: the chain against a list of active pins that may match anywhere on the
+/// path. Without a hostname no hostname check is made.
+pub fn check_pins(chain: &[Part], pins: &[Pin], options: &CheckOptions) -> Result<Verdict> {
+    if pins.is_empty() {
+        return Err(Error::InvalidArgument {
+            argument: "pins".into(),
+            reason: "the pin list is empty: pass at least one pin (sha256/<base64>)".into(),
+        });
+    }
+    if pins.len() > MAX_PINS_PER_DOMAIN {
+        return Err(Error::InvalidArgument {
+            argument: "pins".into(),
+            reason: format!(
+                "{} pins, over the limit of {MAX_PINS_PER_DOMAIN}",
+                pins.len()
+            ),
+        });
+    }
+    let hostname = options
+        .hostname
+        .as_deref()
+        .map(normalize_hostname)
+        .transpose()?;
+    let entry = DomainEntry {
+        host: HostPattern::Exact(hostname.clone().unwrap_or_default()),
+        include_subdomains: false,
+        pins: pins.iter().cloned().map(PinEntry::active).collect(),
+        expires: None,
+        mode: Mode::Enforce,
+        report_uri: None,
+    };
+    evaluate(Some(&entry), None, chain, hostname.as_deref(), options)
+}
+
+/// One pin found on a certificate of the path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PinHit {
+    /// Index into the entry's pins.
+    pub pin_index: usize,
+    pub cert_index: usize,
+    pub depth: usize,
+}
+
+/// Every (pin, path certificate) pair whose key the pin names and whose depth the pin's
+/// position allows. Revoked pins are looked for on every served certificate (SPEC.md:
+/// revoked "makes any chain that contains it fail"); their depth is then the path depth,
+/// or `usize::MAX` for a certificate off the path.
+pub(crate) fn pin_hits(pins: &[PinEntry], certs: &[Certificate], path: &[usize]) -> Vec<PinHit> {
+    let mut by_algorithm: Vec<(HashAlgorithm, Vec<Pin>)> = Vec::new();
+    for p in pins {
+        let alg = p.pin.algorithm();
+        if !by_algorithm.iter().any(|(a, _)| *a == alg) {
+            by_algorithm.push((alg, certs.iter().map(|c| c.pin(alg)).collect()));
+        }
+    }
+    let key_of = |alg: HashAlgorithm, cert_index: usize| {
+        by_algorithm
+            .iter()
+            .find(|(a, _)| *a == alg)
+            .and_then(|(_, v)| v.get(cert_index))
+    };
+    let mut hits = Vec::new();
+    for (pin_index, p) in pins.iter().enumerate() {
+        let alg = p.pin.algorithm();
+        if p.state == PinState::Revoked {
+            for cert_index in 0..certs.len() {
+                if key_of(alg, cert_index) == Some(&p.pin) {
+                    let depth = path
+                        .iter()
+                        .position(|i| *i == cert_index)
+                        .unwrap_or(usize::MAX);
+                    hits.push(PinHit {
+                        pin_index,
+                        cert_index,
+                        depth,
+                    });
+                }
+            }
+            continue;
+        }
+        for (depth, cert_index) in path.iter().enumerate() {
+            if p.position.allows_depth(depth) && key_of(alg, *cert_index) == Some(&p.pin) {
+                hits.push(PinHit {
+                    pin_index,
+                    cert_index: *cert_index,
+                    depth,
+                });
+            }
+        }
+    }
+    hits
+}
+
+fn evaluate(
+    entry: Option<&DomainEntry>,
+    domain: Option<String>,
+    chain: &[Part],
+    hostname: Option<&str>,
+    options: &CheckOptions,
+) -> Result<Verdict> {
+    if !(0..=MAX_CLOCK_SKEW_SECONDS).contains(&options.clock_skew_seconds) {
+        return Err(Error::InvalidArgument {
+            argument: "clockSkewSeconds".into(),
+            reason: format!(
+                "{} is not between 0 and {MAX_CLOCK_SKEW_SECONDS} seconds",
+                options.clock_skew_seconds
+            ),
+        });
+    }
+    let certs = if chain.is_empty() {
+        Vec::new()
+    } else {
+        parse_chain(chain)?
+    };
+    let served_pins: Vec<String> = certs
+        .iter()
+        .map(|c| c.pin(HashAlgorithm::Sha256).to_string())
+        .collect();
+    let mut verdict = Verdict {
+        ok: true,
+        status: Status::NotPinned,
+        enforced: false,
+        hostname: hostname.map(str::to_string),
+        domain,
+        matched: None,
+        served_pins,
+        verified_path: Vec::new(),
+        message: String::new(),
+        findings: Vec::new(),
+        report: None,
+        report_key: None,
+    };
+    let host_text = hostname.unwrap_or("(no hostname given)");
+    let Some(entry) = entry else {
+        if certs.is_empty() {
+            // Nothing was served: there is nothing to let through.
+            verdict.ok = false;
+            verdict.status = Status::NoChain;
+            verdict.findings.push(Finding::error(
+                "NO_CHAIN",
+                "no certificates were given: pass the chain the server sent, leaf first",
+            ));
+            verdict.message = format!("No certificates were given for {host_text}.");
+            return Ok(verdict);
+        }
+        verdict.findings.push(Finding::info(
+            "NOT_PINNED",
+            format!("no policy entry covers {host_text}: pinning does not apply"),
+        ));
+        verdict.message = format!("{host_text} is not pinned by this policy: no pin was checked.");
+        return Ok(verdict);
+    };
+    if entry.expired_at(options.now_ms) {
+        let at = entry.expires.map(rfc3339).unwrap_or_default();
+        verdict.status = Status::PolicyExpired;
+        verdict.findings.push(Finding::warning(
+            "POLICY_EXPIRED",
+            format!(
+                "the pins for {} expired at {at}: pinning is skipped (fail open); renew the entry's pins and expires",
+                entry.describe()
+            ),
+        ));
+        verdict.message = format!(
+            "The pins for {} expired at {at}; pinning was skipped for {host_text}.",
+            entry.describe()
+        );
+        return Ok(verdict);
+    }
+
+    let mut failures: Vec<Status> = Vec::new();
+    let mut path: Vec<usize> = Vec::new();
+    let mut hits = Vec::new();
+    if certs.is_empty() {
+        failures.push(Status::NoChain);
+        verdict.findings.push(Finding::error(
+            "NO_CHAIN",
+            format!("no certificates were given for pinned host {host_text}: pass the chain the server sent, leaf first"),
+        ));
+    } else {
+        let outcome = if options.verify_signatures {
+            verified_path(&certs)
+        } else {
+            served_path(&certs)
+        };
+        path = outcome.path;
+        verdict.findings.extend(outcome.findings);
+        if !outcome.valid {
+            failures.push(Status::InvalidChain);
+            verdict.findings.push(Finding::error(
+                "INVALID_CHAIN",
+                "the served certificates form no verifiable path from the leaf: pins are matched only on a path whose signatures verify",
+            ));
+        }
+        if let (Some(name), Some(leaf)) = (hostname, certs.first()) {
+            let outcome = check_hostname(leaf, name);
+            let said = outcome
+                .findings
+                .iter()
+                .any(|f| f.code == "HOSTNAME_MISMATCH");
+            verdict.findings.extend(outcome.findings);
+            if !outcome.matched {
+                failures.push(Status::HostnameMismatch);
+            }
+            // The hostname check may explain the mismatch itself, under the same code.
+            if !outcome.matched && !said {
+                verdict.findings.push(
+                    Finding::error(
+                        "HOSTNAME_MISMATCH",
+                        format!("the leaf certificate does not cover {name}"),
+                    )
+                    .at(0),
+                );
+            }
+        }
+        let validity = check_validity(
+            &certs,
+            &path,
+            options.now_ms.div_euclid(1000),
+            options.clock_skew_seconds,
+        );
+        let said = validity.findings.iter().any(|f| f.code == "CERT_EXPIRED");
+        verdict.findings.extend(validity.findings);
+        if validity.expired {
+            failures.push(Status::CertExpired);
+        }
+        // The validity check may name the certificate itself, under the same code.
+        if validity.expired && !said {
+            verdict.findings.push(Finding::error(
+                "CERT_EXPIRED",
+                format!(
+                    "a certificate of the path is outside its validity period at {}",
+                    rfc3339(options.now_ms.div_euclid(1000))
+                ),
+            ));
+        }
+        hits = pin_hits(&entry.pins, &certs, &path);
+        for hit in &hits {
+            let Some(p) = entry.pins.get(hit.pin_index) else {
+                continue;
+            };
+            match p.state {
+                PinState::Revoked => {
+                    if !failures.contains(&Status::Revoked) {
+                        failures.push(Status::Revoked);
+                    }
+                    verdict.findings.push(
+                        Finding::error(
+                            "PIN_REVOKED",
+                            format!(
+                                "certificate {} ({}) has the revoked key {}",
+                                hit.cert_index,
+                                subject_of(&certs, hit.cert_index),
+                                p.pin
+                            ),
+                        )
+                        .at(hit.cert_index),
+                    );
+                }
+                PinState::Candidate => verdict.findings.push(
+                    Finding::info(
+                        "CANDIDATE_PIN_MATCHED",
+                        format!(
+                            "candidate pin {} matches certificate {} at depth {} (it does not decide the check)",
+                            p.pin, hit.cert_index, hit.depth
+                        ),
+                    )
+                    .at(hit.cert_index),
+                ),
+                PinState::Active => {
+                    if verdict.matched.is_none() {
+                        verdict.matched = Some(Matched {
+                            pin: p.pin.to_string(),
+                            cert_index: hit.cert_index,
+                            depth: hit.depth,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for (i, p) in entry.pins.iter().enumerate() {
+        if p.state == PinState::Candidate && !hits.iter().any(|h| h.pin_index == i) {
+            verdict.findings.push(Finding::info(
+                "CANDIDATE_PIN_UNMATCHED",
+                format!(
+                    "candidate pin {} ({}) matches no certificate of the path (it does not decide the check)",
+                    p.pin,
+                    p.position.name()
+                ),
+            ));
+        }
+    }
+    if verdict.matched.is_none() && !certs.is_empty() {
+        failures.push(Status::Mismatch);
+        verdict.findings.push(Finding::error(
+            "PIN_MISMATCH",
+            format!(
+                "no active pin for {} matches a certificate of the {} path",
+                entry.describe(),
+                if options.verify_signatures {
+                    "verified"
+                } else {
+                    "served"
+                }
+            ),
+        ));
+    }
+    failures.sort();
+    verdict.verified_path = path.clone();
+    verdict.enforced = entry.mode == Mode::Enforce;
+    verdict.status = failures.first().copied().unwrap_or(Status::Matched);
+    verdict.ok = failures.is_empty() || entry.mode == Mode::Report;
+    if !failures.is_empty() {
+        if entry.mode == Mode::Report {
+            verdict.findings.push(Finding::info(
+                "REPORT_ONLY",
+                format!(
+                    "{} is in report mode: the failed check ({}) does not block",
+                    entry.describe(),
+                    verdict.status.name()
+                ),
+            ));
+        }
+        let report = violation_report(&ReportInput {
+            now_ms: options.now_ms,
+            hostname,
+            port: options.port.unwrap_or(443),
+            entry,
+            certs: &certs,
+            path: &path,
+        });
+        verdict.report_key = Some(report_key(&report, entry.report_uri.as_deref()));
+        verdict.report = Some(report);
+    }
+    verdict.message = message(
+        &verdict,
+        entry,
+        &certs,
+        &path,
+        hostname,
+        &failures,
+        options.verify_signatures,
+    );
+    Ok(verdict)
+}
+
+fn subject_of(certs: &[Certificate], index: usize) -> String {
+    certs
+        .get(index)
+        .map(|c| {
+            let s = &c.facts().subject;
+            if s.is_empty() {
+                "(empty subject)".to_string()
+            } else {
+                s.clone()
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// OkHttp's failure text (REFERENCE.md "Failure message"), with positions, states and
+/// the reason; on success one line naming the pin and where it matched.
+fn message(
+    verdict: &Verdict,
+    entry: &DomainEntry,
+    certs: &[Certificate],
+    path: &[usize],
+    hostname: Option<&str>,
+    failures: &[Status],
+    verified: bool,
+) -> String {
+    if failures.is_empty() {
+        return match &verdict.matched {
+            Some(m) => format!(
+                "Pin {} matched certificate {} ({}) at depth {} of the {} path for {}.",
+                m.pin,
+                m.cert_index,
+                subject_of(certs, m.cert_index),
+                m.depth,
+                if verified { "verified" } else { "served" },
+                hostname.unwrap_or("the chain")
+            ),
+            None => String::new(),
+        };
+    }
+    let mut out = String::from("Certificate pinning failure!\n  Peer certificate chain:\n");
+    if certs.is_empty() {
+        out.push_str("    (no certificates)\n");
+    }
+    for (i, c) in certs.iter().enumerate() {
+        let note = if path.contains(&i) {
+            ""
+        } else {
+            " (not on the path)"
+        };
+        let _ = writeln!(
+            out,
+            "    {}: {}{note}",
+            c.pin(HashAlgorithm::Sha256),
+            subject_of(certs, i)
+        );
+    }
+    match hostname {
+        Some(h) => {
+            let _ = writeln!(out, "  Pinned certificates for {h}:");
+        }
+        None => out.push_str("  Pinned certificates:\n"),
+    }
+    for p in &entry.pins {
+        let mut notes = Vec::new();
+        if p.state != PinState::Active {
+            notes.push(p.state.name());
+        }
+        if p.position != crate::policy::PinPosition::Any {
+            notes.push(p.position.name());
+        }
+        if notes.is_empty() {
+            let _ = writeln!(out, "    {}", p.pin);
+        } else {
+            let _ = writeln!(out, "    {} ({})", p.pin, notes.join(", "));
+        }
+    }
+    let reasons: Vec<&str> = failures.iter().map(|s| reason(*s)).collect();
+    let _ = write!(out, "  Reason: {}", reasons.join("; "));
+    if entry.mode == Mode::Report {
+        out.push_str(" (report mode: not enforced)");
+    }
+    out
+}
+
+fn reason(status: Status) -> &'static str {
+    match status {
+        Status::NoChain => "no certificates were given",
+        Status::InvalidChain => "the served certificates form no verifiable path from the leaf",
+        Status::HostnameMismatch => "the leaf certificate does not cover the hostname",
+        Status::CertExpired => "a certificate of the path is outside its validity period",
+        Status::Revoked => "the chain contains a revoked key",
+        Status::Mismatch => "no active pin matches a certificate of the path",
+        Status::Matched | Status::NotPinned | Status::PolicyExpired => "",
+    }
+}

@@ -1,0 +1,302 @@
+//! Policy lint: mistakes that make a valid policy dangerous (a lock-out waiting to
+//! happen, a backup pin that is no backup) or useless (a pattern over a public suffix,
+//! an entry that never applies where its author thinks). Each finding has a stable code
+//! (`LINT_CODES`) and names the entry (`domains[i]` and its host).
+//!
+//! Rules come from RFC 7469 section 4.3 (backup pins: at least one pin in the chain and
+//! one not), TrustKit (at least two pins when enforcing; no public-suffix entries) and
+//! Android NSC (`<pin-set expiration>`: pins expire so a stale app fails open).
+
+use crate::cert::Certificate;
+use crate::check::pin_hits;
+use crate::finding::Finding;
+use crate::host::HostPattern;
+use crate::name::rfc3339;
+use crate::path::verified_path;
+use crate::policy::{DomainEntry, Mode, PinPosition, PinState, Policy};
+
+/// An entry expiring within this many seconds is flagged (30 days).
+pub const ENTRY_EXPIRY_WARNING_SECONDS: i64 = 30 * 86_400;
+
+/// Every code `lint` can return.
+pub const LINT_CODES: &[&str] = &[
+    "FEW_ACTIVE_PINS",
+    "NO_PIN_MATCHES_CHAIN",
+    "NO_BACKUP_PIN",
+    "DUPLICATE_PIN",
+    "ENTRY_EXPIRED",
+    "ENTRY_EXPIRING_SOON",
+    "PUBLIC_SUFFIX_PATTERN",
+    "SHADOWED_ENTRY",
+    "LEAF_ONLY_PINS",
+    "REPORT_WITHOUT_URI",
+    "CANDIDATE_PAST_EXPIRY",
+];
+
+/// Multi-label public suffixes recognised besides every single-label TLD. The full
+/// Public Suffix List (the `psl` crate) would add about 240 KB gzip to the wasm module,
+/// most of the package's budget, so certpin uses this rule: a pattern whose anchor is a
+/// single label (`**.com`, `*.dev`) or one of these well-known registry and hosting
+/// suffixes covers a public suffix. It can miss rarer suffixes; it never flags a
+/// private name that is not listed here.
+const PUBLIC_SUFFIXES: &[&str] = &[
+    "ac.jp",
+    "ac.uk",
+    "appspot.com",
+    "azurewebsites.net",
+    "blogspot.com",
+    "cloudfront.net",
+    "co.id",
+    "co.il",
+    "co.in",
+    "co.jp",
+    "co.kr",
+    "co.nz",
+    "co.uk",
+    "co.za",
+    "com.ar",
+    "com.au",
+    "com.br",
+    "com.cn",
+    "com.hk",
+    "com.mx",
+    "com.my",
+    "com.ph",
+    "com.sg",
+    "com.tr",
+    "com.tw",
+    "com.vn",
+    "edu.au",
+    "firebaseapp.com",
+    "github.io",
+    "gitlab.io",
+    "go.jp",
+    "gov.au",
+    "gov.cn",
+    "gov.uk",
+    "herokuapp.com",
+    "ltd.uk",
+    "me.uk",
+    "ne.jp",
+    "net.au",
+    "net.br",
+    "net.cn",
+    "net.in",
+    "net.nz",
+    "net.uk",
+    "netlify.app",
+    "or.jp",
+    "or.kr",
+    "org.au",
+    "org.br",
+    "org.cn",
+    "org.in",
+    "org.nz",
+    "org.uk",
+    "org.za",
+    "pages.dev",
+    "plc.uk",
+    "s3.amazonaws.com",
+    "sch.uk",
+    "vercel.app",
+    "web.app",
+    "workers.dev",
+];
+
+/// Whether `name` (normalised) is a public suffix under certpin's documented rule.
+pub fn is_public_suffix(name: &str) -> bool {
+    (!name.contains('.') && name.parse::<std::net::IpAddr>().is_err())
+        || PUBLIC_SUFFIXES.contains(&name)
+}
+
+fn label(i: usize, d: &DomainEntry) -> String {
+    format!("domains[{i}] ({})", d.describe())
+}
+
+/// Lints `policy` at `now_ms` (milliseconds since the epoch). With `chain` (the served
+/// certificates, leaf first), also checks the entries that cover the leaf's names (all
+/// entries when none does) against it: a pin must match the chain's verified path, and
+/// a backup pin must lie outside the chain.
+pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let domains = policy.domains();
+    for (i, d) in domains.iter().enumerate() {
+        let who = label(i, d);
+        let active: Vec<_> = d
+            .pins
+            .iter()
+            .filter(|p| p.state == PinState::Active)
+            .collect();
+        let mut distinct_active: Vec<&crate::pin::Pin> = Vec::new();
+        for p in &active {
+            if !distinct_active.contains(&&p.pin) {
+                distinct_active.push(&p.pin);
+            }
+        }
+        if distinct_active.len() < 2 {
+            out.push(Finding::warning(
+                "FEW_ACTIVE_PINS",
+                format!(
+                    "{who} has {} distinct active pin{}: add a backup pin (a spare key kept offline, or a CA key) so a key change does not lock clients out",
+                    distinct_active.len(),
+                    if distinct_active.len() == 1 { "" } else { "s" }
+                ),
+            ));
+        }
+        for (k, p) in d.pins.iter().enumerate() {
+            if d.pins.iter().take(k).any(|q| q.pin == p.pin) {
+                let mixed = d.pins.iter().any(|q| q.pin == p.pin && q.state != p.state);
+                let text = format!("{who} lists {} more than once", p.pin);
+                out.push(if mixed {
+                    Finding::error(
+                        "DUPLICATE_PIN",
+                        format!("{text}, with different states: decide which state it has"),
+                    )
+                } else {
+                    Finding::warning("DUPLICATE_PIN", format!("{text}: remove the copy"))
+                });
+            }
+        }
+        if let Some(expires) = d.expires {
+            let expires_ms = expires.saturating_mul(1000);
+            if now_ms >= expires_ms {
+                out.push(Finding::warning(
+                    "ENTRY_EXPIRED",
+                    format!("{who} expired at {}: it is not enforced (fail open); renew its pins and expires", rfc3339(expires)),
+                ));
+                if d.pins.iter().any(|p| p.state == PinState::Candidate) {
+                    out.push(Finding::warning(
+                        "CANDIDATE_PAST_EXPIRY",
+                        format!("{who} still has candidate pins after its expiry at {}: promote them to active or remove them", rfc3339(expires)),
+                    ));
+                }
+            } else if expires_ms - now_ms < ENTRY_EXPIRY_WARNING_SECONDS * 1000 {
+                out.push(Finding::warning(
+                    "ENTRY_EXPIRING_SOON",
+                    format!(
+                        "{who} expires at {}, within 30 days: renew it before clients fail open",
+                        rfc3339(expires)
+                    ),
+                ));
+            }
+        }
+        let covers_many = d.include_subdomains || !matches!(d.host, HostPattern::Exact(_));
+        if covers_many && is_public_suffix(d.host.name()) {
+            out.push(Finding::error(
+                "PUBLIC_SUFFIX_PATTERN",
+                format!(
+                    "{who} covers names under the public suffix {:?}, which belong to unrelated owners: pin your own domain",
+                    d.host.name()
+                ),
+            ));
+        }
+        for (j, other) in domains.iter().enumerate() {
+            if i != j && shadows(other, d) {
+                out.push(Finding::warning(
+                    "SHADOWED_ENTRY",
+                    format!(
+                        "{} takes precedence over {who} for the names it covers: entries are never merged, so {who}'s pins do not apply there",
+                        label(j, other)
+                    ),
+                ));
+            }
+        }
+        if !active.is_empty() && active.iter().all(|p| p.position == PinPosition::Leaf) {
+            out.push(Finding::warning(
+                "LEAF_ONLY_PINS",
+                format!("{who} pins only leaf keys: add a CA pin or a spare key so renewing the certificate with a new key does not lock clients out"),
+            ));
+        }
+        if d.mode == Mode::Report && d.report_uri.is_none() {
+            out.push(Finding::warning(
+                "REPORT_WITHOUT_URI",
+                format!("{who} is in report mode without a reportUri: failures block nothing and are sent nowhere"),
+            ));
+        }
+    }
+    if let Some(certs) = chain {
+        lint_chain(policy, certs, &mut out);
+    }
+    out
+}
+
+/// `general` covers the names of `specific`'s anchor, and `specific` wins there.
+fn shadows(specific: &DomainEntry, general: &DomainEntry) -> bool {
+    let probe = match &specific.host {
+        HostPattern::Exact(n) => n.clone(),
+        HostPattern::OneLabel(n) | HostPattern::AnyDepth(n) => format!("certpin-probe.{n}"),
+    };
+    match (
+        specific.host.matches(&probe, specific.include_subdomains),
+        general.host.matches(&probe, general.include_subdomains),
+    ) {
+        (Some(a), Some(b)) => a > b,
+        _ => false,
+    }
+}
+
+fn lint_chain(policy: &Policy, certs: &[Certificate], out: &mut Vec<Finding>) {
+    let Some(leaf) = certs.first() else {
+        return;
+    };
+    let names: Vec<String> = leaf
+        .facts()
+        .dns_names
+        .iter()
+        .filter_map(|n| crate::host::normalize_name(&n.replace("*.", "certpin-probe.")).ok())
+        .collect();
+    let covering: Vec<usize> = policy
+        .domains()
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| {
+            names
+                .iter()
+                .any(|n| d.host.matches(n, d.include_subdomains).is_some())
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let path = verified_path(certs).path;
+    for (i, d) in policy.domains().iter().enumerate() {
+        if !covering.is_empty() && !covering.contains(&i) {
+            continue;
+        }
+        let who = label(i, d);
+        let active: Vec<_> = d
+            .pins
+            .iter()
+            .filter(|p| p.state == PinState::Active)
+            .cloned()
+            .collect();
+        let hits = pin_hits(&active, certs, &path);
+        if hits.is_empty() {
+            out.push(Finding::error(
+                "NO_PIN_MATCHES_CHAIN",
+                format!("no active pin of {who} matches the verified path of the given chain: deploying this policy would block this server"),
+            ));
+        }
+        let served: Vec<crate::pin::Pin> = certs
+            .iter()
+            .flat_map(|c| active.iter().map(move |p| c.pin(p.pin.algorithm())))
+            .collect();
+        if !active.is_empty() && active.iter().all(|p| served.contains(&p.pin)) {
+            out.push(Finding::error(
+                "NO_BACKUP_PIN",
+                format!("every active pin of {who} is a key of the given chain: RFC 7469 requires a backup pin for a key not in the chain (keep its private key offline)"),
+            ));
+        }
+        if !hits.is_empty()
+            && hits.iter().all(|h| h.depth == 0)
+            && active.iter().all(|p| served.contains(&p.pin))
+            && !active.iter().all(|p| p.position == PinPosition::Leaf)
+        {
+            out.push(
+                Finding::warning(
+                    "LEAF_ONLY_PINS",
+                    format!("the active pins of {who} match only the leaf of the given chain: a new leaf key would lock clients out; add a CA pin or a spare key"),
+                )
+                .at(0),
+            );
+        }
+    }
+}
