@@ -1,25 +1,15 @@
 'use strict';
-// PinPolicy and checkPins through the wasm-bindgen nodejs build: the bad-input list of
-// issue 3, each verdict status this layer decides, lint, export and imports, and errors
-// as CertpinError with code and path. The chains are tests/fixtures/policy/*.pem (made by
-// tests/policy.rs write_js_fixtures from the fixed keys beside them).
-//
-// Run:
-//   cargo build --release --target wasm32-unknown-unknown --lib
-//   wasm-bindgen --target nodejs --out-dir /tmp/certpin-nodejs target/wasm32-unknown-unknown/release/certpin.wasm
-//   CERTPIN_NODEJS=/tmp/certpin-nodejs node --test tests/js/policy.test.cjs
-// (or bash tests/js/build-nodejs.sh /tmp/certpin-nodejs where that script exists).
+// PinPolicy and checkPins through the built package (`require("certpin")`, its Node
+// CommonJS entry): the bad-input list of issue 3, each verdict status this layer
+// decides, lint, export and imports, and errors as CertpinError with code and path. The
+// chains are tests/fixtures/policy/*.pem (made by tests/policy.rs write_js_fixtures from
+// the fixed keys beside them).
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 
-const built = process.env.CERTPIN_NODEJS || path.join(os.tmpdir(), 'certpin-nodejs');
-if (!fs.existsSync(path.join(built, 'certpin.js'))) {
-  throw new Error(`no wasm-bindgen nodejs build in ${built}: build it first (see the header of this file) or set CERTPIN_NODEJS`);
-}
-const certpin = require(path.join(built, 'certpin.js'));
+const certpin = require('certpin');
 const fixture = (name) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'policy', name), 'utf8');
 
 // openssl pkey -in tests/fixtures/policy/NAME.key -pubout -outform DER | openssl dgst -sha256 -binary | base64
