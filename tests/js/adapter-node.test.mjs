@@ -43,6 +43,7 @@ const CA = [read("good-root.pem"), read("rogue-root.pem"), read("rsa-root.pem")]
 PIN.rsaLeaf = spkiPin(read("rsa-leaf.pem"));
 PIN.rsaIntermediate = spkiPin(read("rsa-intermediate.pem"));
 PIN.rsaRoot = spkiPin(read("rsa-root.pem"));
+PIN.rogueRoot = spkiPin(read("rogue-root.pem"));
 
 function policyFor(pins, extra = {}) {
   return new PinPolicy({
@@ -60,6 +61,8 @@ const IDENTITIES = {
   rotated: identity("backup.key", "rotated-leaf.pem", "good-intermediate.pem"),
   attack: identity("rogue-leaf.key", "attack-chain.pem"),
   leafOnly: identity("good-leaf.key", "good-leaf.pem"),
+  intercept: identity("intercept-ec-leaf.key", "intercept-ec-leaf.pem"),
+  forged: identity("forged-leaf.key", "forged-chain.pem"),
 };
 
 /**
@@ -121,9 +124,11 @@ function connect(port, options = {}) {
   return new Promise((resolve, reject) => {
     const socket = tls.connect({ host: "127.0.0.1", servername: "localhost", port, ca: CA, ...options.tls });
     const sessions = [];
+    let reused = null; // isSessionReused() is null once the socket has closed
     socket.on("session", (s) => sessions.push(s));
     if (options.pin) pinTlsSocket(socket, options.pin.policy, options.pin.options);
     socket.on("secureConnect", () => {
+      reused = socket.isSessionReused();
       socket.write("GET / HTTP/1.1\r\nhost: localhost\r\n\r\n");
     });
     socket.on("data", () => {
@@ -131,7 +136,7 @@ function connect(port, options = {}) {
       setTimeout(() => socket.end(), 20);
     });
     socket.on("error", reject);
-    socket.on("close", () => resolve({ socket, sessions }));
+    socket.on("close", () => resolve({ socket, sessions, reused }));
   });
 }
 
@@ -140,10 +145,12 @@ let good12;
 let rogue;
 const more = {};
 before(async () => {
-  good = await startServer("good", { sni: { "rsa.localhost": "rsa" } });
+  // Node's SNI switch adds the context's certificate beside the default one and OpenSSL
+  // picks by key type (ECDSA first), so identities behind SNI share the default's type.
+  good = await startServer("good", { sni: { "ec.example.com": "intercept" } });
   good12 = await startServer("good", { maxVersion: "TLSv1.2" });
   rogue = await startServer("rogue");
-  for (const name of ["rsa", "rotated", "attack", "leafOnly"]) more[name] = await startServer(name);
+  for (const name of ["rsa", "rotated", "attack", "leafOnly", "forged"]) more[name] = await startServer(name);
 });
 after(async () => {
   await Promise.all([good, good12, rogue, ...Object.values(more)].map((s) => s.close()));
@@ -204,17 +211,18 @@ test("several hostnames by SNI on one server, each with its own policy", async (
     version: 1,
     domains: [
       { host: "localhost", pins: [PIN.intermediate, PIN.backup] },
-      { host: "rsa.localhost", pins: [PIN.rsaIntermediate, PIN.backup] },
+      { host: "ec.example.com", pins: [PIN.rogueRoot, PIN.backup] },
     ],
   });
   const agent = pinnedAgent(policy);
-  const ec = await get(good.port, agent, { servername: "localhost" });
-  assert.equal(ec.socket.certpinVerdict.matched.pin, PIN.intermediate);
-  const rsa = await get(good.port, agent, { servername: "rsa.localhost" });
-  assert.equal(rsa.socket.certpinVerdict.domain, "rsa.localhost");
-  assert.equal(rsa.socket.certpinVerdict.matched.pin, PIN.rsaIntermediate);
-  const crossed = new PinPolicy({ version: 1, domains: [{ host: "rsa.localhost", pins: [PIN.intermediate, PIN.backup] }] });
-  const error = await refused(get(good.port, pinnedAgent(crossed), { servername: "rsa.localhost" }));
+  const local = await get(good.port, agent, { servername: "localhost" });
+  assert.equal(local.socket.certpinVerdict.domain, "localhost");
+  assert.equal(local.socket.certpinVerdict.matched.pin, PIN.intermediate);
+  const other = await get(good.port, agent, { servername: "ec.example.com" });
+  assert.equal(other.socket.certpinVerdict.domain, "ec.example.com");
+  assert.equal(other.socket.certpinVerdict.matched.pin, PIN.rogueRoot);
+  const crossed = new PinPolicy({ version: 1, domains: [{ host: "ec.example.com", pins: [PIN.intermediate, PIN.backup] }] });
+  const error = await refused(get(good.port, pinnedAgent(crossed), { servername: "ec.example.com" }));
   assert.equal(error.code, "PIN_MISMATCH");
   agent.destroy();
 });
@@ -223,11 +231,27 @@ test("a server that appends the pinned intermediate to an unrelated chain is rej
   const before = more.attack.received;
   const error = await refused(get(more.attack.port, pinnedAgent(policyFor([PIN.intermediate, PIN.backup]))));
   assert.equal(error.code, "PIN_MISMATCH");
-  // The pinned intermediate was served, but it does not sign the leaf: it is off the path.
-  assert.ok(error.verdict.servedPins.includes(PIN.intermediate));
-  const offPath = error.verdict.servedPins.indexOf(PIN.intermediate);
-  assert.ok(!error.verdict.verifiedPath.includes(offPath));
+  // Node links peer certificates by name, so it drops the unrelated intermediate before
+  // certpin sees it; either way the pinned key is not on the verified path.
+  const onPath = error.verdict.verifiedPath.map((i) => error.verdict.servedPins[i]);
+  assert.ok(!onPath.includes(PIN.intermediate));
   assert.equal(more.attack.received, before);
+});
+
+test("a forged leaf naming the pinned intermediate (name and key id) is refused: only signatures tell", async () => {
+  // Node links the forged leaf to the real intermediate by name; with its own chain
+  // validation turned off, only certpin's signature-verified path stands in the way.
+  const before = more.forged.received;
+  const error = await refused(get(more.forged.port, pinnedAgent(policyFor([PIN.intermediate, PIN.backup])), { rejectUnauthorized: false }));
+  assert.equal(error.code, "CHAIN_INVALID");
+  assert.equal(error.verdict.status, "invalid-chain");
+  assert.ok(error.verdict.servedPins.includes(PIN.intermediate), "Node did hand over the pinned intermediate");
+  // The path stops at the leaf: the pinned intermediate's signature check failed.
+  assert.deepEqual(error.verdict.verifiedPath, [0]);
+  assert.equal(more.forged.received, before);
+  // The explicit opt-out for hosts that pass an already-verified path shows the risk.
+  const optOut = await get(more.forged.port, pinnedAgent(policyFor([PIN.intermediate, PIN.backup]), { pinning: { verifySignatures: false } }), { rejectUnauthorized: false });
+  assert.equal(optOut.socket.certpinVerdict.status, "matched");
 });
 
 test("a server that presents no chain of use (its leaf alone) fails with a readable message", async () => {
@@ -353,7 +377,7 @@ for (const [label, server] of [["TLS 1.3", () => good], ["TLS 1.2", () => good12
     const first = await connect(port, { pin: { policy } });
     assert.equal(first.socket.certpinVerdict.status, "matched");
     const second = await connect(port, { tls: { session: first.sessions.at(-1) }, pin: { policy } });
-    assert.equal(second.socket.isSessionReused(), true);
+    assert.equal(second.reused, true);
     assert.equal(second.socket.certpinVerdict.status, "matched");
     // The same session does not carry over to another policy object.
     const other = policyFor([PIN.intermediate, PIN.backup]);

@@ -21,6 +21,9 @@ import { PinPolicy, checkPins, computePins, diagnose, parseChain } from "certpin
 import config from "./collector.config.json";
 
 const MAX_BODY_BYTES = 64 * 1024;
+// An oversized upload is read (and dropped) up to this much before the 400 goes out, so
+// that the client, still sending, receives the answer instead of a broken pipe.
+const MAX_DRAIN_BYTES = 1024 * 1024;
 // Statuses of a verdict that say the chain itself is at fault, before pins are compared.
 const DIRECT = {
   "hostname-mismatch": "hostname-mismatch",
@@ -61,7 +64,8 @@ const json = (body, status = 200, headers = {}) =>
 /** Reads at most MAX_BODY_BYTES, whatever content-length claims. */
 async function readBody(request) {
   const declared = Number(request.headers.get("content-length"));
-  if (declared > MAX_BODY_BYTES) throw new HttpError(400, "INPUT_TOO_LARGE", `the body is ${declared} bytes, over the limit of ${MAX_BODY_BYTES}`);
+  const tooLarge = () => new HttpError(400, "INPUT_TOO_LARGE", `the body is over the limit of ${MAX_BODY_BYTES} bytes`);
+  if (declared > MAX_DRAIN_BYTES) throw tooLarge();
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks = [];
@@ -70,12 +74,13 @@ async function readBody(request) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > MAX_DRAIN_BYTES) {
       await reader.cancel();
-      throw new HttpError(400, "INPUT_TOO_LARGE", `the body is over the limit of ${MAX_BODY_BYTES} bytes`);
+      throw tooLarge();
     }
-    chunks.push(value);
+    if (size <= MAX_BODY_BYTES) chunks.push(value);
   }
+  if (size > MAX_BODY_BYTES) throw tooLarge();
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
