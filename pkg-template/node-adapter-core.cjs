@@ -178,9 +178,10 @@ function makeAdapter(certpin) {
 
   /**
    * Pins a tls.TLSSocket (from tls.connect) to `policy`. Call it right after tls.connect,
-   * before the handshake completes; the check runs on 'secureConnect' ahead of other
-   * listeners, and in enforce mode the socket is destroyed with a CertpinError before
-   * any application byte is sent.
+   * before the handshake completes; the check runs when the handshake completes, before
+   * any 'secureConnect' listener, and in enforce mode the socket is destroyed with a
+   * CertpinError before any application byte is sent ('secureConnect' is then never
+   * emitted, 'error' is).
    */
   function pinTlsSocket(socket, policy, options) {
     if (!(socket instanceof tls.TLSSocket)) throw invalidArgument("socket", "expected a tls.TLSSocket from tls.connect");
@@ -207,8 +208,23 @@ function makeAdapter(certpin) {
       onPassed(verdict);
     };
     // _secureEstablished is Node's flag for a finished handshake (pinTlsSocket called late).
-    if (socket._secureEstablished) check();
-    else socket.prependOnceListener("secureConnect", check);
+    if (socket._secureEstablished) {
+      check();
+      return socket;
+    }
+    // The check runs inside emit("secureConnect"), before any listener, and a refused
+    // connection never emits it, as when Node's own checkServerIdentity fails: no
+    // listener (not even one prepended later) sees a refused connection as established.
+    const emit = socket.emit;
+    let checked = false;
+    socket.emit = function emitAfterPinCheck(event, ...args) {
+      if (event === "secureConnect" && !checked) {
+        checked = true;
+        check();
+        if (socket.destroyed) return false;
+      }
+      return emit.call(this, event, ...args);
+    };
     return socket;
   }
 

@@ -425,3 +425,15 @@ test("adapters refuse misuse with CertpinError codes", () => {
   assert.throws(() => pinnedAgent(policyFor([PIN.leaf, PIN.backup]), { pinning: { onRport() {} } }), (e) => e.code === "INVALID_ARGUMENT");
   assert.throws(() => pinTlsSocket({}, policyFor([PIN.leaf, PIN.backup])), (e) => e.code === "INVALID_ARGUMENT");
 });
+
+test("pinTlsSocket: no secureConnect listener, not even one prepended later, sees a refused connection", async () => {
+  const socket = tls.connect({ host: "127.0.0.1", servername: "localhost", port: rogue.port, ca: CA });
+  pinTlsSocket(socket, policyFor([PIN.intermediate, PIN.backup]));
+  let seen = 0;
+  socket.prependListener("secureConnect", () => seen++);
+  socket.on("secureConnect", () => seen++);
+  const error = await new Promise((resolve) => socket.on("error", resolve));
+  assert.equal(error.code, "PIN_MISMATCH");
+  assert.equal(seen, 0);
+  assert.equal(socket.certpinVerdict.status, "mismatch");
+});
