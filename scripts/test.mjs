@@ -28,7 +28,8 @@ try {
   const files = readdirSync(dir).filter((f) => /\.test\.[cm]js$/.test(f)).sort().map((f) => join(dir, f));
   log(`node --test (${files.length} files)`);
   // The timeout only turns a hung host (a server that never answers) into a failure.
-  run(process.execPath, ["--test", "--test-reporter=spec", "--test-timeout=600000", ...files]);
+  // --expose-gc lets the leak tests collect garbage before they measure.
+  run(process.execPath, ["--expose-gc", "--test", "--test-reporter=spec", "--test-timeout=600000", ...files]);
 } catch (error) {
   log(`npm test failed: ${error.message}`);
   process.exit(1);
