@@ -223,7 +223,14 @@ export function checkPins(chain: ChainInput, pins: string[], options?: CheckOpti
 
 export function diagnose(
   chain: ChainInput,
-  options?: { hostname?: string; now?: Instant; policy?: PinPolicy | PolicyDocument },
+  options?: {
+    hostname?: string;
+    now?: Instant;
+    /** The policy whose entry for `hostname` gives the expected pins (needs `hostname`). */
+    policy?: PinPolicy | PolicyDocument | string;
+    /** Or the expected pins themselves (not with `policy`). */
+    pins?: string[];
+  },
 ): Finding[];
 
 /** A checked pinning policy. Call free() when done with it (or let it be collected). */

@@ -361,11 +361,37 @@ const MAX_EXPECTED_PINS: usize = 64;
 #[wasm_bindgen(js_name = diagnose)]
 pub fn diagnose_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<Vec<crate::finding::Finding>> {
-        let options = options_of(&options, &["hostname", "now", "pins"])?;
+        let options = options_of(&options, &["hostname", "now", "pins", "policy"])?;
         let hostname = string_option(&options, "hostname")?;
         let now = now_of(&options)?.div_euclid(1000);
-        let expected_pins = match get(&options, "pins") {
+        let from_policy = match get(&options, "policy") {
             None => None,
+            Some(value) => {
+                let policy = policy_of(&value)?;
+                let host = hostname.as_deref().ok_or_else(|| {
+                    invalid(
+                        "hostname",
+                        "diagnose needs the hostname to find the policy's entry",
+                    )
+                })?;
+                let host = crate::host::normalize_hostname(host)?;
+                // The pins that decide for this host: the active pins of its entry (none
+                // when no entry pins the host).
+                Some(policy.find(&host).map(|(_, entry)| {
+                    entry
+                        .pins
+                        .iter()
+                        .filter(|p| p.state == crate::policy::PinState::Active)
+                        .map(|p| p.pin.clone())
+                        .collect::<Vec<Pin>>()
+                }))
+            }
+        };
+        let expected_pins = match get(&options, "pins") {
+            None => from_policy.flatten(),
+            Some(_) if from_policy.is_some() => {
+                return Err(invalid("options", "give either pins or policy, not both"))
+            }
             Some(v) if Array::is_array(&v) => {
                 let array: Array = v.unchecked_into();
                 if array.length() as usize > MAX_EXPECTED_PINS {
@@ -523,44 +549,47 @@ pub struct PinPolicy {
     policy: Policy,
 }
 
+/// Reads a policy from JSON text, a policy document object, or a `PinPolicy` (whose
+/// `toJSON()` JSON.stringify calls), through the one strict parser.
+fn policy_of(policy: &JsValue) -> Result<Policy> {
+    if let Some(text) = policy.dyn_ref::<js_sys::JsString>() {
+        // UTF-8 is at least as long as the UTF-16 length: refuse before copying.
+        if text.length() as usize > crate::policy::MAX_POLICY_BYTES {
+            return Err(Error::PolicyInvalid {
+                path: "$".into(),
+                reason: format!(
+                    "the policy is over the limit of {} bytes",
+                    crate::policy::MAX_POLICY_BYTES
+                ),
+            });
+        }
+    }
+    let text = if let Some(text) = policy.as_string() {
+        text
+    } else if policy.is_object() {
+        js_sys::JSON::stringify(policy)
+            .map_err(|_| Error::PolicyInvalid {
+                path: "$".into(),
+                reason: "the policy object cannot be serialised as JSON".into(),
+            })?
+            .into()
+    } else {
+        return Err(Error::PolicyInvalid {
+            path: "$".into(),
+            reason: "the policy must be a JSON string or a policy document object".into(),
+        });
+    };
+    Policy::from_json(&text)
+}
+
 #[wasm_bindgen]
 impl PinPolicy {
     /// `new PinPolicy(policy)`: a JSON string or a policy document object; throws
     /// `POLICY_INVALID` with the JSON path of the fault.
     #[wasm_bindgen(constructor)]
     pub fn new(policy: JsValue) -> JsResult<PinPolicy> {
-        let run = || -> Result<Policy> {
-            if let Some(text) = policy.dyn_ref::<js_sys::JsString>() {
-                // UTF-8 is at least as long as the UTF-16 length: refuse before copying.
-                if text.length() as usize > crate::policy::MAX_POLICY_BYTES {
-                    return Err(Error::PolicyInvalid {
-                        path: "$".into(),
-                        reason: format!(
-                            "the policy is over the limit of {} bytes",
-                            crate::policy::MAX_POLICY_BYTES
-                        ),
-                    });
-                }
-            }
-            let text = if let Some(text) = policy.as_string() {
-                text
-            } else if policy.is_object() {
-                js_sys::JSON::stringify(&policy)
-                    .map_err(|_| Error::PolicyInvalid {
-                        path: "$".into(),
-                        reason: "the policy object cannot be serialised as JSON".into(),
-                    })?
-                    .into()
-            } else {
-                return Err(Error::PolicyInvalid {
-                    path: "$".into(),
-                    reason: "the policy must be a JSON string or a policy document object".into(),
-                });
-            };
-            Policy::from_json(&text)
-        };
         Ok(PinPolicy {
-            policy: run().map_err(js_error)?,
+            policy: policy_of(&policy).map_err(js_error)?,
         })
     }
 
