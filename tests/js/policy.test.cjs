@@ -107,3 +107,23 @@ test('checkPins, lint, export and imports', () => {
   assert.deepEqual(hpkp.toJSON().domains[0].pins, policy.toJSON().domains[0].pins);
   throwsCertpin(() => certpin.PinPolicy.fromHpkpHeader(`pin-sha256="${LEAF.slice(7)}"; pin-sha256="${BACKUP.slice(7)}"`, 'a.com'), 'HPKP_HEADER_INVALID', { directive: 'max-age' });
 });
+
+test('diagnose with a policy: the entry for the hostname gives the expected pins', () => {
+  const good = fixture('good-chain.pem');
+  const doc = { version: 1, domains: [{ host: 'api.example.com', pins: [BACKUP, { pin: ROOT, state: 'candidate' }] }] };
+  const served = certpin.computePins(good);
+  for (const policy of [doc, JSON.stringify(doc), new certpin.PinPolicy(doc)]) {
+    const findings = certpin.diagnose(good, { hostname: 'api.example.com', now: NOW, policy });
+    const mismatch = findings.find((f) => f.code === 'PIN_MISMATCH');
+    assert.ok(mismatch, JSON.stringify(findings));
+    for (const pin of served) assert.ok(mismatch.message.includes(pin), `${pin} in ${mismatch.message}`);
+  }
+  const matching = certpin.diagnose(good, { hostname: 'api.example.com', now: NOW, policy: { version: 1, domains: [{ host: 'api.example.com', pins: [INTERMEDIATE, BACKUP] }] } });
+  assert.ok(!matching.some((f) => f.code === 'PIN_MISMATCH'));
+  // A host the policy does not pin has no expected pins, so no pin finding either way.
+  const unpinned = certpin.diagnose(good, { hostname: 'other.example.com', now: NOW, policy: doc });
+  assert.ok(!unpinned.some((f) => f.code === 'PIN_MISMATCH'));
+  throwsCertpin(() => certpin.diagnose(good, { now: NOW, policy: doc }), 'INVALID_ARGUMENT', { argument: 'hostname' });
+  throwsCertpin(() => certpin.diagnose(good, { hostname: 'api.example.com', policy: doc, pins: [BACKUP] }), 'INVALID_ARGUMENT');
+  throwsCertpin(() => certpin.diagnose(good, { hostname: 'api.example.com', policy: { version: 1 } }), 'POLICY_INVALID');
+});
