@@ -276,22 +276,15 @@ function validityContent(info, now) {
 }
 
 /**
- * The pin as formatPin should be given it. certpin's pin parser (src/pin.rs) reads
- * `sha256//…` as curl notation, so an okhttp pin whose base64 starts with "/" (about
- * one key in 64) is misread; the curl notation of the same pin is unambiguous. The
- * decoded digest is checked against the base64 computePins gave, so a pin is shown
- * only if it is this key's pin.
+ * The pin, once checked: parsePin must decode it back to the digest computePins gave,
+ * so that a pin's formats are shown only if they are this key's pin.
  */
 function unambiguousPin(pin) {
-  const slash = pin.indexOf("/");
-  const algorithm = pin.slice(0, slash);
-  const base64 = pin.slice(slash + 1);
-  const input = base64.startsWith("/") ? `${algorithm}//${base64}` : pin;
-  const parsed = certpin.parsePin(input);
-  if (parsed.algorithm !== algorithm || parsed.base64 !== base64) {
+  const parsed = certpin.parsePin(pin);
+  if (`${parsed.algorithm}/${parsed.base64}` !== pin) {
     throw new Error(`internal check failed: ${pin} decodes to ${parsed.algorithm}/${parsed.base64}; not showing its formats`);
   }
-  return input;
+  return pin;
 }
 
 function formatRows(pin, what) {

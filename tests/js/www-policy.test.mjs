@@ -93,33 +93,36 @@ test("www policy: a chain plus a CSR backup becomes a policy; every export equal
   assert.deepEqual(pins, [leafPin, csrPin].map(digestHex).sort(), "the policy pins the leaf and the CSR's key");
 
   const policy = new certpin.PinPolicy(json);
+  const exported = new Set();
   try {
     for (const format of EXPORTS) {
       let expected;
       try {
         expected = policy.export(format);
       } catch (error) {
+        // A format that cannot express this policy (HPKP has no pin positions, say):
+        // the page shows the engine's reason instead of text.
         assert.ok((await page.locator(`[data-export="${format}"]`).textContent()).includes(error.message));
         continue;
       }
       assert.equal(await exportText(format), expected, format);
+      exported.add(format);
     }
   } finally {
     policy.free();
   }
-  // Independently of the export code: both pins appear in HPKP and Android syntax.
-  const hpkp = await exportText("hpkp");
-  const android = await exportText("android-nsc");
-  for (const pin of [leafPin, csrPin]) {
-    const b64 = pin.slice("sha256/".length);
-    assert.ok(hpkp.includes(`pin-sha256="${b64}"`), `HPKP export has ${pin}`);
-    assert.ok(android.includes(`>${b64}</pin>`), `Android export has ${pin}`);
+  // Independently of the export code: both pins appear in HPKP and Android syntax,
+  // wherever the engine could write the policy in that format (Android always can here).
+  assert.ok(exported.has("android-nsc"), "the Android export must succeed for this policy");
+  const syntax = { hpkp: (b64) => `pin-sha256="${b64}"`, "android-nsc": (b64) => `>${b64}</pin>` };
+  for (const format of Object.keys(syntax).filter((f) => exported.has(f))) {
+    const text = await exportText(format);
+    for (const pin of [leafPin, csrPin]) assert.ok(text.includes(syntax[format](pin.slice("sha256/".length))), `${format} export has ${pin}`);
   }
 });
 
 test(
   "www policy: a pin whose base64 starts with / survives the policy JSON round trip",
-  { todo: "src/pin.rs reads sha256//… as curl notation, so toJSON's own output is rejected" },
   async (t) => {
     if (needsPolicy(t)) return;
   await freshPage();
