@@ -63,7 +63,7 @@ for (const example of EXAMPLES) {
     writeFileSync(file, localise(example.code));
     const env = { ...process.env, NODE_EXTRA_CA_CERTS: tlsFixture("good-root.pem"), DENO_CERT: tlsFixture("good-root.pem"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", DENO_DIR: join(WORK, ".deno") };
     const [command, args] = example.host === "deno"
-      ? [join(NODE_MODULES_BIN, "deno"), ["run", "--no-prompt", "--allow-net", "--allow-read=.", file]]
+      ? [join(NODE_MODULES_BIN, "deno"), ["run", "--no-prompt", "--allow-net", "--allow-read=pins.json", "--allow-sys", "--allow-env=NODE_USE_SYSTEM_CA", file]]
       : [process.execPath, [file]];
     const { stdout } = await runProcess(command, args, { cwd: WORK, env });
     // Every example prints what it got: an HTTP 200 or the verdict's status.
