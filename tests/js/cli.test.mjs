@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import net from "node:net";
 import tls from "node:tls";
-import { FIXTURES } from "./helpers.mjs";
+import { FIXTURES, installPackedPackage, runProcess } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const pkgJsonPath = require.resolve("certpin/package.json");
@@ -177,5 +177,22 @@ test("bad input: exit 2 and one line naming the code", async () => {
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, pattern, args.join(" "));
     assert.equal(r.stderr.trim().split("\n").length, 1, `one line for ${args.join(" ")}`);
+  }
+});
+
+test("probe: a chain Node trusts is reported as trusted", async () => {
+  const r = await cli(["probe", `127.0.0.1:${server.address().port}`, "--servername", "localhost", "--json"], { env: { NODE_EXTRA_CA_CERTS: tlsFx("good-root.pem") } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).trusted, true);
+});
+
+test("npx certpin probe 127.0.0.1:PORT, in a project that installed the package, prints openssl's pins", async () => {
+  const project = await installPackedPackage("cli-npx");
+  try {
+    const env = { ...process.env, NO_COLOR: "1", npm_config_offline: "true", npm_config_update_notifier: "false" };
+    const { stdout } = await runProcess("npx", ["--no-install", "certpin", "probe", `127.0.0.1:${server.address().port}`], { cwd: project.dir, env });
+    for (const f of ["good-leaf.pem", "good-intermediate.pem"]) assert.ok(stdout.includes(await opensslPin(tlsFx(f))), f);
+  } finally {
+    project.remove();
   }
 });

@@ -4,7 +4,9 @@
 import { chromium } from "playwright-core";
 import { createAppServer } from "../../scripts/lib/app-server.mjs";
 import { listen } from "../../scripts/lib/static-server.mjs";
-import { CHROMIUM, CHROMIUM_ARGS } from "./helpers.mjs";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { CHROMIUM, CHROMIUM_ARGS, ROOT } from "./helpers.mjs";
 
 /** Starts the app server and a browser; returns helpers and a close(). */
 export async function openPage({ width = 1280, height = 900 } = {}) {
@@ -75,4 +77,11 @@ export async function eventually(check, timeoutMs = 5000) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+}
+
+/** Where the page tests write their screenshots: tests/js/.tmp/screenshots (git-ignored). */
+export function screenshotPath(name) {
+  const dir = join(ROOT, "tests", "js", ".tmp", "screenshots");
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
 }

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import * as certpin from "certpin";
 import { fixture, pemBlocks, pinOfSpki, spkiOfCert, spkiOfPem } from "./helpers.mjs";
-import { eventually, openPage, pasteAndShow } from "./www-helpers.mjs";
+import { eventually, openPage, pasteAndShow, screenshotPath } from "./www-helpers.mjs";
 
 const hasPolicy = typeof certpin.PinPolicy === "function";
 const hasDiagnose = typeof certpin.diagnose === "function";
@@ -296,9 +296,9 @@ test("www policy: at 360 px the builder and troubleshooter do not scroll sideway
   await troubleshoot(fixture("ec-chain.pem"), "ec.example.com", await page.locator('[data-export="json"] pre').textContent());
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `scrollWidth ${width}`);
-  await page.screenshot({ path: "/tmp/www-policy-mobile.png", fullPage: true });
+  await page.screenshot({ path: screenshotPath("www-policy-mobile.png"), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: "/tmp/www-policy-desktop.png", fullPage: true });
+  await page.screenshot({ path: screenshotPath("www-policy-desktop.png"), fullPage: true });
 });
 
 test("www policy: no request left for another origin; no console errors", (t) => {

@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import * as certpin from "certpin";
 import { CONTENT_SECURITY_POLICY } from "../../scripts/lib/app-server.mjs";
 import { fixture, fixtureBytes, pemBlocks, pinOfSpki, spkiOfCert, spkiOfPem } from "./helpers.mjs";
-import { PIN_FORMATS, eventually, expectedFormat, openPage, pasteAndShow, shownFormat } from "./www-helpers.mjs";
+import { PIN_FORMATS, eventually, expectedFormat, openPage, pasteAndShow, screenshotPath, shownFormat } from "./www-helpers.mjs";
 
 let session;
 let page;
@@ -314,7 +314,7 @@ test("www: landmarks, one h1, headings in order, labelled controls", async () =>
 test("www: at 360 px wide nothing scrolls sideways; screenshots", async () => {
   await pasteAndShow(page, `${fixture("rsa-chain.pem")}${fixture("rsa2048.csr.pem")}`);
   await page.locator("#items > li").first().waitFor();
-  await page.screenshot({ path: "/tmp/www-desktop.png", fullPage: true });
+  await page.screenshot({ path: screenshotPath("www-desktop.png"), fullPage: true });
   await page.setViewportSize({ width: 360, height: 800 });
   for (const algorithm of ["sha256", "sha512"]) {
     await page.getByRole("radio", { name: algorithm.replace("sha", "SHA-") }).check();
@@ -327,7 +327,7 @@ test("www: at 360 px wide nothing scrolls sideways; screenshots", async () => {
   await pasteAndShow(page, fixture("rsa-chain.pem"));
   await page.locator("#items > li").first().waitFor();
   await page.getByRole("radio", { name: "SHA-256" }).check();
-  await page.screenshot({ path: "/tmp/www-mobile.png", fullPage: true });
+  await page.screenshot({ path: screenshotPath("www-mobile.png"), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
 });
 
