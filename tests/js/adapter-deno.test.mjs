@@ -41,6 +41,7 @@ before(async () => {
   project = await installPackedPackage("deno-adapter");
   servers.good = await serve("good");
   servers.rogue = await serve("rogue");
+  servers.open = await serve("rogue"); // for the cases that must let requests through
 });
 after(async () => {
   await Promise.all(Object.values(servers).map((s) => s.close()));
@@ -56,7 +57,7 @@ async function denoTest(source) {
 }
 
 // The Deno side: Deno.test cases with node:assert, against the servers started here.
-const denoSuite = ({ good, rogue, pins, leafPin, rogueLeafPin, ca }) => `
+const denoSuite = ({ good, rogue, open, pins, leafPin, rogueLeafPin, ca }) => `
 import assert from "node:assert/strict";
 import https from "node:https";
 import tls from "node:tls";
@@ -64,8 +65,8 @@ import { PinPolicy, CertpinError } from "certpin";
 import { pinnedAgent, pinTlsSocket } from "certpin/node";
 const policy = new PinPolicy({ version: 1, domains: [{ host: "localhost", pins: ${JSON.stringify(pins)} }] });
 const ca = ${JSON.stringify(ca)};
-const get = (port) => new Promise((resolve, reject) => {
-  const req = https.request({ host: "localhost", port, ca, agent: pinnedAgent(policy) }, (res) => {
+const get = (port, agent = pinnedAgent(policy)) => new Promise((resolve, reject) => {
+  const req = https.request({ host: "localhost", port, ca, agent }, (res) => {
     let body = ""; res.on("data", (d) => body += d); res.on("end", () => resolve({ status: res.statusCode, body }));
   });
   req.on("error", reject);
@@ -96,6 +97,30 @@ Deno.test("a trusted but unpinned chain is refused with PIN_MISMATCH", async () 
   const socketError = await socketVerdict(${rogue}).then(() => null, (e) => e);
   assert.equal(socketError?.code, "PIN_MISMATCH");
 });
+
+Deno.test("report mode lets the request through and hands over the RFC 7469 report", async () => {
+  const reports = [];
+  const reporting = new PinPolicy({ version: 1, domains: [{ host: "localhost", pins: ${JSON.stringify(pins)}, mode: "report", reportUri: "https://r.example/pkp" }] });
+  const res = await get(${open}, pinnedAgent(reporting, { pinning: { onReport: (report, verdict) => reports.push({ report, verdict }) } }));
+  assert.equal(res.status, 200);
+  assert.equal(reports.length, 1);
+  assert.equal(reports[0].verdict.status, "mismatch");
+  assert.equal(reports[0].report.hostname, "localhost");
+});
+
+Deno.test("a revoked pin fails even when another pin matches", async () => {
+  const revoking = new PinPolicy({ version: 1, domains: [{ host: "localhost", pins: [${JSON.stringify(pins[0])}, { pin: ${JSON.stringify(leafPin)}, state: "revoked" }] }] });
+  const error = await get(${good}, pinnedAgent(revoking)).then(() => null, (e) => e);
+  assert.equal(error?.code, "PIN_REVOKED");
+});
+
+Deno.test("an expired policy fails open with a warning through onReport", async () => {
+  const calls = [];
+  const expired = new PinPolicy({ version: 1, domains: [{ host: "localhost", pins: ${JSON.stringify(pins)}, expires: "2020-01-01" }] });
+  const res = await get(${open}, pinnedAgent(expired, { pinning: { onReport: (report, verdict) => calls.push(verdict.status) } }));
+  assert.equal(res.status, 200);
+  assert.deepEqual(calls, ["policy-expired"]);
+});
 `;
 
 test("deno test: certpin/node under Deno against real TLS servers", async () => {
@@ -103,6 +128,7 @@ test("deno test: certpin/node under Deno against real TLS servers", async () => 
   const { code, stdout, stderr } = await denoTest(denoSuite({
     good: servers.good.port,
     rogue: servers.rogue.port,
+    open: servers.open.port,
     // The intermediate and a spare key: nothing of the rogue chain (whose root Deno, like
     // Node, appends from the trusted `ca`).
     pins: [spkiPin(read("good-intermediate.pem")), backupPin],
@@ -111,6 +137,6 @@ test("deno test: certpin/node under Deno against real TLS servers", async () => 
     ca: [read("good-root.pem").toString(), read("rogue-root.pem").toString()],
   }));
   assert.equal(code, 0, `deno test failed:\n${stdout}\n${stderr}`);
-  assert.match(stdout, /ok \| 3 passed \| 0 failed/);
+  assert.match(stdout, /ok \| 6 passed \| 0 failed/);
   assert.equal(servers.rogue.received.bytes, before, "the rogue server must receive no request bytes");
 });
