@@ -83,3 +83,46 @@ test("chromium: errors are CertpinErrors with a code, and the module keeps worki
   // e.g. wasm-bindgen's warning when the wasm is not served as application/wasm
   assert.deepEqual(consoleMessages, []);
 });
+
+test("chromium: the bypass suite gives the browser entry the same verdicts as Node, and no off-path pin matches", async () => {
+  const { readdirSync, readFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const nodeCertpin = await import("certpin");
+  const dir = join(PKG_DIR, "..", "tests", "fixtures", "path", "bypass");
+  const fixtures = readdirSync(dir).filter((f) => f.endsWith(".pem")).sort().map((f) => ({ name: f, pem: readFileSync(join(dir, f), "utf8") }));
+  const NOW = Date.UTC(2026, 5, 1);
+  // For every fixture and every served certificate: pin that one certificate and check.
+  const run = (certpin, list, now) =>
+    list.map(({ name, pem }) => {
+      const served = certpin.computePins(pem);
+      return served.map((pin, index) => {
+        const v = certpin.checkPins(pem, [pin], { now });
+        return { name, index, status: v.status, matched: v.matched, verifiedPath: v.verifiedPath };
+      });
+    });
+  const inNode = run(nodeCertpin, fixtures, NOW);
+  const inBrowser = await page.evaluate(
+    async ({ list, now, source }) => {
+      const certpin = await import("certpin");
+      await certpin.init();
+      // eslint-disable-next-line no-new-func
+      return new Function("certpin", "list", "now", `return (${source})(certpin, list, now);`)(certpin, list, now);
+    },
+    { list: fixtures, now: NOW, source: run.toString() },
+  );
+  assert.deepEqual(inBrowser, inNode);
+  let refused = 0;
+  for (const results of inNode) {
+    for (const { name, index, status, matched, verifiedPath } of results) {
+      if (!verifiedPath.includes(index)) {
+        assert.notEqual(status, "matched", `${name}: certificate ${index} is off the verified path yet its pin matched`);
+        refused += 1;
+      } else if (status === "matched") {
+        assert.equal(matched.certIndex, index, name);
+      }
+    }
+  }
+  assert.ok(refused >= 8, `the bypass fixtures should put many certificates off the path (${refused})`);
+  const honest = inNode.find((r) => r[0].name === "honest.pem");
+  assert.ok(honest.every((r) => r.status === "matched"), "the honest twin matches at every depth");
+});
