@@ -437,3 +437,23 @@ test("pinTlsSocket: no secureConnect listener, not even one prepended later, see
   assert.equal(seen, 0);
   assert.equal(socket.certpinVerdict.status, "mismatch");
 });
+
+test("a leaf that does not cover the pinned hostname is refused with HOSTNAME_MISMATCH", async () => {
+  // Node's own hostname check is bypassed here (rejectUnauthorized: false); certpin's is not.
+  const policy = new PinPolicy({ version: 1, domains: [{ host: "other.example", pins: [PIN.intermediate, PIN.backup] }] });
+  const error = await new Promise((resolve) => {
+    const socket = tls.connect({ host: "127.0.0.1", servername: "other.example", port: good.port, ca: CA, rejectUnauthorized: false });
+    pinTlsSocket(socket, policy);
+    socket.on("secureConnect", () => resolve(null));
+    socket.on("error", resolve);
+  });
+  assert.equal(error?.code, "HOSTNAME_MISMATCH");
+  assert.equal(error.verdict.status, "hostname-mismatch");
+});
+
+test("a certificate outside its validity at the adapter's clock is refused with CERT_EXPIRED", async () => {
+  const agent = pinnedAgent(policyFor([PIN.intermediate, PIN.backup]), { pinning: { now: () => new Date("2050-01-01T00:00:00Z") } });
+  const error = await refused(get(good.port, agent));
+  assert.equal(error.code, "CERT_EXPIRED");
+  assert.equal(error.verdict.status, "cert-expired");
+});

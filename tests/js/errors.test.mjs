@@ -120,7 +120,10 @@ const CASES = {
   HPKP_HEADER_INVALID: [
     ["a repeated directive", ["PinPolicy"], (c) => c.PinPolicy.fromHpkpHeader(`max-age=1; max-age=2; pin-sha256="${Buffer.alloc(32).toString("base64")}"`, "example.com")],
   ],
-  NSC_INVALID: [],
+  NSC_INVALID: [
+    ["XML that is not a network security config", ["PinPolicy"], (c) => c.PinPolicy.fromAndroidNsc("<manifest><application/></manifest>")],
+    ["not XML at all", ["PinPolicy"], (c) => c.PinPolicy.fromAndroidNsc("{}")],
+  ],
   // Codes of connections a certpin/node adapter refuses: they need a live TLS peer, so
   // tests/js/adapter-node.test.mjs triggers them (see ELSEWHERE below).
   PIN_MISMATCH: [],
