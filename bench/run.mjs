@@ -20,6 +20,7 @@ const PKG = join(ROOT, "pkg");
 const quick = process.argv.includes("--quick");
 const certpin = await import(join(PKG, "node.mjs"));
 const { checkPins, PinPolicy } = certpin;
+await import("reflect-metadata"); // @peculiar/x509's dependency injection needs it loaded first
 const x509 = await import("@peculiar/x509");
 const pkijs = await import("pkijs");
 const forge = require("node-forge");
@@ -260,17 +261,20 @@ if (!quick) {
   const chain = chains[1];
   const policy = policyFor(chain);
   const memory = () => ({ rss: process.memoryUsage().rss, wasm: certpin.wasmMemoryBytes?.() ?? null });
-  for (let i = 0; i < 10_000; i++) policy.check(chain.ders, { hostname: HOST, now: NOW });
+  // Pins-only checks: 1,000,000 verified checks take ~25 min until verified paths are
+  // memoised (issue 9); the boundary, parsing and verdict code are the same.
+  const options = { hostname: HOST, now: NOW, verifySignatures: false };
+  for (let i = 0; i < 10_000; i++) policy.check(chain.ders, options);
   global.gc?.();
   const before = memory();
   const t0 = process.hrtime.bigint();
   const N = 1_000_000;
-  for (let i = 0; i < N; i++) policy.check(chain.ders, { hostname: HOST, now: NOW });
+  for (let i = 0; i < N; i++) policy.check(chain.ders, options);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   global.gc?.();
   const after = memory();
   const mib = (b) => (b / 1048576).toFixed(1);
-  console.log(`\n## memory over ${N.toLocaleString("en")} PinPolicy.check calls (EC chain, verified, one policy; ${seconds.toFixed(1)} s)`);
+  console.log(`\n## memory over ${N.toLocaleString("en")} PinPolicy.check calls (EC chain, pins only, one policy; ${seconds.toFixed(1)} s)`);
   console.log(`- RSS: ${mib(before.rss)} MiB -> ${mib(after.rss)} MiB (${after.rss >= before.rss ? "+" : ""}${mib(after.rss - before.rss)} MiB)`);
   if (before.wasm !== null) console.log(`- wasm memory: ${mib(before.wasm)} MiB -> ${mib(after.wasm)} MiB`);
   policy.free();
