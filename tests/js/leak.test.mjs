@@ -1,7 +1,7 @@
 // No leaks: many calls of each function, with good and with bad input, leave the wasm
 // linear memory and the JS heap flat. npm test runs CERTPIN_LEAK_CALLS (default 20,000)
-// calls per case; `npm run leak` runs 1,000,000 (numbers in the README).
-// Run with --expose-gc for a steadier heap reading (npm run leak does).
+// calls per case; `npm run leak [-- CALLS]` runs 1,000,000 and prints each case's growth.
+// Both run node with --expose-gc, so the heap is collected before each reading.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as certpin from "certpin";
