@@ -44,8 +44,6 @@ const showButton = $("show");
 const chainSection = $("chain-section");
 const itemsList = $("items");
 
-const hasPolicy = () => typeof certpin.PinPolicy === "function";
-const hasDiagnose = () => typeof certpin.diagnose === "function";
 
 /** Files chosen or dropped: { name, bytes }. Read in the page with arrayBuffer(). */
 let files = [];
@@ -381,19 +379,14 @@ function renderItems() {
   let diagnosis = null;
   const note = $("diagnose-note");
   const chain = chainInput();
-  if (chain !== null && hasDiagnose()) {
+  note.hidden = true;
+  if (chain !== null) {
     try {
       diagnosis = certpin.diagnose(chain, { now });
-      note.hidden = true;
     } catch (error) {
       note.replaceChildren(...errorContent(error, "Chain check failed:"));
       note.hidden = false;
     }
-  } else if (chain !== null) {
-    note.textContent = "Chain checks (diagnose) are not available in this build of certpin; pins are.";
-    note.hidden = false;
-  } else {
-    note.hidden = true;
   }
 
   itemsList.replaceChildren(
@@ -619,7 +612,6 @@ function showPolicyError(error) {
 }
 
 function rebuildPolicy() {
-  if (!hasPolicy()) return;
   let doc;
   let docError = null;
   try {
@@ -711,7 +703,6 @@ function exportBlock(format, name, text, failure, file, type) {
 }
 
 function refreshBuilder() {
-  if (!hasPolicy()) return;
   renderChoices();
   rebuildPolicy();
 }
@@ -733,12 +724,6 @@ const STATUS_TEXT = {
 function setupTroubleshooter() {
   const form = $("ts-form");
   const result = $("ts-result");
-  if (!hasDiagnose() && !hasPolicy()) {
-    const note = $("ts-unavailable");
-    note.textContent = "The troubleshooter needs chain checks (PinPolicy, diagnose), which are not available in this build of certpin.";
-    note.hidden = false;
-    return;
-  }
   form.hidden = false;
   $("ts-use-builder").addEventListener("click", () => {
     if (builder.policy) {
@@ -763,15 +748,11 @@ function troubleshoot(chainText, hostname, policyText) {
   }
   let policy = null;
   if (policyText !== "") {
-    if (!hasPolicy()) {
-      out.push(el("p", { class: "note", text: "Checking against a policy needs PinPolicy, which is not available in this build of certpin." }));
-    } else {
-      try {
-        policy = new certpin.PinPolicy(policyText);
-      } catch (error) {
-        out.push(el("div", { class: "error", role: "alert" }, ...errorContent(error, "The policy is not valid:")));
-        return out;
-      }
+    try {
+      policy = new certpin.PinPolicy(policyText);
+    } catch (error) {
+      out.push(el("div", { class: "error", role: "alert" }, ...errorContent(error, "The policy is not valid:")));
+      return out;
     }
   }
   try {
@@ -782,18 +763,13 @@ function troubleshoot(chainText, hostname, policyText) {
       }
       const verdict = policy.check(chainText, { hostname, now });
       out.push(verdictView(verdict));
-      if (!hasDiagnose() && verdict.findings.length) {
-        out.push(el("h4", { text: "Findings" }), findingsList(verdict.findings, { withCert: true }));
-      }
     }
-    if (hasDiagnose()) {
-      const options = { now };
-      if (hostname !== "") options.hostname = hostname;
-      if (policy) options.policy = policy;
-      const findings = certpin.diagnose(chainText, options);
-      out.push(el("h4", { text: "Findings" }));
-      out.push(findings.length ? findingsList(findings, { withCert: true }) : el("p", { class: "finding sev-ok" }, el("span", { "aria-hidden": "true", text: "✓ " }), "No problems found in this chain."));
-    }
+    const options = { now };
+    if (hostname !== "") options.hostname = hostname;
+    if (policy) options.policy = policy;
+    const findings = certpin.diagnose(chainText, options);
+    out.push(el("h4", { text: "Findings" }));
+    out.push(findings.length ? findingsList(findings, { withCert: true }) : el("p", { class: "finding sev-ok" }, el("span", { "aria-hidden": "true", text: "✓ " }), "No problems found in this chain."));
     if (!policy) out.push(el("p", { class: "hint", text: "No policy given: only the chain was checked. Paste a policy (or use the builder's) to check its pins." }));
   } catch (error) {
     out.push(el("div", { class: "error", role: "alert" }, ...errorContent(error, "Cannot check this chain:")));
@@ -888,12 +864,6 @@ for (const radio of document.querySelectorAll('input[name="hash"]')) {
 }
 
 function setupBuilder() {
-  if (!hasPolicy()) {
-    const note = $("policy-unavailable");
-    note.textContent = "The policy builder needs PinPolicy, which is not available in this build of certpin. Pins above work.";
-    note.hidden = false;
-    return;
-  }
   builder.form.hidden = false;
   for (const input of [builder.host, builder.expires, builder.mode, builder.reportUri, builder.includeSubdomains]) {
     input.addEventListener("input", rebuildPolicy);
