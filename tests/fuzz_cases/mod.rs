@@ -1,0 +1,199 @@
+//! The bodies of the fuzz targets, one function per target, shared by `fuzz/fuzz_targets/*`
+//! (which `#[path]`-import this file) and by `tests/fuzz_corpus.rs` (which replays the
+//! committed corpus on stable Rust). Each function takes the raw fuzzer input; none may
+//! panic, whatever the bytes. Errors are the expected outcome for most inputs and are
+//! ignored; the point is that every call returns.
+//!
+//! Inputs that carry several values are split with [`SEPARATOR`] (libFuzzer finds it
+//! through its comparison tracing), and a leading selector byte picks options, so that a
+//! plain PEM file, policy JSON or header is also a meaningful seed.
+
+use certpin::{
+    check_pins, check_policy, compute_pins, diagnose, export, from_hpkp_header, import_android_nsc,
+    lint, parse_chain, verified_path, CertificateInfo, CheckOptions, DiagnoseOptions,
+    HashAlgorithm, Part, Pin, PinFormat, Policy, EXPORT_FORMATS,
+};
+
+/// Splits one input into chain parts, and a policy from its chain in `check`.
+pub const SEPARATOR: &[u8] = b"\n--8<--\n";
+
+/// A fixed instant (2026-01-01T00:00:00Z) so that every run decides the same way.
+const NOW_MS: i64 = 1_767_225_600_000;
+
+const ALGORITHMS: [HashAlgorithm; 3] = [
+    HashAlgorithm::Sha256,
+    HashAlgorithm::Sha384,
+    HashAlgorithm::Sha512,
+];
+
+const PIN_FORMATS: [PinFormat; 9] = [
+    PinFormat::Okhttp,
+    PinFormat::Hpkp,
+    PinFormat::Curl,
+    PinFormat::Android,
+    PinFormat::Trustkit,
+    PinFormat::Tlsa,
+    PinFormat::Hex,
+    PinFormat::Base64,
+    PinFormat::Base64url,
+];
+
+/// Hostnames to check a chain against when the policy offers none.
+const HOSTNAMES: [&str; 4] = ["api.example.com", "example.org", "localhost", "127.0.0.1"];
+
+/// The first byte, and the rest (empty input gives selector 0).
+fn selector(data: &[u8]) -> (u8, &[u8]) {
+    match data.split_first() {
+        Some((&first, rest)) => (first, rest),
+        None => (0, data),
+    }
+}
+
+/// Splits `data` at every [`SEPARATOR`].
+fn split(data: &[u8]) -> Vec<&[u8]> {
+    let mut pieces = Vec::new();
+    let mut rest = data;
+    while let Some(at) = rest
+        .windows(SEPARATOR.len())
+        .position(|window| window == SEPARATOR)
+    {
+        pieces.push(&rest[..at]);
+        rest = &rest[at + SEPARATOR.len()..];
+    }
+    pieces.push(rest);
+    pieces
+}
+
+/// Chain parts from `data`: each piece is text when `as_text` is set and it is UTF-8,
+/// bytes otherwise. An empty input gives no parts at all.
+fn parts(data: &[u8], as_text: bool) -> Vec<Part> {
+    if data.is_empty() {
+        return Vec::new();
+    }
+    split(data)
+        .into_iter()
+        .map(|piece| match std::str::from_utf8(piece) {
+            Ok(text) if as_text => Part::Text(text.to_string()),
+            _ => Part::Bytes(piece.to_vec()),
+        })
+        .collect()
+}
+
+/// Everything a policy offers a caller after it was built: lint, every export, JSON.
+fn use_policy(policy: &Policy) {
+    let _ = lint(policy, NOW_MS, None);
+    for format in EXPORT_FORMATS {
+        let _ = export(policy, format);
+    }
+    let json = policy.to_json();
+    // What `to_json` writes, `from_json` must read back.
+    if let Err(e) = Policy::from_json(&json) {
+        panic!("to_json output does not parse again: {e}\n{json}");
+    }
+}
+
+/// Target `chain`: input decoding (PEM, DER, base64; text and bytes; one or more parts),
+/// certificate parsing and pins.
+pub fn chain(data: &[u8]) {
+    let (sel, rest) = selector(data);
+    let parts = parts(rest, sel & 1 == 0);
+    let algorithm = ALGORITHMS[usize::from(sel >> 1) % ALGORITHMS.len()];
+    let _ = compute_pins(&parts, algorithm);
+    if let Ok(certs) = parse_chain(&parts) {
+        for (index, cert) in certs.iter().enumerate() {
+            let _ = CertificateInfo::new(cert, index, cert.looks_self_signed());
+            let _ = cert.pin(algorithm);
+            let _ = cert.is_valid_at(NOW_MS / 1000);
+        }
+    }
+}
+
+/// Target `pin`: `Pin::parse`, then every `PinFormat`.
+pub fn pin(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(pin) = Pin::parse(text) else {
+        return;
+    };
+    for format in PIN_FORMATS {
+        let _ = pin.format(format);
+    }
+}
+
+/// Target `policy`: `Policy::from_json`, then lint, every export and `to_json`.
+pub fn policy(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(policy) = Policy::from_json(text) {
+        use_policy(&policy);
+    }
+}
+
+/// Target `import`: the HPKP header (`from_hpkp_header`) on an even selector byte, Android
+/// Network Security Config XML (`import_android_nsc`) on an odd one.
+pub fn import(data: &[u8]) {
+    let (sel, rest) = selector(data);
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let imported = if sel & 1 == 0 {
+        let hostname = HOSTNAMES[usize::from(sel >> 1) % HOSTNAMES.len()];
+        let noted_at = (sel & 0x10 != 0).then_some(NOW_MS);
+        from_hpkp_header(text, hostname, sel & 0x20 != 0, noted_at)
+    } else {
+        import_android_nsc(text)
+    };
+    if let Ok(policy) = imported {
+        use_policy(&policy);
+    }
+}
+
+/// Target `check`: a policy JSON, [`SEPARATOR`], then the chain parts; `check_policy`,
+/// `check_pins` with the policy's pins, `diagnose` and `lint` with the chain.
+pub fn check(data: &[u8]) {
+    let (sel, rest) = selector(data);
+    let (policy_bytes, chain_bytes) = match split(rest).split_first() {
+        Some((first, _)) if first.len() < rest.len() => {
+            (*first, &rest[first.len() + SEPARATOR.len()..])
+        }
+        _ => (&rest[..0], rest),
+    };
+    let policy = std::str::from_utf8(policy_bytes)
+        .ok()
+        .and_then(|text| Policy::from_json(text).ok());
+    let parts = parts(chain_bytes, sel & 1 == 0);
+
+    let hostname = match &policy {
+        Some(p) if sel & 2 == 0 => p.domains().first().map(|d| d.host.name().to_string()),
+        _ => None,
+    }
+    .unwrap_or_else(|| HOSTNAMES[usize::from(sel >> 2) % HOSTNAMES.len()].to_string());
+    let mut options = CheckOptions::at(NOW_MS).for_host(&hostname);
+    options.verify_signatures = sel & 0x40 == 0;
+    options.clock_skew_seconds = if sel & 0x80 == 0 { 0 } else { 300 };
+
+    let pins: Vec<Pin> = policy
+        .iter()
+        .flat_map(|p| p.domains())
+        .flat_map(|d| d.pins.iter().map(|entry| entry.pin.clone()))
+        .collect();
+    if let Some(policy) = &policy {
+        let _ = check_policy(policy, &parts, &options);
+    }
+    let _ = check_pins(&parts, &pins, &options);
+
+    if let Ok(certs) = parse_chain(&parts) {
+        let _ = verified_path(&certs);
+        let diagnose_options = DiagnoseOptions {
+            hostname: Some(hostname),
+            now: NOW_MS / 1000,
+            expected_pins: (!pins.is_empty()).then_some(pins),
+        };
+        let _ = diagnose(&certs, &diagnose_options);
+        if let Some(policy) = &policy {
+            let _ = lint(policy, NOW_MS, Some(&certs));
+        }
+    }
+}
