@@ -68,25 +68,7 @@ fn every_code_has_a_scenario() {
         .signed_by(&key("leaf"), &p.inter_spec, &key("inter"));
     let no_san =
         Spec::leaf("legacy.example.com", &[]).signed_by(&key("leaf"), &p.inter_spec, &key("inter"));
-    let deep = {
-        let specs: Vec<Spec> = (1..=6)
-            .map(|i| Spec::ca(&format!("Deep CA {i}"), None))
-            .collect();
-        let keys = ["inter", "inter2"];
-        let mut ders = vec![Spec::leaf("deep.example", &["deep.example"]).signed_by(
-            &key("leaf"),
-            &specs[0],
-            &key(keys[0]),
-        )];
-        for i in 0..5 {
-            ders.push(specs[i].signed_by(
-                &key(keys[i % 2]),
-                &specs[i + 1],
-                &key(keys[(i + 1) % 2]),
-            ));
-        }
-        ders
-    };
+    let deep = deep_chain(5);
     let deep_refs: Vec<&Vec<u8>> = deep.iter().collect();
     let june_1_2026 = NOW;
 
@@ -177,22 +159,7 @@ fn every_code_has_a_scenario() {
             at(NOW, &bypass("sixteen-look-alikes")),
         ),
         (path_codes::PATH_TOO_LONG, {
-            let specs: Vec<Spec> = (1..=12)
-                .map(|i| Spec::ca(&format!("Deep CA {i}"), None))
-                .collect();
-            let keys = ["inter", "inter2"];
-            let mut ders = vec![Spec::leaf("deep.example", &["deep.example"]).signed_by(
-                &key("leaf"),
-                &specs[0],
-                &key(keys[0]),
-            )];
-            for i in 0..11 {
-                ders.push(specs[i].signed_by(
-                    &key(keys[i % 2]),
-                    &specs[i + 1],
-                    &key(keys[(i + 1) % 2]),
-                ));
-            }
+            let ders = deep_chain(11);
             let refs: Vec<&Vec<u8>> = ders.iter().collect();
             at(NOW, &certs(&refs))
         }),

@@ -368,13 +368,7 @@ fn twenty_certificates_are_refused_before_path_building() {
 /// stops the search.
 #[test]
 fn sixteen_look_alikes_exhaust_the_budget() {
-    let loop_ca = Spec::ca("Loop CA", None).no_key_ids();
-    let mut ders = vec![Spec::leaf("loop.example", &["loop.example"])
-        .no_key_ids()
-        .signed_by(&key("leaf"), &loop_ca, &key("inter"))];
-    for _ in 0..15 {
-        ders.push(loop_ca.signed_by(&key("inter"), &loop_ca, &key("inter2")));
-    }
+    let ders = loop_look_alikes();
     let refs: Vec<&Vec<u8>> = ders.iter().collect();
     let out = verified_path_with(&certs(&refs), V);
     assert!(!out.valid);
@@ -396,33 +390,13 @@ impl SignatureVerifier for AcceptAll {
 
 #[test]
 fn long_paths_are_bounded() {
-    // leaf <- CA 1 <- CA 2 <- ... <- CA n, keys alternating.
-    let chain = |n: usize| {
-        let specs: Vec<Spec> = (1..=n + 1)
-            .map(|i| Spec::ca(&format!("Deep CA {i}"), None))
-            .collect();
-        let keys = ["inter", "inter2"];
-        let mut ders = vec![Spec::leaf("deep.example", &["deep.example"]).signed_by(
-            &key("leaf"),
-            &specs[0],
-            &key(keys[0]),
-        )];
-        for i in 0..n {
-            ders.push(specs[i].signed_by(
-                &key(keys[i % 2]),
-                &specs[i + 1],
-                &key(keys[(i + 1) % 2]),
-            ));
-        }
-        ders
-    };
-    let ok = chain(9);
+    let ok = deep_chain(9);
     let refs: Vec<&Vec<u8>> = ok.iter().collect();
     let out = verified_path_with(&certs(&refs), V);
     assert!(out.valid, "{:?}", out.findings);
     assert_eq!(out.path.len(), 10);
     // One more intermediate, with its issuer served too: over the bound.
-    let too_long = chain(11);
+    let too_long = deep_chain(11);
     let refs: Vec<&Vec<u8>> = too_long.iter().collect();
     let out = verified_path_with(&certs(&refs), V);
     assert!(!out.valid);
@@ -440,13 +414,7 @@ fn long_paths_are_bounded() {
 fn many_copies_are_bounded_without_signature_work() {
     // 16 copies of one self-issued CA, with a verifier that accepts everything: the
     // first copy counts as self-signed and ends the path (no combinatorial search).
-    let loop_ca = Spec::ca("Loop CA", None).no_key_ids();
-    let mut ders = vec![Spec::leaf("loop.example", &["loop.example"])
-        .no_key_ids()
-        .signed_by(&key("leaf"), &loop_ca, &key("inter"))];
-    for _ in 0..15 {
-        ders.push(loop_ca.signed_by(&key("inter"), &loop_ca, &key("inter2")));
-    }
+    let ders = loop_look_alikes();
     let refs: Vec<&Vec<u8>> = ders.iter().collect();
     let out = verified_path_with(&certs(&refs), &AcceptAll);
     // The first copy is "self-signed" for a verifier that accepts everything.

@@ -248,3 +248,34 @@ pub fn to_pem(ders: &[Vec<u8>]) -> String {
     }
     pem
 }
+
+/// leaf <- Deep CA 1 <- Deep CA 2 <- ... <- Deep CA n+1, `n` intermediates served after
+/// the leaf (the last issuer is not served), keys alternating: a long but honest chain.
+pub fn deep_chain(n: usize) -> Vec<Vec<u8>> {
+    let specs: Vec<Spec> = (1..=n + 1)
+        .map(|i| Spec::ca(&format!("Deep CA {i}"), None))
+        .collect();
+    let keys = ["inter", "inter2"];
+    let mut ders = vec![Spec::leaf("deep.example", &["deep.example"]).signed_by(
+        &key("leaf"),
+        &specs[0],
+        &key(keys[0]),
+    )];
+    for i in 0..n {
+        ders.push(specs[i].signed_by(&key(keys[i % 2]), &specs[i + 1], &key(keys[(i + 1) % 2])));
+    }
+    ders
+}
+
+/// A leaf and 15 self-issued copies of "Loop CA" (no key ids) whose signatures never
+/// verify against each other: what a work budget must stop.
+pub fn loop_look_alikes() -> Vec<Vec<u8>> {
+    let loop_ca = Spec::ca("Loop CA", None).no_key_ids();
+    let mut ders = vec![Spec::leaf("loop.example", &["loop.example"])
+        .no_key_ids()
+        .signed_by(&key("leaf"), &loop_ca, &key("inter"))];
+    for _ in 0..15 {
+        ders.push(loop_ca.signed_by(&key("inter"), &loop_ca, &key("inter2")));
+    }
+    ders
+}
