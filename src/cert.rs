@@ -24,6 +24,8 @@ pub struct Certificate {
     signature_algorithm: Range<usize>,
     signature: Vec<u8>,
     facts: Facts,
+    /// The SHA-256 pin, computed once: every check and verdict needs it.
+    sha256_pin: Pin,
 }
 
 /// What certpin reads from a certificate, extracted once.
@@ -113,7 +115,12 @@ impl Certificate {
         }
         let facts = extract_facts(&x509, cert_index)?;
         let signature = x509.signature_value.data.to_vec();
+        let sha256_pin = Pin::of_spki(
+            HashAlgorithm::Sha256,
+            der.get(spki.clone()).unwrap_or_default(),
+        );
         Ok(Certificate {
+            sha256_pin,
             tbs,
             spki,
             subject,
@@ -161,7 +168,10 @@ impl Certificate {
     }
     /// The pin of this certificate's key.
     pub fn pin(&self, algorithm: HashAlgorithm) -> Pin {
-        Pin::of_spki(algorithm, self.spki_der())
+        match algorithm {
+            HashAlgorithm::Sha256 => self.sha256_pin.clone(),
+            _ => Pin::of_spki(algorithm, self.spki_der()),
+        }
     }
     /// SHA-256 of the whole DER, lowercase hex.
     pub fn fingerprint_sha256(&self) -> String {
@@ -242,14 +252,18 @@ pub fn spki_of_csr(der: &[u8], cert_index: usize) -> Result<Range<usize>> {
 fn extract_facts(x509: &X509Certificate<'_>, cert_index: usize) -> Result<Facts> {
     let malformed = |reason: String| Error::CertMalformed { cert_index, reason };
     let tbs = &x509.tbs_certificate;
-    let mut seen = std::collections::BTreeSet::new();
+    // Compared as DER OID bytes: a certificate has a handful of extensions, and this runs
+    // for every certificate parsed.
+    let mut seen: Vec<&[u8]> = Vec::with_capacity(tbs.extensions().len());
     for ext in tbs.extensions() {
-        if !seen.insert(ext.oid.to_id_string()) {
+        let oid = ext.oid.as_bytes();
+        if seen.contains(&oid) {
             return Err(malformed(format!(
                 "extension {} appears twice (RFC 5280 section 4.2 forbids it)",
                 ext.oid.to_id_string()
             )));
         }
+        seen.push(oid);
     }
     let mut facts = Facts {
         version: tbs.version.0 + 1,

@@ -18,7 +18,7 @@ use crate::host::{normalize_hostname, HostPattern};
 use crate::hostname::check_hostname;
 use crate::input::Part;
 use crate::name::rfc3339;
-use crate::path::{served_path, verified_path};
+use crate::path::{pin_path, served_path, PathOutcome};
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinState, Policy, MAX_PINS_PER_DOMAIN};
 use crate::report::{report_key, violation_report, ReportInput};
@@ -90,13 +90,57 @@ pub fn check_policy(policy: &Policy, chain: &[Part], options: &CheckOptions) -> 
         })?;
     let hostname = normalize_hostname(hostname)?;
     let entry = policy.find(&hostname).map(|(_, e)| e);
+    let certs = parse_served(chain)?;
     evaluate(
         entry,
         entry.map(|e| e.host.to_string()),
-        chain,
+        &certs,
         Some(&hostname),
         options,
+        &mut default_path,
     )
+}
+
+/// [`check_policy`] for certificates already parsed, with the caller's path builder
+/// (`crate::memo` passes one that remembers verified paths). `build_path` is called
+/// only when a pinned, unexpired entry applies to a served chain and
+/// `options.verify_signatures` is set; it must return what [`pin_path`] would.
+pub(crate) fn check_policy_parsed(
+    policy: &Policy,
+    certs: &[Certificate],
+    options: &CheckOptions,
+    build_path: &mut dyn FnMut(&[Certificate]) -> PathOutcome,
+) -> Result<Verdict> {
+    let hostname = options
+        .hostname
+        .as_deref()
+        .ok_or_else(|| Error::InvalidArgument {
+            argument: "hostname".into(),
+            reason: "PinPolicy.check needs the hostname the connection was made to".into(),
+        })?;
+    let hostname = normalize_hostname(hostname)?;
+    let entry = policy.find(&hostname).map(|(_, e)| e);
+    evaluate(
+        entry,
+        entry.map(|e| e.host.to_string()),
+        certs,
+        Some(&hostname),
+        options,
+        build_path,
+    )
+}
+
+/// The served chain parsed; an empty input is an empty chain (status `no-chain`).
+fn parse_served(chain: &[Part]) -> Result<Vec<Certificate>> {
+    if chain.is_empty() {
+        Ok(Vec::new())
+    } else {
+        parse_chain(chain)
+    }
+}
+
+fn default_path(certs: &[Certificate]) -> PathOutcome {
+    pin_path(certs)
 }
 
 /// `checkPins`: the chain against a list of active pins that may match anywhere on the
@@ -130,7 +174,15 @@ pub fn check_pins(chain: &[Part], pins: &[Pin], options: &CheckOptions) -> Resul
         mode: Mode::Enforce,
         report_uri: None,
     };
-    evaluate(Some(&entry), None, chain, hostname.as_deref(), options)
+    let certs = parse_served(chain)?;
+    evaluate(
+        Some(&entry),
+        None,
+        &certs,
+        hostname.as_deref(),
+        options,
+        &mut default_path,
+    )
 }
 
 /// One pin found on a certificate of the path.
@@ -195,9 +247,10 @@ pub(crate) fn pin_hits(pins: &[PinEntry], certs: &[Certificate], path: &[usize])
 fn evaluate(
     entry: Option<&DomainEntry>,
     domain: Option<String>,
-    chain: &[Part],
+    certs: &[Certificate],
     hostname: Option<&str>,
     options: &CheckOptions,
+    build_path: &mut dyn FnMut(&[Certificate]) -> PathOutcome,
 ) -> Result<Verdict> {
     if !(0..=MAX_CLOCK_SKEW_SECONDS).contains(&options.clock_skew_seconds) {
         return Err(Error::InvalidArgument {
@@ -208,11 +261,6 @@ fn evaluate(
             ),
         });
     }
-    let certs = if chain.is_empty() {
-        Vec::new()
-    } else {
-        parse_chain(chain)?
-    };
     let served_pins: Vec<String> = certs
         .iter()
         .map(|c| c.pin(HashAlgorithm::Sha256).to_string())
@@ -279,9 +327,9 @@ fn evaluate(
         ));
     } else {
         let outcome = if options.verify_signatures {
-            verified_path(&certs)
+            build_path(certs)
         } else {
-            served_path(&certs)
+            served_path(certs)
         };
         path = outcome.path;
         verdict.findings.extend(outcome.findings);
@@ -314,7 +362,7 @@ fn evaluate(
             }
         }
         let validity = check_validity(
-            &certs,
+            certs,
             &path,
             options.now_ms.div_euclid(1000),
             options.clock_skew_seconds,
@@ -334,7 +382,7 @@ fn evaluate(
                 ),
             ));
         }
-        hits = pin_hits(&entry.pins, &certs, &path);
+        hits = pin_hits(&entry.pins, certs, &path);
         for hit in &hits {
             let Some(p) = entry.pins.get(hit.pin_index) else {
                 continue;
@@ -350,7 +398,7 @@ fn evaluate(
                             format!(
                                 "certificate {} ({}) has the revoked key {}",
                                 hit.cert_index,
-                                subject_of(&certs, hit.cert_index),
+                                subject_of(certs, hit.cert_index),
                                 p.pin
                             ),
                         )
@@ -427,7 +475,7 @@ fn evaluate(
             hostname,
             port: options.port.unwrap_or(443),
             entry,
-            certs: &certs,
+            certs,
             path: &path,
         });
         verdict.report_key = Some(report_key(&report, entry.report_uri.as_deref()));
@@ -436,7 +484,7 @@ fn evaluate(
     verdict.message = message(
         &verdict,
         entry,
-        &certs,
+        certs,
         &path,
         hostname,
         &failures,

@@ -23,6 +23,7 @@ mod hostname;
 mod hpkp;
 mod input;
 mod lint;
+mod memo;
 mod name;
 mod path;
 mod pin;
@@ -52,9 +53,10 @@ pub use hostname::{
 pub use hpkp::{from_hpkp_header, MAX_HPKP_HEADER_BYTES};
 pub use input::{decode, Item, ItemKind, Part, MAX_CERTIFICATES, MAX_INPUT_BYTES, MAX_PEM_BLOCKS};
 pub use lint::{is_public_suffix, lint, ENTRY_EXPIRY_WARNING_SECONDS, LINT_CODES};
+pub use memo::{ChainMemo, MEMO_CHAINS, MEMO_MAX_INPUT_BYTES};
 pub use name::{parse_rfc3339, rfc3339};
 pub use path::{
-    codes as path_codes, served_path, verified_path, verified_path_with, PathOutcome,
+    codes as path_codes, pin_path, served_path, verified_path, verified_path_with, PathOutcome,
     MAX_CANDIDATE_STEPS, MAX_PATH_LENGTH, MAX_SIGNATURE_CHECKS,
 };
 pub use pin::{hex, HashAlgorithm, Pin, PinFormat};
@@ -69,6 +71,6 @@ pub use validity::{
 pub use verdict::{Matched, Status, Verdict};
 pub use verify::{
     installed_verifier, is_self_signed, is_self_signed_with, reset_verifier, set_verifier,
-    verify_link, RustCryptoVerifier, SignatureAlgorithm, SignatureHash, SignatureVerifier,
-    VerifyOutcome, MAX_RSA_BITS, MIN_RSA_BITS,
+    verifier_generation, verify_link, RustCryptoVerifier, SignatureAlgorithm, SignatureHash,
+    SignatureVerifier, VerifyOutcome, MAX_RSA_BITS, MIN_RSA_BITS,
 };

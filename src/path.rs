@@ -101,8 +101,25 @@ pub fn verified_path(certs: &[Certificate]) -> PathOutcome {
     verified_path_with(certs, installed_verifier().as_ref())
 }
 
+/// The verified path as pin checks need it: the same `path`, `valid` and findings as
+/// [`verified_path`], but a self-issued certificate that ends the path (no other served
+/// certificate names it) is not verified against its own key, since a self-signature
+/// proves nothing a pin relies on and costs the most expensive check of the chain (the
+/// root's key). `ends_at_self_signed` is then false: use [`verified_path`] when it matters.
+pub fn pin_path(certs: &[Certificate]) -> PathOutcome {
+    build(certs, installed_verifier().as_ref(), false)
+}
+
 /// [`verified_path`] with a given verifier.
 pub fn verified_path_with(certs: &[Certificate], verifier: &dyn SignatureVerifier) -> PathOutcome {
+    build(certs, verifier, true)
+}
+
+fn build(
+    certs: &[Certificate],
+    verifier: &dyn SignatureVerifier,
+    prove_self_signed: bool,
+) -> PathOutcome {
     let Some(_) = certs.first() else {
         return PathOutcome {
             path: vec![],
@@ -120,6 +137,7 @@ pub fn verified_path_with(certs: &[Certificate], verifier: &dyn SignatureVerifie
         steps: 0,
         rejections: vec![],
         best: vec![0],
+        prove_self_signed,
     };
     let mut path = vec![0];
     let result = builder.extend(&mut path);
@@ -242,6 +260,8 @@ struct Builder<'a> {
     rejections: Vec<Finding>,
     /// The longest verified prefix seen, reported when the chain is invalid.
     best: Vec<usize>,
+    /// Verify a final self-issued certificate's own signature (see [`pin_path`]).
+    prove_self_signed: bool,
 }
 
 impl Builder<'_> {
@@ -273,9 +293,6 @@ impl Builder<'_> {
         let Some(cert) = self.certs.get(current) else {
             return Err(Stop::DeadEnd { at: current });
         };
-        if cert.is_self_issued() && self.link(current, current)? == VerifyOutcome::Valid {
-            return Ok(End::SelfSigned);
-        }
         let candidates: Vec<usize> = self
             .certs
             .iter()
@@ -283,6 +300,14 @@ impl Builder<'_> {
             .filter(|(j, c)| !path.contains(j) && names_issuer(c, cert))
             .map(|(j, _)| j)
             .collect();
+        // Self-signed ends the path; when nothing else is named, the path ends here
+        // either way and only `ends_at_self_signed` depends on the check.
+        if cert.is_self_issued()
+            && (self.prove_self_signed || !candidates.is_empty())
+            && self.link(current, current)? == VerifyOutcome::Valid
+        {
+            return Ok(End::SelfSigned);
+        }
         if candidates.is_empty() {
             return Ok(End::IssuerNotServed);
         }

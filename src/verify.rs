@@ -197,11 +197,23 @@ pub trait SignatureVerifier {
 
 thread_local! {
     static INSTALLED: RefCell<Option<Rc<dyn SignatureVerifier>>> = const { RefCell::new(None) };
+    static GENERATION: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
+}
+
+/// Changes each time a verifier is installed or reset: a remembered verification is
+/// only reused under the generation that made it (`crate::memo`).
+pub fn verifier_generation() -> u64 {
+    GENERATION.with(core::cell::Cell::get)
+}
+
+fn next_generation() {
+    GENERATION.with(|g| g.set(g.get().wrapping_add(1)));
 }
 
 /// Installs the verifier path building uses from now on (on this thread; wasm has one).
 pub fn set_verifier(verifier: Box<dyn SignatureVerifier>) {
     let verifier: Rc<dyn SignatureVerifier> = Rc::from(verifier);
+    next_generation();
     INSTALLED.with(|slot| {
         if let Ok(mut slot) = slot.try_borrow_mut() {
             *slot = Some(verifier);
@@ -211,6 +223,7 @@ pub fn set_verifier(verifier: Box<dyn SignatureVerifier>) {
 
 /// Goes back to the built-in pure-Rust verifier.
 pub fn reset_verifier() {
+    next_generation();
     INSTALLED.with(|slot| {
         if let Ok(mut slot) = slot.try_borrow_mut() {
             *slot = None;

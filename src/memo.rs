@@ -1,0 +1,146 @@
+//! What a `PinPolicy` remembers between checks (issue 9): the chains it was given
+//! recently, parsed, and for each the signature-verified path once it was built.
+//!
+//! A server sends the same chain on every connection, so most checks repeat one. The key
+//! is the exact input (every part's bytes or text, compared in full), never a name or
+//! a digest: a remembered chain is reused only for byte-identical input, so what was
+//! decided for it is what would be decided again. A verified path is also tied to the
+//! verifier that built it (`crate::verify::verifier_generation`): installing another
+//! verifier forgets every path. Hostname, validity at `now`, the policy entry and the pins
+//! are evaluated on every check, as without the memo.
+//!
+//! Bounded: at most [`MEMO_CHAINS`] chains, least recently used dropped first, and only
+//! inputs of at most [`MEMO_MAX_INPUT_BYTES`]; larger or failing inputs are checked
+//! without it. Errors are never remembered.
+
+use crate::cert::Certificate;
+use crate::chain::parse_chain;
+use crate::check::{check_policy, check_policy_parsed, CheckOptions};
+use crate::error::Result;
+use crate::input::Part;
+use crate::path::{pin_path, PathOutcome};
+use crate::policy::Policy;
+use crate::verdict::Verdict;
+use crate::verify::verifier_generation;
+
+/// Chains remembered per policy.
+pub const MEMO_CHAINS: usize = 32;
+/// The largest input remembered (all parts together); real chains are 2 to 10 KB.
+pub const MEMO_MAX_INPUT_BYTES: usize = 64 * 1024;
+
+struct Entry {
+    input: Vec<Part>,
+    certs: Vec<Certificate>,
+    /// The verified path and the verifier generation that built it.
+    path: Option<(u64, PathOutcome)>,
+}
+
+/// The recently checked chains of one policy, most recent first.
+#[derive(Default)]
+pub struct ChainMemo {
+    entries: Vec<Entry>,
+}
+
+fn input_bytes(input: &[Part]) -> usize {
+    input
+        .iter()
+        .map(|p| match p {
+            Part::Text(t) => t.len(),
+            Part::Bytes(b) => b.len(),
+        })
+        .sum()
+}
+
+/// Byte equality in 8-byte words: the compiler's `memcmp` for wasm32 compares one byte
+/// at a time, and this comparison runs on every remembered check.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (a_words, b_words) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tails_equal = a_words.remainder() == b_words.remainder();
+    tails_equal && a_words.zip(b_words).all(|(x, y)| x == y)
+}
+
+fn same_input(a: &[Part], b: &[Part]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| match (x, y) {
+            (Part::Text(x), Part::Text(y)) => same_bytes(x.as_bytes(), y.as_bytes()),
+            (Part::Bytes(x), Part::Bytes(y)) => same_bytes(x, y),
+            _ => false,
+        })
+}
+
+impl ChainMemo {
+    /// An empty memo.
+    pub fn new() -> ChainMemo {
+        ChainMemo::default()
+    }
+
+    /// Chains remembered now.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// `check_policy(policy, chain, options)`, reusing what was remembered for this exact
+    /// input. The verdict is the one `check_policy` returns.
+    pub fn check(
+        &mut self,
+        policy: &Policy,
+        chain: &[Part],
+        options: &CheckOptions,
+    ) -> Result<Verdict> {
+        if chain.is_empty() || input_bytes(chain) > MEMO_MAX_INPUT_BYTES {
+            return check_policy(policy, chain, options);
+        }
+        let found = self
+            .entries
+            .iter()
+            .position(|e| same_input(&e.input, chain));
+        let entry = match found {
+            Some(index) => {
+                // Most recent first: a repeated chain is found at the first comparison.
+                let entry = self.entries.remove(index);
+                self.entries.insert(0, entry);
+                self.entries.first_mut()
+            }
+            None => {
+                let certs = parse_chain(chain)?;
+                self.entries.truncate(MEMO_CHAINS - 1);
+                self.entries.insert(
+                    0,
+                    Entry {
+                        input: chain.to_vec(),
+                        certs,
+                        path: None,
+                    },
+                );
+                self.entries.first_mut()
+            }
+        };
+        let Some(Entry { certs, path, .. }) = entry else {
+            return check_policy(policy, chain, options);
+        };
+        let mut remembered_path = |certs: &[Certificate]| -> PathOutcome {
+            let generation = verifier_generation();
+            match path {
+                Some((g, outcome)) if *g == generation => outcome.clone(),
+                _ => {
+                    let outcome = pin_path(certs);
+                    // A verifier installed while it ran (from inside a JS verifier)
+                    // makes the outcome one of neither generation: do not keep it.
+                    if verifier_generation() == generation {
+                        *path = Some((generation, outcome.clone()));
+                    }
+                    outcome
+                }
+            }
+        };
+        check_policy_parsed(policy, certs, options, &mut remembered_path)
+    }
+}
