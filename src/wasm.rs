@@ -40,10 +40,13 @@ fn invalid(argument: &str, reason: impl Into<String>) -> Error {
     }
 }
 
+/// A result as a plain JS value: serialised to JSON in wasm and parsed by the host's
+/// `JSON.parse`, one string across the boundary (building the object value by value
+/// through the boundary costs several times more; issue 9).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error(invalid("result", e.to_string())))
+    let text =
+        serde_json::to_string(value).map_err(|e| js_error(invalid("result", e.to_string())))?;
+    js_sys::JSON::parse(&text)
 }
 
 /// Reads a `ChainInput` (SPEC.md) into parts, bounding sizes before copying anything.
@@ -87,6 +90,29 @@ fn part_of(value: &JsValue, budget: &mut usize) -> Result<Part> {
         bytes,
         limit: MAX_INPUT_BYTES,
     };
+    let mut take = |bytes: &Uint8Array| -> Result<Part> {
+        let length = bytes.length() as usize;
+        if length > *budget {
+            return Err(too_large(MAX_INPUT_BYTES - *budget + length));
+        }
+        *budget -= length;
+        Ok(Part::Bytes(bytes.to_vec()))
+    };
+    // Uint8Array (and Node's Buffer) first: the common case, one type check.
+    if let Some(array) = value.dyn_ref::<Uint8Array>() {
+        return take(array);
+    }
+    if let Some(buffer) = value.dyn_ref::<ArrayBuffer>() {
+        return take(&Uint8Array::new(buffer));
+    }
+    if ArrayBuffer::is_view(value) {
+        let view: &js_sys::DataView = value.unchecked_ref();
+        return take(&Uint8Array::new_with_byte_offset_and_length(
+            &view.buffer(),
+            view.byte_offset() as u32,
+            view.byte_length() as u32,
+        ));
+    }
     if let Some(text) = value.dyn_ref::<js_sys::JsString>() {
         // UTF-8 is at least as long as the UTF-16 length: refuse before copying.
         let units = text.length() as usize;
@@ -97,67 +123,54 @@ fn part_of(value: &JsValue, budget: &mut usize) -> Result<Part> {
         *budget = budget.saturating_sub(text.len());
         return Ok(Part::Text(text));
     }
-    let bytes = if let Some(buffer) = value.dyn_ref::<ArrayBuffer>() {
-        Some(Uint8Array::new(buffer))
-    } else if ArrayBuffer::is_view(value) {
-        let view: &js_sys::DataView = value.unchecked_ref();
-        Some(Uint8Array::new_with_byte_offset_and_length(
-            &view.buffer(),
-            view.byte_offset() as u32,
-            view.byte_length() as u32,
-        ))
-    } else {
-        None
-    };
-    match bytes {
-        Some(bytes) => {
-            let length = bytes.length() as usize;
-            if length > *budget {
-                return Err(too_large(MAX_INPUT_BYTES - *budget + length));
-            }
-            *budget -= length;
-            Ok(Part::Bytes(bytes.to_vec()))
-        }
-        None => Err(invalid(
-            "chain",
-            "expected a string, a Uint8Array, an ArrayBuffer, or an array of those",
-        )),
-    }
+    Err(invalid(
+        "chain",
+        "expected a string, a Uint8Array, an ArrayBuffer, or an array of those",
+    ))
 }
+
+/// The own enumerable properties of an options object, read once (each read from JS is a
+/// boundary crossing; `get` then looks here).
+struct Options(Vec<(String, JsValue)>);
 
 /// Reads an options object, refusing keys it does not know (a typo must not silently
 /// turn a check off).
-fn options_of(value: &JsValue, known: &[&str]) -> Result<Option<Object>> {
+fn options_of(value: &JsValue, known: &[&str]) -> Result<Option<Options>> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
     if !value.is_object() || Array::is_array(value) {
         return Err(invalid("options", "options must be an object"));
     }
-    let object: Object = value.clone().unchecked_into();
-    for key in Object::keys(&object).iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !known.contains(&key.as_str()) {
+    let object: &Object = value.unchecked_ref();
+    let mut entries = Vec::new();
+    for key in Object::keys(object).iter() {
+        let name = key.as_string().unwrap_or_default();
+        if !known.contains(&name.as_str()) {
             return Err(invalid(
                 "options",
                 format!(
-                    "unknown option {key:?}; known options: {}",
+                    "unknown option {name:?}; known options: {}",
                     known.join(", ")
                 ),
             ));
         }
+        let value = Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
+        entries.push((name, value));
     }
-    Ok(Some(object))
+    Ok(Some(Options(entries)))
 }
 
-fn get(object: &Option<Object>, key: &str) -> Option<JsValue> {
-    let object = object.as_ref()?;
-    Reflect::get(object, &key.into())
-        .ok()
+fn get(options: &Option<Options>, key: &str) -> Option<JsValue> {
+    let Options(entries) = options.as_ref()?;
+    entries
+        .iter()
+        .find(|(name, _)| name == key)
+        .map(|(_, value)| value.clone())
         .filter(|v| !v.is_undefined())
 }
 
-fn string_option(object: &Option<Object>, key: &str) -> Result<Option<String>> {
+fn string_option(object: &Option<Options>, key: &str) -> Result<Option<String>> {
     match get(object, key) {
         None => Ok(None),
         Some(v) => v
@@ -429,11 +442,12 @@ pub fn diagnose_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
 // ---- Pin policies (issue 3) ----
 
 use crate::check::{check_pins, check_policy, CheckOptions};
+use crate::memo::ChainMemo;
 use crate::policy::Policy;
 
 /// `now` as a JS `Date` or a number of milliseconds; `Date.now()` when absent (the one
 /// place certpin reads a clock).
-fn now_of(options: &Option<Object>) -> Result<i64> {
+fn now_of(options: &Option<Options>) -> Result<i64> {
     let Some(value) = get(options, "now") else {
         return Ok(js_sys::Date::now() as i64);
     };
@@ -454,7 +468,7 @@ fn now_of(options: &Option<Object>) -> Result<i64> {
     Ok(ms.floor() as i64)
 }
 
-fn bool_option(object: &Option<Object>, key: &str) -> Result<Option<bool>> {
+fn bool_option(object: &Option<Options>, key: &str) -> Result<Option<bool>> {
     match get(object, key) {
         None => Ok(None),
         Some(v) => v
@@ -464,7 +478,7 @@ fn bool_option(object: &Option<Object>, key: &str) -> Result<Option<bool>> {
     }
 }
 
-fn integer_option(object: &Option<Object>, key: &str, max: f64) -> Result<Option<i64>> {
+fn integer_option(object: &Option<Options>, key: &str, max: f64) -> Result<Option<i64>> {
     match get(object, key) {
         None => Ok(None),
         Some(v) => match v.as_f64() {
@@ -503,7 +517,7 @@ fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
 
 /// A chain where an empty array means "nothing was served" (status `no-chain`).
 fn chain_parts(chain: &JsValue) -> Result<Vec<Part>> {
-    if Array::is_array(chain) && Array::from(chain).length() == 0 {
+    if Array::is_array(chain) && chain.unchecked_ref::<Array>().length() == 0 {
         return Ok(Vec::new());
     }
     parts_of(chain)
@@ -547,6 +561,17 @@ pub fn check_pins_js(chain: JsValue, pins: JsValue, options: JsValue) -> JsResul
 #[wasm_bindgen]
 pub struct PinPolicy {
     policy: Policy,
+    /// Recently checked chains (`crate::memo`).
+    memo: core::cell::RefCell<ChainMemo>,
+}
+
+impl PinPolicy {
+    fn of(policy: Policy) -> PinPolicy {
+        PinPolicy {
+            policy,
+            memo: core::cell::RefCell::new(ChainMemo::new()),
+        }
+    }
 }
 
 /// Reads a policy from JSON text, a policy document object, or a `PinPolicy` (whose
@@ -588,9 +613,7 @@ impl PinPolicy {
     /// `POLICY_INVALID` with the JSON path of the fault.
     #[wasm_bindgen(constructor)]
     pub fn new(policy: JsValue) -> JsResult<PinPolicy> {
-        Ok(PinPolicy {
-            policy: policy_of(&policy).map_err(js_error)?,
-        })
+        Ok(PinPolicy::of(policy_of(&policy).map_err(js_error)?))
     }
 
     /// `PinPolicy.fromHpkpHeader(header, hostname)`: a one-entry policy from an HPKP
@@ -612,9 +635,7 @@ impl PinPolicy {
                 Some(js_sys::Date::now() as i64),
             )
         };
-        Ok(PinPolicy {
-            policy: run().map_err(js_error)?,
-        })
+        Ok(PinPolicy::of(run().map_err(js_error)?))
     }
 
     /// `PinPolicy.fromAndroidNsc(xml)`: the pins of an Android `network_security_config.xml`
@@ -634,16 +655,20 @@ impl PinPolicy {
                 .ok_or_else(|| invalid("xml", "must be a string"))?;
             crate::export::import_android_nsc(&xml)
         };
-        Ok(PinPolicy {
-            policy: run().map_err(js_error)?,
-        })
+        Ok(PinPolicy::of(run().map_err(js_error)?))
     }
 
     /// `policy.check(chain, { hostname, port?, now?, verifySignatures?, clockSkewSeconds? })`.
     pub fn check(&self, chain: JsValue, options: JsValue) -> JsResult<JsValue> {
         let run = || -> Result<crate::verdict::Verdict> {
             let options = check_options_of(&options)?;
-            check_policy(&self.policy, &chain_parts(&chain)?, &options)
+            let chain = chain_parts(&chain)?;
+            // A JS verifier that checks with this same policy re-enters here while the
+            // memo is in use: that inner check runs without it.
+            match self.memo.try_borrow_mut() {
+                Ok(mut memo) => memo.check(&self.policy, &chain, &options),
+                Err(_) => check_policy(&self.policy, &chain, &options),
+            }
         };
         to_js(&run().map_err(js_error)?)
     }
