@@ -37,9 +37,10 @@ for target in "${targets[@]}"; do
     -max_total_time="$seconds" "${FUZZ_LIMITS[@]}" -print_final_stats=1 \
     -artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1 || status=$?
 
+  # A run that crashes early prints no stats and maybe no coverage line.
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log")
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2 || true)
   fuzz_log "$target: ${runs:-?} runs, cov ${cov:-?}, peak RSS ${rss:-?} MB, exit $status"
 
   if [ "$status" -ne 0 ] || [ -n "$(ls -A "$artifacts")" ]; then
@@ -55,7 +56,7 @@ for target in "${targets[@]}"; do
       # The temporary directory does not outlive CI, so the log carries the input.
       if [ "$size" -le 65536 ]; then
         base64 "$artifact" >&2
-        fuzz_log "reproduce: base64 -d the lines above into FILE, then (cd fuzz && cargo +$FUZZ_TOOLCHAIN fuzz run $target FILE)"
+        fuzz_log "reproduce: base64 -d the lines above > /tmp/input; (cd fuzz && cargo +$FUZZ_TOOLCHAIN fuzz run $target /tmp/input)"
       fi
     done
   fi
