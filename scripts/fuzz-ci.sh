@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # CI's short fuzz pass (issue 10): every cargo-fuzz target for FUZZ_CI_SECONDS (default
 # 30) from the committed seeds. Installs the pinned nightly and cargo-fuzz when missing
-# (scripts/lib/fuzz-tools.sh), builds all targets once, and fails on any crash, unit over
+# (scripts/lib/tools.sh), builds all targets once, and fails on any crash, unit over
 # 10 s, out-of-memory or leak, printing the input that caused it. New inputs go to a
 # temporary directory: fuzz/corpus is only read. .ci/run calls this after `npm test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/lib/fuzz-tools.sh
+. scripts/lib/tools.sh
 
 seconds=${FUZZ_CI_SECONDS:-30}
 # libFuzzer stops itself after -max_total_time; the outer bound catches a run that does
@@ -15,7 +15,7 @@ hard_bound=$((seconds + 60))
 
 ensure_fuzz_tools
 
-fuzz_log "building the fuzz targets with $FUZZ_TOOLCHAIN"
+log "building the fuzz targets with $FUZZ_TOOLCHAIN"
 target_dir="$PWD/fuzz/target"
 host=$(rustc "+$FUZZ_TOOLCHAIN" -vV | sed -n 's/^host: //p')
 (cd fuzz && cargo "+$FUZZ_TOOLCHAIN" fuzz build --target-dir "$target_dir")
@@ -29,7 +29,7 @@ for target in "${targets[@]}"; do
   log="$work/$target/log"
   mkdir -p "$corpus" "$artifacts"
   cp fuzz/corpus/"$target"/* "$corpus/"
-  fuzz_log "fuzzing $target for ${seconds} s"
+  log "fuzzing $target for ${seconds} s"
   status=0
   # cargo-fuzz sets the same ASAN_OPTIONS when it runs a target itself.
   ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_odr_violation=0" \
@@ -41,30 +41,30 @@ for target in "${targets[@]}"; do
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log")
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2 || true)
-  fuzz_log "$target: ${runs:-?} runs, cov ${cov:-?}, peak RSS ${rss:-?} MB, exit $status"
+  log "$target: ${runs:-?} runs, cov ${cov:-?}, peak RSS ${rss:-?} MB, exit $status"
 
   if [ "$status" -ne 0 ] || [ -n "$(ls -A "$artifacts")" ]; then
     failed+=("$target")
     if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-      fuzz_log "$target did not stop within ${hard_bound} s"
+      log "$target did not stop within ${hard_bound} s"
     fi
     tail -n 80 "$log" >&2
     for artifact in "$artifacts"/*; do
       [ -e "$artifact" ] || continue
       size=$(wc -c <"$artifact")
-      fuzz_log "artifact: $artifact ($size bytes)"
+      log "artifact: $artifact ($size bytes)"
       # The temporary directory does not outlive CI, so the log carries the input.
       if [ "$size" -le 65536 ]; then
         base64 "$artifact" >&2
-        fuzz_log "reproduce: base64 -d the lines above > /tmp/input; (cd fuzz && cargo +$FUZZ_TOOLCHAIN fuzz run $target /tmp/input)"
+        log "reproduce: base64 -d the lines above > /tmp/input; (cd fuzz && cargo +$FUZZ_TOOLCHAIN fuzz run $target /tmp/input)"
       fi
     done
   fi
 done
 
 if [ "${#failed[@]}" -gt 0 ]; then
-  fuzz_log "fuzzing FAILED for: ${failed[*]} (logs and artifacts kept in $work)"
+  log "fuzzing FAILED for: ${failed[*]} (logs and artifacts kept in $work)"
   exit 1
 fi
 rm -rf "$work"
-fuzz_log "fuzzing passed: ${#targets[@]} targets, ${seconds} s each"
+log "fuzzing passed: ${#targets[@]} targets, ${seconds} s each"

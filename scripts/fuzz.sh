@@ -4,13 +4,13 @@
 # e.g. scripts/fuzz.sh chain 300 -max_len=1100000
 # New inputs go to fuzz/work/TARGET (not committed); the committed seeds in
 # fuzz/corpus/TARGET are read, never written. Crashes land in fuzz/artifacts/TARGET.
-# Installs the toolchain and cargo-fuzz when missing (scripts/lib/fuzz-tools.sh).
+# Installs the toolchain and cargo-fuzz when missing (scripts/lib/tools.sh).
 set -euo pipefail
 target=${1:?usage: scripts/fuzz.sh TARGET [SECONDS [LIBFUZZER_FLAG...]]}
 seconds=${2:-600}
 shift $(($# < 2 ? $# : 2))
 cd "$(dirname "$0")/.."
-. scripts/lib/fuzz-tools.sh
+. scripts/lib/tools.sh
 ensure_fuzz_tools
 cd fuzz
 mkdir -p "work/$target"
