@@ -39,6 +39,15 @@ const cases = [
   ...(has("PinPolicy")
     ? [
         ["PinPolicy new+check+free", () => { const p = new certpin.PinPolicy(policyDoc); p.check(ders, { hostname: "ec.example.com", now: NOW }); p.free(); }],
+        ["PinPolicy.check, one policy, chain remembered", (() => { const p = new certpin.PinPolicy(policyDoc); return () => p.check(ders, { hostname: "ec.example.com", now: NOW }); })()],
+        ["PinPolicy.check, one policy, a new chain each call", (() => {
+          // The memo holds 32 chains: cycling through 40 byte-different inputs (text
+          // before the PEM) makes every call a miss and an eviction.
+          const p = new certpin.PinPolicy(policyDoc);
+          const inputs = Array.from({ length: 40 }, (_, i) => `${"#".repeat(i)}\n${ecChain}`);
+          let i = 0;
+          return () => p.check(inputs[i++ % inputs.length], { hostname: "ec.example.com", now: NOW, verifySignatures: false });
+        })()],
         ["PinPolicy, bad document", () => new certpin.PinPolicy({ version: 1, domains: [{ host: "x", pins: [], typo: 1 }] })],
         ["PinPolicy.export", (() => { const p = new certpin.PinPolicy(policyDoc); return () => p.export("android-nsc"); })()],
       ]
