@@ -81,6 +81,14 @@ pub const CHECK_FINDING_CODES: &[&str] = &[
 
 /// `PinPolicy.check`: the entry for `options.hostname` (required) decides.
 pub fn check_policy(policy: &Policy, chain: &[Part], options: &CheckOptions) -> Result<Verdict> {
+    let hostname = policy_hostname(options)?;
+    let certs = parse_served(chain)?;
+    check_policy_parsed(policy, &hostname, &certs, options, &mut default_path)
+}
+
+/// The normalised hostname `PinPolicy.check` requires (checked before the chain, so
+/// that both ways of checking report the same error first).
+pub(crate) fn policy_hostname(options: &CheckOptions) -> Result<String> {
     let hostname = options
         .hostname
         .as_deref()
@@ -88,43 +96,27 @@ pub fn check_policy(policy: &Policy, chain: &[Part], options: &CheckOptions) -> 
             argument: "hostname".into(),
             reason: "PinPolicy.check needs the hostname the connection was made to".into(),
         })?;
-    let hostname = normalize_hostname(hostname)?;
-    let entry = policy.find(&hostname).map(|(_, e)| e);
-    let certs = parse_served(chain)?;
-    evaluate(
-        entry,
-        entry.map(|e| e.host.to_string()),
-        &certs,
-        Some(&hostname),
-        options,
-        &mut default_path,
-    )
+    normalize_hostname(hostname)
 }
 
-/// [`check_policy`] for certificates already parsed, with the caller's path builder
-/// (`crate::memo` passes one that remembers verified paths). `build_path` is called
-/// only when a pinned, unexpired entry applies to a served chain and
-/// `options.verify_signatures` is set; it must return what [`pin_path`] would.
+/// [`check_policy`] for certificates already parsed and a hostname from
+/// [`policy_hostname`], with the caller's path builder (`crate::memo` passes one that
+/// remembers verified paths). `build_path` is called only when a pinned, unexpired entry
+/// applies to a served chain and `options.verify_signatures` is set; it must return what
+/// [`pin_path`] would.
 pub(crate) fn check_policy_parsed(
     policy: &Policy,
+    hostname: &str,
     certs: &[Certificate],
     options: &CheckOptions,
     build_path: &mut dyn FnMut(&[Certificate]) -> PathOutcome,
 ) -> Result<Verdict> {
-    let hostname = options
-        .hostname
-        .as_deref()
-        .ok_or_else(|| Error::InvalidArgument {
-            argument: "hostname".into(),
-            reason: "PinPolicy.check needs the hostname the connection was made to".into(),
-        })?;
-    let hostname = normalize_hostname(hostname)?;
-    let entry = policy.find(&hostname).map(|(_, e)| e);
+    let entry = policy.find(hostname).map(|(_, e)| e);
     evaluate(
         entry,
         entry.map(|e| e.host.to_string()),
         certs,
-        Some(&hostname),
+        Some(hostname),
         options,
         build_path,
     )

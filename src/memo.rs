@@ -15,7 +15,7 @@
 
 use crate::cert::Certificate;
 use crate::chain::parse_chain;
-use crate::check::{check_policy, check_policy_parsed, CheckOptions};
+use crate::check::{check_policy, check_policy_parsed, policy_hostname, CheckOptions};
 use crate::error::Result;
 use crate::input::Part;
 use crate::path::{pin_path, PathOutcome};
@@ -98,6 +98,7 @@ impl ChainMemo {
         if chain.is_empty() || input_bytes(chain) > MEMO_MAX_INPUT_BYTES {
             return check_policy(policy, chain, options);
         }
+        let hostname = policy_hostname(options)?;
         let found = self
             .entries
             .iter()
@@ -141,6 +142,6 @@ impl ChainMemo {
                 }
             }
         };
-        check_policy_parsed(policy, certs, options, &mut remembered_path)
+        check_policy_parsed(policy, &hostname, certs, options, &mut remembered_path)
     }
 }

@@ -211,10 +211,33 @@ fn a_repeated_extension_is_refused_and_distinct_ones_are_not() {
     let twice = with(&[&[1, 3, 6, 1, 4, 1, 55555, 1], &[1, 3, 6, 1, 4, 1, 55555, 1]]);
     match parse_chain(&[Part::Bytes(twice)]) {
         Err(certpin::Error::CertMalformed { reason, .. }) => {
-            assert!(reason.contains("1.3.6.1.4.1.55555.1 appears twice"), "{reason}")
+            assert!(
+                reason.contains("1.3.6.1.4.1.55555.1 appears twice"),
+                "{reason}"
+            )
         }
         other => panic!("expected CertMalformed, got {other:?}"),
     }
     let distinct = with(&[&[1, 3, 6, 1, 4, 1, 55555, 1], &[1, 3, 6, 1, 4, 1, 55555, 2]]);
     assert!(parse_chain(&[Part::Bytes(distinct)]).is_ok());
+}
+
+/// Both ways of checking report the same error first when the hostname and the chain
+/// are both wrong.
+#[test]
+fn errors_come_in_the_same_order_with_and_without_the_memo() {
+    let policy = policy();
+    let broken = vec![Part::Bytes(vec![0x30, 0x03, 0x02, 0x01, 0x00])];
+    let no_host = CheckOptions::at(NOW * 1000);
+    let bad_host = options("exa mple.com", true);
+    let good = options(HOST, true);
+    let mut memo = ChainMemo::new();
+    for o in [&no_host, &bad_host, &good] {
+        let expected = check_policy(&policy, &broken, o).unwrap_err();
+        assert_eq!(memo.check(&policy, &broken, o).unwrap_err(), expected);
+    }
+    assert!(matches!(
+        memo.check(&policy, &broken, &no_host),
+        Err(certpin::Error::InvalidArgument { .. })
+    ));
 }
