@@ -56,26 +56,38 @@ const cases = [
 
 const measure = () => {
   global.gc?.();
+  global.gc?.();
   return { wasm: certpin.wasmMemoryBytes(), heap: process.memoryUsage().heapUsed };
 };
 
+// The calls run at module level, outside any test() callback, and the tests below assert
+// what was measured. Inside a node:test callback Node itself retains heap per
+// node:crypto call: a bare crypto.verify loop (no certpin at all) grew heapUsed by 14 MB
+// over 300,000 calls inside test() and by nothing outside it, which made the verified
+// cases (whose signatures node:crypto checks) look like leaks at 100,000 calls.
+// CERTPIN_LEAK_ONLY (a regular expression) limits the cases run, for long runs.
+const only = process.env.CERTPIN_LEAK_ONLY ? new RegExp(process.env.CERTPIN_LEAK_ONLY) : null;
+const outcomes = new Map();
 for (const [name, call] of cases) {
-  test(`no leak: ${name} × ${CALLS.toLocaleString("en")}`, () => {
-    const run = (n) => {
-      for (let i = 0; i < n; i++) {
-        try {
-          call();
-        } catch (error) {
-          if (error?.name !== "CertpinError") throw error;
-        }
+  if (only && !only.test(name)) continue;
+  const run = (n) => {
+    for (let i = 0; i < n; i++) {
+      try {
+        call();
+      } catch (error) {
+        if (error?.name !== "CertpinError") throw error;
       }
-    };
-    run(Math.min(2_000, CALLS)); // warm up: allocator pools, JIT, caches reach steady state
-    const before = measure();
-    run(CALLS);
-    const after = measure();
-    const wasmGrowth = after.wasm - before.wasm;
-    const heapGrowth = after.heap - before.heap;
+    }
+  };
+  run(Math.min(2_000, CALLS)); // warm up: allocator pools, JIT, caches reach steady state
+  const before = measure();
+  run(CALLS);
+  const after = measure();
+  outcomes.set(name, { wasmGrowth: after.wasm - before.wasm, heapGrowth: after.heap - before.heap });
+}
+
+for (const [name, { wasmGrowth, heapGrowth }] of outcomes) {
+  test(`no leak: ${name} × ${CALLS.toLocaleString("en")}`, () => {
     assert.ok(wasmGrowth <= WASM_TOLERANCE, `wasm memory grew by ${wasmGrowth} bytes`);
     assert.ok(heapGrowth <= HEAP_TOLERANCE, `the JS heap grew by ${heapGrowth} bytes`);
     if (process.env.CERTPIN_LEAK_REPORT) console.log(`${name}: wasm +${wasmGrowth} B, heap ${heapGrowth >= 0 ? "+" : ""}${heapGrowth} B over ${CALLS} calls`);
@@ -92,14 +104,19 @@ test("PinPolicy objects are released by free() and by the FinalizationRegistry",
     }
   };
   // Wasm memory never shrinks: 5,000 policies alive at once set a high-water mark. Once
-  // the registry has freed a dropped batch, the next batch reuses that memory, so a
-  // second identical cycle must not grow it (without the registry it would grow again).
+  // the registry has freed a dropped batch, the next batch reuses that memory, so further
+  // identical cycles must not grow it (without the registry each would grow it by about
+  // 5 MB). The mark is taken after two cycles: after 1,000,000-call runs of the cases
+  // above (npm run leak) the allocator's free lists made the second cycle grow memory
+  // once, by 2 pages, and the ten cycles after it not at all.
   const cycle = async () => {
     for (let i = 0; i < 5_000; i++) new certpin.PinPolicy(policyDoc); // dropped, never freed by hand
     await collect();
   };
   await cycle();
+  await cycle();
   const afterFirst = certpin.wasmMemoryBytes();
+  await cycle();
   await cycle();
   await cycle();
   assert.equal(certpin.wasmMemoryBytes(), afterFirst, "dropped policies were not released");
