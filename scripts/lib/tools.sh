@@ -41,6 +41,17 @@ ensure_cargo_tool() {
 }
 
 ensure_fuzz_tools() {
+  # libfuzzer-sys compiles libFuzzer (C++); rustup's Rust needs only a C linker.
+  if ! command -v c++ >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      log "installing g++ with apt-get (libFuzzer is C++)"
+      DEBIAN_FRONTEND=noninteractive apt-get update
+      DEBIAN_FRONTEND=noninteractive apt-get install -y g++
+    else
+      log "no C++ compiler (c++): install g++ (Debian: apt-get install g++) to build the fuzz targets"
+      return 1
+    fi
+  fi
   if ! rustup run "$FUZZ_TOOLCHAIN" rustc -V >/dev/null 2>&1; then
     log "installing the Rust toolchain $FUZZ_TOOLCHAIN (minimal profile)"
     rustup toolchain install "$FUZZ_TOOLCHAIN" --profile minimal
