@@ -83,7 +83,7 @@ pub const CHECK_FINDING_CODES: &[&str] = &[
 pub fn check_policy(policy: &Policy, chain: &[Part], options: &CheckOptions) -> Result<Verdict> {
     let hostname = policy_hostname(options)?;
     let certs = parse_served(chain)?;
-    check_policy_parsed(policy, &hostname, &certs, options, &mut default_path)
+    check_policy_parsed(policy, &hostname, &certs, options, &mut pin_path)
 }
 
 /// The normalised hostname `PinPolicy.check` requires (checked before the chain, so
@@ -131,10 +131,6 @@ fn parse_served(chain: &[Part]) -> Result<Vec<Certificate>> {
     }
 }
 
-fn default_path(certs: &[Certificate]) -> PathOutcome {
-    pin_path(certs)
-}
-
 /// `checkPins`: the chain against a list of active pins that may match anywhere on the
 /// path. Without a hostname no hostname check is made.
 pub fn check_pins(chain: &[Part], pins: &[Pin], options: &CheckOptions) -> Result<Verdict> {
@@ -173,7 +169,7 @@ pub fn check_pins(chain: &[Part], pins: &[Pin], options: &CheckOptions) -> Resul
         &certs,
         hostname.as_deref(),
         options,
-        &mut default_path,
+        &mut pin_path,
     )
 }
 

@@ -52,7 +52,8 @@ fn input_bytes(input: &[Part]) -> usize {
 }
 
 /// Byte equality in 8-byte words: the compiler's `memcmp` for wasm32 compares one byte
-/// at a time, and this comparison runs on every remembered check.
+/// at a time, and this comparison runs on every remembered check (with `==` a repeated
+/// check of the 3.3 KB RSA bench chain took about 16 µs instead of 10).
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
