@@ -85,6 +85,8 @@ export interface CheckOptions {
   now?: Instant;
   /** Default true: pins match only on the signature-verified path from the leaf. */
   verifySignatures?: boolean;
+  /** Tolerance for the validity checks of the path's certificates, 0 (default) to 86400 seconds. */
+  clockSkewSeconds?: number;
 }
 
 /** A non-fatal observation about a chain or a policy. */
@@ -139,6 +141,12 @@ export interface Verdict {
   findings: Finding[];
   /** RFC 7469 §3 violation report, when the check failed or would have. */
   report: ViolationReport | null;
+  /**
+   * A stable dedupe key of `report` (lowercase hex SHA-256 of the report without its two
+   * dates, plus the entry's report URI), so a host can send each distinct report once;
+   * null exactly when `report` is null.
+   */
+  reportKey: string | null;
 }
 
 export type PinState = "active" | "candidate" | "revoked";
@@ -238,6 +246,8 @@ export class PinPolicy {
   /** A string is parsed as JSON; throws POLICY_INVALID naming the JSON path. */
   constructor(policy: PolicyDocument | string);
   static fromHpkpHeader(header: string, hostname: string): PinPolicy;
+  /** Reads an Android network_security_config.xml (`<domain-config>` / `<pin-set>`); NSC_INVALID otherwise. */
+  static fromAndroidNsc(xml: string): PinPolicy;
   check(chain: ChainInput, options: CheckOptions & { hostname: string }): Verdict;
   lint(options?: { now?: Instant; chain?: ChainInput }): Finding[];
   toJSON(): PolicyDocument;

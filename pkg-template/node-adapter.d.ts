@@ -65,13 +65,13 @@ export interface PinnedDispatcherOptions {
 }
 
 /** An undici Agent whose every connection is pinned (needs the npm package undici). */
-export declare function pinnedDispatcher(policy: PolicyInput, options?: PinnedDispatcherOptions): import("undici").Agent;
+export declare function pinnedDispatcher(policy: PolicyInput, options?: PinnedDispatcherOptions): import("undici-types").Agent;
 
 /** undici's fetch bound to a pinnedDispatcher. */
 export declare function pinnedFetch(
   policy: PolicyInput,
   options?: PinnedDispatcherOptions,
-): ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) & { dispatcher: import("undici").Agent };
+): ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) & { dispatcher: import("undici-types").Agent };
 
 /** The served chain as DER, leaf first, from getPeerCertificate(true). */
 export declare function peerChain(certificate: PeerCertificate): Uint8Array[];

@@ -16,7 +16,8 @@
 //              the algorithm as unsupported and never treats the link as valid)
 // certpin checks beforehand that the key type fits the algorithm and that RSA keys are
 // 1024..8192 bits, so both verifiers answer the same questions.
-const crypto = require('node:crypto');
+// process.getBuiltinModule (Node >= 20.16) first: inside an ESM bundle `require` is not defined.
+const crypto = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('node:crypto') : require('node:crypto');
 
 const ALGORITHM = /^(rsa-pkcs1|rsa-pss|ecdsa)-(sha1|sha256|sha384|sha512)$/;
 const KEY_TYPE = { 'rsa-pkcs1': 'rsa', 'rsa-pss': 'rsa', ecdsa: 'ec' };

@@ -84,6 +84,58 @@ function glueSource(path) {
   return readFileSync(path, "utf8").replace(/^\/\* @ts-self-types="[^"]*" \*\/\n/, "");
 }
 
+/** Replaces exactly `count` occurrences of `from`; throws when the glue changed shape. */
+function replaceExactly(text, from, to, count, what) {
+  const found = text.split(from).length - 1;
+  if (found !== count) {
+    throw new Error(`${what}: expected ${count} occurrence(s) of ${JSON.stringify(from)} in the wasm-bindgen glue, found ${found}`);
+  }
+  return text.split(from).join(to);
+}
+
+/**
+ * The web glue (browsers, Deno, workerd): a call before `await init()` throws a
+ * CertpinError that says so (the glue's own would be a TypeError on `undefined`), and the
+ * default wasm URL is written `./certpin_bg.wasm`, the form bundlers (webpack, Vite)
+ * recognise in `new URL(..., import.meta.url)` and emit as an asset.
+ */
+function webGlue(path) {
+  let text = glueSource(path);
+  text = replaceExactly(text, "let wasmModule, wasmInstance, wasm;", "let wasmModule, wasmInstance, wasm = NOT_INITIALISED;", 1, "web glue");
+  text = replaceExactly(text, "if (wasm !== undefined) return wasm;", "if (wasm !== NOT_INITIALISED) return wasm;", 2, "web glue");
+  text = replaceExactly(text, "new URL('certpin_bg.wasm', import.meta.url)", "new URL('./certpin_bg.wasm', import.meta.url)", 1, "web glue");
+  const prelude = `import { CertpinError as NotInitialisedError } from "./shared.js";
+// Stands for the wasm exports until init() has run: any use throws a CertpinError.
+const NOT_INITIALISED = new Proxy({}, {
+    get() {
+        throw new NotInitialisedError("certpin is not initialised yet: await init() (the default export) once before calling any certpin function; in browsers it fetches certpin_bg.wasm, or pass the wasm to init(source)", "INVALID_ARGUMENT");
+    },
+});
+`;
+  return prelude + text;
+}
+
+/**
+ * The nodejs glue (CommonJS): the wasm bytes come from wasm-bytes.cjs, which reads
+ * certpin_bg.wasm beside it when that file is there and is this build's, and else uses
+ * the copy embedded in certpin_bg_wasm.cjs, so that bundles (esbuild, webpack, Rollup;
+ * CommonJS or ESM output) run without copying the .wasm by hand.
+ */
+function nodeGlue(path) {
+  let text = glueSource(path);
+  text = replaceExactly(
+    text,
+    "const wasmPath = `${__dirname}/certpin_bg.wasm`;\nconst wasmBytes = require('fs').readFileSync(wasmPath);",
+    "const wasmBytes = require('./wasm-bytes.cjs').wasmBytes();",
+    1,
+    "nodejs glue",
+  );
+  if (/\brequire\('(?!\.\/wasm-bytes\.cjs')/.test(text) || text.includes("__dirname")) {
+    throw new Error("the nodejs glue requires a module or uses __dirname beyond the wasm load: bundled ESM output would break");
+  }
+  return text;
+}
+
 function crateField(name) {
   const manifest = readFileSync(join(ROOT, "Cargo.toml"), "utf8");
   const pkgSection = /^\[package\]([\s\S]*?)(?=^\[)/m.exec(manifest + "\n[end]")?.[1] ?? "";
@@ -93,9 +145,16 @@ function crateField(name) {
 function assemblePackage() {
   rmSync(PKG_DIR, { recursive: true, force: true });
   cpSync(TEMPLATE_DIR, PKG_DIR, { recursive: true });
-  writeFileSync(join(PKG_DIR, "certpin_web.js"), glueSource(join(GLUE_DIR, "web", "certpin.js")));
-  writeFileSync(join(PKG_DIR, "certpin_node.cjs"), glueSource(join(GLUE_DIR, "nodejs", "certpin.js")));
+  writeFileSync(join(PKG_DIR, "certpin_web.js"), webGlue(join(GLUE_DIR, "web", "certpin.js")));
+  writeFileSync(join(PKG_DIR, "certpin_node.cjs"), nodeGlue(join(GLUE_DIR, "nodejs", "certpin.js")));
   copyFileSync(join(GLUE_DIR, "certpin_bg.wasm"), join(PKG_DIR, "certpin_bg.wasm"));
+  const wasm = readFileSync(join(PKG_DIR, "certpin_bg.wasm"));
+  writeFileSync(
+    join(PKG_DIR, "certpin_bg_wasm.cjs"),
+    `"use strict";\n// certpin_bg.wasm, embedded for bundles that do not copy it (see wasm-bytes.cjs).\nmodule.exports = Buffer.from("${wasm.toString("base64")}", "base64");\n`,
+  );
+  // The licence texts the package's `license` field names.
+  for (const file of ["LICENSE-MIT", "LICENSE-APACHE"]) copyFileSync(join(ROOT, file), join(PKG_DIR, file));
 
   // The error codes come from the crate itself (errorCodes()), so the frozen list and
   // the TypeScript union can never drift from the Rust enum. Generating them here also
@@ -118,6 +177,7 @@ function assemblePackage() {
     "/*@WASM_EXPORTS_JSON@*/[]": JSON.stringify(wasmExports),
     "/*@ERROR_CODES_JSON@*/[]": JSON.stringify(codes),
     "/*@ERROR_CODES_UNION@*/never": codes.map((c) => JSON.stringify(c)).join(" | "),
+    '"/*@WASM_SHA256@*/"': JSON.stringify(createHash("sha256").update(wasm).digest("hex")),
   };
   for (const file of readdirSync(PKG_DIR)) {
     if (!/\.(c?js|mjs|d\.ts)$/.test(file)) continue;

@@ -2,7 +2,7 @@
 // file) into a new project and use it from Node ESM and CJS; type-check code against
 // its typings with `deno check` (TypeScript, strict) — correct code passes, wrong fails.
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { NODE_MODULES_BIN, installPackedPackage, runProcess, smokeCase } from "./helpers.mjs";
@@ -25,11 +25,24 @@ const denoEnv = () => ({
 
 test("pack: the tarball holds exactly the package files", () => {
   assert.deepEqual(project.files, [
-    "README.md", "browser.js", "certpin_bg.wasm", "certpin_node.cjs", "certpin_web.js", "cli.mjs",
-    "deno.js", "index.d.cts", "index.d.ts", "node-adapter-core.cjs", "node-adapter-deno.js",
+    "LICENSE-APACHE", "LICENSE-MIT", "README.md", "browser.js", "certpin_bg.wasm", "certpin_bg_wasm.cjs", "certpin_node.cjs",
+    "certpin_web.js", "cli.mjs", "deno.js", "index.d.cts", "index.d.ts", "node-adapter-core.cjs", "node-adapter-deno.js",
     "node-adapter.cjs", "node-adapter.d.cts", "node-adapter.d.ts", "node-adapter.mjs", "node-verifier.cjs", "node.cjs",
-    "node.mjs", "package.json", "shared.cjs", "shared.js", "workerd.js",
+    "node.mjs", "package.json", "shared.cjs", "shared.js", "wasm-bytes.cjs", "workerd.js",
   ]);
+});
+
+test("pack: the manifest names the repository, homepage, bug tracker and licence, and ships the licence texts", () => {
+  const manifest = JSON.parse(readFileSync(join(project.dir, "node_modules", "certpin", "package.json"), "utf8"));
+  assert.equal(manifest.license, "MIT OR Apache-2.0");
+  assert.match(manifest.repository.url, /^git\+https:\/\/.+\.git$/);
+  assert.match(manifest.homepage, /^https:\/\//);
+  assert.match(manifest.bugs.url, /^https:\/\//);
+  const mit = readFileSync(join(project.dir, "node_modules", "certpin", "LICENSE-MIT"), "utf8");
+  const apache = readFileSync(join(project.dir, "node_modules", "certpin", "LICENSE-APACHE"), "utf8");
+  assert.match(mit, /^Copyright .*\n\nPermission is hereby granted, free of charge/);
+  assert.match(apache, /Apache License\s+Version 2\.0, January 2004/);
+  assert.match(apache, /END OF TERMS AND CONDITIONS/);
 });
 
 test("pack: the installed package computes node:crypto's pin from ESM and CJS", async () => {

@@ -1,0 +1,126 @@
+// Every export of `certpin` and `certpin/node` with every option, type-checked by
+// tests/js/types.test.mjs with tsc (strict, skipLibCheck: false) under `module: nodenext`
+// (as ESM and as CommonJS) and `moduleResolution: bundler`, in a fresh project that
+// installed the packed tarball. Never run: it only has to type-check. Each
+// `@ts-expect-error` line is a wrong use that must stay a type error.
+import init, {
+  CertpinError, ERROR_CODES, PinPolicy, checkPins, computePins, diagnose, errorCodes, formatPin,
+  init as namedInit, parseChain, parsePin, setNativeVerifier, verifyLinks, wasmMemoryBytes,
+  type CertificateInfo, type CertpinErrorCode, type ChainInput, type CheckOptions, type ComputePinsOptions,
+  type Finding, type InitSource, type Instant, type LinkCheck, type NativeVerifier, type ParsedPin,
+  type PinAlgorithm, type PinFormat, type PinPosition, type PinState, type PolicyDocument, type PolicyDomain,
+  type PolicyExportFormat, type PolicyPin, type Verdict, type VerdictStatus, type VerifierAlgorithm,
+  type ViolationReport,
+} from "certpin";
+import {
+  CertpinError as NodeCertpinError, STATUS_CODES, peerChain, pinTlsSocket, pinnedAgent, pinnedCheckServerIdentity,
+  pinnedDispatcher, pinnedFetch,
+  type PinnedDispatcherOptions, type PinnedTLSSocket, type PinningError, type PinningOptions, type PinningReport,
+  type PolicyInput,
+} from "certpin/node";
+import https from "node:https";
+import tls from "node:tls";
+
+export async function main(pem: string): Promise<void> {
+  const source: InitSource = new URL("https://example.com/certpin_bg.wasm");
+  await init();
+  await namedInit(source);
+
+  const input: ChainInput = [new Uint8Array([48]), pem];
+  const infos: CertificateInfo[] = parseChain(input);
+  const algorithm: PinAlgorithm = "sha512";
+  const pinOptions: ComputePinsOptions = { algorithm };
+  const pins: string[] = computePins(pem, pinOptions);
+  const parsed: ParsedPin = parsePin(pins[0] ?? "");
+  const format: PinFormat = "base64url";
+  const formatted: string = formatPin(parsed.base64, format);
+
+  const now: Instant = new Date();
+  const options: CheckOptions = { hostname: "api.example.com", port: 443, now, verifySignatures: true, clockSkewSeconds: 300 };
+  const verdict: Verdict = checkPins(input, pins, options);
+  const status: VerdictStatus = verdict.status;
+  const report: ViolationReport | null = verdict.report;
+  const reportKey: string | null = verdict.reportKey;
+  const matched: number | undefined = verdict.matched?.depth;
+
+  const pin: PolicyPin = { pin: "sha256/x", state: "candidate" satisfies PinState, position: "ca" satisfies PinPosition };
+  const domain: PolicyDomain = {
+    host: "api.example.com", includeSubdomains: true, pins: ["sha256/y", pin], expires: "2027-06-01",
+    mode: "report", reportUri: "https://reports.example.com/pkp",
+  };
+  const document: PolicyDocument = { version: 1, domains: [domain] };
+  const policy = new PinPolicy(document);
+  const fromText = new PinPolicy(JSON.stringify(document));
+  const fromHpkp: PinPolicy = PinPolicy.fromHpkpHeader('pin-sha256="x"; max-age=60', "api.example.com");
+  const fromNsc: PinPolicy = PinPolicy.fromAndroidNsc("<network-security-config/>");
+  const checked: Verdict = policy.check(input, { hostname: "api.example.com", port: 8443, now: 0, verifySignatures: false, clockSkewSeconds: 60 });
+  const lint: Finding[] = policy.lint({ now: Date.now(), chain: input });
+  const exportFormat: PolicyExportFormat = "apple-ats";
+  const exported: string = policy.export(exportFormat);
+  const again: PolicyDocument = fromText.toJSON();
+  fromText.free();
+
+  const findings: Finding[] = diagnose(input, { hostname: "api.example.com", now, policy });
+  const byPins: Finding[] = diagnose(input, { hostname: "api.example.com", pins });
+  const byDocument: Finding[] = diagnose(input, { hostname: "api.example.com", policy: document });
+  const links: LinkCheck[] = verifyLinks(input);
+  const verifier: NativeVerifier = (alg: VerifierAlgorithm, spki, message, signature, saltLength) =>
+    alg === "ed25519" && spki.length + message.length + signature.length > (saltLength ?? 0) ? null : false;
+  setNativeVerifier(verifier);
+  setNativeVerifier(null);
+  const memory: number = wasmMemoryBytes();
+  const codes: readonly CertpinErrorCode[] = ERROR_CODES;
+  const fromWasm: CertpinErrorCode[] = errorCodes();
+
+  try {
+    computePins("");
+  } catch (error) {
+    if (error instanceof CertpinError) {
+      const code: CertpinErrorCode = error.code;
+      const where: Array<number | string | undefined> = [error.certIndex, error.blockIndex, error.offset, error.path];
+      console.log(code, where, error.message);
+    }
+  }
+  const made = new CertpinError("made by hand", "INVALID_ARGUMENT");
+
+  // certpin/node
+  const pinning: PinningOptions = {
+    onReport: (sent: PinningReport | null, seen: Verdict) => console.log(sent?.hostname, seen.reportKey),
+    now: () => Date.now(),
+    verifySignatures: true,
+    clockSkewSeconds: 30,
+    hostname: "api.example.com",
+  };
+  const policyInputs: PolicyInput[] = [policy, document, JSON.stringify(document)];
+  const agent: https.Agent = pinnedAgent(document, { keepAlive: true, pinning });
+  https.get("https://api.example.com/", { agent }, (res) => res.resume()).on("error", (error) => {
+    if (error instanceof NodeCertpinError) console.log((error as PinningError).verdict.status);
+  });
+  const socket: tls.TLSSocket & PinnedTLSSocket = pinTlsSocket(tls.connect({ host: "api.example.com", port: 443 }), policy, pinning);
+  socket.on("secureConnect", () => console.log(socket.certpinVerdict?.status));
+  const identity = pinnedCheckServerIdentity(JSON.stringify(document), pinning);
+  tls.connect({ host: "api.example.com", port: 443, checkServerIdentity: identity });
+  const der: Uint8Array[] = peerChain(socket.getPeerCertificate(true));
+  const dispatcherOptions: PinnedDispatcherOptions = { connect: { ca: "pem" }, pinning, connections: 4 };
+  const dispatcher = pinnedDispatcher(policy, dispatcherOptions);
+  const fetch = pinnedFetch(policy, { pinning });
+  const response: Response = await fetch("https://api.example.com/", { method: "GET" });
+  await fetch.dispatcher.close();
+  await dispatcher.close();
+  const refused: PinningError["code"] = STATUS_CODES.mismatch;
+
+  // Wrong uses: each must stay a type error.
+  // @ts-expect-error clockSkewSeconds is a number
+  checkPins(input, pins, { clockSkewSeconds: "300" });
+  // @ts-expect-error no such option
+  checkPins(input, pins, { clockSkew: 300 });
+  // @ts-expect-error fromAndroidNsc reads XML text
+  PinPolicy.fromAndroidNsc(42);
+  // @ts-expect-error reportKey is a string or null
+  const wrongKey: number = verdict.reportKey;
+  // @ts-expect-error pinnedFetch takes a policy first
+  pinnedFetch();
+
+  console.log(infos, formatted, status, report, reportKey, matched, fromHpkp, fromNsc, checked, lint, exported, again,
+    findings, byPins, byDocument, links, memory, codes, fromWasm, made, policyInputs, der, response.status, refused, wrongKey);
+}
