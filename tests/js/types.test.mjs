@@ -41,7 +41,7 @@ before(async () => {
   // node_modules, installed offline beside certpin.
   const tarballs = [];
   for (const name of ["@types/node", "undici-types"]) {
-    const { stdout } = await runProcess("npm", ["pack", "--json", "--pack-destination", project.dir, join(ROOT, "node_modules", name)], { cwd: project.dir });
+    const { stdout } = await runProcess("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", project.dir, join(ROOT, "node_modules", name)], { cwd: project.dir });
     tarballs.push(join(project.dir, JSON.parse(stdout)[0].filename));
   }
   await runProcess("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", ...tarballs], { cwd: project.dir });
