@@ -4,7 +4,8 @@
 // Installed, certpin_bg.wasm sits beside this file and is read from there. Bundled
 // (esbuild, webpack, Rollup, with CommonJS or ESM output), it usually does not: the
 // bundler does not copy it, and ESM output has no __dirname. Then the copy embedded in
-// certpin_bg_wasm.cjs is used, which every bundler includes through the require below.
+// certpin_bg_wasm.cjs (gzip, base64) is used, which every bundler includes through the
+// require below.
 // A certpin_bg.wasm beside a bundle is used only if it is this build's (same SHA-256),
 // so a stale copy from another version is never instantiated with this glue.
 //
@@ -16,7 +17,16 @@ function builtin(name) {
   if (typeof process === "object" && typeof process.getBuiltinModule === "function") {
     return process.getBuiltinModule(name);
   }
-  return name === "node:fs" ? require("node:fs") : name === "node:path" ? require("node:path") : require("node:crypto");
+  switch (name) {
+    case "node:fs":
+      return require("node:fs");
+    case "node:path":
+      return require("node:path");
+    case "node:zlib":
+      return require("node:zlib");
+    default:
+      return require("node:crypto");
+  }
 }
 
 function besideThisFile() {
@@ -31,8 +41,17 @@ function besideThisFile() {
   return digest === WASM_SHA256 ? bytes : null;
 }
 
+function embedded() {
+  // gunzip checks the CRC-32; the hash check makes a corrupt copy fail loudly.
+  const bytes = builtin("node:zlib").gunzipSync(Buffer.from(require("./certpin_bg_wasm.cjs"), "base64"));
+  if (builtin("node:crypto").createHash("sha256").update(bytes).digest("hex") !== WASM_SHA256) {
+    throw new Error("certpin: the embedded wasm does not match this build (a corrupt package or bundle)");
+  }
+  return bytes;
+}
+
 function wasmBytes() {
-  return besideThisFile() ?? require("./certpin_bg_wasm.cjs");
+  return besideThisFile() ?? embedded();
 }
 
 module.exports = { wasmBytes };

@@ -7,7 +7,7 @@
 // Chromium from a local server; every result is compared with node:crypto's pin.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, test } from "node:test";
@@ -136,6 +136,25 @@ test("a certpin_bg.wasm beside a bundle that is not this build's is never instan
   assert.ok(WebAssembly.validate(otherModule));
   assert.deepEqual(await runBundle(outfile, { "certpin_bg.wasm": otherModule }), { pins: [pin], fetch: "function", dispatcher: "function" });
   assert.deepEqual(await runBundle(outfile, { "certpin_bg.wasm": "not wasm" }), { pins: [pin], fetch: "function", dispatcher: "function" });
+});
+
+test("a bundle whose embedded wasm was altered fails loudly instead of running it", async () => {
+  const outfile = await esbuildCjs();
+  const bundle = readFileSync(outfile, "utf8");
+  const embedded = /"(H4sI[A-Za-z0-9+/=]{100000,})"/.exec(bundle);
+  assert.ok(embedded, "no gzip+base64 wasm found in the bundle");
+  const middle = embedded.index + Math.floor(embedded[0].length / 2);
+  const altered = bundle.slice(0, middle) + (bundle[middle] === "A" ? "B" : "A") + bundle.slice(middle + 1);
+  const dir = tempDir("bundle-altered");
+  try {
+    writeFileSync(join(dir.dir, "app.cjs"), altered);
+    const { code, stdout, stderr } = await runProcess(process.execPath, ["app.cjs"], { cwd: dir.dir, input: pem, allowFailure: true });
+    assert.notEqual(code, 0, stdout);
+    assert.equal(stdout, "");
+    assert.match(stderr, /Error/);
+  } finally {
+    dir.remove();
+  }
 });
 
 test("webpack (target node): certpin and certpin/node run with no step", async () => {
