@@ -6,13 +6,17 @@
 //    under `moduleResolution: bundler`; its `@ts-expect-error` lines must stay errors;
 //  - every name an entry exports at run time (Node ESM and CJS, the browser entry,
 //    certpin/node both ways) must be declared as a value by the declarations that entry's
-//    conditions select, and every declared value must exist at run time.
+//    conditions select, and every declared value must exist at run time;
+//  - the options each function accepts at run time (its "known options" list) equal the
+//    declared option properties, and the members of real results (Verdict,
+//    CertificateInfo, ParsedPin, Finding, LinkCheck, a policy's toJSON()) equal the
+//    declared interface's properties.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { ROOT, installPackedPackage, runProcess } from "./helpers.mjs";
+import { FIXTURES, ROOT, installPackedPackage, runProcess } from "./helpers.mjs";
 
 const ts = createRequire(import.meta.url)(join(ROOT, "node_modules", "typescript"));
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -65,6 +69,48 @@ console.log(JSON.stringify({
 }));`,
   );
   runtime = JSON.parse((await runProcess(process.execPath, ["exports.mjs"], { cwd: project.dir })).stdout);
+  writeFileSync(
+    join(project.dir, "shapes.mjs"),
+    `import { readFileSync } from "node:fs";
+import * as certpin from "certpin";
+const chain = readFileSync(${JSON.stringify(join(FIXTURES, "tls", "good-chain.pem"))}, "utf8");
+const [leafPin, caPin] = certpin.computePins(chain);
+const document = { version: 1, domains: [{ host: "localhost", pins: [leafPin, { pin: caPin, state: "candidate", position: "ca" }], expires: "2040-01-01", mode: "report", reportUri: "https://r.example/", includeSubdomains: true }] };
+const policy = new certpin.PinPolicy(document);
+// The option names a function accepts, from its own refusal of an unknown one.
+const known = (call) => {
+  try {
+    call({ "certpin-types-probe": 1 });
+  } catch (error) {
+    const names = /known options: (.*)$/.exec(error.message);
+    if (names) return names[1].split(", ").sort();
+    throw error;
+  }
+  throw new Error("an unknown option was accepted");
+};
+const failed = certpin.checkPins(chain, ["sha256/" + "A".repeat(43) + "="], { hostname: "localhost", port: 443 });
+console.log(JSON.stringify({
+  options: {
+    computePins: known((o) => certpin.computePins(chain, o)),
+    checkPins: known((o) => certpin.checkPins(chain, [leafPin], o)),
+    diagnose: known((o) => certpin.diagnose(chain, o)),
+    "PinPolicy.check": known((o) => policy.check(chain, o)),
+    "PinPolicy.lint": known((o) => policy.lint(o)),
+  },
+  shapes: {
+    Verdict: [Object.keys(failed), Object.keys(policy.check(chain, { hostname: "localhost" }))],
+    ViolationReport: [Object.keys(failed.report)],
+    CertificateInfo: certpin.parseChain(chain).map(Object.keys),
+    ParsedPin: [Object.keys(certpin.parsePin(leafPin))],
+    Finding: [...failed.findings, ...policy.lint({ now: Date.now(), chain }), ...certpin.diagnose(chain, { hostname: "nowhere.example" })].map(Object.keys),
+    LinkCheck: certpin.verifyLinks(chain).map(Object.keys),
+    PolicyDocument: [Object.keys(policy.toJSON())],
+    PolicyDomain: policy.toJSON().domains.map(Object.keys),
+    PolicyPin: policy.toJSON().domains[0].pins.filter((p) => typeof p === "object").map(Object.keys),
+  },
+}));`,
+  );
+  Object.assign(runtime, JSON.parse((await runProcess(process.execPath, ["shapes.mjs"], { cwd: project.dir })).stdout));
 });
 
 after(() => project?.remove());
@@ -144,4 +190,62 @@ test("types: usage.ts uses every run-time export of certpin and certpin/node", (
   const all = new Set([...runtime.esm, ...runtime.nodeEsm].filter((name) => name !== "default"));
   const unused = [...all].filter((name) => !new RegExp(`\\b${name}\\b`).test(USAGE));
   assert.deepEqual(unused, [], `tests/js/types/usage.ts does not use ${unused.join(", ")}: add a use with every option`);
+});
+
+/** The declared program for the ESM view of "certpin", with its checker and export symbols. */
+function declarations() {
+  const { options } = ts.convertCompilerOptionsFromJson(CONFIGS.nodenext.compilerOptions, project.dir);
+  const probe = join(project.dir, "probe-shapes.mts");
+  writeFileSync(probe, `import * as probe from "certpin";\nexport { probe };\n`);
+  const program = ts.createProgram([probe], options);
+  const checker = program.getTypeChecker();
+  const [statement] = program.getSourceFile(probe).statements;
+  const exports = new Map(checker.getExportsOfModule(checker.getSymbolAtLocation(statement.moduleSpecifier)).map((s) => [s.name, s]));
+  const node = statement;
+  const propertiesOf = (type) => checker.getPropertiesOfType(checker.getNonNullableType(type)).map((p) => p.name).sort();
+  const optionsParameter = (signatureOwner) => {
+    const [signature] = signatureOwner.getCallSignatures();
+    const parameter = signature.parameters.at(-1);
+    return propertiesOf(checker.getTypeOfSymbolAtLocation(parameter, node));
+  };
+  return {
+    interface: (name) => {
+      assert.ok(exports.has(name), `index.d.ts does not export ${name}`);
+      return propertiesOf(checker.getDeclaredTypeOfSymbol(exports.get(name)));
+    },
+    functionOptions: (name) => optionsParameter(checker.getTypeOfSymbolAtLocation(exports.get(name), node)),
+    methodOptions: (className, method) => {
+      const instance = checker.getDeclaredTypeOfSymbol(exports.get(className));
+      return optionsParameter(checker.getTypeOfSymbolAtLocation(instance.getProperty(method), node));
+    },
+  };
+}
+
+test("types: the options every function accepts at run time are exactly the declared ones", () => {
+  const declared = declarations();
+  const expected = {
+    computePins: declared.functionOptions("computePins"),
+    checkPins: declared.functionOptions("checkPins"),
+    diagnose: declared.functionOptions("diagnose"),
+    "PinPolicy.check": declared.methodOptions("PinPolicy", "check"),
+    "PinPolicy.lint": declared.methodOptions("PinPolicy", "lint"),
+  };
+  for (const [name, accepted] of Object.entries(runtime.options)) {
+    assert.deepEqual(expected[name], accepted, `${name}: run-time options ${accepted.join(", ")}; declared ${expected[name].join(", ")}`);
+  }
+});
+
+test("types: the members of real results are exactly the declared interfaces' properties", () => {
+  const declared = declarations();
+  // Members that are optional in the declarations and absent from some results.
+  const optional = { Finding: ["certIndex"], LinkCheck: ["reason"], PolicyDomain: [], PolicyPin: [] };
+  for (const [name, samples] of Object.entries(runtime.shapes)) {
+    const properties = declared.interface(name);
+    assert.ok(samples.length > 0, `no ${name} sample`);
+    const seen = new Set(samples.flat());
+    const undeclared = [...seen].filter((key) => !properties.includes(key));
+    assert.deepEqual(undeclared, [], `${name}: run-time members ${undeclared.join(", ")} are not declared in index.d.ts`);
+    const neverSeen = properties.filter((key) => !seen.has(key) && !(optional[name] ?? []).includes(key));
+    assert.deepEqual(neverSeen, [], `${name}: declared ${neverSeen.join(", ")}, never present at run time`);
+  }
 });
