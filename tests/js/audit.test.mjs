@@ -238,3 +238,24 @@ test("plan: lockout dates and steps from an audit and from a chain file, as text
   }
   assert.match(text.stdout, /lint error NO_BACKUP_PIN/);
 });
+
+test("policy.plan through the package: same dates as the CLI; bad options are CertpinErrors", async () => {
+  const { PinPolicy, CertpinError } = await import("certpin");
+  const policy = new PinPolicy(readFileSync(policyFile, "utf8"));
+  const chain = Buffer.concat([read(tlsFx("good-leaf.pem")), read(tlsFx("good-intermediate.pem"))]).toString();
+  const plan = policy.plan({ chains: { localhost: chain }, now: new Date(NOW), updateLagDays: 7 });
+  assert.equal(plan.now, NOW);
+  assert.equal(plan.hosts[0].lockoutAt, rfc3339(inter.notAfter));
+  assert.equal(plan.hosts[0].actBy, rfc3339(inter.notAfter - 7 * DAY));
+  for (const [options, argument] of [
+    [{}, "chains"],
+    [{ chains: [] }, "chains"],
+    [{ chains: { localhost: chain }, updateLagDays: 3651 }, "updateLagDays"],
+    [{ chains: { localhost: chain }, updateLagDays: 1.5 }, "updateLagDays"],
+    [{ chains: { localhost: chain }, lag: 3 }, "options"],
+  ]) {
+    assert.throws(() => policy.plan(options), (e) => e instanceof CertpinError && e.code === "INVALID_ARGUMENT" && e.argument === argument, JSON.stringify(options));
+  }
+  assert.throws(() => policy.plan({ chains: { localhost: "not a chain" } }), (e) => e instanceof CertpinError);
+  policy.free();
+});
