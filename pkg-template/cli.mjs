@@ -33,6 +33,8 @@ Commands:
   check                check a chain (file or live host) against a policy
   lint <policy>        find risks in a policy
   convert <file>       convert a policy to another format
+  audit                check every endpoint of a fleet against a policy (cli-audit.mjs)
+  plan                 lockout dates and the steps of a safe key rotation (cli-audit.mjs)
 
 Every command takes --json and --help. Exit codes: 0 ok, 1 check failed, 2 bad input.
 Run 'certpin <command> --help' for examples.`,
@@ -213,6 +215,10 @@ async function run(argv) {
     return { text: HELP.main, code: command === undefined ? 2 : 0 };
   }
   if (command === "--version" || command === "-v") return { text: version, code: 0 };
+  if (command === "audit" || command === "plan") {
+    const fleet = await import("./cli-audit.mjs");
+    return fleet[command](rest, { stderr: process.stderr, paint: { red, yellow, green } });
+  }
   if (!Object.hasOwn(HELP, command) || command === "main") {
     throw new UsageError(`unknown command ${JSON.stringify(command)}; run 'certpin --help'`);
   }

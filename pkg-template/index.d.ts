@@ -325,3 +325,53 @@ export type InitSource =
  */
 export function init(source?: InitSource): Promise<void>;
 export default init;
+
+// ---- Fleet audit and rotation planning: policy.plan (crate::plan) ----
+
+export interface PlanOptions {
+  /** The chain each host serves now, leaf first. At most 64 hosts. */
+  chains: { [host: string]: ChainInput };
+  now?: Instant;
+  /** Days a policy update needs to reach every client (default 30, at most 3650). */
+  updateLagDays?: number;
+}
+
+export interface PlanStep {
+  /** RFC 3339: the earliest instant the step may be taken. */
+  at: string;
+  /** RFC 3339: the latest instant it may be taken without a lockout (or failing open); null when nothing depends on it. */
+  by: string | null;
+  action:
+    | "restore-service" | "fix-chain" | "add-issuer-pin" | "add-candidate" | "add-active"
+    | "promote" | "deploy-chain" | "remove-old" | "renew-expires";
+  detail: string;
+  /** Lint findings of the entry as this step leaves it (empty when clean or when the step changes no policy). */
+  lint: Finding[];
+}
+
+export interface HostPlan {
+  host: string;
+  /** The entry that applies, or null when the host is not pinned. */
+  domain: string | null;
+  /** The status of checking the served chain now. */
+  status: Verdict["status"];
+  /** RFC 3339: after it no active pin matches any chain the host serves now; null when nobody can be locked out. */
+  lockoutAt: string | null;
+  /** `lockoutAt` minus the update lag. */
+  actBy: string | null;
+  expires: string | null;
+  pinned: Array<{ pin: string; certIndex: number; depth: number; subject: string; notAfter: string }>;
+  steps: PlanStep[];
+  findings: Finding[];
+}
+
+export interface Plan {
+  now: string;
+  updateLagDays: number;
+  hosts: HostPlan[];
+}
+
+export interface PinPolicy {
+  /** Per host: the lockout date and the dated steps of a key rotation that never locks clients out. */
+  plan(options: PlanOptions): Plan;
+}

@@ -27,6 +27,7 @@ mod memo;
 mod name;
 mod path;
 mod pin;
+mod plan;
 mod policy;
 mod report;
 mod validity;
@@ -60,6 +61,10 @@ pub use path::{
     MAX_CANDIDATE_STEPS, MAX_PATH_LENGTH, MAX_SIGNATURE_CHECKS,
 };
 pub use pin::{hex, HashAlgorithm, Pin, PinFormat};
+pub use plan::{
+    plan, HostPlan, PinnedKey, Plan, PlanOptions, Step, DEFAULT_UPDATE_LAG_DAYS, MAX_PLAN_HOSTS,
+    MAX_UPDATE_LAG_DAYS, PLAN_FINDING_CODES,
+};
 pub use policy::{
     DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy, PolicyDocument, MAX_DOMAINS,
     MAX_PINS_PER_DOMAIN, MAX_POLICY_BYTES, MAX_REPORT_URI_LEN, POLICY_VERSION,
