@@ -55,6 +55,9 @@ export async function main(pem: string): Promise<void> {
   const fromNsc: PinPolicy = PinPolicy.fromAndroidNsc("<network-security-config/>");
   const checked: Verdict = policy.check(input, { hostname: "api.example.com", port: 8443, now: 0, verifySignatures: false, clockSkewSeconds: 60 });
   const lint: Finding[] = policy.lint({ now: Date.now(), chain: input });
+  const plan = policy.plan({ chains: { "api.example.com": input }, now, updateLagDays: 14 });
+  const lockout: string | null = plan.hosts[0].lockoutAt;
+  const firstStep: string | null = plan.hosts[0].steps[0].by;
   const exportFormat: PolicyExportFormat = "apple-ats";
   const exported: string = policy.export(exportFormat);
   const again: PolicyDocument = fromText.toJSON();
