@@ -18,7 +18,7 @@ use crate::chain::parse_chain;
 use crate::check::{check_policy, check_policy_parsed, policy_hostname, CheckOptions};
 use crate::error::Result;
 use crate::input::Part;
-use crate::path::{pin_path, PathOutcome};
+use crate::path::{pin_path_with, PathOutcome, PathRules};
 use crate::policy::Policy;
 use crate::verdict::Verdict;
 use crate::verify::verifier_generation;
@@ -31,8 +31,8 @@ pub const MEMO_MAX_INPUT_BYTES: usize = 64 * 1024;
 struct Entry {
     input: Vec<Part>,
     certs: Vec<Certificate>,
-    /// The verified path and the verifier generation that built it.
-    path: Option<(u64, PathOutcome)>,
+    /// The verified path, with the verifier generation and the rules that built it.
+    path: Option<(u64, PathRules, PathOutcome)>,
 }
 
 /// The recently checked chains of one policy, most recent first.
@@ -128,16 +128,16 @@ impl ChainMemo {
         let Some(Entry { certs, path, .. }) = entry else {
             return check_policy(policy, chain, options);
         };
-        let mut remembered_path = |certs: &[Certificate]| -> PathOutcome {
+        let mut remembered_path = |certs: &[Certificate], rules: &PathRules| -> PathOutcome {
             let generation = verifier_generation();
             match path {
-                Some((g, outcome)) if *g == generation => outcome.clone(),
+                Some((g, r, outcome)) if *g == generation && r == rules => outcome.clone(),
                 _ => {
-                    let outcome = pin_path(certs);
+                    let outcome = pin_path_with(certs, rules);
                     // A verifier installed while it ran (from inside a JS verifier)
                     // makes the outcome one of neither generation: do not keep it.
                     if verifier_generation() == generation {
-                        *path = Some((generation, outcome.clone()));
+                        *path = Some((generation, *rules, outcome.clone()));
                     }
                     outcome
                 }

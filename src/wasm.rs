@@ -343,7 +343,7 @@ pub fn verify_links_js(chain: JsValue) -> JsResult<JsValue> {
     let mut results = vec![];
     for (child, c) in certs.iter().enumerate() {
         for (issuer, i) in certs.iter().enumerate() {
-            if i.subject_der() != c.issuer_der() {
+            if !i.subject_names_issuer_of(c) {
                 continue;
             }
             let algorithm = SignatureAlgorithm::of_certificate(c)
@@ -500,9 +500,29 @@ fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
             "now",
             "verifySignatures",
             "clockSkewSeconds",
+            "allowSha1",
+            "minRsaBits",
+            "allowUnknownCriticalExtensions",
+            "allowCommonNameFallback",
         ],
     )?;
     let mut check = CheckOptions::at(now_of(&options)?);
+    // Path semantics (issue 15): each relaxation explicit, never a default.
+    check.rules.allow_sha1 = bool_option(&options, "allowSha1")?.unwrap_or(false);
+    check.rules.allow_unknown_critical_extensions =
+        bool_option(&options, "allowUnknownCriticalExtensions")?.unwrap_or(false);
+    check.allow_common_name = bool_option(&options, "allowCommonNameFallback")?.unwrap_or(false);
+    if let Some(bits) = integer_option(&options, "minRsaBits", 16384.0)? {
+        let min = i64::from(crate::verify::MIN_RSA_BITS);
+        let default = i64::from(crate::path::DEFAULT_MIN_RSA_BITS);
+        if !(min..=default).contains(&bits) {
+            return Err(invalid(
+                "minRsaBits",
+                format!("must be from {min} (the smallest key certpin verifies) to {default}"),
+            ));
+        }
+        check.rules.min_rsa_bits = u32::try_from(bits).unwrap_or(crate::path::DEFAULT_MIN_RSA_BITS);
+    }
     check.hostname = string_option(&options, "hostname")?;
     check.port = integer_option(&options, "port", 65535.0)?.and_then(|p| u16::try_from(p).ok());
     check.verify_signatures = bool_option(&options, "verifySignatures")?.unwrap_or(true);
