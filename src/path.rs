@@ -217,6 +217,31 @@ pub fn verified_path_with(certs: &[Certificate], verifier: &dyn SignatureVerifie
     build(certs, verifier, true, &PathRules::default(), None)
 }
 
+/// [`verified_path`] with a given verifier, under `rules`.
+pub fn verified_path_under(
+    certs: &[Certificate],
+    verifier: &dyn SignatureVerifier,
+    rules: &PathRules,
+) -> PathOutcome {
+    build(certs, verifier, true, rules, None)
+}
+
+/// [`pin_path_towards`] for troubleshooting: the self-signature of the top is
+/// verified too (`ends_at_self_signed` is meaningful).
+pub fn verified_path_towards(
+    certs: &[Certificate],
+    rules: &PathRules,
+    goal: &Goal<'_>,
+) -> PathOutcome {
+    build(
+        certs,
+        installed_verifier().as_ref(),
+        true,
+        rules,
+        Some(goal),
+    )
+}
+
 /// The verification cost of checking `child`'s signature with `issuer`'s key, in units
 /// of about one RSA-2048 (e = 65537) check: RSA grows with the square of the modulus
 /// length times the exponent's square-and-multiply steps, ECDSA and Ed25519 are fixed,
@@ -508,7 +533,8 @@ impl Builder<'_> {
         let Some(&current) = path.last() else {
             return Err(Stop::DeadEnd { at: 0 });
         };
-        if path.len() > self.best.len() {
+        // A certificate linked as the anchor only is not a verified prefix to report.
+        if !must_end && path.len() > self.best.len() {
             self.best = path.clone();
         }
         let Some(cert) = self.certs.get(current) else {
