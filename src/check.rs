@@ -11,7 +11,7 @@
 //! honouring each pin's position and state.
 
 use crate::cert::Certificate;
-use crate::chain::parse_chain;
+use crate::chain::parse_chain_noted;
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::host::{normalize_hostname, HostPattern};
@@ -88,13 +88,22 @@ pub const CHECK_FINDING_CODES: &[&str] = &[
     "CANDIDATE_PIN_MATCHED",
     "CANDIDATE_PIN_UNMATCHED",
     "REPORT_ONLY",
+    // Issue 15: a PEM block that is not a certificate was skipped.
+    "PEM_BLOCK_SKIPPED",
 ];
 
 /// `PinPolicy.check`: the entry for `options.hostname` (required) decides.
 pub fn check_policy(policy: &Policy, chain: &[Part], options: &CheckOptions) -> Result<Verdict> {
     let hostname = policy_hostname(options)?;
-    let certs = parse_served(chain)?;
-    check_policy_parsed(policy, &hostname, &certs, options, &mut pin_path_with)
+    let (certs, notes) = parse_served(chain)?;
+    check_policy_parsed(
+        policy,
+        &hostname,
+        &certs,
+        &notes,
+        options,
+        &mut pin_path_with,
+    )
 }
 
 /// The normalised hostname `PinPolicy.check` requires (checked before the chain, so
@@ -119,26 +128,30 @@ pub(crate) fn check_policy_parsed(
     policy: &Policy,
     hostname: &str,
     certs: &[Certificate],
+    notes: &[Finding],
     options: &CheckOptions,
     build_path: &mut BuildPath<'_>,
 ) -> Result<Verdict> {
     let entry = policy.find(hostname).map(|(_, e)| e);
-    evaluate(
+    let mut verdict = evaluate(
         entry,
         entry.map(|e| e.host.to_string()),
         certs,
         Some(hostname),
         options,
         build_path,
-    )
+    )?;
+    verdict.findings.splice(0..0, notes.iter().cloned());
+    Ok(verdict)
 }
 
-/// The served chain parsed; an empty input is an empty chain (status `no-chain`).
-fn parse_served(chain: &[Part]) -> Result<Vec<Certificate>> {
+/// The served chain parsed, with a warning per skipped PEM block; an empty input is an
+/// empty chain (status `no-chain`).
+pub(crate) fn parse_served(chain: &[Part]) -> Result<(Vec<Certificate>, Vec<Finding>)> {
     if chain.is_empty() {
-        Ok(Vec::new())
+        Ok((Vec::new(), Vec::new()))
     } else {
-        parse_chain(chain)
+        parse_chain_noted(chain)
     }
 }
 
@@ -173,15 +186,17 @@ pub fn check_pins(chain: &[Part], pins: &[Pin], options: &CheckOptions) -> Resul
         mode: Mode::Enforce,
         report_uri: None,
     };
-    let certs = parse_served(chain)?;
-    evaluate(
+    let (certs, notes) = parse_served(chain)?;
+    let mut verdict = evaluate(
         Some(&entry),
         None,
         &certs,
         hostname.as_deref(),
         options,
         &mut pin_path_with,
-    )
+    )?;
+    verdict.findings.splice(0..0, notes);
+    Ok(verdict)
 }
 
 /// One pin found on a certificate of the path.

@@ -35,7 +35,7 @@ mod verify;
 mod wasm;
 
 pub use cert::{signature_algorithm_name, Certificate, Facts, KeyFacts, RECOGNISED_EXTENSIONS};
-pub use chain::{compute_pins, ip_to_string, parse_chain, CertificateInfo};
+pub use chain::{compute_pins, ip_to_string, parse_chain, parse_chain_noted, CertificateInfo};
 pub use check::{
     check_pins, check_policy, CheckOptions, CHECK_FINDING_CODES, MAX_CLOCK_SKEW_SECONDS,
 };
@@ -51,7 +51,10 @@ pub use hostname::{
     reference_name, HostnameOutcome, ReferenceName, PUBLIC_SUFFIXES,
 };
 pub use hpkp::{from_hpkp_header, MAX_HPKP_HEADER_BYTES};
-pub use input::{decode, Item, ItemKind, Part, MAX_CERTIFICATES, MAX_INPUT_BYTES, MAX_PEM_BLOCKS};
+pub use input::{
+    decode, decode_noted, Item, ItemKind, Part, MAX_CERTIFICATES, MAX_INPUT_BYTES, MAX_PEM_BLOCKS,
+    PEM_BLOCK_SKIPPED,
+};
 pub use lint::{is_public_suffix, lint, ENTRY_EXPIRY_WARNING_SECONDS, LINT_CODES};
 pub use memo::{ChainMemo, MEMO_CHAINS, MEMO_MAX_INPUT_BYTES};
 pub use name::{parse_rfc3339, rfc3339};

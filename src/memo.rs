@@ -14,9 +14,11 @@
 //! without it. Errors are never remembered.
 
 use crate::cert::Certificate;
-use crate::chain::parse_chain;
-use crate::check::{check_policy, check_policy_parsed, policy_hostname, CheckOptions};
+use crate::check::{
+    check_policy, check_policy_parsed, parse_served, policy_hostname, CheckOptions,
+};
 use crate::error::Result;
+use crate::finding::Finding;
 use crate::input::Part;
 use crate::path::{pin_path_with, PathOutcome, PathRules};
 use crate::policy::Policy;
@@ -31,6 +33,8 @@ pub const MEMO_MAX_INPUT_BYTES: usize = 64 * 1024;
 struct Entry {
     input: Vec<Part>,
     certs: Vec<Certificate>,
+    /// Warnings about skipped PEM blocks.
+    notes: Vec<Finding>,
     /// The verified path, with the verifier generation and the rules that built it.
     path: Option<(u64, PathRules, PathOutcome)>,
 }
@@ -112,20 +116,24 @@ impl ChainMemo {
                 self.entries.first_mut()
             }
             None => {
-                let certs = parse_chain(chain)?;
+                let (certs, notes) = parse_served(chain)?;
                 self.entries.truncate(MEMO_CHAINS - 1);
                 self.entries.insert(
                     0,
                     Entry {
                         input: chain.to_vec(),
                         certs,
+                        notes,
                         path: None,
                     },
                 );
                 self.entries.first_mut()
             }
         };
-        let Some(Entry { certs, path, .. }) = entry else {
+        let Some(Entry {
+            certs, notes, path, ..
+        }) = entry
+        else {
             return check_policy(policy, chain, options);
         };
         let mut remembered_path = |certs: &[Certificate], rules: &PathRules| -> PathOutcome {
@@ -143,6 +151,13 @@ impl ChainMemo {
                 }
             }
         };
-        check_policy_parsed(policy, &hostname, certs, options, &mut remembered_path)
+        check_policy_parsed(
+            policy,
+            &hostname,
+            certs,
+            notes,
+            options,
+            &mut remembered_path,
+        )
     }
 }

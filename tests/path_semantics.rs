@@ -610,3 +610,54 @@ fn expensive_look_alikes_exhaust_a_cost_weighted_budget() {
     let _ = date_time_ymd(2025, 1, 1);
     let _ = PathRules::default();
 }
+
+// ---- 11. PEM that real files contain ----
+
+#[test]
+fn a_keycert_file_is_checked_with_a_warning_that_never_quotes_the_key() {
+    let p = pki();
+    let secret = fixture("keys/leaf.pem");
+    let body: String = secret
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    // A server's keycert.pem: the key first, then the chain; a comment with a BEGIN
+    // marker that does not start a line; RFC 1421 headers inside the leaf's block.
+    let chain = to_pem(&[p.leaf.clone(), p.inter.clone()]);
+    let with_headers = chain.replacen(
+        "-----BEGIN CERTIFICATE-----\n",
+        "-----BEGIN CERTIFICATE-----\nSubject: CN=www.example.com\n\n",
+        1,
+    );
+    let input = format!("# keycert.pem #-----BEGIN CERTIFICATE-----\n{secret}{with_headers}");
+    let v = check_pins(
+        &[Part::Text(input)],
+        &[pin_of(&p.inter)],
+        &CheckOptions::at(NOW * MS).for_host("www.example.com"),
+    )
+    .unwrap();
+    assert_eq!(v.status, Status::Matched, "{v:#?}");
+    let skipped: Vec<_> = v
+        .findings
+        .iter()
+        .filter(|f| f.code == certpin::PEM_BLOCK_SKIPPED)
+        .collect();
+    assert_eq!(skipped.len(), 1, "{v:#?}");
+    for f in &v.findings {
+        for line in body.lines() {
+            assert!(!f.message.contains(line), "{}", f.message);
+        }
+    }
+    assert!(!v.message.contains(body.lines().next().unwrap()));
+    // A broken certificate block beside good ones still sinks the input.
+    let broken =
+        format!("{chain}-----BEGIN CERTIFICATE-----\nMAMC!QU=\n-----END CERTIFICATE-----\n");
+    let e = check_pins(
+        &[Part::Text(broken)],
+        &[pin_of(&p.inter)],
+        &CheckOptions::at(NOW * MS),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "PEM_MALFORMED");
+}
