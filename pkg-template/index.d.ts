@@ -315,3 +315,22 @@ export type InitSource =
  */
 export function init(source?: InitSource): Promise<void>;
 export default init;
+
+// ---- Path semantics (issue 15) ----
+
+/**
+ * Relaxations of the path rules, each off by default (README "What certpin verifies").
+ * Merged into `CheckOptions` (`checkPins`, `PinPolicy.check`).
+ */
+export interface CheckOptions {
+  /** Accept links signed with SHA-1 on the verified path (default false: `invalid-chain`). */
+  allowSha1?: boolean;
+  /** The smallest RSA key accepted on the path, 1024 to 2048 (default 2048). */
+  minRsaBits?: number;
+  /** Accept path certificates with critical extensions certpin does not recognise (default false). */
+  allowUnknownCriticalExtensions?: boolean;
+  /** Match the subject CN of a leaf that has no subjectAltName at all (default false). */
+  allowCommonNameFallback?: boolean;
+  /** Tolerance for validity periods either way, 0 to 86400 seconds (default 0). */
+  clockSkewSeconds?: number;
+}

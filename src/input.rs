@@ -575,7 +575,7 @@ mod tests {
         let secret = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC";
         let cases = [
             (
-                format!("-----BEGIN X509 CRL-----\nMAMCAQU=\n-----END X509 CRL-----\n"),
+                "-----BEGIN X509 CRL-----\nMAMCAQU=\n-----END X509 CRL-----\n".to_string(),
                 "unsupported PEM label",
             ),
             (
@@ -587,7 +587,8 @@ mod tests {
                 "never share",
             ),
             (
-                format!("-----BEGIN RSA PUBLIC KEY-----\nMAMCAQU=\n-----END RSA PUBLIC KEY-----\n"),
+                "-----BEGIN RSA PUBLIC KEY-----\nMAMCAQU=\n-----END RSA PUBLIC KEY-----\n"
+                    .to_string(),
                 "PKCS#1",
             ),
         ];

@@ -64,8 +64,11 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     out
 }
 
-/// (tag, whole TLV, content) of each element inside `content`.
-fn elements(mut content: &[u8]) -> Vec<(u8, Vec<u8>, Vec<u8>)> {
+/// (tag, whole TLV, content).
+type Element = (u8, Vec<u8>, Vec<u8>);
+
+/// Each element inside `content`.
+fn elements(mut content: &[u8]) -> Vec<Element> {
     let mut out = vec![];
     while !content.is_empty() {
         let tag = content[0];
@@ -89,7 +92,7 @@ fn elements(mut content: &[u8]) -> Vec<(u8, Vec<u8>, Vec<u8>)> {
 }
 
 /// The TBS fields of a certificate, and its signature AlgorithmIdentifier.
-fn tbs_fields(cert: &[u8]) -> (Vec<(u8, Vec<u8>, Vec<u8>)>, Vec<u8>) {
+fn tbs_fields(cert: &[u8]) -> (Vec<Element>, Vec<u8>) {
     let outer = elements(cert);
     let parts = elements(&outer[0].2);
     (elements(&parts[0].2), parts[1].1.clone())
@@ -556,57 +559,100 @@ impl PublicKeyData for HeavyKey {
     }
 }
 
-/// 15 look-alike CAs named as the leaf's issuer, each with a heavy RSA key: every
-/// one is a candidate whose check is the most expensive there is. Written to
-/// bench/fixtures/budget-worst-chain.pem when CERTPIN_WRITE_FIXTURES=1.
-pub fn heavy_look_alikes() -> Vec<Vec<u8>> {
+/// `leaf` re-encoded as signed with `alg` (an AlgorithmIdentifier, DER), with `signature`
+/// as its signature value: well formed, never valid.
+fn with_fake_signature(leaf: &[u8], alg: &[u8], signature: &[u8]) -> Vec<u8> {
+    let (fields, _) = tbs_fields(leaf);
+    let mut fields: Vec<Vec<u8>> = fields.into_iter().map(|f| f.1).collect();
+    fields[2] = alg.to_vec();
+    let tbs = tlv(0x30, &fields.concat());
+    let mut bits = vec![0u8];
+    bits.extend_from_slice(signature);
+    tlv(0x30, &[tbs, alg.to_vec(), tlv(0x03, &bits)].concat())
+}
+
+/// sha256WithRSAEncryption, NULL parameters.
+const RSA_SHA256: &[u8] = &[
+    0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00,
+];
+/// ecdsa-with-SHA384.
+const ECDSA_SHA384: &[u8] = &[
+    0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03,
+];
+
+/// The worst inputs for path building's cost: a leaf with a well-formed signature that
+/// never verifies, and 15 look-alike CAs named as its issuer, each a candidate whose
+/// check runs in full. `heavy`: RSA-8192 keys with exponent 2^33 - 1 (the most
+/// expensive RSA key certpin accepts; the leaf's signature is 1024 bytes, so the
+/// modular exponentiation runs); else P-384 keys (the most expensive curve) under an
+/// ECDSA-SHA384 signature. Written to bench/fixtures/budget-worst-{rsa,p384}.pem when
+/// CERTPIN_WRITE_FIXTURES=1 (bench/run.mjs times them).
+pub fn look_alikes(heavy: bool) -> Vec<Vec<u8>> {
     let p = pki();
-    let mut out = vec![];
     let inter_spec = Spec::ca("Example Issuing CA", None).no_key_ids();
     let leaf = Spec::leaf("www.example.com", &["www.example.com"])
         .no_key_ids()
         .signed_by(&key("leaf"), &inter_spec, &key("inter"));
-    out.push(leaf);
+    let leaf = if heavy {
+        with_fake_signature(&leaf, RSA_SHA256, &[0x01; 1024])
+    } else {
+        // r = s = 1: a valid encoding that no key verifies.
+        with_fake_signature(
+            &leaf,
+            ECDSA_SHA384,
+            &[0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01],
+        )
+    };
+    let mut out = vec![leaf];
+    let issuer = rcgen::Issuer::from_params(&p.root_spec.params, key("root"));
     for i in 0..15u8 {
         let mut spec = Spec::ca("Example Issuing CA", None).no_key_ids();
         spec.params.serial_number = Some(SerialNumber::from_slice(&[1, i]));
-        let heavy = HeavyKey::new(i);
-        let issuer = rcgen::Issuer::from_params(&p.root_spec.params, key("root"));
-        out.push(
-            spec.params
-                .signed_by(&heavy, &issuer)
-                .unwrap()
-                .der()
-                .to_vec(),
-        );
+        let der = if heavy {
+            spec.params.signed_by(&HeavyKey::new(i), &issuer).unwrap()
+        } else {
+            spec.params.signed_by(&key("p384"), &issuer).unwrap()
+        };
+        out.push(der.der().to_vec());
     }
     out
 }
 
 #[test]
 fn expensive_look_alikes_exhaust_a_cost_weighted_budget() {
-    let chain = heavy_look_alikes();
-    if std::env::var("CERTPIN_WRITE_FIXTURES").is_ok() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("bench/fixtures/budget-worst-chain.pem");
-        std::fs::write(path, to_pem(&chain)).unwrap();
+    for (heavy, name, unit_cost) in [(true, "rsa", 56u64), (false, "p384", 12)] {
+        let chain = look_alikes(heavy);
+        if std::env::var("CERTPIN_WRITE_FIXTURES").is_ok() {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("bench/fixtures/budget-worst-{name}.pem"));
+            std::fs::write(path, to_pem(&chain)).unwrap();
+        }
+        let parsed = certs(&chain.iter().collect::<Vec<_>>());
+        // RSA-8192 with e = 2^33 - 1: (128 words)^2 * 66 steps / (32^2 * 19) = 56 units;
+        // P-384: 12 (measured: about 12 RSA-2048 checks in the pure-Rust verifier).
+        assert_eq!(
+            certpin::link_cost(&parsed[0], &parsed[1]),
+            unit_cost,
+            "{name}"
+        );
+        let out = verified_path(&parsed);
+        assert!(!out.valid);
+        assert!(
+            codes(&out.findings).contains(&PATH_BUDGET_EXCEEDED),
+            "{name}: {out:?}"
+        );
+        // The checks run are what the budget allows, no more.
+        assert_eq!(
+            out.signature_checks as u64,
+            MAX_VERIFICATION_COST / unit_cost,
+            "{name}"
+        );
+        assert!(out.cost <= MAX_VERIFICATION_COST);
     }
-    let parsed = certs(&chain.iter().collect::<Vec<_>>());
-    let cost = certpin::link_cost(&parsed[0], &parsed[1]);
-    // RSA-8192 with e = 2^33 - 1: (128 words)^2 * 66 steps / (32^2 * 19) = 56 units.
-    assert_eq!(cost, 56);
-    let out = verified_path(&parsed);
-    assert!(!out.valid);
-    assert!(
-        codes(&out.findings).contains(&PATH_BUDGET_EXCEEDED),
-        "{out:?}"
-    );
-    // Within the budget: the number of heavy checks run is what the budget allows.
-    assert_eq!(out.signature_checks as u64, MAX_VERIFICATION_COST / cost);
     // An honest chain costs a few units.
     let p = pki();
     let honest = certs(&[&p.leaf, &p.inter, &p.root]);
-    assert!(certpin::link_cost(&honest[0], &honest[1]) <= 2);
+    assert!(certpin::link_cost(&honest[0], &honest[1]) <= 3);
     let _ = date_time_ymd(2025, 1, 1);
     let _ = PathRules::default();
 }
