@@ -39,6 +39,16 @@ fn has(v: &Verdict, code: &str) -> bool {
     v.findings.iter().any(|f| f.code == code)
 }
 
+/// With CERTPIN_WRITE_FIXTURES=1, writes `chain` to tests/fixtures/path/issue15/`name`
+/// (for the OpenSSL cross-check in tests/fixtures/path/README.md).
+fn write_fixture(name: &str, chain: &[Vec<u8>]) {
+    if std::env::var("CERTPIN_WRITE_FIXTURES").is_ok() {
+        let dir = fixture_dir().join("issue15");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), to_pem(chain)).unwrap();
+    }
+}
+
 // ---- DER helpers: split and rebuild certificates ----
 
 fn der_len(len: usize) -> Vec<u8> {
@@ -351,6 +361,7 @@ fn a_v1_root_does_not_sink_the_chain() {
     inter_spec.params.use_authority_key_identifier_extension = false;
     let inter = inter_spec.signed_by(&key("inter"), &root_spec, &key("root"));
     let leaf = leaf_spec(&["www.example.com"]).signed_by(&key("leaf"), &inter_spec, &key("inter"));
+    write_fixture("v1-root.pem", &[leaf.clone(), inter.clone(), root.clone()]);
     let opts = CheckOptions::at(NOW * MS).for_host("www.example.com");
     for pinned in [&leaf, &inter, &root] {
         let v = check(&[&leaf, &inter, &root], &[pin_of(pinned)], &opts);
@@ -458,6 +469,7 @@ fn dst_root_x3() -> (Vec<Vec<u8>>, i64) {
 #[test]
 fn backtracking_finds_the_valid_path_past_an_expired_cross_sign() {
     let (chain, now) = dst_root_x3();
+    write_fixture("dst-root-x3.pem", &chain);
     let refs: Vec<&Vec<u8>> = chain.iter().collect();
     let opts = CheckOptions::at(now * MS).for_host("www.example.com");
     let v = check(&refs, &[pin_of(&chain[0])], &opts);
