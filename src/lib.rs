@@ -59,10 +59,11 @@ pub use lint::{is_public_suffix, lint, ENTRY_EXPIRY_WARNING_SECONDS, LINT_CODES}
 pub use memo::{ChainMemo, MEMO_CHAINS, MEMO_MAX_INPUT_BYTES};
 pub use name::{parse_rfc3339, rfc3339};
 pub use path::{
-    codes as path_codes, link_cost, pin_path, pin_path_towards, pin_path_with, served_path,
-    verified_path, verified_path_towards, verified_path_under, verified_path_with,
-    verified_path_with_rules, Goal, PathOutcome, PathRules, DEFAULT_MIN_RSA_BITS,
-    MAX_CANDIDATE_STEPS, MAX_PATH_LENGTH, MAX_SIGNATURE_CHECKS, MAX_VERIFICATION_COST,
+    codes as path_codes, link_checks, link_cost, pin_path, pin_path_towards, pin_path_with,
+    self_signed_flags, served_path, verified_path, verified_path_towards, verified_path_under,
+    verified_path_with, verified_path_with_rules, Goal, PathOutcome, PathRules,
+    DEFAULT_MIN_RSA_BITS, MAX_CANDIDATE_STEPS, MAX_PATH_LENGTH, MAX_SIGNATURE_CHECKS,
+    MAX_VERIFICATION_COST,
 };
 pub use pin::{hex, HashAlgorithm, Pin, PinFormat};
 pub use policy::{

@@ -243,6 +243,56 @@ pub fn verified_path_towards(
     )
 }
 
+/// Which certificates are self-signed (self-issued, and the signature verifies with
+/// their own key), for `parseChain`: checked within the same cost budget as path
+/// building ([`MAX_VERIFICATION_COST`]), so that no input costs more; a certificate whose
+/// check would exceed it is reported as not self-signed (real chains never come near:
+/// sixteen RSA-2048 roots cost 16 units).
+pub fn self_signed_flags(certs: &[Certificate], verifier: &dyn SignatureVerifier) -> Vec<bool> {
+    let mut spent = 0u64;
+    certs
+        .iter()
+        .map(|c| {
+            if !c.is_self_issued() {
+                return false;
+            }
+            let cost = link_cost(c, c);
+            if spent.saturating_add(cost) > MAX_VERIFICATION_COST {
+                return false;
+            }
+            spent = spent.saturating_add(cost);
+            verify_link(c, c, verifier) == VerifyOutcome::Valid
+        })
+        .collect()
+}
+
+/// Every (child, issuer) pair whose names link (RFC 5280 section 7.1), itself included,
+/// with its signature check, for `verifyLinks`: within the cost budget of path building;
+/// a link past it is `None` (not checked).
+pub fn link_checks(
+    certs: &[Certificate],
+    verifier: &dyn SignatureVerifier,
+) -> Vec<(usize, usize, Option<VerifyOutcome>)> {
+    let mut spent = 0u64;
+    let mut out = Vec::new();
+    for (child, c) in certs.iter().enumerate() {
+        for (issuer, i) in certs.iter().enumerate() {
+            if !i.subject_names_issuer_of(c) {
+                continue;
+            }
+            let cost = link_cost(c, i);
+            let outcome = if spent.saturating_add(cost) > MAX_VERIFICATION_COST {
+                None
+            } else {
+                spent = spent.saturating_add(cost);
+                Some(verify_link(c, i, verifier))
+            };
+            out.push((child, issuer, outcome));
+        }
+    }
+    out
+}
+
 /// The verification cost of checking `child`'s signature with `issuer`'s key, in units
 /// of about one RSA-2048 (e = 65537) check: RSA grows with the square of the modulus
 /// length times the exponent's square-and-multiply steps, ECDSA and Ed25519 are fixed,

@@ -719,3 +719,57 @@ fn a_keycert_file_is_checked_with_a_warning_that_never_quotes_the_key() {
     .unwrap_err();
     assert_eq!(e.code(), "PEM_MALFORMED");
 }
+
+/// Counts the signature checks that reach the verifier.
+struct Counting(std::cell::Cell<usize>);
+
+impl certpin::SignatureVerifier for Counting {
+    fn verify(
+        &self,
+        algorithm: certpin::SignatureAlgorithm,
+        spki: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> certpin::VerifyOutcome {
+        self.0.set(self.0.get() + 1);
+        certpin::RustCryptoVerifier.verify(algorithm, spki, message, signature)
+    }
+}
+
+#[test]
+fn parse_chain_and_verify_links_stay_within_the_budget() {
+    // 16 self-issued certificates with heavy keys and 1024-byte RSA signatures.
+    let issuer_spec = Spec::ca("Heavy Root", None).no_key_ids();
+    let issuer = rcgen::Issuer::from_params(&issuer_spec.params, key("root"));
+    let chain: Vec<Vec<u8>> = (0..16u8)
+        .map(|i| {
+            let mut spec = Spec::ca("Heavy Root", None).no_key_ids();
+            spec.params.serial_number = Some(SerialNumber::from_slice(&[2, i]));
+            let der = spec.params.signed_by(&HeavyKey::new(i), &issuer).unwrap();
+            with_fake_signature(der.der(), RSA_SHA256, &[0x01; 1024])
+        })
+        .collect();
+    let parsed = certs(&chain.iter().collect::<Vec<_>>());
+    let counting = Counting(std::cell::Cell::new(0));
+    let flags = certpin::self_signed_flags(&parsed, &counting);
+    assert_eq!(flags, vec![false; 16]);
+    assert_eq!(counting.0.get() as u64, MAX_VERIFICATION_COST / 56);
+    let counting = Counting(std::cell::Cell::new(0));
+    let links = certpin::link_checks(&parsed, &counting);
+    assert_eq!(links.len(), 16 * 16);
+    assert_eq!(counting.0.get() as u64, MAX_VERIFICATION_COST / 56);
+    assert_eq!(
+        links.iter().filter(|l| l.2.is_some()).count() as u64,
+        MAX_VERIFICATION_COST / 56
+    );
+    // An honest chain is checked in full.
+    let p = pki();
+    let honest = certs(&[&p.leaf, &p.inter, &p.root]);
+    assert_eq!(
+        certpin::self_signed_flags(&honest, &certpin::RustCryptoVerifier),
+        vec![false, false, true]
+    );
+    assert!(certpin::link_checks(&honest, &certpin::RustCryptoVerifier)
+        .iter()
+        .all(|l| l.2 == Some(certpin::VerifyOutcome::Valid)));
+}
