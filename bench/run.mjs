@@ -5,6 +5,7 @@
 // machine is shared and noisy: ratios measured in one run are what counts).
 //
 //   node bench/run.mjs [--quick]     (--quick: fewer samples, no 1,000,000-call run)
+//   node bench/run.mjs --budget      (only the path budget worst case, issue 15)
 import { X509Certificate, createHash } from "node:crypto";
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -47,6 +48,41 @@ function loadChain(name) {
   return { name, ders, spkis, pins, expected: pins[1] };
 }
 const chains = [loadChain("rsa"), loadChain("ec")];
+
+// ---- path budget worst case (issue 15): the inputs that make path building spend its
+// whole cost-weighted budget (tests/path_semantics.rs writes them), checked with the
+// pure-Rust verifier (what browsers and workers run). Target: ≤ 50 ms per check.
+function budgetWorstCase() {
+  const rows = [];
+  certpin.setNativeVerifier(null);
+  try {
+    for (const name of ["rsa", "rsa4096", "p384", "p256"]) {
+      const text = readFileSync(join(HERE, "fixtures", `budget-worst-${name}.pem`), "utf8");
+      const pins = [pinOf(spkiOf(pemDers(text)[1]))];
+      const once = () => {
+        const t0 = process.hrtime.bigint();
+        const v = checkPins(text, pins, { now: NOW });
+        if (v.ok || v.status !== "invalid-chain") throw new Error(`budget worst case ${name}: ${v.status}`);
+        return Number(process.hrtime.bigint() - t0) / 1e6;
+      };
+      once();
+      const times = Array.from({ length: quick ? 3 : 9 }, once).sort((a, b) => a - b);
+      rows.push([name, times[times.length >> 1], times[times.length - 1]]);
+    }
+  } finally {
+    certpin.setNativeVerifier(nodeVerifier);
+  }
+  console.log("## path budget worst case (pure-Rust verifier, 16 look-alike certificates)");
+  for (const [name, median, max] of rows) {
+    const label = { rsa: "RSA-8192 keys, e = 2^33-1", rsa4096: "RSA-4096 keys", p384: "P-384 keys", p256: "P-256 keys" }[name];
+    console.log(`- ${median <= 50 ? "met   " : "MISSED"} ${label}: median ${median.toFixed(1)} ms, max ${max.toFixed(1)} ms per check (target ≤ 50 ms)`);
+  }
+  console.log("");
+}
+if (process.argv.includes("--budget")) {
+  budgetWorstCase();
+  process.exit(0);
+}
 
 // ---- contenders: each returns the matching pin (or null) ----
 const pinSet = (pins) => new Set(pins);
@@ -261,6 +297,9 @@ for (const chain of ["rsa", "ec"]) {
 }
 console.log("## targets (ratios from this run)");
 for (const [what, ratio, met, unit] of targets) console.log(`- ${met ? "met   " : "MISSED"} ${what}: ${ratio.toFixed(2)}${unit}`);
+
+console.log("");
+budgetWorstCase();
 
 // ---- size ----
 const wasm = readFileSync(join(PKG, "certpin_bg.wasm"));

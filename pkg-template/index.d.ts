@@ -87,6 +87,15 @@ export interface CheckOptions {
   verifySignatures?: boolean;
   /** Tolerance for the validity checks of the path's certificates, 0 (default) to 86400 seconds. */
   clockSkewSeconds?: number;
+  /** Relaxations of the path rules, each off by default (README "What certpin verifies"). */
+  /** Accept links signed with SHA-1 on the verified path (default false: `invalid-chain`). */
+  allowSha1?: boolean;
+  /** The smallest RSA key accepted on the path, 1024 to 2048 (default 2048). */
+  minRsaBits?: number;
+  /** Accept path certificates with critical extensions certpin does not recognise (default false). */
+  allowUnknownCriticalExtensions?: boolean;
+  /** Match the subject CN of a leaf that has no subjectAltName at all (default false). */
+  allowCommonNameFallback?: boolean;
 }
 
 /** A non-fatal observation about a chain or a policy. */

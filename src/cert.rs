@@ -13,6 +13,31 @@ use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::SubjectPublicKeyInfo;
 
+mod strict;
+
+/// Extensions certpin recognises, so that a critical one does not make a certificate
+/// unusable (RFC 5280 section 4.2): those it processes (basicConstraints, keyUsage,
+/// subjectAltName, key identifiers) and those it knowingly leaves to the TLS stack
+/// (extendedKeyUsage, nameConstraints, the policy extensions, CRL distribution points:
+/// README "What certpin verifies"). Any other critical extension (authorityInfoAccess
+/// among them: RFC 5280 section 4.2.2.1 requires it non-critical) makes the path
+/// invalid unless `allowUnknownCriticalExtensions` is set.
+pub const RECOGNISED_EXTENSIONS: &[&str] = &[
+    "2.5.29.19", // basicConstraints
+    "2.5.29.15", // keyUsage
+    "2.5.29.17", // subjectAltName
+    "2.5.29.14", // subjectKeyIdentifier
+    "2.5.29.35", // authorityKeyIdentifier
+    "2.5.29.37", // extendedKeyUsage (not enforced)
+    "2.5.29.30", // nameConstraints (not enforced)
+    "2.5.29.32", // certificatePolicies (not enforced)
+    "2.5.29.33", // policyMappings (not enforced)
+    "2.5.29.36", // policyConstraints (not enforced)
+    "2.5.29.54", // inhibitAnyPolicy (not enforced)
+    "2.5.29.31", // cRLDistributionPoints
+    "2.5.29.46", // freshestCRL
+];
+
 /// A parsed certificate with its raw parts.
 #[derive(Debug, Clone)]
 pub struct Certificate {
@@ -23,6 +48,10 @@ pub struct Certificate {
     issuer: Range<usize>,
     signature_algorithm: Range<usize>,
     signature: Vec<u8>,
+    /// The RFC 5280 section 7.1 comparison forms of subject and issuer
+    /// (`name::comparison_form`).
+    subject_form: Vec<u8>,
+    issuer_form: Vec<u8>,
     facts: Facts,
     /// The SHA-256 pin, computed once: every check and verdict needs it.
     sha256_pin: Pin,
@@ -56,6 +85,8 @@ pub struct Facts {
     pub signature_algorithm_oid: String,
     /// The signature algorithm's parameters (DER), for RSA-PSS.
     pub signature_algorithm_params: Option<Vec<u8>>,
+    /// OIDs of the critical extensions not in [`RECOGNISED_EXTENSIONS`].
+    pub unknown_critical_extensions: Vec<String>,
 }
 
 /// The subject public key, as far as certpin needs it.
@@ -113,7 +144,10 @@ impl Certificate {
                 "the outer signature algorithm differs from the one inside the TBS certificate (RFC 5280 section 4.1.1.2)".into(),
             ));
         }
+        strict::check_tbs(x509.tbs_certificate.as_ref()).map_err(malformed)?;
         let facts = extract_facts(&x509, cert_index)?;
+        let subject_form = name::comparison_form(x509.subject());
+        let issuer_form = name::comparison_form(x509.issuer());
         let signature = x509.signature_value.data.to_vec();
         let sha256_pin = Pin::of_spki(
             HashAlgorithm::Sha256,
@@ -127,6 +161,8 @@ impl Certificate {
             issuer,
             signature_algorithm,
             signature,
+            subject_form,
+            issuer_form,
             facts,
             der,
         })
@@ -177,9 +213,13 @@ impl Certificate {
     pub fn fingerprint_sha256(&self) -> String {
         hex(&HashAlgorithm::Sha256.hash(&self.der))
     }
-    /// Subject and issuer are the same name (byte-equal DER).
+    /// Subject and issuer are the same name (RFC 5280 section 7.1 comparison).
     pub fn is_self_issued(&self) -> bool {
-        self.subject_der() == self.issuer_der()
+        self.subject_form == self.issuer_form
+    }
+    /// This certificate's subject is `child`'s issuer name (RFC 5280 section 7.1).
+    pub fn subject_names_issuer_of(&self, child: &Certificate) -> bool {
+        self.subject_form == child.issuer_form
     }
     /// Self-issued, and its key identifiers (when both are present) name its own key.
     /// This is a structural test; the signature check belongs to path building.
@@ -189,6 +229,14 @@ impl Certificate {
                 (Some(ski), Some(aki)) => ski == aki,
                 _ => true,
             }
+    }
+    /// keyUsage asserts keyCertSign but cA is not set (RFC 5280 section 4.2.1.9 forbids it).
+    pub fn key_cert_sign_without_ca(&self) -> bool {
+        !self.facts.is_ca
+            && self
+                .facts
+                .key_usage
+                .is_some_and(|ku| ku & KEY_CERT_SIGN != 0)
     }
     /// The certificate may sign certificates: cA is set, and keyCertSign is set when
     /// keyUsage is present (RFC 5280 section 4.2.1.9 and 4.2.1.3).
@@ -294,6 +342,13 @@ fn extract_facts(x509: &X509Certificate<'_>, cert_index: usize) -> Result<Facts>
             .map(|p| p.to_der_vec_raw())
             .transpose()
             .map_err(|e| malformed(format!("signature algorithm parameters: {e}")))?,
+        unknown_critical_extensions: tbs
+            .extensions()
+            .iter()
+            .filter(|e| e.critical)
+            .map(|e| e.oid.to_id_string())
+            .filter(|oid| !RECOGNISED_EXTENSIONS.contains(&oid.as_str()))
+            .collect(),
     };
     for ext in tbs.extensions() {
         match ext.parsed_extension() {

@@ -3,7 +3,8 @@
 
 use crate::cert::{signature_algorithm_name, spki_of_csr, spki_of_public_key, Certificate};
 use crate::error::{Error, Result};
-use crate::input::{decode, Item, ItemKind, Part};
+use crate::finding::Finding;
+use crate::input::{decode, decode_noted, Item, ItemKind, Part};
 use crate::name::rfc3339;
 use crate::pin::{hex, HashAlgorithm, Pin};
 use serde::Serialize;
@@ -15,6 +16,18 @@ pub fn parse_chain(parts: &[Part]) -> Result<Vec<Certificate>> {
         .enumerate()
         .map(|(index, item)| certificate_of_item(item, index))
         .collect()
+}
+
+/// [`parse_chain`], with a warning for each PEM block that was skipped
+/// (`PEM_BLOCK_SKIPPED`: a private key or other non-certificate block beside them).
+pub fn parse_chain_noted(parts: &[Part]) -> Result<(Vec<Certificate>, Vec<Finding>)> {
+    let (items, notes) = decode_noted(parts)?;
+    let certs = items
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| certificate_of_item(item, index))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((certs, notes))
 }
 
 fn certificate_of_item(item: Item, index: usize) -> Result<Certificate> {

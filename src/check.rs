@@ -11,14 +11,14 @@
 //! honouring each pin's position and state.
 
 use crate::cert::Certificate;
-use crate::chain::parse_chain;
+use crate::chain::parse_chain_noted;
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::host::{normalize_hostname, HostPattern};
-use crate::hostname::check_hostname;
+use crate::hostname::check_hostname_with;
 use crate::input::Part;
 use crate::name::rfc3339;
-use crate::path::{pin_path, served_path, PathOutcome};
+use crate::path::{pin_path_towards, pin_path_with, served_path, Goal, PathOutcome, PathRules};
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinState, Policy, MAX_PINS_PER_DOMAIN};
 use crate::report::{report_key, violation_report, ReportInput};
@@ -42,7 +42,16 @@ pub struct CheckOptions {
     pub verify_signatures: bool,
     /// Tolerance for certificate validity periods, either way; default 0.
     pub clock_skew_seconds: i64,
+    /// What path building refuses (SHA-1, small RSA keys, unknown critical extensions);
+    /// strict by default, relaxed only by explicit options.
+    pub rules: PathRules,
+    /// `allowCommonNameFallback`: match the subject CN of a leaf without any SAN
+    /// (default false).
+    pub allow_common_name: bool,
 }
+
+/// Path building under `rules`: what a check calls to build the verified path.
+pub(crate) type BuildPath<'a> = dyn FnMut(&[Certificate], &PathRules) -> PathOutcome + 'a;
 
 impl CheckOptions {
     /// Defaults at the instant `now_ms`.
@@ -53,6 +62,8 @@ impl CheckOptions {
             now_ms,
             verify_signatures: true,
             clock_skew_seconds: 0,
+            rules: PathRules::default(),
+            allow_common_name: false,
         }
     }
 
@@ -77,13 +88,22 @@ pub const CHECK_FINDING_CODES: &[&str] = &[
     "CANDIDATE_PIN_MATCHED",
     "CANDIDATE_PIN_UNMATCHED",
     "REPORT_ONLY",
+    // Issue 15: a PEM block that is not a certificate was skipped.
+    "PEM_BLOCK_SKIPPED",
 ];
 
 /// `PinPolicy.check`: the entry for `options.hostname` (required) decides.
 pub fn check_policy(policy: &Policy, chain: &[Part], options: &CheckOptions) -> Result<Verdict> {
     let hostname = policy_hostname(options)?;
-    let certs = parse_served(chain)?;
-    check_policy_parsed(policy, &hostname, &certs, options, &mut pin_path)
+    let (certs, notes) = parse_served(chain)?;
+    check_policy_parsed(
+        policy,
+        &hostname,
+        &certs,
+        &notes,
+        options,
+        &mut pin_path_with,
+    )
 }
 
 /// The normalised hostname `PinPolicy.check` requires (checked before the chain, so
@@ -103,31 +123,35 @@ pub(crate) fn policy_hostname(options: &CheckOptions) -> Result<String> {
 /// [`policy_hostname`], with the caller's path builder (`crate::memo` passes one that
 /// remembers verified paths). `build_path` is called only when a pinned, unexpired entry
 /// applies to a served chain and `options.verify_signatures` is set; it must return what
-/// [`pin_path`] would.
+/// [`pin_path_with`] would.
 pub(crate) fn check_policy_parsed(
     policy: &Policy,
     hostname: &str,
     certs: &[Certificate],
+    notes: &[Finding],
     options: &CheckOptions,
-    build_path: &mut dyn FnMut(&[Certificate]) -> PathOutcome,
+    build_path: &mut BuildPath<'_>,
 ) -> Result<Verdict> {
     let entry = policy.find(hostname).map(|(_, e)| e);
-    evaluate(
+    let mut verdict = evaluate(
         entry,
         entry.map(|e| e.host.to_string()),
         certs,
         Some(hostname),
         options,
         build_path,
-    )
+    )?;
+    verdict.findings.splice(0..0, notes.iter().cloned());
+    Ok(verdict)
 }
 
-/// The served chain parsed; an empty input is an empty chain (status `no-chain`).
-fn parse_served(chain: &[Part]) -> Result<Vec<Certificate>> {
+/// The served chain parsed, with a warning per skipped PEM block; an empty input is an
+/// empty chain (status `no-chain`).
+pub(crate) fn parse_served(chain: &[Part]) -> Result<(Vec<Certificate>, Vec<Finding>)> {
     if chain.is_empty() {
-        Ok(Vec::new())
+        Ok((Vec::new(), Vec::new()))
     } else {
-        parse_chain(chain)
+        parse_chain_noted(chain)
     }
 }
 
@@ -162,15 +186,17 @@ pub fn check_pins(chain: &[Part], pins: &[Pin], options: &CheckOptions) -> Resul
         mode: Mode::Enforce,
         report_uri: None,
     };
-    let certs = parse_served(chain)?;
-    evaluate(
+    let (certs, notes) = parse_served(chain)?;
+    let mut verdict = evaluate(
         Some(&entry),
         None,
         &certs,
         hostname.as_deref(),
         options,
-        &mut pin_path,
-    )
+        &mut pin_path_with,
+    )?;
+    verdict.findings.splice(0..0, notes);
+    Ok(verdict)
 }
 
 /// One pin found on a certificate of the path.
@@ -238,7 +264,7 @@ fn evaluate(
     certs: &[Certificate],
     hostname: Option<&str>,
     options: &CheckOptions,
-    build_path: &mut dyn FnMut(&[Certificate]) -> PathOutcome,
+    build_path: &mut BuildPath<'_>,
 ) -> Result<Verdict> {
     if !(0..=MAX_CLOCK_SKEW_SECONDS).contains(&options.clock_skew_seconds) {
         return Err(Error::InvalidArgument {
@@ -314,8 +340,39 @@ fn evaluate(
             format!("no certificates were given for pinned host {host_text}: pass the chain the server sent, leaf first"),
         ));
     } else {
+        let now = options.now_ms.div_euclid(1000);
         let outcome = if options.verify_signatures {
-            build_path(certs)
+            let first = build_path(certs, &options.rules);
+            // The first path is kept when it serves the check: valid, in its period (the
+            // pinned top aside) and matched by an active pin. Otherwise look for one that
+            // is (backtracking past expired or unpinned candidates); if there is none,
+            // the first path's failure is what the verdict reports.
+            let serves = first.valid
+                && !path_validity(certs, &first.path, &entry.pins, now, options).expired
+                && has_active_hit(&entry.pins, certs, &first.path);
+            let exhausted = first
+                .findings
+                .iter()
+                .any(|f| f.code == "PATH_BUDGET_EXCEEDED" || f.code == "PATH_TOO_LONG");
+            if serves || exhausted {
+                first
+            } else {
+                let anchor = |i: usize| anchor_pinned(&entry.pins, certs, i);
+                let accept = |p: &[usize]| has_active_hit(&entry.pins, certs, p);
+                let goal = Goal {
+                    now,
+                    skew: options.clock_skew_seconds,
+                    anchor: &anchor,
+                    accept: &accept,
+                    spent: first.cost,
+                };
+                let second = pin_path_towards(certs, &options.rules, &goal);
+                if second.valid {
+                    second
+                } else {
+                    first
+                }
+            }
         } else {
             served_path(certs)
         };
@@ -329,7 +386,7 @@ fn evaluate(
             ));
         }
         if let (Some(name), Some(leaf)) = (hostname, certs.first()) {
-            let outcome = check_hostname(leaf, name);
+            let outcome = check_hostname_with(leaf, name, options.allow_common_name);
             let said = outcome
                 .findings
                 .iter()
@@ -349,12 +406,11 @@ fn evaluate(
                 );
             }
         }
-        let validity = check_validity(
-            certs,
-            &path,
-            options.now_ms.div_euclid(1000),
-            options.clock_skew_seconds,
-        );
+        let validity = if options.verify_signatures {
+            path_validity(certs, &path, &entry.pins, now, options)
+        } else {
+            check_validity(certs, &path, now, options.clock_skew_seconds)
+        };
         let said = validity.findings.iter().any(|f| f.code == "CERT_EXPIRED");
         verdict.findings.extend(validity.findings);
         if validity.expired {
@@ -479,6 +535,43 @@ fn evaluate(
         options.verify_signatures,
     );
     Ok(verdict)
+}
+
+/// Certificate `index`'s key is named by an active pin that may match above the leaf:
+/// as the top of a path it is the anchor (RFC 5280 section 6.1).
+fn anchor_pinned(pins: &[PinEntry], certs: &[Certificate], index: usize) -> bool {
+    index > 0
+        && certs.get(index).is_some_and(|c| {
+            pins.iter().any(|p| {
+                p.state == PinState::Active
+                    && p.position.allows_depth(1)
+                    && c.pin(p.pin.algorithm()) == p.pin
+            })
+        })
+}
+
+fn has_active_hit(pins: &[PinEntry], certs: &[Certificate], path: &[usize]) -> bool {
+    pin_hits(pins, certs, path).iter().any(|h| {
+        pins.get(h.pin_index)
+            .is_some_and(|p| p.state == PinState::Active)
+    })
+}
+
+/// Validity of the verified path: every certificate at `now`, except a top whose key is
+/// pinned (the anchor: RFC 5280 section 6.1 does not check its validity; the leaf is
+/// always checked).
+fn path_validity(
+    certs: &[Certificate],
+    path: &[usize],
+    pins: &[PinEntry],
+    now: i64,
+    options: &CheckOptions,
+) -> crate::validity::ValidityOutcome {
+    let checked = match path.split_last() {
+        Some((top, below)) if !below.is_empty() && anchor_pinned(pins, certs, *top) => below,
+        _ => path,
+    };
+    check_validity(certs, checked, now, options.clock_skew_seconds)
 }
 
 fn subject_of(certs: &[Certificate], index: usize) -> String {

@@ -5,7 +5,10 @@
 use crate::cert::{signature_algorithm_name, Certificate};
 use crate::finding::{Finding, Severity};
 use crate::hostname::check_hostname;
-use crate::path::{codes::SIGNATURE_ALGORITHM_UNSUPPORTED, verified_path, PathOutcome};
+use crate::path::{
+    codes::SIGNATURE_ALGORITHM_UNSUPPORTED, verified_path, verified_path_towards, Goal,
+    PathOutcome, PathRules,
+};
 use crate::pin::{HashAlgorithm, Pin};
 use crate::validity::{check_validity, expiring_soon, EXPIRY_WARNING_SECONDS};
 use crate::verify::{SignatureAlgorithm, SignatureHash};
@@ -83,12 +86,41 @@ pub fn diagnose(certs: &[Certificate], options: &DiagnoseOptions) -> Vec<Finding
             "no certificate was given: pass the chain the server sent, leaf first",
         )];
     };
-    let outcome = verified_path(certs);
+    let mut outcome = verified_path(certs);
+    let mut validity = check_validity(certs, &outcome.path, options.now, 0);
+    if outcome.valid && validity.expired {
+        // As a check does: look for a path whose certificates are all in their period
+        // (past an expired cross-sign), the pinned top aside.
+        let pinned = |i: usize| {
+            i > 0
+                && options.expected_pins.as_ref().is_some_and(|pins| {
+                    certs
+                        .get(i)
+                        .is_some_and(|c| pins.iter().any(|p| c.pin(p.algorithm()) == *p))
+                })
+        };
+        let accept = |_: &[usize]| true;
+        let goal = Goal {
+            now: options.now,
+            skew: 0,
+            anchor: &pinned,
+            accept: &accept,
+            spent: outcome.cost,
+        };
+        let second = verified_path_towards(certs, &PathRules::default(), &goal);
+        if second.valid {
+            let checked = match second.path.split_last() {
+                Some((top, below)) if !below.is_empty() && pinned(*top) => below,
+                _ => second.path.as_slice(),
+            };
+            validity = check_validity(certs, checked, options.now, 0);
+            outcome = second;
+        }
+    }
     let mut findings = outcome.findings.clone();
 
     findings.extend(order_findings(certs, &outcome));
     findings.extend(duplicate_findings(certs));
-    let validity = check_validity(certs, &outcome.path, options.now, 0);
     findings.extend(validity.findings);
     findings.extend(expiring_soon(
         certs,
@@ -310,7 +342,10 @@ fn certificate_findings(
         let sha1 = matches!(&algorithm, Ok(a) if a.hash() == Some(SignatureHash::Sha1))
             || f.signature_algorithm_oid == "1.2.840.10045.4.1";
         // A self-signed root's own signature is never relied on.
-        let root = outcome.ends_at_self_signed && outcome.path.last() == Some(&index);
+        // (When SHA-1 made the path invalid, a self-issued certificate above the leaf
+        // with matching key identifiers is taken as the root.)
+        let root = (outcome.ends_at_self_signed && outcome.path.last() == Some(&index))
+            || (!outcome.valid && index > 0 && cert.looks_self_signed());
         if sha1 && !root {
             findings.push(
                 Finding::warning(

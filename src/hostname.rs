@@ -12,8 +12,9 @@
 //!   is that a wildcard needs at least three labels (`*.com` never matches) and what
 //!   follows it is not one of the common two-label suffixes in `PUBLIC_SUFFIXES`
 //!   (`*.co.uk` never matches).
-//! - The subject CN is used only when the certificate has no subjectAltName extension at
-//!   all (RFC 9525 section 6.3 forbids it; old certificates rely on it), with a finding.
+//! - The subject CN is never used by default (RFC 9525 section 6.3, webpki, browsers).
+//!   With `allowCommonNameFallback` it is used only when the certificate has no
+//!   subjectAltName extension at all (old certificates rely on it), with a finding.
 
 use crate::cert::Certificate;
 use crate::chain::ip_to_string;
@@ -194,8 +195,19 @@ fn wildcard_parent_allowed(parent: &str) -> bool {
     parent.split('.').count() >= 2 && !PUBLIC_SUFFIXES.contains(&parent)
 }
 
-/// Checks `hostname` (a DNS name or an IP address literal) against the leaf.
+/// Checks `hostname` (a DNS name or an IP address literal) against the leaf's SAN; the
+/// subject CN is never used.
 pub fn check_hostname(leaf: &Certificate, hostname: &str) -> HostnameOutcome {
+    check_hostname_with(leaf, hostname, false)
+}
+
+/// [`check_hostname`], with the subject CN used when the leaf has no SAN at all if
+/// `allow_common_name` (`allowCommonNameFallback`).
+pub fn check_hostname_with(
+    leaf: &Certificate,
+    hostname: &str,
+    allow_common_name: bool,
+) -> HostnameOutcome {
     let reference = match reference_name(hostname) {
         Ok(r) => r,
         Err(reason) => {
@@ -221,6 +233,16 @@ pub fn check_hostname(leaf: &Certificate, hostname: &str) -> HostnameOutcome {
         }
         ReferenceName::Dns(name) if facts.has_san => {
             facts.dns_names.iter().any(|d| dns_name_matches(d, name))
+        }
+        ReferenceName::Dns(_) if !allow_common_name => {
+            findings.push(
+                Finding::warning(
+                    HOSTNAME_COMMON_NAME_FALLBACK,
+                    "the leaf has no subjectAltName extension and its subject common name is not used (RFC 9525, webpki and browsers ignore it): reissue the certificate with the hostname in subjectAltName (allowCommonNameFallback: true uses the common name)",
+                )
+                .at(0),
+            );
+            false
         }
         ReferenceName::Dns(name) => {
             let matched = facts

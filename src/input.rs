@@ -1,10 +1,28 @@
 //! Input decoding: turns what a host hands over (PEM text with any number of blocks,
 //! PEM or DER bytes, base64 of one DER certificate, or an array of those, leaf first)
-//! into DER items. PEM follows RFC 7468's strict grammar for the block itself; text
-//! between blocks (as `openssl s_client -showcerts` prints) is ignored.
+//! into DER items. PEM follows RFC 7468's strict grammar for the block itself, with the
+//! leniency real files need (issue 15): text between blocks (as `openssl s_client
+//! -showcerts` prints) is ignored, and so is a `-----BEGIN` that does not start a line
+//! (`# -----BEGIN ...` in a comment); RFC 1421 headers at the top of a block are skipped
+//! (an encrypted block is refused); a block that is neither a certificate nor a key (a
+//! private key beside the certificates, parameters, a CRL) is skipped with a warning
+//! (`PEM_BLOCK_SKIPPED`) that never quotes it. A broken CERTIFICATE, PUBLIC KEY or
+//! CERTIFICATE REQUEST block is still refused, and an input with nothing but skipped
+//! blocks is refused with the first one's reason.
 
 use crate::error::{Error, Result};
+use crate::finding::Finding;
 use base64::Engine as _;
+
+/// The finding for a PEM block that was skipped (a warning; it never quotes the block).
+pub const PEM_BLOCK_SKIPPED: &str = "PEM_BLOCK_SKIPPED";
+
+/// A block that was skipped: the warning, and the error it would have been alone.
+struct Skipped {
+    part: usize,
+    finding: Finding,
+    error: Error,
+}
 
 /// Bytes accepted in one call, all parts together.
 pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
@@ -47,6 +65,11 @@ pub struct Item {
 
 /// Decodes every part, in order, into DER items; enforces the input bounds.
 pub fn decode(parts: &[Part]) -> Result<Vec<Item>> {
+    decode_noted(parts).map(|(items, _)| items)
+}
+
+/// [`decode`], with a warning for each PEM block that was skipped.
+pub fn decode_noted(parts: &[Part]) -> Result<(Vec<Item>, Vec<Finding>)> {
     let total: usize = parts
         .iter()
         .map(|p| match p {
@@ -65,13 +88,23 @@ pub fn decode(parts: &[Part]) -> Result<Vec<Item>> {
     }
     let mut items = Vec::new();
     let mut blocks_seen = 0usize;
+    let mut skipped: Vec<Skipped> = Vec::new();
     for (part_index, part) in parts.iter().enumerate() {
         let before = items.len();
+        let mut noted = Vec::new();
         match part {
-            Part::Text(text) => decode_text(text, &mut items, &mut blocks_seen)?,
-            Part::Bytes(bytes) => decode_bytes(bytes, &mut items, &mut blocks_seen)?,
+            Part::Text(text) => decode_text(text, &mut items, &mut blocks_seen, &mut noted)?,
+            Part::Bytes(bytes) => decode_bytes(bytes, &mut items, &mut blocks_seen, &mut noted)?,
         }
+        skipped.extend(noted.into_iter().map(|mut s: Skipped| {
+            s.part = part_index;
+            s
+        }));
         if items.len() == before {
+            // Nothing but skipped blocks: refuse as the first of them alone would be.
+            if let Some(first) = skipped.iter().position(|s| s.part == part_index) {
+                return Err(skipped.swap_remove(first).error);
+            }
             return Err(if parts.len() == 1 {
                 Error::InputEmpty
             } else {
@@ -88,12 +121,17 @@ pub fn decode(parts: &[Part]) -> Result<Vec<Item>> {
             });
         }
     }
-    Ok(items)
+    Ok((items, skipped.into_iter().map(|s| s.finding).collect()))
 }
 
-fn decode_text(text: &str, items: &mut Vec<Item>, blocks_seen: &mut usize) -> Result<()> {
+fn decode_text(
+    text: &str,
+    items: &mut Vec<Item>,
+    blocks_seen: &mut usize,
+    skipped: &mut Vec<Skipped>,
+) -> Result<()> {
     if text.contains("-----BEGIN") {
-        return decode_pem(text, items, blocks_seen);
+        return decode_pem(text, items, blocks_seen, skipped);
     }
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     if compact.is_empty() {
@@ -118,7 +156,12 @@ fn decode_text(text: &str, items: &mut Vec<Item>, blocks_seen: &mut usize) -> Re
     push_der(der, items)
 }
 
-fn decode_bytes(bytes: &[u8], items: &mut Vec<Item>, blocks_seen: &mut usize) -> Result<()> {
+fn decode_bytes(
+    bytes: &[u8],
+    items: &mut Vec<Item>,
+    blocks_seen: &mut usize,
+    skipped: &mut Vec<Skipped>,
+) -> Result<()> {
     let first = bytes.iter().position(|b| !b.is_ascii_whitespace());
     let Some(first) = first else {
         return Ok(());
@@ -127,7 +170,7 @@ fn decode_bytes(bytes: &[u8], items: &mut Vec<Item>, blocks_seen: &mut usize) ->
         return push_der(bytes.to_vec(), items);
     }
     match core::str::from_utf8(bytes) {
-        Ok(text) if text.contains("-----BEGIN") => decode_pem(text, items, blocks_seen),
+        Ok(text) if text.contains("-----BEGIN") => decode_pem(text, items, blocks_seen, skipped),
         _ => Err(Error::UnsupportedInput {
             block_index: None,
             reason: "the bytes are neither DER (which starts with 0x30, a SEQUENCE) nor PEM text \
@@ -218,10 +261,67 @@ pub fn check_der_framing(der: &[u8], cert_index: usize) -> Result<()> {
     Ok(())
 }
 
-fn decode_pem(text: &str, items: &mut Vec<Item>, blocks_seen: &mut usize) -> Result<()> {
+/// The offset of the next `-----BEGIN` at `from` or after that starts a line (spaces and
+/// tabs before it allowed).
+fn next_begin(text: &str, mut from: usize) -> Option<usize> {
+    loop {
+        let found = from + text.get(from..)?.find("-----BEGIN")?;
+        let line_start = text
+            .get(..found)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let lead = text.get(line_start..found).unwrap_or_default();
+        if lead.chars().all(|c| c == ' ' || c == '\t') {
+            return Some(found);
+        }
+        from = found + "-----BEGIN".len();
+    }
+}
+
+/// The body with RFC 1421 headers (`Name: value` lines, with indented continuation
+/// lines, up to a blank line) removed, or `None` when they say the block is encrypted.
+fn strip_headers(body: &str) -> Option<&str> {
+    if !body.contains(':') {
+        return Some(body);
+    }
+    let mut offset = 0usize;
+    let mut in_headers = false;
+    let mut encrypted = false;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim_end_matches(['\r', '\n']);
+        let continuation = in_headers && trimmed.starts_with([' ', '\t']);
+        if trimmed.contains(':') || continuation {
+            in_headers = true;
+            if trimmed.starts_with("Proc-Type:") && trimmed.contains("ENCRYPTED") {
+                encrypted = true;
+            }
+            if trimmed.starts_with("DEK-Info:") {
+                encrypted = true;
+            }
+        } else if trimmed.trim().is_empty() {
+            if in_headers {
+                offset += line.len();
+                break;
+            }
+        } else {
+            break;
+        }
+        offset += line.len();
+    }
+    if encrypted {
+        return None;
+    }
+    body.get(offset..)
+}
+
+fn decode_pem(
+    text: &str,
+    items: &mut Vec<Item>,
+    blocks_seen: &mut usize,
+    skipped: &mut Vec<Skipped>,
+) -> Result<()> {
     let mut rest_offset = 0usize;
-    while let Some(found) = text.get(rest_offset..).and_then(|r| r.find("-----BEGIN")) {
-        let begin = rest_offset + found;
+    while let Some(begin) = next_begin(text, rest_offset) {
         let block_index = *blocks_seen;
         *blocks_seen += 1;
         if *blocks_seen > MAX_PEM_BLOCKS {
@@ -253,7 +353,34 @@ fn decode_pem(text: &str, items: &mut Vec<Item>, blocks_seen: &mut usize) -> Res
         let end_marker = format!("-----END {label}-----");
         let body_start = begin + line_end;
         let body_and_rest = text.get(body_start..).unwrap_or_default();
-        let next_begin = body_and_rest.find("-----BEGIN");
+        if let Some(error) = skippable_label(label, block_index) {
+            // Not a certificate or a key: skip it whole (never decoded, never quoted),
+            // up to its END line or, failing that, the next BEGIN line.
+            let end = body_and_rest
+                .find(&end_marker)
+                .map(|e| body_start + e + end_marker.len())
+                .or_else(|| next_begin(text, body_start))
+                .unwrap_or(text.len());
+            skipped.push(Skipped {
+                part: 0,
+                finding: Finding::warning(
+                    PEM_BLOCK_SKIPPED,
+                    format!(
+                        "PEM block {block_index} is a {} block, not a certificate: it was skipped without being read{}",
+                        label_for_message(label),
+                        if label.contains("PRIVATE KEY") {
+                            " (a private key must never be shared; certpin needs only certificates)"
+                        } else {
+                            ""
+                        }
+                    ),
+                ),
+                error,
+            });
+            rest_offset = end.max(body_start);
+            continue;
+        }
+        let next_begin = next_begin(text, body_start).map(|n| n - body_start);
         let end_at = body_and_rest.find(&end_marker);
         let end_rel = match (end_at, next_begin) {
             (Some(e), Some(n)) if n < e => None,
@@ -267,14 +394,15 @@ fn decode_pem(text: &str, items: &mut Vec<Item>, blocks_seen: &mut usize) -> Res
                 ),
             )
         })?;
-        let body = body_and_rest.get(..end_rel).unwrap_or_default();
-        if body.contains(':') {
-            return Err(malformed(
-                begin,
-                "PEM headers (such as Proc-Type or DEK-Info of an encrypted block) are not supported"
-                    .into(),
-            ));
-        }
+        let body = strip_headers(body_and_rest.get(..end_rel).unwrap_or_default()).ok_or_else(
+            || {
+                malformed(
+                    begin,
+                    "PEM headers say the block is encrypted (Proc-Type: 4,ENCRYPTED or DEK-Info): decrypt it first"
+                        .into(),
+                )
+            },
+        )?;
         let compact: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
         if compact.is_empty() {
             return Err(malformed(begin, "the block has no content".into()));
@@ -302,6 +430,30 @@ fn decode_pem(text: &str, items: &mut Vec<Item>, blocks_seen: &mut usize) -> Res
         });
     }
     Ok(())
+}
+
+/// The label as a message may show it: known labels as they are, anything else
+/// replaced (a label is input and could carry anything).
+fn label_for_message(label: &str) -> &str {
+    if label.len() <= 40
+        && label
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c == ' ' || c.is_ascii_digit())
+    {
+        label
+    } else {
+        "non-certificate"
+    }
+}
+
+/// For a label that is neither a certificate nor a key certpin reads, the error the
+/// block would be alone (it is skipped beside others); `None` for labels that are read
+/// (and TRUSTED CERTIFICATE, a certificate that is refused rather than skipped).
+fn skippable_label(label: &str, block_index: usize) -> Option<Error> {
+    match label {
+        "TRUSTED CERTIFICATE" => None,
+        l => kind_of_label(l, block_index).err(),
+    }
 }
 
 fn kind_of_label(label: &str, block_index: usize) -> Result<ItemKind> {
@@ -404,9 +556,6 @@ mod tests {
             ("-----BEGIN CERTIFICATE-----\n\n-----END CERTIFICATE-----\n", "PEM_MALFORMED", "no content"),
             ("-----BEGIN CERTIFICATE\nMAMCAQU=\n-----END CERTIFICATE-----\n", "PEM_MALFORMED", "BEGIN line"),
             ("-----BEGIN CERTIFICATE-----\nProc-Type: 4,ENCRYPTED\n\nMAMCAQU=\n-----END CERTIFICATE-----\n", "PEM_MALFORMED", "headers"),
-            ("-----BEGIN X509 CRL-----\nMAMCAQU=\n-----END X509 CRL-----\n", "UNSUPPORTED_INPUT", "unsupported PEM label"),
-            ("-----BEGIN PRIVATE KEY-----\nMAMCAQU=\n-----END PRIVATE KEY-----\n", "UNSUPPORTED_INPUT", "never share"),
-            ("-----BEGIN RSA PUBLIC KEY-----\nMAMCAQU=\n-----END RSA PUBLIC KEY-----\n", "UNSUPPORTED_INPUT", "PKCS#1"),
             ("-----BEGIN CERTIFICATE-----\nMAQCAQU=\n-----END CERTIFICATE-----\n", "PEM_MALFORMED", "truncated"),
         ];
         for (pem, code, words) in cases {
@@ -416,6 +565,67 @@ mod tests {
             assert!(e.to_string().contains(words), "{e} should mention {words}");
             assert!(e.to_string().contains("block 1"), "{e} should name block 1");
         }
+    }
+
+    /// Issue 15 item 11: blocks that are not certificates or keys are skipped beside
+    /// certificates (with a warning that never quotes them), refused alone as before.
+    #[test]
+    fn non_certificate_blocks_are_skipped_beside_certificates() {
+        let good = format!("-----BEGIN CERTIFICATE-----\n{SEQ_B64}\n-----END CERTIFICATE-----\n");
+        let secret = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC";
+        let cases = [
+            (
+                "-----BEGIN X509 CRL-----\nMAMCAQU=\n-----END X509 CRL-----\n".to_string(),
+                "unsupported PEM label",
+            ),
+            (
+                format!("-----BEGIN PRIVATE KEY-----\n{secret}\n-----END PRIVATE KEY-----\n"),
+                "never share",
+            ),
+            (
+                format!("-----BEGIN RSA PRIVATE KEY-----\n{secret}\n"),
+                "never share",
+            ),
+            (
+                "-----BEGIN RSA PUBLIC KEY-----\nMAMCAQU=\n-----END RSA PUBLIC KEY-----\n"
+                    .to_string(),
+                "PKCS#1",
+            ),
+        ];
+        for (block, alone) in cases {
+            for input in [format!("{good}{block}"), format!("{block}{good}")] {
+                let (items, notes) = decode_noted(&text(&input)).unwrap();
+                assert_eq!(items.len(), 1, "{input}");
+                assert_eq!(notes.len(), 1, "{input}");
+                assert_eq!(notes[0].code, PEM_BLOCK_SKIPPED);
+                assert!(!notes[0].message.contains(secret), "{}", notes[0].message);
+            }
+            let e = decode(&text(&block)).unwrap_err();
+            assert_eq!(e.code(), "UNSUPPORTED_INPUT", "{block}");
+            assert!(e.to_string().contains(alone), "{e}");
+            assert!(!e.to_string().contains(secret), "{e}");
+        }
+        // RFC 1421 headers at the top of a certificate block are skipped.
+        let with_headers = format!(
+            "-----BEGIN CERTIFICATE-----\nSubject: CN=a\nComment: exported\n  continued\n\n{SEQ_B64}\n-----END CERTIFICATE-----\n"
+        );
+        assert_eq!(decode(&text(&with_headers)).unwrap().len(), 1);
+        // A BEGIN marker that does not start a line is text, not a block.
+        let commented = format!("# -----BEGIN CERTIFICATE----- below\n#-----BEGIN X\n{good}");
+        assert_eq!(decode(&text(&commented)).unwrap().len(), 1);
+        // A broken certificate block among good ones is still refused.
+        let broken = format!(
+            "{good}-----BEGIN CERTIFICATE-----\nMAMC!QU=\n-----END CERTIFICATE-----\n{good}"
+        );
+        assert_eq!(decode(&text(&broken)).unwrap_err().code(), "PEM_MALFORMED");
+        // And so is an encrypted one.
+        let encrypted = format!(
+            "-----BEGIN CERTIFICATE-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n{SEQ_B64}\n-----END CERTIFICATE-----\n"
+        );
+        assert_eq!(
+            decode(&text(&encrypted)).unwrap_err().code(),
+            "PEM_MALFORMED"
+        );
     }
 
     #[test]

@@ -35,8 +35,8 @@ mod verdict;
 mod verify;
 mod wasm;
 
-pub use cert::{signature_algorithm_name, Certificate, Facts, KeyFacts};
-pub use chain::{compute_pins, ip_to_string, parse_chain, CertificateInfo};
+pub use cert::{signature_algorithm_name, Certificate, Facts, KeyFacts, RECOGNISED_EXTENSIONS};
+pub use chain::{compute_pins, ip_to_string, parse_chain, parse_chain_noted, CertificateInfo};
 pub use check::{
     check_pins, check_policy, CheckOptions, CHECK_FINDING_CODES, MAX_CLOCK_SKEW_SECONDS,
 };
@@ -48,17 +48,23 @@ pub use export::{export, import_android_nsc, EXPORT_FORMATS, HPKP_EXPORT_MAX_AGE
 pub use finding::{Finding, Severity};
 pub use host::{normalize_hostname, HostPattern, MAX_LABEL_LEN, MAX_NAME_LEN};
 pub use hostname::{
-    check_hostname, codes as hostname_codes, covered_names, dns_name_matches, reference_name,
-    HostnameOutcome, ReferenceName, PUBLIC_SUFFIXES,
+    check_hostname, check_hostname_with, codes as hostname_codes, covered_names, dns_name_matches,
+    reference_name, HostnameOutcome, ReferenceName, PUBLIC_SUFFIXES,
 };
 pub use hpkp::{from_hpkp_header, MAX_HPKP_HEADER_BYTES};
-pub use input::{decode, Item, ItemKind, Part, MAX_CERTIFICATES, MAX_INPUT_BYTES, MAX_PEM_BLOCKS};
+pub use input::{
+    decode, decode_noted, Item, ItemKind, Part, MAX_CERTIFICATES, MAX_INPUT_BYTES, MAX_PEM_BLOCKS,
+    PEM_BLOCK_SKIPPED,
+};
 pub use lint::{is_public_suffix, lint, ENTRY_EXPIRY_WARNING_SECONDS, LINT_CODES};
 pub use memo::{ChainMemo, MEMO_CHAINS, MEMO_MAX_INPUT_BYTES};
 pub use name::{parse_rfc3339, rfc3339};
 pub use path::{
-    codes as path_codes, pin_path, served_path, verified_path, verified_path_with, PathOutcome,
-    MAX_CANDIDATE_STEPS, MAX_PATH_LENGTH, MAX_SIGNATURE_CHECKS,
+    codes as path_codes, link_checks, link_cost, pin_path, pin_path_towards, pin_path_with,
+    self_signed_flags, served_path, verified_path, verified_path_towards, verified_path_under,
+    verified_path_with, verified_path_with_rules, Goal, PathOutcome, PathRules,
+    DEFAULT_MIN_RSA_BITS, MAX_CANDIDATE_STEPS, MAX_PATH_LENGTH, MAX_SIGNATURE_CHECKS,
+    MAX_VERIFICATION_COST,
 };
 pub use pin::{hex, HashAlgorithm, Pin, PinFormat};
 pub use plan::{

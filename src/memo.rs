@@ -14,11 +14,13 @@
 //! without it. Errors are never remembered.
 
 use crate::cert::Certificate;
-use crate::chain::parse_chain;
-use crate::check::{check_policy, check_policy_parsed, policy_hostname, CheckOptions};
+use crate::check::{
+    check_policy, check_policy_parsed, parse_served, policy_hostname, CheckOptions,
+};
 use crate::error::Result;
+use crate::finding::Finding;
 use crate::input::Part;
-use crate::path::{pin_path, PathOutcome};
+use crate::path::{pin_path_with, PathOutcome, PathRules};
 use crate::policy::Policy;
 use crate::verdict::Verdict;
 use crate::verify::verifier_generation;
@@ -31,8 +33,10 @@ pub const MEMO_MAX_INPUT_BYTES: usize = 64 * 1024;
 struct Entry {
     input: Vec<Part>,
     certs: Vec<Certificate>,
-    /// The verified path and the verifier generation that built it.
-    path: Option<(u64, PathOutcome)>,
+    /// Warnings about skipped PEM blocks.
+    notes: Vec<Finding>,
+    /// The verified path, with the verifier generation and the rules that built it.
+    path: Option<(u64, PathRules, PathOutcome)>,
 }
 
 /// The recently checked chains of one policy, most recent first.
@@ -112,37 +116,48 @@ impl ChainMemo {
                 self.entries.first_mut()
             }
             None => {
-                let certs = parse_chain(chain)?;
+                let (certs, notes) = parse_served(chain)?;
                 self.entries.truncate(MEMO_CHAINS - 1);
                 self.entries.insert(
                     0,
                     Entry {
                         input: chain.to_vec(),
                         certs,
+                        notes,
                         path: None,
                     },
                 );
                 self.entries.first_mut()
             }
         };
-        let Some(Entry { certs, path, .. }) = entry else {
+        let Some(Entry {
+            certs, notes, path, ..
+        }) = entry
+        else {
             return check_policy(policy, chain, options);
         };
-        let mut remembered_path = |certs: &[Certificate]| -> PathOutcome {
+        let mut remembered_path = |certs: &[Certificate], rules: &PathRules| -> PathOutcome {
             let generation = verifier_generation();
             match path {
-                Some((g, outcome)) if *g == generation => outcome.clone(),
+                Some((g, r, outcome)) if *g == generation && r == rules => outcome.clone(),
                 _ => {
-                    let outcome = pin_path(certs);
+                    let outcome = pin_path_with(certs, rules);
                     // A verifier installed while it ran (from inside a JS verifier)
                     // makes the outcome one of neither generation: do not keep it.
                     if verifier_generation() == generation {
-                        *path = Some((generation, outcome.clone()));
+                        *path = Some((generation, *rules, outcome.clone()));
                     }
                     outcome
                 }
             }
         };
-        check_policy_parsed(policy, &hostname, certs, options, &mut remembered_path)
+        check_policy_parsed(
+            policy,
+            &hostname,
+            certs,
+            notes,
+            options,
+            &mut remembered_path,
+        )
     }
 }

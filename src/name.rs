@@ -117,6 +117,75 @@ fn escape(value: &str) -> String {
     out
 }
 
+/// The RFC 5280 section 7.1 comparison form of a Name, as bytes: two names match
+/// exactly when their forms are equal. Each RDN is the set of its attributes (sorted, so
+/// the order inside a multi-valued RDN does not matter); an attribute is its type OID
+/// and its value. A PrintableString or UTF8String value (the types RFC 5280 requires CAs
+/// to use) is compared after LDAP StringPrep as RFC 4518 applies it in practice (and as
+/// Chromium does): ASCII case folded, leading and trailing spaces removed and inner runs
+/// of spaces collapsed to one; the two string types compare equal to each other. Every
+/// other value (other string types, non-string values) is compared as its DER, tag
+/// included, byte for byte.
+pub fn comparison_form(name: &X509Name<'_>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for rdn in name.iter_rdn() {
+        let mut attributes: Vec<Vec<u8>> = rdn
+            .iter()
+            .map(|atv| {
+                let mut a = Vec::new();
+                let oid = atv.attr_type().as_bytes();
+                push_len(&mut a, oid.len());
+                a.extend_from_slice(oid);
+                let value = atv.attr_value();
+                let folded = match value.tag() {
+                    Tag::PrintableString | Tag::Utf8String => {
+                        core::str::from_utf8(value.data).ok().map(fold_string)
+                    }
+                    _ => None,
+                };
+                match folded {
+                    Some(text) => {
+                        a.push(0);
+                        push_len(&mut a, text.len());
+                        a.extend_from_slice(text.as_bytes());
+                    }
+                    None => {
+                        let der = value.to_der_vec().unwrap_or_default();
+                        a.push(1);
+                        push_len(&mut a, der.len());
+                        a.extend_from_slice(&der);
+                    }
+                }
+                a
+            })
+            .collect();
+        attributes.sort();
+        out.push(b'{');
+        push_len(&mut out, attributes.len());
+        for a in attributes {
+            push_len(&mut out, a.len());
+            out.extend_from_slice(&a);
+        }
+    }
+    out
+}
+
+fn push_len(out: &mut Vec<u8>, len: usize) {
+    out.extend_from_slice(&u32::try_from(len).unwrap_or(u32::MAX).to_be_bytes());
+}
+
+/// ASCII case folding and space folding (RFC 4518 section 2.6.1, insignificant space).
+fn fold_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word.to_ascii_lowercase());
+    }
+    out
+}
+
 /// RFC 3339 UTC form of a Unix time: `2027-01-01T00:00:00Z`.
 pub fn rfc3339(unix_seconds: i64) -> String {
     let days = unix_seconds.div_euclid(86_400);
@@ -182,8 +251,17 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
             if rest.len() != 6 || rest.as_bytes().get(3) != Some(&b':') {
                 return None;
             }
-            let oh: i64 = rest.get(1..3)?.parse().ok()?;
-            let om: i64 = rest.get(4..6)?.parse().ok()?;
+            // Digits only: `str::parse` would take a sign ("+-1:00").
+            let two_digits = |r: core::ops::Range<usize>| -> Option<i64> {
+                let s = rest.get(r)?;
+                if s.len() == 2 && s.bytes().all(|c| c.is_ascii_digit()) {
+                    s.parse().ok()
+                } else {
+                    None
+                }
+            };
+            let oh = two_digits(1..3)?;
+            let om = two_digits(4..6)?;
             if oh > 23 || om > 59 {
                 return None;
             }

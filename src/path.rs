@@ -5,13 +5,26 @@
 //! names alone.
 //!
 //! From the leaf (`certs[0]`), issuer candidates are the served certificates whose
-//! subject equals the current issuer name (byte-equal DER) and, when both identifiers
-//! are present, whose subjectKeyIdentifier equals the current authorityKeyIdentifier. A
-//! candidate is taken only if it is a CA (cA, and keyCertSign when keyUsage is present),
-//! its pathLenConstraint allows the intermediates below it (RFC 5280 6.1.4 (l), (m)), it
-//! is not already on the path, and the link's signature verifies with its key.
-//! Candidates are tried in input order, backtracking, within a bounded work budget and
-//! depth. The path stops at a self-signed certificate (its signature verifies with its
+//! subject matches the current issuer name (RFC 5280 section 7.1 comparison,
+//! `name::comparison_form`) and, when both identifiers are present, whose
+//! subjectKeyIdentifier equals the current authorityKeyIdentifier. A candidate is taken
+//! only if it is a CA (cA, and keyCertSign when keyUsage is present), its
+//! pathLenConstraint allows the intermediates below it (RFC 5280 6.1.4 (l), (m)), it is
+//! not already on the path, it has no unknown critical extension, its RSA key (if any)
+//! has at least `PathRules::min_rsa_bits`, the link is not signed with SHA-1 (unless
+//! `PathRules::allow_sha1`), and the link's signature verifies with its key. The leaf's
+//! own critical extensions and key size are checked the same way.
+//!
+//! The top of the path is the anchor (RFC 5280 section 6.1: the trust anchor's own
+//! fields do not constrain the path): a candidate that is not a CA or whose pathLen is
+//! exceeded may still end the path (a v1 root, a pinned root without keyCertSign),
+//! never sit in the middle of it. With a [`Goal`] (a check that knows `now` and the
+//! pins), candidates outside their validity period are passed over unless their key is
+//! pinned (an anchor), a pinned CA ends the path, and a complete path is taken only if
+//! the goal accepts it, so backtracking reaches a valid path past an expired cross-sign.
+//!
+//! Candidates are tried in input order, backtracking, within a bounded work budget
+//! (weighted by what each signature check costs: [`link_cost`]) and depth. The path stops at a self-signed certificate (its signature verifies with its
 //! own key) or where no served certificate is named as the issuer (the root was not
 //! served: that is normal and valid). When served candidates exist but none can be
 //! taken, the chain is invalid (`invalid-chain`): a served issuer that does not verify
@@ -21,7 +34,10 @@
 
 use crate::cert::Certificate;
 use crate::finding::{Finding, Severity};
-use crate::verify::{installed_verifier, verify_link, SignatureVerifier, VerifyOutcome};
+use crate::verify::{
+    installed_verifier, rsa_key_shape, verify_link, SignatureAlgorithm, SignatureHash,
+    SignatureVerifier, VerifyOutcome,
+};
 use std::collections::BTreeMap;
 
 /// The longest path built: the leaf and 9 signers above it (OkHttp and OpenSSL allow 9).
@@ -31,6 +47,19 @@ pub const MAX_SIGNATURE_CHECKS: usize = 64;
 /// The most issuer candidates one path building may consider (bounds backtracking work
 /// that needs no new signature check, e.g. many copies of the same certificates).
 pub const MAX_CANDIDATE_STEPS: usize = 1024;
+/// The verification cost one check may spend on path building (both builds of
+/// `crate::check` together), in units of [`link_cost`] (one unit is about the cost of
+/// an RSA-2048 check with exponent 65537). In the pure-Rust verifier (wasm in Node 22,
+/// on the shared 2-core development machine, 2026-12-01) an RSA-2048 check measured
+/// 0.7 to 1.0 ms, RSA-4096 3.8 ms, P-256 1.7 to 2.5 ms, P-384 4.7 to 7.2 ms, Ed25519
+/// 0.2 to 0.7 ms, and RSA-8192 with e = 2^33 - 1 29 ms; with 48 units the worst inputs
+/// (`npm run bench -- --budget`: 16 look-alikes with RSA-8192/e = 2^33 - 1, RSA-4096,
+/// P-384 or P-256 keys) measured medians of 18 to 46 ms per check at a load average of
+/// 8 on 2 cores. An honest chain costs 2 to 30 units.
+pub const MAX_VERIFICATION_COST: u64 = 48;
+
+/// The smallest RSA key accepted on the path by default (Chromium and webpki: 2048).
+pub const DEFAULT_MIN_RSA_BITS: u32 = 2048;
 
 /// The most rejected-candidate findings one path building reports.
 const MAX_REJECTION_FINDINGS: usize = 32;
@@ -53,6 +82,17 @@ pub mod codes {
     pub const PATH_TOO_LONG: &str = "PATH_TOO_LONG";
     /// Building the path needed more work than the budget allows.
     pub const PATH_BUDGET_EXCEEDED: &str = "PATH_BUDGET_EXCEEDED";
+    /// A link is signed with SHA-1 (refused unless `allowSha1`).
+    pub const SHA1_SIGNATURE_REFUSED: &str = "SHA1_SIGNATURE_REFUSED";
+    /// A path certificate has an RSA key under the minimum (`minRsaBits`, default 2048).
+    pub const RSA_KEY_TOO_SMALL: &str = "RSA_KEY_TOO_SMALL";
+    /// A path certificate has a critical extension certpin does not recognise.
+    pub const UNKNOWN_CRITICAL_EXTENSION: &str = "UNKNOWN_CRITICAL_EXTENSION";
+    /// The top of the path is not a CA or its pathLen is exceeded: as the anchor, its
+    /// own constraints were not applied (RFC 5280 section 6.1).
+    pub const ANCHOR_CONSTRAINTS_NOT_APPLIED: &str = "ANCHOR_CONSTRAINTS_NOT_APPLIED";
+    /// An issuer candidate was passed over because it is outside its validity period.
+    pub const CANDIDATE_OUT_OF_PERIOD: &str = "CANDIDATE_OUT_OF_PERIOD";
     /// Every path-building finding code.
     pub const ALL: &[&str] = &[
         CERT_NOT_ON_PATH,
@@ -63,9 +103,51 @@ pub mod codes {
         NO_VERIFIED_ISSUER,
         PATH_TOO_LONG,
         PATH_BUDGET_EXCEEDED,
+        SHA1_SIGNATURE_REFUSED,
+        RSA_KEY_TOO_SMALL,
+        UNKNOWN_CRITICAL_EXTENSION,
+        ANCHOR_CONSTRAINTS_NOT_APPLIED,
+        CANDIDATE_OUT_OF_PERIOD,
     ];
 }
 use codes::*;
+
+/// What path building refuses by default; each relaxation is an explicit option
+/// (`allowSha1`, `minRsaBits`, `allowUnknownCriticalExtensions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathRules {
+    /// Accept links signed with SHA-1 (default false).
+    pub allow_sha1: bool,
+    /// The smallest RSA modulus accepted on the path (default 2048; 1024 at least).
+    pub min_rsa_bits: u32,
+    /// Accept certificates with critical extensions certpin does not recognise.
+    pub allow_unknown_critical_extensions: bool,
+}
+
+impl Default for PathRules {
+    fn default() -> PathRules {
+        PathRules {
+            allow_sha1: false,
+            min_rsa_bits: DEFAULT_MIN_RSA_BITS,
+            allow_unknown_critical_extensions: false,
+        }
+    }
+}
+
+/// What a check wants of the path when the first one built does not serve it (see
+/// the module doc): the instant, and which certificates are pinned.
+pub struct Goal<'a> {
+    /// Unix seconds, and the tolerated clock skew either way.
+    pub now: i64,
+    pub skew: i64,
+    /// The certificate's key is pinned by an active pin that may match above the leaf:
+    /// it may end the path as its anchor, and its own validity is not checked.
+    pub anchor: &'a dyn Fn(usize) -> bool,
+    /// A complete path (input indices, leaf first) is acceptable: an active pin matches.
+    pub accept: &'a dyn Fn(&[usize]) -> bool,
+    /// Cost already spent on this chain (by the first build): the budget is shared.
+    pub spent: u64,
+}
 
 /// The outcome of building a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +163,8 @@ pub struct PathOutcome {
     pub ends_at_self_signed: bool,
     /// Signature verifications run.
     pub signature_checks: usize,
+    /// Verification cost spent ([`link_cost`] units), including a [`Goal`]'s `spent`.
+    pub cost: u64,
 }
 
 /// The path when the host opted out of signature checks (`verifySignatures: false`):
@@ -92,13 +176,19 @@ pub fn served_path(certs: &[Certificate]) -> PathOutcome {
         findings: vec![],
         ends_at_self_signed: false,
         signature_checks: 0,
+        cost: 0,
     }
 }
 
 /// The signature-verified path from the leaf (`certs[0]`), with the installed verifier
-/// (`set_verifier`; by default the pure-Rust one).
+/// (`set_verifier`; by default the pure-Rust one) and the default rules.
 pub fn verified_path(certs: &[Certificate]) -> PathOutcome {
     verified_path_with(certs, installed_verifier().as_ref())
+}
+
+/// [`verified_path`] under `rules`.
+pub fn verified_path_with_rules(certs: &[Certificate], rules: &PathRules) -> PathOutcome {
+    build(certs, installed_verifier().as_ref(), true, rules, None)
 }
 
 /// The verified path as pin checks need it: the same `path`, `valid` and findings as
@@ -107,26 +197,147 @@ pub fn verified_path(certs: &[Certificate]) -> PathOutcome {
 /// proves nothing a pin relies on and costs the most expensive check of the chain (the
 /// root's key). `ends_at_self_signed` is then false: use [`verified_path`] when it matters.
 pub fn pin_path(certs: &[Certificate]) -> PathOutcome {
-    build(certs, installed_verifier().as_ref(), false)
+    pin_path_with(certs, &PathRules::default())
+}
+
+/// [`pin_path`] under `rules`.
+pub fn pin_path_with(certs: &[Certificate], rules: &PathRules) -> PathOutcome {
+    build(certs, installed_verifier().as_ref(), false, rules, None)
+}
+
+/// [`pin_path_with`] towards `goal`: `valid` only when a path the goal accepts exists.
+pub fn pin_path_towards(certs: &[Certificate], rules: &PathRules, goal: &Goal<'_>) -> PathOutcome {
+    build(
+        certs,
+        installed_verifier().as_ref(),
+        false,
+        rules,
+        Some(goal),
+    )
 }
 
 /// [`verified_path`] with a given verifier.
 pub fn verified_path_with(certs: &[Certificate], verifier: &dyn SignatureVerifier) -> PathOutcome {
-    build(certs, verifier, true)
+    build(certs, verifier, true, &PathRules::default(), None)
+}
+
+/// [`verified_path`] with a given verifier, under `rules`.
+pub fn verified_path_under(
+    certs: &[Certificate],
+    verifier: &dyn SignatureVerifier,
+    rules: &PathRules,
+) -> PathOutcome {
+    build(certs, verifier, true, rules, None)
+}
+
+/// [`pin_path_towards`] for troubleshooting: the self-signature of the top is
+/// verified too (`ends_at_self_signed` is meaningful).
+pub fn verified_path_towards(
+    certs: &[Certificate],
+    rules: &PathRules,
+    goal: &Goal<'_>,
+) -> PathOutcome {
+    build(
+        certs,
+        installed_verifier().as_ref(),
+        true,
+        rules,
+        Some(goal),
+    )
+}
+
+/// Which certificates are self-signed (self-issued, and the signature verifies with
+/// their own key), for `parseChain`: checked within the same cost budget as path
+/// building ([`MAX_VERIFICATION_COST`]), so that no input costs more; a certificate whose
+/// check would exceed it is reported as not self-signed (real chains never come near:
+/// sixteen RSA-2048 roots cost 16 units).
+pub fn self_signed_flags(certs: &[Certificate], verifier: &dyn SignatureVerifier) -> Vec<bool> {
+    let mut spent = 0u64;
+    certs
+        .iter()
+        .map(|c| {
+            if !c.is_self_issued() {
+                return false;
+            }
+            let cost = link_cost(c, c);
+            if spent.saturating_add(cost) > MAX_VERIFICATION_COST {
+                return false;
+            }
+            spent = spent.saturating_add(cost);
+            verify_link(c, c, verifier) == VerifyOutcome::Valid
+        })
+        .collect()
+}
+
+/// Every (child, issuer) pair whose names link (RFC 5280 section 7.1), itself included,
+/// with its signature check, for `verifyLinks`: within the cost budget of path building;
+/// a link past it is `None` (not checked).
+pub fn link_checks(
+    certs: &[Certificate],
+    verifier: &dyn SignatureVerifier,
+) -> Vec<(usize, usize, Option<VerifyOutcome>)> {
+    let mut spent = 0u64;
+    let mut out = Vec::new();
+    for (child, c) in certs.iter().enumerate() {
+        for (issuer, i) in certs.iter().enumerate() {
+            if !i.subject_names_issuer_of(c) {
+                continue;
+            }
+            let cost = link_cost(c, i);
+            let outcome = if spent.saturating_add(cost) > MAX_VERIFICATION_COST {
+                None
+            } else {
+                spent = spent.saturating_add(cost);
+                Some(verify_link(c, i, verifier))
+            };
+            out.push((child, issuer, outcome));
+        }
+    }
+    out
+}
+
+/// The verification cost of checking `child`'s signature with `issuer`'s key, in units
+/// of about one RSA-2048 (e = 65537) check: RSA grows with the square of the modulus
+/// length times the exponent's square-and-multiply steps, ECDSA and Ed25519 are fixed,
+/// and every check hashes the child's TBS (a unit per 16 KB).
+pub fn link_cost(child: &Certificate, issuer: &Certificate) -> u64 {
+    let hashing = u64::try_from(child.tbs_der().len() / (16 * 1024)).unwrap_or(u64::MAX);
+    let key = match rsa_key_shape(issuer.spki_der()) {
+        Some((bits, exponent_bits, exponent_ones)) => {
+            let words = u64::from(bits).div_ceil(64);
+            // RSA-2048, e = 65537: 32 words, 17 squarings + 2 multiplications.
+            let steps = u64::from(exponent_bits) + u64::from(exponent_ones);
+            (words * words * steps).div_ceil(32 * 32 * 19)
+        }
+        // Measured in the pure-Rust verifier (see MAX_VERIFICATION_COST): a P-256
+        // check costs about 2 RSA-2048 checks, a P-384 one about 7 (8 with margin),
+        // Ed25519 less than one.
+        None => match issuer.facts().key.curve.as_deref() {
+            Some("P-384") => 8,
+            Some(_) => 2,
+            None => 1,
+        },
+    };
+    // Capped at the whole budget, so that one link with any key certpin verifies can
+    // always be checked (RSA-8192 with e = 2^33 - 1: 29 ms).
+    key.saturating_add(hashing).clamp(1, MAX_VERIFICATION_COST)
 }
 
 fn build(
     certs: &[Certificate],
     verifier: &dyn SignatureVerifier,
     prove_self_signed: bool,
+    rules: &PathRules,
+    goal: Option<&Goal<'_>>,
 ) -> PathOutcome {
-    let Some(_) = certs.first() else {
+    let Some(leaf) = certs.first() else {
         return PathOutcome {
             path: vec![],
             valid: false,
             findings: vec![],
             ends_at_self_signed: false,
             signature_checks: 0,
+            cost: 0,
         };
     };
     let mut builder = Builder {
@@ -134,15 +345,31 @@ fn build(
         verifier,
         links: BTreeMap::new(),
         signature_checks: 0,
+        cost: goal.map_or(0, |g| g.spent),
         steps: 0,
         rejections: vec![],
         best: vec![0],
         prove_self_signed,
+        rules,
+        goal,
+        anchor_note: None,
     };
     let mut path = vec![0];
-    let result = builder.extend(&mut path);
+    let leaf_refusal = builder.refuse(0, leaf);
+    let leaf_out_of_period = goal.is_some_and(|g| !in_period(leaf, g));
+    let result = match (&leaf_refusal, leaf_out_of_period) {
+        (Some(_), _) => Err(Stop::Refused),
+        (None, true) => Err(Stop::DeadEnd { at: 0 }),
+        (None, false) => builder.extend(&mut path, false),
+    };
     let (valid, path, ends_at_self_signed, mut findings) = match result {
         Ok(end) => (true, path, end == End::SelfSigned, vec![]),
+        Err(Stop::Refused) => (
+            false,
+            vec![0],
+            false,
+            leaf_refusal.into_iter().collect(),
+        ),
         Err(Stop::DeadEnd { .. }) => {
             // Report where the longest verified prefix ends: that is the certificate
             // whose served issuers all failed.
@@ -180,7 +407,7 @@ fn build(
             vec![Finding::error(
                 PATH_BUDGET_EXCEEDED,
                 format!(
-                    "building the path needed more than {MAX_SIGNATURE_CHECKS} signature checks or {MAX_CANDIDATE_STEPS} issuer candidates: the served chain holds too many look-alike certificates; serve only the leaf and its intermediates"
+                    "building the path needed more than {MAX_SIGNATURE_CHECKS} signature checks, {MAX_VERIFICATION_COST} units of verification work or {MAX_CANDIDATE_STEPS} issuer candidates: the served chain holds too many look-alike or oversized certificates; serve only the leaf and its intermediates"
                 ),
             )],
         ),
@@ -211,6 +438,13 @@ fn build(
     let mut rejections = kept;
     rejections.append(&mut findings);
     let mut findings = rejections;
+    if valid {
+        if let Some((at, note)) = builder.anchor_note.take() {
+            if path.last() == Some(&at) {
+                findings.push(note);
+            }
+        }
+    }
     for (index, cert) in certs.iter().enumerate() {
         if !path.contains(&index) {
             findings.push(
@@ -231,13 +465,22 @@ fn build(
         findings,
         ends_at_self_signed,
         signature_checks: builder.signature_checks,
+        cost: builder.cost,
     }
+}
+
+fn in_period(cert: &Certificate, goal: &Goal<'_>) -> bool {
+    let f = cert.facts();
+    goal.now.saturating_add(goal.skew) >= f.not_before
+        && goal.now.saturating_sub(goal.skew) <= f.not_after
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum End {
     SelfSigned,
     IssuerNotServed,
+    /// A pinned certificate ends the path (a [`Goal`] build).
+    Anchor,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,6 +491,8 @@ enum Stop {
     },
     TooLong,
     Budget,
+    /// The leaf itself is refused by the rules.
+    Refused,
 }
 
 struct Builder<'a> {
@@ -256,12 +501,18 @@ struct Builder<'a> {
     /// Link results by (child, issuer), so backtracking never verifies twice.
     links: BTreeMap<(usize, usize), VerifyOutcome>,
     signature_checks: usize,
+    /// Verification cost spent ([`link_cost`] units).
+    cost: u64,
     steps: usize,
     rejections: Vec<Finding>,
     /// The longest verified prefix seen, reported when the chain is invalid.
     best: Vec<usize>,
     /// Verify a final self-issued certificate's own signature (see [`pin_path`]).
     prove_self_signed: bool,
+    rules: &'a PathRules,
+    goal: Option<&'a Goal<'a>>,
+    /// A note for the top of the path when its own constraints were not applied.
+    anchor_note: Option<(usize, Finding)>,
 }
 
 impl Builder<'_> {
@@ -275,24 +526,80 @@ impl Builder<'_> {
         if self.signature_checks >= MAX_SIGNATURE_CHECKS {
             return Err(Stop::Budget);
         }
+        let cost = link_cost(c, i);
+        if self.cost.saturating_add(cost) > MAX_VERIFICATION_COST {
+            return Err(Stop::Budget);
+        }
+        self.cost = self.cost.saturating_add(cost);
         self.signature_checks += 1;
         let outcome = verify_link(c, i, self.verifier);
         self.links.insert((child, issuer), outcome.clone());
         Ok(outcome)
     }
 
+    /// The rules' objection to having `cert` (input index `index`) on the path: an
+    /// unknown critical extension or a small RSA key.
+    fn refuse(&self, index: usize, cert: &Certificate) -> Option<Finding> {
+        let f = cert.facts();
+        if !self.rules.allow_unknown_critical_extensions {
+            if let Some(oid) = f.unknown_critical_extensions.first() {
+                return Some(
+                    Finding::error(
+                        UNKNOWN_CRITICAL_EXTENSION,
+                        format!(
+                            "certificate {index} ({}) has the critical extension {oid}, which certpin does not recognise: RFC 5280 section 4.2 requires rejecting it (allowUnknownCriticalExtensions: true accepts it)",
+                            f.subject
+                        ),
+                    )
+                    .at(index),
+                );
+            }
+        }
+        if cert.key_cert_sign_without_ca() {
+            return Some(
+                Finding::error(
+                    ISSUER_NOT_CA,
+                    format!(
+                        "certificate {index} ({}) asserts keyCertSign in its key usage without the CA basic constraint, which RFC 5280 section 4.2.1.9 forbids",
+                        f.subject
+                    ),
+                )
+                .at(index),
+            );
+        }
+        if matches!(f.key.algorithm.as_str(), "RSA" | "RSA-PSS") {
+            if let Some(bits) = f.key.size_bits.filter(|b| *b < self.rules.min_rsa_bits) {
+                return Some(
+                    Finding::error(
+                        RSA_KEY_TOO_SMALL,
+                        format!(
+                            "certificate {index} ({}) has a {bits}-bit RSA key, under the {} bits required (minRsaBits lowers it, to 1024 at least)",
+                            f.subject, self.rules.min_rsa_bits
+                        ),
+                    )
+                    .at(index),
+                );
+            }
+        }
+        None
+    }
+
     /// Extends `path` (whose last element is the current certificate) to a complete
-    /// path; on failure `path` is as it was.
-    fn extend(&mut self, path: &mut Vec<usize>) -> Result<End, Stop> {
+    /// path; on failure `path` is as it was. `must_end`: the current certificate was
+    /// linked as the anchor only (not a CA, or its pathLen exceeded): the path must end
+    /// at it.
+    fn extend(&mut self, path: &mut Vec<usize>, must_end: bool) -> Result<End, Stop> {
         let Some(&current) = path.last() else {
             return Err(Stop::DeadEnd { at: 0 });
         };
-        if path.len() > self.best.len() {
+        // A certificate linked as the anchor only is not a verified prefix to report.
+        if !must_end && path.len() > self.best.len() {
             self.best = path.clone();
         }
         let Some(cert) = self.certs.get(current) else {
             return Err(Stop::DeadEnd { at: current });
         };
+        let accepted = |b: &Self, p: &[usize]| b.goal.is_none_or(|g| (g.accept)(p));
         let candidates: Vec<usize> = self
             .certs
             .iter()
@@ -306,10 +613,38 @@ impl Builder<'_> {
             && (self.prove_self_signed || !candidates.is_empty())
             && self.link(current, current)? == VerifyOutcome::Valid
         {
-            return Ok(End::SelfSigned);
+            return if accepted(self, path) {
+                Ok(End::SelfSigned)
+            } else {
+                Err(Stop::DeadEnd { at: current })
+            };
         }
         if candidates.is_empty() {
-            return Ok(End::IssuerNotServed);
+            // The top's signature is checked by whoever holds its issuer; SHA-1 there is
+            // still a SHA-1 path, unless it is a self-issued root (whose self-signature
+            // nobody relies on).
+            let sha1 = matches!(SignatureAlgorithm::of_certificate(cert), Ok(a) if a.hash() == Some(SignatureHash::Sha1));
+            if sha1 && !self.rules.allow_sha1 && !cert.is_self_issued() {
+                self.rejections.push(
+                    Finding::error(
+                        SHA1_SIGNATURE_REFUSED,
+                        format!(
+                            "certificate {current} ({}) is signed with SHA-1, which is refused (allowSha1: true accepts it)",
+                            cert.facts().subject
+                        ),
+                    )
+                    .at(current),
+                );
+                return Err(Stop::DeadEnd { at: current });
+            }
+            return if accepted(self, path) {
+                Ok(End::IssuerNotServed)
+            } else {
+                Err(Stop::DeadEnd { at: current })
+            };
+        }
+        if must_end {
+            return Err(Stop::DeadEnd { at: current });
         }
         if path.len() >= MAX_PATH_LENGTH {
             return Err(Stop::TooLong);
@@ -331,8 +666,24 @@ impl Builder<'_> {
                 continue;
             };
             let subject = &issuer.facts().subject;
+            let pinned = self.goal.is_some_and(|g| (g.anchor)(candidate));
+            if let Some(goal) = self.goal {
+                if !pinned && !in_period(issuer, goal) {
+                    self.rejections.push(
+                        Finding::error(
+                            CANDIDATE_OUT_OF_PERIOD,
+                            format!(
+                                "certificate {candidate} ({subject}) is named as the issuer of certificate {current} but is outside its validity period; another issuer was looked for"
+                            ),
+                        )
+                        .at(candidate),
+                    );
+                    continue;
+                }
+            }
+            let mut constraint: Option<Finding> = None;
             if !issuer.can_sign_certificates() {
-                self.rejections.push(
+                constraint = Some(
                     Finding::error(
                         ISSUER_NOT_CA,
                         format!(
@@ -341,11 +692,9 @@ impl Builder<'_> {
                     )
                     .at(candidate),
                 );
-                continue;
-            }
-            if let Some(limit) = issuer.facts().path_len_constraint {
+            } else if let Some(limit) = issuer.facts().path_len_constraint {
                 if usize::try_from(limit).is_ok_and(|l| intermediates_below > l) {
-                    self.rejections.push(
+                    constraint = Some(
                         Finding::error(
                             PATH_LEN_CONSTRAINT_EXCEEDED,
                             format!(
@@ -354,8 +703,27 @@ impl Builder<'_> {
                         )
                         .at(candidate),
                     );
-                    continue;
                 }
+            }
+            if let Some(refusal) = self.refuse(candidate, issuer) {
+                self.rejections.push(refusal);
+                continue;
+            }
+            let algorithm = SignatureAlgorithm::of_certificate(cert);
+            if !self.rules.allow_sha1
+                && matches!(&algorithm, Ok(a) if a.hash() == Some(SignatureHash::Sha1))
+            {
+                self.rejections.push(
+                    Finding::error(
+                        SHA1_SIGNATURE_REFUSED,
+                        format!(
+                            "certificate {current} ({}) is signed with SHA-1, which is refused (allowSha1: true accepts it); the link to certificate {candidate} is not taken",
+                            cert.facts().subject
+                        ),
+                    )
+                    .at(current),
+                );
+                continue;
             }
             match self.link(current, candidate)? {
                 VerifyOutcome::Valid => {}
@@ -387,10 +755,37 @@ impl Builder<'_> {
                 }
             }
             path.push(candidate);
-            match self.extend(path) {
-                Ok(end) => return Ok(end),
+            let note = constraint.as_ref().map(|c| {
+                let mut f = c.clone();
+                f.severity = Severity::Info;
+                f.code = ANCHOR_CONSTRAINTS_NOT_APPLIED;
+                f.message = format!(
+                    "certificate {candidate} ({subject}) is the top of the path and is used as its anchor (RFC 5280 section 6.1): its own CA bit, key usage and pathLenConstraint do not constrain the path"
+                );
+                f
+            });
+            if pinned && accepted(self, path) {
+                if let Some(note) = note {
+                    self.anchor_note = Some((candidate, note));
+                }
+                return Ok(End::Anchor);
+            }
+            if pinned && self.goal.is_some_and(|g| !in_period(issuer, g)) {
+                path.pop();
+                continue;
+            }
+            match self.extend(path, constraint.is_some()) {
+                Ok(end) => {
+                    if let Some(note) = note {
+                        self.anchor_note = Some((candidate, note));
+                    }
+                    return Ok(end);
+                }
                 Err(Stop::DeadEnd { .. }) => {
                     path.pop();
+                    if let Some(c) = constraint {
+                        self.rejections.push(c);
+                    }
                 }
                 Err(stop) => {
                     path.pop();
@@ -402,11 +797,11 @@ impl Builder<'_> {
     }
 }
 
-/// `issuer` is a candidate issuer of `child`: its subject is `child`'s issuer name
-/// (byte-equal DER), and its subjectKeyIdentifier equals `child`'s
+/// `issuer` is a candidate issuer of `child`: its subject matches `child`'s issuer name
+/// (RFC 5280 section 7.1), and its subjectKeyIdentifier equals `child`'s
 /// authorityKeyIdentifier when both are present.
 fn names_issuer(issuer: &Certificate, child: &Certificate) -> bool {
-    issuer.subject_der() == child.issuer_der()
+    issuer.subject_names_issuer_of(child)
         && match (
             &issuer.facts().subject_key_id,
             &child.facts().authority_key_id,

@@ -342,6 +342,19 @@ fn decode_key(spki_der: &[u8]) -> Result<Key, VerifyOutcome> {
     }
 }
 
+/// An RSA issuer key's shape, for cost estimates: (modulus bits, exponent bits, set bits
+/// of the exponent). `None` for other keys or a malformed one.
+pub(crate) fn rsa_key_shape(spki_der: &[u8]) -> Option<(u32, u32, u32)> {
+    match decode_key(spki_der).ok()? {
+        Key::Rsa { modulus, exponent } => {
+            let e = significant(&exponent);
+            let ones = e.iter().map(|b| b.count_ones()).sum();
+            Some((bit_length(&modulus), bit_length(&exponent), ones))
+        }
+        _ => None,
+    }
+}
+
 fn significant(bytes: &[u8]) -> &[u8] {
     let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
     bytes.get(first..).unwrap_or_default()

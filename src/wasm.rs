@@ -8,8 +8,8 @@ use crate::error::{ContextValue, Error, Result, ERROR_CODES};
 use crate::input::{Part, MAX_CERTIFICATES, MAX_INPUT_BYTES};
 use crate::pin::{HashAlgorithm, Pin, PinFormat};
 use crate::verify::{
-    installed_verifier, is_self_signed, reset_verifier, set_verifier, verify_link,
-    SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
+    installed_verifier, reset_verifier, set_verifier, SignatureAlgorithm, SignatureVerifier,
+    VerifyOutcome,
 };
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use serde::Serialize;
@@ -186,10 +186,13 @@ fn string_option(object: &Option<Options>, key: &str) -> Result<Option<String>> 
 #[wasm_bindgen(js_name = parseChain)]
 pub fn parse_chain_js(input: JsValue) -> JsResult<JsValue> {
     let certs = parse_chain(&parts_of(&input).map_err(js_error)?).map_err(js_error)?;
+    // Self-signatures are checked within the path budget (issue 15 item 12).
+    let flags = crate::path::self_signed_flags(&certs, installed_verifier().as_ref());
     let infos: Vec<CertificateInfo> = certs
         .iter()
+        .zip(flags)
         .enumerate()
-        .map(|(i, c)| CertificateInfo::new(c, i, is_self_signed(c)))
+        .map(|(i, (c, self_signed))| CertificateInfo::new(c, i, self_signed))
         .collect();
     to_js(&infos)
 }
@@ -343,27 +346,30 @@ pub fn verify_links_js(chain: JsValue) -> JsResult<JsValue> {
     let certs = parse_chain(&parts_of(&chain).map_err(js_error)?).map_err(js_error)?;
     let verifier = installed_verifier();
     let mut results = vec![];
-    for (child, c) in certs.iter().enumerate() {
-        for (issuer, i) in certs.iter().enumerate() {
-            if i.subject_der() != c.issuer_der() {
-                continue;
-            }
-            let algorithm = SignatureAlgorithm::of_certificate(c)
-                .map(|a| a.to_string())
-                .unwrap_or_else(|name| name);
-            let (result, reason) = match verify_link(c, i, verifier.as_ref()) {
-                VerifyOutcome::Valid => ("valid", None),
-                VerifyOutcome::Invalid => ("invalid", None),
-                VerifyOutcome::Unsupported(why) => ("unsupported", Some(why)),
-            };
-            results.push(LinkResult {
-                child,
-                issuer,
-                algorithm,
-                result,
-                reason,
-            });
-        }
+    // Within the path budget (issue 15 item 12): a link past it is not checked.
+    for (child, issuer, outcome) in crate::path::link_checks(&certs, verifier.as_ref()) {
+        let Some(c) = certs.get(child) else {
+            continue;
+        };
+        let algorithm = SignatureAlgorithm::of_certificate(c)
+            .map(|a| a.to_string())
+            .unwrap_or_else(|name| name);
+        let (result, reason) = match outcome {
+            Some(VerifyOutcome::Valid) => ("valid", None),
+            Some(VerifyOutcome::Invalid) => ("invalid", None),
+            Some(VerifyOutcome::Unsupported(why)) => ("unsupported", Some(why)),
+            None => (
+                "unsupported",
+                Some("not checked: the chain's signature checks exceed certpin's verification budget".to_string()),
+            ),
+        };
+        results.push(LinkResult {
+            child,
+            issuer,
+            algorithm,
+            result,
+            reason,
+        });
     }
     to_js(&results)
 }
@@ -502,9 +508,29 @@ fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
             "now",
             "verifySignatures",
             "clockSkewSeconds",
+            "allowSha1",
+            "minRsaBits",
+            "allowUnknownCriticalExtensions",
+            "allowCommonNameFallback",
         ],
     )?;
     let mut check = CheckOptions::at(now_of(&options)?);
+    // Path semantics (issue 15): each relaxation explicit, never a default.
+    check.rules.allow_sha1 = bool_option(&options, "allowSha1")?.unwrap_or(false);
+    check.rules.allow_unknown_critical_extensions =
+        bool_option(&options, "allowUnknownCriticalExtensions")?.unwrap_or(false);
+    check.allow_common_name = bool_option(&options, "allowCommonNameFallback")?.unwrap_or(false);
+    if let Some(bits) = integer_option(&options, "minRsaBits", 16384.0)? {
+        let min = i64::from(crate::verify::MIN_RSA_BITS);
+        let default = i64::from(crate::path::DEFAULT_MIN_RSA_BITS);
+        if !(min..=default).contains(&bits) {
+            return Err(invalid(
+                "minRsaBits",
+                format!("must be from {min} (the smallest key certpin verifies) to {default}"),
+            ));
+        }
+        check.rules.min_rsa_bits = u32::try_from(bits).unwrap_or(crate::path::DEFAULT_MIN_RSA_BITS);
+    }
     check.hostname = string_option(&options, "hostname")?;
     check.port = integer_option(&options, "port", 65535.0)?.and_then(|p| u16::try_from(p).ok());
     check.verify_signatures = bool_option(&options, "verifySignatures")?.unwrap_or(true);

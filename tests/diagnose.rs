@@ -68,6 +68,25 @@ fn every_code_has_a_scenario() {
         .signed_by(&key("leaf"), &p.inter_spec, &key("inter"));
     let no_san =
         Spec::leaf("legacy.example.com", &[]).signed_by(&key("leaf"), &p.inter_spec, &key("inter"));
+    // Issue 15: a critical extension nobody recognises, on the leaf.
+    let mut odd = Spec::leaf("www.example.com", &["www.example.com"]);
+    let mut ext =
+        rcgen::CustomExtension::from_oid_content(&[1, 3, 6, 1, 4, 1, 55555, 1], vec![5, 0]);
+    ext.set_criticality(true);
+    odd.params.custom_extensions = vec![ext];
+    let odd = odd.signed_by(&key("leaf"), &p.inter_spec, &key("inter"));
+    // A served top without keyCertSign: the anchor.
+    let mut no_kcs = Spec::ca("Example Issuing CA", None);
+    no_kcs.params.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature];
+    let no_kcs_der = no_kcs.signed_by(&key("inter"), &p.root_spec, &key("root"));
+    let under_no_kcs = Spec::leaf("www.example.com", &["www.example.com"]).signed_by(
+        &key("leaf"),
+        &no_kcs,
+        &key("inter"),
+    );
+    // An expired cross-signed intermediate served before a valid one of the same key.
+    let old_inter = Spec::ca("Example Issuing CA", Some(0)).validity((2020, 1, 1), (2021, 1, 1));
+    let old_inter_der = old_inter.signed_by(&key("inter"), &p.root_spec, &key("root"));
     let deep = deep_chain(5);
     let deep_refs: Vec<&Vec<u8>> = deep.iter().collect();
     let june_1_2026 = NOW;
@@ -157,6 +176,26 @@ fn every_code_has_a_scenario() {
         (
             path_codes::PATH_BUDGET_EXCEEDED,
             at(NOW, &bypass("sixteen-look-alikes")),
+        ),
+        (
+            path_codes::SHA1_SIGNATURE_REFUSED,
+            at(NOW, &pem_certs(&fixture("rsa2048-sha1.pem"))),
+        ),
+        (
+            path_codes::RSA_KEY_TOO_SMALL,
+            at(NOW, &pem_certs(&fixture("rsa1024-sha256.pem"))),
+        ),
+        (
+            path_codes::UNKNOWN_CRITICAL_EXTENSION,
+            at(NOW, &certs(&[&odd, &p.inter, &p.root])),
+        ),
+        (
+            path_codes::ANCHOR_CONSTRAINTS_NOT_APPLIED,
+            at(NOW, &certs(&[&under_no_kcs, &no_kcs_der])),
+        ),
+        (
+            path_codes::CANDIDATE_OUT_OF_PERIOD,
+            at(NOW, &certs(&[&p.leaf, &old_inter_der, &p.inter, &p.root])),
         ),
         (path_codes::PATH_TOO_LONG, {
             let ders = deep_chain(11);
@@ -324,7 +363,8 @@ DUPLICATE_CERTIFICATE,PIN_MISMATCH,PIN_ON_UNVERIFIED_CERT,PIN_MATCHED,WEAK_KEY,\
 SHA1_SIGNATURE,LEAF_IS_CA,NO_SUBJECT_ALT_NAME,LONG_PATH,CERT_NOT_ON_PATH,\
 LINK_SIGNATURE_INVALID,SIGNATURE_ALGORITHM_UNSUPPORTED,ISSUER_NOT_CA,\
 PATH_LEN_CONSTRAINT_EXCEEDED,NO_VERIFIED_ISSUER,PATH_TOO_LONG,PATH_BUDGET_EXCEEDED,\
-HOSTNAME_MISMATCH,HOSTNAME_INVALID,HOSTNAME_COMMON_NAME_FALLBACK,CERT_EXPIRED,\
+SHA1_SIGNATURE_REFUSED,RSA_KEY_TOO_SMALL,UNKNOWN_CRITICAL_EXTENSION,\
+ANCHOR_CONSTRAINTS_NOT_APPLIED,CANDIDATE_OUT_OF_PERIOD,HOSTNAME_MISMATCH,HOSTNAME_INVALID,HOSTNAME_COMMON_NAME_FALLBACK,CERT_EXPIRED,\
 CERT_NOT_YET_VALID,CLOCK_PROBABLY_WRONG,CERT_EXPIRES_SOON"
     );
 }

@@ -8,7 +8,7 @@
 
 mod common;
 use certpin::hostname_codes::*;
-use certpin::{check_hostname, Certificate};
+use certpin::{check_hostname, check_hostname_with, Certificate};
 use common::*;
 
 fn leaf(cn: &str, names: &[&str]) -> Certificate {
@@ -91,10 +91,18 @@ fn wildcards_never_cover_public_suffixes_or_partial_labels() {
 fn common_name_only_without_any_san() {
     let cert = leaf("legacy.example.com", &[]);
     assert!(!cert.facts().has_san);
+    // Issue 15: by default the CN is never used, even without any SAN.
     let out = check_hostname(&cert, "legacy.example.com");
+    assert!(!out.matched);
+    assert_eq!(
+        codes(&out.findings),
+        vec![HOSTNAME_COMMON_NAME_FALLBACK, HOSTNAME_MISMATCH]
+    );
+    // Only the explicit relaxation (allowCommonNameFallback) uses it.
+    let out = check_hostname_with(&cert, "legacy.example.com", true);
     assert!(out.matched);
     assert_eq!(codes(&out.findings), vec![HOSTNAME_COMMON_NAME_FALLBACK]);
-    let out = check_hostname(&cert, "other.example.com");
+    let out = check_hostname_with(&cert, "other.example.com", true);
     assert!(!out.matched);
     assert_eq!(
         codes(&out.findings),

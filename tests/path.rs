@@ -10,8 +10,8 @@
 mod common;
 use certpin::path_codes::*;
 use certpin::{
-    is_self_signed_with, parse_chain, verified_path_with, verify_link, Error, Part,
-    RustCryptoVerifier, SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
+    is_self_signed_with, parse_chain, verified_path_under, verified_path_with, verify_link, Error,
+    Part, PathRules, RustCryptoVerifier, SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
 };
 use common::*;
 
@@ -55,10 +55,27 @@ fn every_algorithm_verifies_and_corruption_fails() {
                 assert_eq!(alg.to_string(), *alg_name, "{name}");
                 assert_eq!(link, VerifyOutcome::Valid, "{name}");
                 assert_eq!(corrupt, VerifyOutcome::Invalid, "{name} corrupted");
-                let path = verified_path_with(&good, V);
+                // SHA-1 and RSA-1024 are refused by default (issue 15): those two
+                // fixtures verify only under the explicit relaxations.
+                let relaxed = PathRules {
+                    allow_sha1: true,
+                    min_rsa_bits: 1024,
+                    ..PathRules::default()
+                };
+                if name.contains("sha1") || name.contains("rsa1024") {
+                    let strict = verified_path_with(&good, V);
+                    assert!(!strict.valid, "{name} is refused by default");
+                    let code = if name.contains("sha1") {
+                        SHA1_SIGNATURE_REFUSED
+                    } else {
+                        RSA_KEY_TOO_SMALL
+                    };
+                    assert!(codes(&strict.findings).contains(&code), "{name}");
+                }
+                let path = verified_path_under(&good, V, &relaxed);
                 assert!(path.valid && path.ends_at_self_signed, "{name}: {path:?}");
                 assert_eq!(path.path, vec![0, 1], "{name}");
-                let path = verified_path_with(&bad, V);
+                let path = verified_path_under(&bad, V, &relaxed);
                 assert!(!path.valid, "{name} corrupted");
                 assert_eq!(path.path, vec![0], "{name} corrupted");
                 let codes = codes(&path.findings);
@@ -283,9 +300,14 @@ fn bypass_intermediate_without_ca_bit() {
         &no_cert_sign,
         &key("inter"),
     );
-    let out = verified_path_with(&certs(&[&leaf2, &ncs_der]), V);
+    let out = verified_path_with(&certs(&[&leaf2, &ncs_der, &p.root]), V);
     assert!(!out.valid);
     assert!(codes(&out.findings).contains(&ISSUER_NOT_CA));
+    // Issue 15 item 8: served as the top of the path (its issuer not served), it is the
+    // anchor and its own key usage does not constrain the path.
+    let out = verified_path_with(&certs(&[&leaf2, &ncs_der]), V);
+    assert!(out.valid, "{out:?}");
+    assert!(codes(&out.findings).contains(&ANCHOR_CONSTRAINTS_NOT_APPLIED));
 
     // Twin: the same with the CA bit.
     let out = verified_path_with(&certs(&[&p.leaf, &p.inter, &p.root]), V);
