@@ -207,6 +207,15 @@ function classify(chain, hostname, port, now) {
   const certificates = certificatesOf(chain);
   const verdict = policy.check(chain, { hostname, port, now });
   const findings = diagnose(chain, { hostname, now });
+  let subjects = [];
+  let window = null;
+  try {
+    const infos = parseChain(certificates);
+    subjects = infos.map((c) => c.subject);
+    window = stableWindow(infos);
+  } catch {
+    // certpin judged the chain above; a chain it cannot list has no subjects to show
+  }
   let classification;
   if (verdict.status === "matched") {
     classification = "stale-policy";
@@ -217,14 +226,54 @@ function classify(chain, hostname, port, now) {
   } else {
     classification = anchoredToKnownRoot(certificates, hostname, now) ? "pin-mismatch" : "interception";
   }
-  return { classification, verdict, findings, certificates };
+  return { classification, verdict, findings, subjects, window };
+}
+
+const DAY = 86400 * 1000;
+// The earliest expiry in the bundled policy (entries fail open after it).
+const policyExpiry = Math.min(...config.policy.domains.map((d) => (d.expires === undefined ? Infinity : Date.parse(d.expires))));
+
+/**
+ * The instants over which a judgement of this chain cannot change: after every served
+ * certificate's notBefore, and more than 30 days (certpin's expiry-warning horizon)
+ * before the first notAfter and the first policy expiry. Time enters a verdict only
+ * through those; outside the window, or if any bound is unreadable, nothing is reused.
+ */
+function stableWindow(infos) {
+  const from = Math.max(...infos.map((c) => Date.parse(c.notBefore)));
+  const until = Math.min(...infos.map((c) => Date.parse(c.notAfter)), policyExpiry) - 30 * DAY;
+  return Number.isFinite(from) && !Number.isNaN(until) && from < until ? { from, until } : null;
+}
+
+// Judgements reused for the same (hostname, port, chain) inside their stable window: the
+// field sends the same failure many times, and a judgement costs several path builds.
+const JUDGED_MAX = 512;
+const judged = new Map();
+
+async function judge(chain, hostname, port, now) {
+  const key = await sha256hex(JSON.stringify([hostname, port, chain]));
+  const hit = judged.get(key);
+  if (hit && now > hit.window.from && now < hit.window.until) {
+    judged.delete(key);
+    judged.set(key, hit); // most recently used last
+    const { verdict } = hit.result;
+    // The one time-stamped field of a verdict is its report's date-time.
+    const report = verdict.report && { ...verdict.report, "date-time": new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z") };
+    return { ...hit.result, verdict: { ...verdict, report } };
+  }
+  const result = classify(chain, hostname, port, now);
+  if (result.window && now > result.window.from && now < result.window.until) {
+    judged.set(key, { result, window: result.window });
+    if (judged.size > JUDGED_MAX) judged.delete(judged.keys().next().value);
+  }
+  return result;
 }
 
 const HOSTNAME = /^[A-Za-z0-9_.:[\]-]{1,253}$/;
 const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Reads one report (or a certpin verdict / sender item around one) and judges it. */
-function readReport(item) {
+async function readReport(item) {
   if (item === null || typeof item !== "object" || Array.isArray(item)) throw new HttpError(400, "INVALID_ARGUMENT", "a report must be a JSON object");
   // certpin's own verdicts, and reportSender's items, carry the RFC 7469 report in `report`.
   const report = item.report && typeof item.report === "object" && !Array.isArray(item.report) ? item.report : item;
@@ -246,13 +295,7 @@ function readReport(item) {
   const raw = JSON.stringify(report);
   if (raw.length > MAX_BODY_BYTES) throw new HttpError(400, "INPUT_TOO_LARGE", `a report is over the limit of ${MAX_BODY_BYTES} bytes`);
   const now = instant(report["date-time"]);
-  const { classification, verdict, findings, certificates } = classify(chain, hostname, port, now);
-  let subjects = [];
-  try {
-    subjects = parseChain(certificates).map((c) => c.subject);
-  } catch {
-    // certpin judged the chain above; a chain it cannot list has no subjects to show
-  }
+  const { classification, verdict, findings, subjects } = await judge(chain, hostname, port, now);
   const unknownPins = verdict.servedPins
     .map((pin, index) => ({ pin, subject: subjects[index] ?? null }))
     .filter(({ pin }) => !expectedPins.has(pin) && !knownPins.some((k) => k.includes(pin.slice(7))));
@@ -264,8 +307,7 @@ async function reportKey(report) {
   const stable = { ...report };
   delete stable["date-time"];
   delete stable["effective-expiration-date"];
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${canonical(stable)}\n`));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return sha256hex(`${canonical(stable)}\n`);
 }
 
 function canonical(value) {
@@ -283,6 +325,10 @@ function canonical(value) {
 
 async function sha256(text) {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+}
+
+async function sha256hex(text) {
+  return [...(await sha256(text))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** Compares digests of both sides in constant time, so the comparison leaks no prefix. */
@@ -348,10 +394,10 @@ async function handleReport(request, env) {
   const items = batch ? body : [body];
   if (items.length === 0) throw new HttpError(400, "INVALID_ARGUMENT", "the batch is empty");
   if (items.length > MAX_BATCH_REPORTS) throw new HttpError(400, "INPUT_TOO_LARGE", `a batch holds at most ${MAX_BATCH_REPORTS} reports`);
-  const judged = [];
+  const judgements = [];
   for (const [index, item] of items.entries()) {
     try {
-      judged.push(readReport(item));
+      judgements.push(await readReport(item));
     } catch (error) {
       // The whole batch is refused (nothing stored); `index` names the report at fault.
       if (error instanceof HttpError || error?.name === "CertpinError") {
@@ -362,7 +408,7 @@ async function handleReport(request, env) {
   }
   const now = Date.now();
   const rows = await Promise.all(
-    judged.map(async (j) => ({
+    judgements.map(async (j) => ({
       key: await reportKey(j.report),
       id: j.id ?? null,
       host: j.hostname.toLowerCase(),
@@ -382,11 +428,11 @@ async function handleReport(request, env) {
     throw new HttpError(429, "RATE_LIMITED", `too many reports from this client: at most ${result.limit} a minute`, { "retry-after": String(result.retryAfter) });
   }
   if (!batch) {
-    const j = judged[0];
+    const j = judgements[0];
     const stored = result.results[0];
     return json({ hostname: j.hostname, port: j.port, classification: j.classification, verdict: j.verdict, findings: j.findings, key: stored.key, count: stored.count, duplicate: stored.duplicate });
   }
-  return json({ accepted: rows.length, results: result.results.map((r, i) => ({ ...r, classification: judged[i].classification })) });
+  return json({ accepted: rows.length, results: result.results.map((r, i) => ({ ...r, classification: judgements[i].classification })) });
 }
 
 async function handlePins(request) {
