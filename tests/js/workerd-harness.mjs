@@ -29,7 +29,7 @@ const capnpString = (text) => JSON.stringify(String(text));
  * }} options
  * @returns {Promise<{ url: string, pid: number, stop: () => Promise<void>, kill: () => Promise<void>, rssBytes: () => number }>}
  */
-export async function startWorkerd({ name, worker, json = {}, modules: extraModules = {}, bindings = {}, durableObject, outbound = false }) {
+export async function startWorkerd({ name, worker, json = {}, modules: extraModules = {}, bindings = {}, durableObject, outbound = false, v8Flags = [] }) {
   const work = tempDir(name);
   // wrangler resolves the `workerd` condition first; so do we.
   const entry = resolveExport(["workerd", "worker", "browser", "import"]);
@@ -76,7 +76,7 @@ export async function startWorkerd({ name, worker, json = {}, modules: extraModu
     `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ ${services.join(",\n    ")} ],
-  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
+  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],${v8Flags.length ? `\n  v8Flags = [ ${v8Flags.map(capnpString).join(", ")} ],` : ""}
 );
 const worker :Workerd.Worker = (
   modules = [ ${modules.join(",\n    ")} ],

@@ -115,7 +115,7 @@ export class ReportStore extends DurableObject {
         for (const [kind, value, subject] of novel) {
           const inserted = this.sql.exec("INSERT OR IGNORE INTO seen (host, kind, value, first_seen) VALUES (?, ?, ?, ?)", row.host, kind, value, now).rowsWritten;
           if (inserted > 0) {
-            const detail = { host: row.host, port: row.port, kind, value, subject, classification: row.classification, status: row.status, reportKey: row.key, firstSeen: new Date(now).toISOString() };
+            const detail = { host: row.host, port: row.port, value, subject, classification: row.classification, status: row.status, reportKey: row.key, firstSeen: new Date(now).toISOString() };
             this.sql.exec(
               "INSERT INTO alerts (kind, host, value, detail, created, expires, state, next_attempt) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
               kind === "pin" ? "new-pin" : "new-classification", row.host, value, JSON.stringify(detail), now, now + this.alertTtl, now,
@@ -207,7 +207,7 @@ export class ReportStore extends DurableObject {
       const due = this.sql.exec("SELECT id, kind, detail, attempts FROM alerts WHERE state = 'pending' AND next_attempt <= ? ORDER BY id LIMIT 50", now).toArray();
       if (due.length) {
         this.sql.exec("INSERT INTO meta (name, value) VALUES ('last_webhook', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", now);
-        const alerts = due.map((a) => ({ id: a.id, kind: a.kind, ...JSON.parse(a.detail), attempt: a.attempts + 1 }));
+        const alerts = due.map((a) => ({ ...JSON.parse(a.detail), id: a.id, kind: a.kind, attempt: a.attempts + 1 }));
         let error = null;
         try {
           const headers = { "content-type": "application/json" };
