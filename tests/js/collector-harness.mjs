@@ -9,8 +9,8 @@ import { startWorkerd } from "./workerd-harness.mjs";
 
 export const COLLECTOR_SRC = join(ROOT, "examples", "edge-report-collector", "src");
 
-/** @param {{ name: string, config: object, storageDir: string, bindings?: Record<string, string>, outbound?: boolean }} options */
-export function startCollector({ name, config, storageDir, bindings = {}, outbound = false }) {
+/** @param {{ name: string, config: object, storageDir: string, bindings?: Record<string, string>, outbound?: boolean, v8Flags?: string[] }} options */
+export function startCollector({ name, config, storageDir, bindings = {}, outbound = false, v8Flags = [] }) {
   const modules = {};
   for (const file of readdirSync(COLLECTOR_SRC)) {
     if (file.endsWith(".js") && file !== "worker.js") modules[file] = readFileSync(join(COLLECTOR_SRC, file), "utf8");
@@ -23,5 +23,6 @@ export function startCollector({ name, config, storageDir, bindings = {}, outbou
     bindings,
     durableObject: { className: "ReportStore", binding: "COLLECTOR", storageDir },
     outbound,
+    v8Flags,
   });
 }

@@ -8,6 +8,7 @@ import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { Agent } from "undici";
 import { FIXTURES, fixture, pemBlocks, pinOfSpki, spkiOfCert, tempDir } from "./helpers.mjs";
 import { startCollector } from "./collector-harness.mjs";
 
@@ -134,7 +135,19 @@ test("edge: bad input is a 400 with a code, never a 500; routes give 404 and 405
   }
 });
 
-test("edge: 1,000 requests, sequential and concurrent, without an error and with flat memory", async () => {
+test("edge: 1,000 requests, sequential and concurrent, without an error and with flat memory", async (t) => {
+  // Its own collector, with a bounded V8 heap: without one V8 grows its heap lazily
+  // (measured with workerd 1.20261117.1: a worker that only answers "{}" grows workerd's
+  // RSS by ~8 KiB a request, 160 MB over 16,000 requests, and stays at +12 MB with
+  // --max-heap-size=8), which this test would take for a leak. With the bound, lazy
+  // growth is collected and a real leak cannot hide as it: it ends the isolate.
+  const memoryWork = tempDir("edge-collector-memory");
+  const workerd = await startCollector({ name: "edge-collector-memory", config: CONFIG, storageDir: join(memoryWork.dir, "storage"), v8Flags: ["--max-heap-size=16"] });
+  t.after(async () => {
+    await workerd.stop();
+    memoryWork.remove();
+  });
+  const post = (path, body) => fetch(new URL(path, workerd.url), { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
   const expected = pemBlocks(fixture("ec-chain.pem")).map(({ der }) => pinOfSpki(spkiOfCert(der)));
   const one = async (i) => {
     const response = i % 2 ? await post("/report", report("ec.example.com", EC_CHAIN)) : await post("/pins", { chain: EC_CHAIN });
@@ -234,6 +247,18 @@ test("edge: every read route answers 401 without the token and with a wrong one,
 test("edge: bad input to POST /report is a 4xx with a code, nothing is stored, and the worker keeps serving", async () => {
   const before = await summary();
   const big = "x".repeat(10 * 1024 * 1024);
+  // Large uploads on a connection of their own: a keep-alive connection the server has
+  // just closed after an earlier answer would fail the write (EPIPE) before it reaches the worker.
+  const fresh = async (path, body) => {
+    const dispatcher = new Agent();
+    try {
+      const response = await fetch(new URL(path, workerd.url), { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" }, dispatcher });
+      const text = await response.text();
+      return new Response(text, { status: response.status, headers: response.headers });
+    } finally {
+      await dispatcher.close();
+    }
+  };
   const certificate = EC_CHAIN[0];
   const cases = [
     ["malformed JSON", () => post("/report", "{not json"), 400, "INVALID_ARGUMENT"],
@@ -241,11 +266,11 @@ test("edge: bad input to POST /report is a 4xx with a code, nothing is stored, a
     ["a string", () => post("/report", '"report"'), 400, "INVALID_ARGUMENT"],
     ["an empty batch", () => post("/report", []), 400, "INVALID_ARGUMENT"],
     ["a batch of numbers", () => post("/report", [1, 2]), 400, "INVALID_ARGUMENT"],
-    ["a 10 MB body", () => post("/report", big), 400, "INPUT_TOO_LARGE"],
+    ["a 10 MB body", () => fresh("/report", big), 400, "INPUT_TOO_LARGE"],
     ["a 10 MB body, streamed", () => fetch(new URL("/report", workerd.url), { method: "POST", headers: { "content-type": "application/json" }, duplex: "half", body: new ReadableStream({ start(c) { for (let i = 0; i < 160; i++) c.enqueue(new Uint8Array(64 * 1024).fill(32)); c.close(); } }) }), 400, "INPUT_TOO_LARGE"],
     ["text/plain", () => post("/report", report("ec.example.com", EC_CHAIN), { "content-type": "text/plain" }), 415, "UNSUPPORTED_MEDIA_TYPE"],
     ["form data", () => post("/report", "a=b", { "content-type": "application/x-www-form-urlencoded" }), 415, "UNSUPPORTED_MEDIA_TYPE"],
-    ["a forged 10,000-certificate chain", () => post("/report", report("ec.example.com", Array(10000).fill(certificate))), 400, "INPUT_TOO_LARGE"],
+    ["a forged 1,000-certificate chain (840 KB: under the body limit, over the 64 KiB a report may take)", () => fresh("/report", report("ec.example.com", Array(1000).fill(certificate))), 400, "INPUT_TOO_LARGE"],
     ["a forged 17-certificate chain", () => post("/report", report("ec.example.com", Array(17).fill(certificate))), 400, "TOO_MANY_CERTIFICATES"],
     ["17 certificates in one PEM string", () => post("/report", report("ec.example.com", Array(17).fill(certificate).join(""))), 400, "TOO_MANY_CERTIFICATES"],
     ["a 60 KB forged certificate", () => post("/report", report("ec.example.com", [`-----BEGIN CERTIFICATE-----\n${"QUFB".repeat(15000)}\n-----END CERTIFICATE-----\n`])), 400, null],
@@ -255,7 +280,7 @@ test("edge: bad input to POST /report is a 4xx with a code, nothing is stored, a
     ["occurrences out of range", () => post("/report", [{ id: "x", report: report("ec.example.com", EC_CHAIN), occurrences: 1e9 }]), 400, "INVALID_ARGUMENT"],
   ];
   for (const [what, send, status, code] of cases) {
-    const response = await send();
+    const response = await send().catch((error) => assert.fail(`${what}: ${error.message} (${error.cause?.message})`));
     assert.equal(response.status, status, what);
     const body = await response.json();
     if (code) assert.equal(body.error.code, code, what);
@@ -424,11 +449,12 @@ test("edge: a new classification or served pin for a host alerts the webhook: re
   };
   const delivered = () => webhookCalls.filter((c) => c.status === 200).flatMap((c) => c.body.alerts).filter((a) => a.host === host);
   const start = webhookCalls.length;
-  webhookFailures = 1;
+  webhookFailures = Infinity; // the webhook is down
   assert.equal((await postAs("token-b", report(host, EC_CHAIN))).status, 200);
-  await waitFor("a first (failing) webhook call", () => webhookCalls.length > start);
+  await waitFor("a failing webhook call with this host's alerts", () => webhookCalls.slice(start).some((c) => c.status === 503 && c.body.alerts.some((a) => a.host === host)));
   // Kill workerd while the alerts are undelivered; they are in SQLite, the alarm is too.
   await second.kill();
+  webhookFailures = 0; // the webhook is back
   second = await startSecond();
   await waitFor("delivery after the restart", () => delivered().length >= 1 + servedPins.length);
   const alerts = delivered();
@@ -447,7 +473,9 @@ test("edge: a new classification or served pin for a host alerts the webhook: re
   assert.equal(all.filter((a) => a.kind === "new-classification").length, 2);
   assert.equal(all.filter((a) => a.kind === "new-pin").length, servedPins.length + 2);
   const calls = webhookCalls.slice(start);
-  for (let i = 1; i < calls.length; i++) assert.ok(calls[i].at - calls[i - 1].at >= 300, `webhook calls ${i - 1} and ${i} are ${calls[i].at - calls[i - 1].at} ms apart`);
+  // Rate-limited: at most one call per ALERT_MIN_INTERVAL_SECONDS (0.4 s), within one run of workerd.
+  const restartedAt = calls.findIndex((c) => c.status === 200);
+  for (let i = 1; i < calls.length; i++) if (i !== restartedAt) assert.ok(calls[i].at - calls[i - 1].at >= 300, `webhook calls ${i - 1} and ${i} are ${calls[i].at - calls[i - 1].at} ms apart`);
   const { alerts: counts } = await summary(second.url);
   assert.equal(counts.pending, 0);
   assert.ok(counts.delivered >= all.length);

@@ -34,9 +34,10 @@ const MAX_BATCH_BYTES = 1024 * 1024; // a POST /report body (a batch)
 const MAX_BATCH_REPORTS = 100;
 const MAX_CHAIN_CERTIFICATES = 16; // certpin's own bound per chain
 const MAX_KNOWN_PINS = 64;
-// An oversized upload is read (and dropped) up to this much before the 400 goes out, so
-// that the client, still sending, receives the answer instead of a broken pipe.
-const MAX_DRAIN_BYTES = 2 * 1024 * 1024;
+// An oversized upload is read (and dropped, chunk by chunk) up to this much before the
+// 400 goes out, so that a client still sending receives the answer instead of a broken
+// pipe; only a body declared larger than this is refused before it is read.
+const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
 // Statuses of a verdict that say the chain itself is at fault, before pins are compared.
 const DIRECT = {
   "hostname-mismatch": "hostname-mismatch",
@@ -108,6 +109,23 @@ async function readBody(request, limit = MAX_BODY_BYTES) {
     offset += chunk.byteLength;
   }
   return new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+}
+
+/** Reads and drops what is left of a refused request's body (bounded), so the client gets the answer, not a broken pipe. */
+async function drain(request) {
+  if (!request.body || request.bodyUsed || Number(request.headers.get("content-length")) > MAX_DRAIN_BYTES) return;
+  try {
+    const reader = request.body.getReader();
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      size += value.byteLength;
+      if (size > MAX_DRAIN_BYTES) return void (await reader.cancel());
+    }
+  } catch {
+    // a body that is already locked or broken: nothing to drain
+  }
 }
 
 function parseJson(text, { arrays = false } = {}) {
@@ -245,20 +263,21 @@ function stableWindow(infos) {
   return Number.isFinite(from) && !Number.isNaN(until) && from < until ? { from, until } : null;
 }
 
-// Judgements reused for the same (hostname, port, chain) inside their stable window: the
+// Judgements reused for the same (hostname, chain) inside their stable window: the
 // field sends the same failure many times, and a judgement costs several path builds.
 const JUDGED_MAX = 512;
 const judged = new Map();
 
 async function judge(chain, hostname, port, now) {
-  const key = await sha256hex(JSON.stringify([hostname, port, chain]));
+  // The port enters a verdict only as its report's `port`: it is not part of the key.
+  const key = await sha256hex(JSON.stringify([hostname, chain]));
   const hit = judged.get(key);
   if (hit && now > hit.window.from && now < hit.window.until) {
     judged.delete(key);
     judged.set(key, hit); // most recently used last
     const { verdict } = hit.result;
-    // The one time-stamped field of a verdict is its report's date-time.
-    const report = verdict.report && { ...verdict.report, "date-time": new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z") };
+    // What a verdict takes from the request beyond the chain and name: its report's date-time and port.
+    const report = verdict.report && { ...verdict.report, port, "date-time": new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z") };
     return { ...hit.result, verdict: { ...verdict, report } };
   }
   const result = classify(chain, hostname, port, now);
@@ -587,6 +606,7 @@ export default {
       }
       return await handler(request, env, url);
     } catch (error) {
+      await drain(request);
       if (error instanceof HttpError) {
         const { index, ...headers } = error.headers;
         return json({ error: { code: error.code, message: error.message, ...(index === undefined ? {} : { index }) } }, error.status, headers);
