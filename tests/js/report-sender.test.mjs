@@ -189,3 +189,46 @@ test("reportSender: a pinned request using it as onReport is not slower than one
     await collector.close();
   }
 });
+
+test("reportSender: its own agent delivers the report of a pin failure to the same host; its own policy pins the report endpoint", async () => {
+  // One https server is both the pinned upstream and the collector (the worst case: the
+  // report goes to the host whose pin just failed).
+  const accepted = [];
+  const server = createHttpsServer({ key: tls("good-leaf.key"), cert: tls("good-chain.pem") }, (request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      if (request.url === "/report") accepted.push(...JSON.parse(body));
+      response.end("{}");
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  const url = `https://localhost:${port}/report`;
+  const ca = tls("good-root.pem");
+  const wrong = { version: 1, domains: [{ host: "localhost", pins: ["sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="] }] };
+  const intermediatePin = `sha256/${(await import("node:crypto")).createHash("sha256").update(new (await import("node:crypto")).X509Certificate(tls("good-intermediate.pem")).publicKey.export({ type: "spki", format: "der" })).digest("base64")}`;
+  const right = { version: 1, domains: [{ host: "localhost", pins: [intermediatePin] }] };
+  const plain = reportSender({ url, agentOptions: { ca }, batchDelayMs: 0 });
+  const pinned = reportSender({ url, policy: right, agentOptions: { ca }, batchDelayMs: 0 });
+  const refused = reportSender({ url, policy: wrong, agentOptions: { ca }, batchDelayMs: 0, retryBaseMs: 10000 });
+  const production = pinnedAgent(wrong, { ca, pinning: { onReport: (r, v) => (plain(r, v), pinned(r, v), refused(r, v)) } });
+  try {
+    const error = await new Promise((resolve) => httpsRequest({ host: "localhost", port, path: "/", agent: production }, () => resolve(null)).on("error", resolve).end());
+    assert.equal(error?.code, "PIN_MISMATCH", "the production agent refuses the host");
+    await plain.flush();
+    await pinned.flush();
+    await refused.flush();
+    assert.equal(plain.stats().sent, 1, "delivered over the sender's own agent");
+    assert.equal(pinned.stats().sent, 1, "delivered over an agent pinned by the endpoint's own policy");
+    assert.equal(refused.stats().sent, 0, "an endpoint policy that does not match refuses the delivery");
+    assert.match(refused.stats().lastError, /pin|sha256/i);
+    assert.equal(accepted.length, 2);
+    assert.ok(accepted.every((item) => item.report.hostname === "localhost" && item.status === "mismatch" && /^[0-9a-f]{64}$/.test(item.reportKey)));
+    assert.equal(accepted[0].id === accepted[1].id, false);
+  } finally {
+    await Promise.all([plain.close({ timeoutMs: 0 }), pinned.close({ timeoutMs: 0 }), refused.close({ timeoutMs: 0 })]);
+    production.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
