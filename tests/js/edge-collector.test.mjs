@@ -481,3 +481,45 @@ test("edge: a new classification or served pin for a host alerts the webhook: re
   assert.ok(counts.delivered >= all.length);
   assert.ok(counts.attempts > counts.delivered, "the failed attempt is counted");
 });
+
+test("edge: with no READ_TOKEN configured nobody can read; alerts a webhook never takes expire, counted", async () => {
+  const expiryWork = tempDir("edge-collector-3");
+  // A port nothing listens on: every delivery fails.
+  const closed = createServer();
+  await new Promise((resolve) => closed.listen(0, "127.0.0.1", resolve));
+  const deadPort = closed.address().port;
+  await new Promise((resolve) => closed.close(resolve));
+  const third = await startCollector({
+    name: "edge-collector-3",
+    config: CONFIG,
+    storageDir: join(expiryWork.dir, "storage"),
+    outbound: true,
+    bindings: { READ_TOKEN, ALERT_WEBHOOK: `http://127.0.0.1:${deadPort}/hook`, ALERT_MIN_INTERVAL_SECONDS: "0.1", ALERT_RETRY_BASE_SECONDS: "0.1", ALERT_TTL_HOURS: "0.0005" },
+  });
+  const noToken = await startCollector({ name: "edge-collector-4", config: CONFIG, storageDir: join(expiryWork.dir, "storage-4") });
+  try {
+    for (const token of [null, "", "undefined", "null", READ_TOKEN]) {
+      const response = await read("/summary", token, noToken.url);
+      assert.equal(response.status, 401, String(token));
+      assert.equal((await response.json()).error.code, "UNAUTHORIZED");
+    }
+    const stored = await fetch(new URL("/report", third.url), { method: "POST", body: JSON.stringify(report("expiry.ec.example.com", EC_CHAIN)), headers: { "content-type": "application/json" } });
+    assert.equal(stored.status, 200);
+    // 0.0005 h = 1.8 s to live; deliveries fail meanwhile, then the alerts expire.
+    let alerts;
+    for (let i = 0; i < 100; i++) {
+      alerts = (await summary(third.url)).alerts;
+      if (alerts.expired > 0 && alerts.pending === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(alerts.pending, 0, JSON.stringify(alerts));
+    assert.equal(alerts.expired, 4, "one classification and three served pins, all expired"); // ec-chain.pem has 3 certificates
+    assert.equal(alerts.delivered, 0);
+    assert.ok(alerts.attempts >= 2, "retried before expiring");
+    assert.match(alerts.lastError, /webhook failed/);
+  } finally {
+    await third.stop();
+    await noToken.stop();
+    expiryWork.remove();
+  }
+});

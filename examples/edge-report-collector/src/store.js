@@ -186,14 +186,18 @@ export class ReportStore extends DurableObject {
     };
   }
 
-  /** Sets the alarm for the next alert that is due (no earlier than the rate limit allows). */
-  async schedule(now) {
+  /**
+   * Sets the alarm for the next alert that is due (no earlier than the rate limit allows).
+   * From inside alarm() it is always set: getAlarm() may still return the running alarm,
+   * which is deleted when the handler returns.
+   */
+  async schedule(now, { fromAlarm = false } = {}) {
     const next = this.sql.exec("SELECT MIN(MIN(next_attempt, expires)) AS at FROM alerts WHERE state = 'pending'").toArray()[0].at;
     const prune = now + 6 * HOUR;
     const lastSent = this.sql.exec("SELECT value FROM meta WHERE name = 'last_webhook'").toArray()[0]?.value ?? 0;
     const at = next === null ? prune : Math.max(next, lastSent + this.alertInterval);
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at || (next === null && current < now)) await this.ctx.storage.setAlarm(Math.max(at, now));
+    if (fromAlarm || current === null || current > at || current <= now) await this.ctx.storage.setAlarm(Math.max(at, now + 1));
   }
 
   /** Delivers due alerts (one webhook call per interval, up to 50 alerts in it), expires old ones, prunes delivery ids. */
@@ -235,6 +239,6 @@ export class ReportStore extends DurableObject {
         }
       }
     }
-    await this.schedule(now);
+    await this.schedule(now, { fromAlarm: true });
   }
 }
