@@ -318,7 +318,7 @@ const startSecond = () =>
     outbound: true,
     bindings: {
       READ_TOKEN,
-      WRITE_TOKEN: "alpha:token-a, beta:token-b",
+      WRITE_TOKEN: "alpha:token-a, beta:token-b, gamma:token-c, delta:token-d",
       RATE_LIMIT_PER_MINUTE: "20",
       ALERT_WEBHOOK: `http://127.0.0.1:${webhook.address().port}/hook`,
       ALERT_WEBHOOK_TOKEN: "hook-secret",
@@ -348,11 +348,12 @@ after(async () => {
   secondWork?.remove();
   await new Promise((resolve) => webhook?.close(resolve));
 });
+// Each test posts with a token of its own: every client may post 20 reports a minute here.
 const postAs = (token, body, base = second.url) =>
   fetch(new URL("/report", base), { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) } });
 
 test("edge: with WRITE_TOKEN, writes need a client's token; each client has its own rate limit; refused writes store nothing", async () => {
-  for (const token of [null, "wrong", "alpha:token-a", "token-", "token-ab", "token-c"]) {
+  for (const token of [null, "wrong", "alpha:token-a", "token-", "token-ab", "token-e"]) {
     const response = await postAs(token, report("limits.ec.example.com", EC_CHAIN));
     assert.equal(response.status, 401, String(token));
     assert.equal((await response.json()).error.code, "UNAUTHORIZED");
@@ -372,10 +373,10 @@ test("edge: with WRITE_TOKEN, writes need a client's token; each client has its 
 test("edge (issue 15): known roots are never dropped when served certificates plus known roots exceed 16", async () => {
   // Leaf and intermediate served; the EC root is the 15th known root. Before the fix the
   // roots were appended to the chain and cut at 16, the EC root fell off: "interception".
-  const response = await postAs("token-b", report("ec.example.com", EC_CHAIN.slice(0, 2)));
+  const response = await postAs("token-c", report("ec.example.com", EC_CHAIN.slice(0, 2)));
   assert.equal(response.status, 200);
   assert.equal((await response.json()).classification, "pin-mismatch");
-  const rogue = await (await postAs("token-b", report("ec.example.com", [tlsFixture("intercept-ec-leaf.pem"), tlsFixture("rogue-root.pem")]))).json();
+  const rogue = await (await postAs("token-c", report("ec.example.com", [tlsFixture("intercept-ec-leaf.pem"), tlsFixture("rogue-root.pem")]))).json();
   assert.equal(rogue.classification, "interception");
 });
 
@@ -385,7 +386,7 @@ test("edge (issue 15): a 16-certificate chain in one PEM string that policy.chec
   assert.equal(pemBlocks(chain).length, 16);
   const verdict = new PinPolicy(CONFIG.policy).check(chain, { hostname: "ec.example.com", now: Date.parse(NOW) });
   assert.equal(verdict.status, "mismatch", "certpin itself accepts the chain as input");
-  const response = await postAs("token-b", report("ec.example.com", chain));
+  const response = await postAs("token-c", report("ec.example.com", chain));
   const body = await response.json();
   assert.equal(response.status, 200, JSON.stringify(body.error));
   assert.equal(body.classification, "pin-mismatch");
@@ -394,17 +395,17 @@ test("edge (issue 15): a 16-certificate chain in one PEM string that policy.chec
 test("edge (issue 15): date-time must be RFC 3339 (Date.parse accepts much more)", async () => {
   for (const text of ["2027-01-01", "2027-01-01T00:00:00", "2027-02-30T00:00:00Z", "2027-13-01T00:00:00Z", "2027-01-01T24:00:00Z", "2027-01-01T00:00:60Z", "Fri, 01 Jan 2027 00:00:00 GMT", "+002027-01-01T00:00:00Z", "2027-01-01 00:00:00Z", "2027-01-01T00:00:00+25:00", "1798761600000"]) {
     assert.ok(Number.isFinite(Date.parse(text)) || /02-30|13-01|24:00|:60Z|\+25|^\d+$/.test(text), `a case Date.parse takes, or an out-of-range one: ${text}`);
-    const response = await postAs("token-b", report("ec.example.com", EC_CHAIN, { "date-time": text }));
+    const response = await postAs("token-d", report("ec.example.com", EC_CHAIN, { "date-time": text }));
     assert.equal(response.status, 400, text);
     assert.equal((await response.json()).error.code, "INVALID_ARGUMENT", text);
   }
   // The same instant in other RFC 3339 spellings; and an instant after the leaf expired.
   for (const text of ["2027-01-01T01:00:00+01:00", "2026-12-31t19:00:00.000-05:00", "2027-01-01T00:00:00.5z"]) {
-    const response = await postAs("token-b", report("ec.example.com", EC_CHAIN, { "date-time": text }));
+    const response = await postAs("token-d", report("ec.example.com", EC_CHAIN, { "date-time": text }));
     assert.equal(response.status, 200, text);
     assert.equal((await response.json()).classification, "pin-mismatch", text);
   }
-  const late = await (await postAs("token-b", report("ec.example.com", EC_CHAIN, { "date-time": "2099-01-01T00:00:00Z" }))).json();
+  const late = await (await postAs("token-d", report("ec.example.com", EC_CHAIN, { "date-time": "2099-01-01T00:00:00Z" }))).json();
   assert.equal(late.classification, "expired-certificate");
 });
 
@@ -450,7 +451,7 @@ test("edge: a new classification or served pin for a host alerts the webhook: re
   const delivered = () => webhookCalls.filter((c) => c.status === 200).flatMap((c) => c.body.alerts).filter((a) => a.host === host);
   const start = webhookCalls.length;
   webhookFailures = Infinity; // the webhook is down
-  assert.equal((await postAs("token-b", report(host, EC_CHAIN))).status, 200);
+  assert.equal((await postAs("token-c", report(host, EC_CHAIN))).status, 200);
   await waitFor("a failing webhook call with this host's alerts", () => webhookCalls.slice(start).some((c) => c.status === 503 && c.body.alerts.some((a) => a.host === host)));
   // Kill workerd while the alerts are undelivered; they are in SQLite, the alarm is too.
   await second.kill();
@@ -464,9 +465,9 @@ test("edge: a new classification or served pin for a host alerts the webhook: re
   assert.ok(alerts.every((a) => a.attempt >= 2), "delivered on a retry");
   assert.ok(webhookCalls.slice(start).every((c) => c.authorization === "Bearer hook-secret"));
   // The same report again: nothing new, no alert.
-  assert.equal((await postAs("token-b", report(host, EC_CHAIN))).status, 200);
+  assert.equal((await postAs("token-c", report(host, EC_CHAIN))).status, 200);
   // A new chain for the host: a new classification (interception) and new pins.
-  assert.equal((await postAs("token-b", report(host, [tlsFixture("intercept-ec-leaf.pem"), tlsFixture("rogue-root.pem")]))).status, 200);
+  assert.equal((await postAs("token-c", report(host, [tlsFixture("intercept-ec-leaf.pem"), tlsFixture("rogue-root.pem")]))).status, 200);
   await waitFor("the interception alerts", () => delivered().some((a) => a.value === "interception"));
   await new Promise((resolve) => setTimeout(resolve, 600));
   const all = delivered();

@@ -402,6 +402,27 @@ async function authoriseWrite(request, env) {
 
 const store = (env) => env.COLLECTOR.get(env.COLLECTOR.idFromName("reports"));
 
+// A first rate limit in this isolate, before any report is judged (judging costs path
+// builds): the same per-client limit as the Durable Object's, which is the one that
+// holds across isolates. Both let a client post RATE_LIMIT_PER_MINUTE reports a minute.
+const isolateBuckets = new Map();
+
+function admit(client, cost, env) {
+  const limit = Number(env.RATE_LIMIT_PER_MINUTE) > 0 ? Number(env.RATE_LIMIT_PER_MINUTE) : 600;
+  const now = Date.now();
+  const bucket = isolateBuckets.get(client) ?? { tokens: limit, at: now };
+  isolateBuckets.delete(client);
+  isolateBuckets.set(client, bucket);
+  if (isolateBuckets.size > 10000) isolateBuckets.delete(isolateBuckets.keys().next().value);
+  bucket.tokens = Math.min(limit, bucket.tokens + ((now - bucket.at) * limit) / 60000);
+  bucket.at = now;
+  if (bucket.tokens < cost) {
+    const retryAfter = Math.max(1, Math.ceil(((cost - bucket.tokens) * 60) / limit));
+    throw new HttpError(429, "RATE_LIMITED", `too many reports from this client: at most ${limit} a minute`, { "retry-after": String(retryAfter) });
+  }
+  bucket.tokens -= cost;
+}
+
 async function handleReport(request, env) {
   const type = (request.headers.get("content-type") || "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json" && type !== "application/reports+json" && type !== "application/csp-report") {
@@ -413,6 +434,7 @@ async function handleReport(request, env) {
   const items = batch ? body : [body];
   if (items.length === 0) throw new HttpError(400, "INVALID_ARGUMENT", "the batch is empty");
   if (items.length > MAX_BATCH_REPORTS) throw new HttpError(400, "INPUT_TOO_LARGE", `a batch holds at most ${MAX_BATCH_REPORTS} reports`);
+  admit(client, items.length, env);
   const judgements = [];
   for (const [index, item] of items.entries()) {
     try {
