@@ -168,18 +168,20 @@ test("reportSender: a pinned request using it as onReport is not slower than one
   try {
     const times = { sender: [], noop: [] };
     for (let i = 0; i < 10; i++) await get(i % 2 ? agents.sender : agents.noop); // warm up
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 100; i++) {
       for (const name of i % 2 ? ["sender", "noop"] : ["noop", "sender"]) times[name].push(await get(agents[name]));
     }
     const [withSender, withNoop] = [median(times.sender), median(times.noop)];
+    // Requests ran in interleaved pairs: the median of the paired differences cancels the drift of a shared machine.
+    const paired = median(times.sender.map((t, i) => t - times.noop[i]));
     console.log(
       `onReport timing: pinned request p50 ${withSender.toFixed(2)} ms with reportSender vs ${withNoop.toFixed(2)} ms with a no-op onReport ` +
-        `(p99 ${p99(times.sender).toFixed(2)} vs ${p99(times.noop).toFixed(2)}); send() itself p50 ${(median(pushes) * 1000).toFixed(1)} µs, p99 ${(p99(pushes) * 1000).toFixed(1)} µs, over ${pushes.length} reports`,
+        `(p99 ${p99(times.sender).toFixed(2)} vs ${p99(times.noop).toFixed(2)}; median paired difference ${paired.toFixed(2)} ms); send() itself p50 ${(median(pushes) * 1000).toFixed(1)} µs, p99 ${(p99(pushes) * 1000).toFixed(1)} µs, over ${pushes.length} reports`,
     );
-    assert.ok(pushes.length >= 60, "every sender connection reported");
+    assert.ok(pushes.length >= 100, "every sender connection reported");
     assert.ok(p99(pushes) < 2, `send() must only queue: p99 ${p99(pushes)} ms`);
     // The difference is within the time of a push plus the noise of this shared machine.
-    assert.ok(withSender - withNoop < 2 + median(pushes), `p50 ${withSender} ms vs ${withNoop} ms`);
+    assert.ok(paired < 2 + median(pushes), `paired difference ${paired} ms (p50 ${withSender} ms vs ${withNoop} ms)`);
     assert.ok(send.stats().sent === 0, "the collector has answered nothing yet: reports were not awaited");
   } finally {
     await send.close({ timeoutMs: 0 });
