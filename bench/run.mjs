@@ -354,3 +354,6 @@ if (!quick) {
   if (before.wasm !== null) console.log(`- wasm memory: ${mib(before.wasm)} MiB -> ${mib(after.wasm)} MiB`);
   policy.free();
 }
+
+// ---- the edge report collector in workerd (issue 19) ----
+await (await import("./collector.mjs")).benchCollector({ quick });

@@ -3,6 +3,8 @@
 import * as certpin from "./deno.js";
 import core from "./node-adapter-core.cjs";
 
+import reportSenderModule from "./node-report-sender.cjs";
+
 const adapter = core.makeAdapter(certpin);
 
 export const {
@@ -15,3 +17,5 @@ export const {
   CertpinError,
   STATUS_CODES,
 } = adapter;
+// reportSender (issue 19)
+export const reportSender = reportSenderModule.makeReportSender(adapter);

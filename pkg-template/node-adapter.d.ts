@@ -77,3 +77,67 @@ export declare function pinnedFetch(
 export declare function peerChain(certificate: PeerCertificate): Uint8Array[];
 
 export declare const CertpinError: typeof CertpinErrorClass;
+
+// ---- reportSender (issue 19: violations seen, kept and acted on) ----
+
+/** Options of reportSender. Times in milliseconds. */
+export interface ReportSenderOptions {
+  /** The collector's POST /report URL: https, or http for a loopback address (or with allowHttp). */
+  url: string | URL;
+  /** Sent as `Authorization: Bearer <token>` (the collector's WRITE_TOKEN). */
+  token?: string;
+  /** Pins the report endpoint's own TLS connection (never the production policy's agent). */
+  policy?: PolicyInput;
+  /** Options of the sender's own https/http Agent (e.g. `ca` for a private collector). */
+  agentOptions?: AgentOptions;
+  allowHttp?: boolean;
+  /** Reports per POST, 1..100; default 50. */
+  batchSize?: number;
+  /** Wait before a batch goes out; default 1000. */
+  batchDelayMs?: number;
+  /** Reports held at most; beyond it new ones are dropped (reason "queue-full"); default 1000. */
+  maxQueue?: number;
+  /** A reportKey accepted within this window is not sent again; default 3600000 (one hour). */
+  dedupWindowMs?: number;
+  /** Exponential backoff with full jitter: base and cap; default 1000 and 300000. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** A queued report older than this is dropped (reason "expired"); default 86400000. */
+  maxAgeMs?: number;
+  /** Per request; default 10000. */
+  timeoutMs?: number;
+  /** Called (asynchronously) for every drop; never silent. */
+  onDrop?: (drop: { reason: "queue-full" | "expired" | "rejected" | "closed"; count: number; reports: object[]; detail: string | null }) => void;
+  /** Called (asynchronously) for each failed delivery attempt. */
+  onError?: (error: Error) => void;
+  /** Sent with each report as `client` (default "certpin-node-report-sender/1"). */
+  client?: string;
+  now?: () => Date | number;
+}
+
+export interface ReportSenderStats {
+  queued: number;
+  inFlight: number;
+  sent: number;
+  deduplicated: number;
+  ignored: number;
+  dropped: number;
+  droppedByReason: { "queue-full": number; expired: number; rejected: number; closed: number };
+  batches: number;
+  retries: number;
+  failures: number;
+  lastError: string | null;
+}
+
+/** A function usable as `onReport`: it only queues (never throws, never waits). */
+export interface ReportSender {
+  (report: PinningReport | null, verdict?: Verdict): void;
+  /** Sends what is queued now; resolves after one pass that empties the queue or meets a failure. */
+  flush(): Promise<{ sent: number; pending: number }>;
+  /** Stops accepting, delivers within timeoutMs (default 5000), drops the rest (reason "closed"). */
+  close(options?: { timeoutMs?: number }): Promise<ReportSenderStats>;
+  stats(): ReportSenderStats;
+}
+
+/** Queues, deduplicates by reportKey, batches and retries pinning reports to a collector. */
+export declare function reportSender(options: ReportSenderOptions): ReportSender;

@@ -11,3 +11,5 @@ export const {
   CertpinError,
   STATUS_CODES,
 } = adapter;
+// reportSender (issue 19)
+export const { reportSender } = adapter;

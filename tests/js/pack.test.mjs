@@ -25,10 +25,34 @@ const denoEnv = () => ({
 
 test("pack: the tarball holds exactly the package files", () => {
   assert.deepEqual(project.files, [
-    "LICENSE-APACHE", "LICENSE-MIT", "README.md", "browser.js", "certpin_bg.wasm", "certpin_bg_wasm.cjs", "certpin_node.cjs",
-    "certpin_web.js", "cli-audit.mjs", "cli.mjs", "deno.js", "index.d.cts", "index.d.ts", "node-adapter-core.cjs", "node-adapter-deno.js",
-    "node-adapter.cjs", "node-adapter.d.cts", "node-adapter.d.ts", "node-adapter.mjs", "node-verifier.cjs", "node.cjs",
-    "node.mjs", "package.json", "shared.cjs", "shared.js", "wasm-bytes.cjs", "workerd.js",
+    "LICENSE-APACHE",
+    "LICENSE-MIT",
+    "README.md",
+    "browser.js",
+    "certpin_bg.wasm",
+    "certpin_bg_wasm.cjs",
+    "certpin_node.cjs",
+    "certpin_web.js",
+    "cli-audit.mjs",
+    "cli.mjs",
+    "deno.js",
+    "index.d.cts",
+    "index.d.ts",
+    "node-adapter-core.cjs",
+    "node-adapter-deno.js",
+    "node-adapter.cjs",
+    "node-adapter.d.cts",
+    "node-adapter.d.ts",
+    "node-adapter.mjs",
+    "node-report-sender.cjs",
+    "node-verifier.cjs",
+    "node.cjs",
+    "node.mjs",
+    "package.json",
+    "shared.cjs",
+    "shared.js",
+    "wasm-bytes.cjs",
+    "workerd.js",
   ]);
 });
 
