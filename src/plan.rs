@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::finding::{Finding, Severity};
 use crate::host::normalize_hostname;
 use crate::name::rfc3339;
-use crate::path::pin_path;
+use crate::path::pin_path_with;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy};
 use serde::Serialize;
@@ -160,7 +160,7 @@ fn plan_host(
 ) -> Result<HostPlan> {
     let hostname = normalize_hostname(host)?;
     let check = CheckOptions::at(options.now_ms).for_host(&hostname);
-    let verdict = check_policy_parsed(policy, &hostname, certs, &check, &mut pin_path)?;
+    let verdict = check_policy_parsed(policy, &hostname, certs, &[], &check, &mut pin_path_with)?;
     let mut out = HostPlan {
         host: host.to_string(),
         domain: verdict.domain.clone(),
@@ -189,7 +189,8 @@ fn plan_host(
         lag,
     };
 
-    let path = pin_path(certs).path;
+    // The path the check matched pins on (it may be the goal-directed second build).
+    let path = verdict.verified_path.clone();
     let active: Vec<PinEntry> = entry
         .pins
         .iter()
