@@ -11,6 +11,7 @@ export const {
   pinnedAgent,
   pinnedDispatcher,
   pinnedFetch,
+  pinnedPoolFactory,
   peerChain,
   CertpinError,
   STATUS_CODES,
