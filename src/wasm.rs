@@ -16,6 +16,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+mod lookup;
+
 type JsResult<T> = core::result::Result<T, JsValue>;
 
 /// Turns a core error into a JS `Error` with `name`, `code` and context properties.
