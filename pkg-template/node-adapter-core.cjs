@@ -428,15 +428,24 @@ function makeAdapter(certpin) {
     };
   }
 
-  /** An undici connector from `connect` (TLS options or a connector function). */
-  function baseConnector(undici, connect, where) {
+  /**
+   * An undici connector from `connect` (TLS options or a connector function). undici's
+   * Client builds its connector from some Agent options too (ALPN for allowH2, the
+   * connect timeout, session caching); given a connector function it no longer does, so
+   * they are carried over here as the Client would (lib/dispatcher/client.js).
+   */
+  function baseConnector(undici, connect, where, agentOptions = {}) {
     if (typeof connect === "function") return connect;
     if (connect !== undefined && connect !== null && typeof connect !== "object") {
       throw invalidArgument(where, "must be an object of TLS options or a connector function");
     }
     refuseMisplacedPinning(connect, where, "the pinning option: pinnedDispatcher(policy, { pinning: { ... } })");
+    const { allowH2, useH2c, socketPath, connectTimeout, autoSelectFamily, autoSelectFamilyAttemptTimeout, maxCachedSessions } = agentOptions;
+    const fromAgent = { allowH2, useH2c, socketPath, timeout: connectTimeout, maxCachedSessions: maxCachedSessions ?? 0 };
+    if (typeof autoSelectFamily === "boolean") Object.assign(fromAgent, { autoSelectFamily, autoSelectFamilyAttemptTimeout });
+    for (const key of Object.keys(fromAgent)) if (fromAgent[key] === undefined) delete fromAgent[key];
     try {
-      return undici.buildConnector({ maxCachedSessions: 0, ...(connect || {}) });
+      return undici.buildConnector({ ...fromAgent, ...(connect || {}) });
     } catch (error) {
       throw invalidArgument(where, error.message, error);
     }
@@ -459,7 +468,7 @@ function makeAdapter(certpin) {
     const undici = loadUndici();
     const { connect, pinning, agentOptions } = splitDispatcherOptions(options, "options");
     const guard = makeGuard(policy, pinning, "options.pinning");
-    const base = baseConnector(undici, connect, "options.connect");
+    const base = baseConnector(undici, connect, "options.connect", agentOptions);
     try {
       return new undici.Agent({ ...agentOptions, connect: pinnedConnector(base, guard) });
     } catch (error) {
@@ -476,10 +485,10 @@ function makeAdapter(certpin) {
     const undici = loadUndici();
     const { connect, pinning, agentOptions } = splitDispatcherOptions(options, "options");
     const guard = makeGuard(policy, pinning, "options.pinning");
-    if (connect !== undefined) baseConnector(undici, connect, "options.connect"); // validated now
+    if (connect !== undefined) baseConnector(undici, connect, "options.connect", agentOptions); // validated now
     return function factory(origin, poolOptions) {
       const given = poolOptions && poolOptions.connect !== undefined ? poolOptions.connect : connect;
-      const base = baseConnector(undici, given, "connect");
+      const base = baseConnector(undici, given, "connect", { ...poolOptions, ...agentOptions });
       return new undici.Pool(origin, { ...poolOptions, ...agentOptions, connect: pinnedConnector(base, guard) });
     };
   }
