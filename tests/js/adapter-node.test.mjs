@@ -457,3 +457,142 @@ test("a certificate outside its validity at the adapter's clock is refused with 
   assert.equal(error.code, "CERT_EXPIRED");
   assert.equal(error.verdict.status, "cert-expired");
 });
+
+// ---------------------------------------------------------------------------------------
+// Issue 14, one test per finding (each failed before the fix). The rogue server serves a
+// chain from a second CA the client trusts, for localhost and 127.0.0.1; the policy pins
+// those names to the good chain's intermediate.
+
+const pinnedNames = (pins) =>
+  new PinPolicy({ version: 1, domains: ["localhost", "127.0.0.1"].map((host) => ({ host, pins })) });
+
+test("finding 1: pinnedFetch to an IP URL with connect.servername pins the servername", async () => {
+  const fetch = pinnedFetch(policyFor([PIN.intermediate, PIN.backup]), { connect: { ca: CA, servername: "localhost" } });
+  const before = rogue.received;
+  const error = await fetch(`https://127.0.0.1:${rogue.port}/`).then(() => null, (e) => e);
+  assert.equal(error?.cause?.code, "PIN_MISMATCH", String(error?.cause ?? error));
+  assert.equal(error.cause.verdict.hostname, "localhost");
+  assert.equal(rogue.received, before);
+  const ok = await fetch(`https://127.0.0.1:${good.port}/`);
+  assert.equal(ok.status, 200);
+  await ok.text();
+  await fetch.dispatcher.close();
+});
+
+test("finding 2: pinTlsSocket over tls.connect({ socket }) pins the wrapped socket's host, never the peer address", async () => {
+  const net = await import("node:net");
+  const before = rogue.received;
+  const error = await new Promise((resolve) => {
+    const raw = net.connect({ host: "localhost", port: rogue.port });
+    const socket = pinTlsSocket(tls.connect({ socket: raw, ca: CA }), policyFor([PIN.intermediate, PIN.backup]));
+    socket.on("secureConnect", () => resolve(null));
+    socket.on("error", resolve);
+  });
+  assert.equal(error?.code, "PIN_MISMATCH", String(error));
+  assert.equal(error.verdict.hostname, "localhost");
+  assert.equal(rogue.received, before);
+});
+
+test("finding 3: a pinned IP is pinned under every spelling of it", async () => {
+  for (const host of ["127.1", "2130706433", "0x7f.0.0.1", "0177.0.0.1"]) {
+    // Node verifies these as DNS names (net.isIP refuses them), so the rogue leaf that
+    // names localhost fails Node's own check: certpin's check is what is asserted here.
+    const error = await new Promise((resolve) => {
+      const socket = tls.connect({ host, port: rogue.port, ca: CA, checkServerIdentity: () => undefined });
+      pinTlsSocket(socket, pinnedNames([PIN.intermediate, PIN.backup]));
+      socket.on("secureConnect", () => { socket.destroy(); resolve(null); });
+      socket.on("error", resolve);
+    });
+    assert.equal(error?.code, "PIN_MISMATCH", `${host}: ${error}`);
+    assert.equal(error.verdict.domain, "127.0.0.1", host);
+    assert.equal(pinnedNames([PIN.backup, PIN.root]).lookup(host)?.host, "127.0.0.1", host);
+  }
+  const v4mapped = await new Promise((resolve) => {
+    const socket = tls.connect({ host: "::ffff:127.0.0.1", port: rogue.port, ca: CA, checkServerIdentity: () => undefined });
+    pinTlsSocket(socket, pinnedNames([PIN.intermediate, PIN.backup]));
+    socket.on("secureConnect", () => { socket.destroy(); resolve(null); });
+    socket.on("error", resolve);
+  });
+  assert.equal(v4mapped?.code, "PIN_MISMATCH", String(v4mapped));
+  assert.throws(() => pinnedNames([PIN.backup, PIN.root]).lookup("localhost.123"), (e) => e.code === "INVALID_ARGUMENT");
+});
+
+test("finding 4: a pinning option where the adapter does not read it is INVALID_ARGUMENT naming where it belongs", () => {
+  const policy = policyFor([PIN.intermediate, PIN.backup]);
+  const misplaced = { onReport() {}, now: () => 0, verifySignatures: false, hostname: "localhost", clockSkewSeconds: 1 };
+  for (const [key, value] of Object.entries(misplaced)) {
+    const cases = [
+      () => pinnedAgent(policy, { ca: CA, [key]: value }),
+      () => pinnedDispatcher(policy, { [key]: value }),
+      () => pinnedDispatcher(policy, { connect: { ca: CA, [key]: value } }),
+      () => pinnedFetch(policy, { [key]: value }),
+    ];
+    for (const make of cases) {
+      assert.throws(make, (e) => e instanceof CertpinError && e.code === "INVALID_ARGUMENT" && e.message.includes("pinning"), `${key}: ${make}`);
+    }
+  }
+  // The name pinned is the name TLS verifies: it cannot be overridden in pinning either.
+  assert.throws(() => pinnedAgent(policy, { pinning: { hostname: "other.example" } }), (e) => e.code === "INVALID_ARGUMENT" && /servername/.test(e.message));
+});
+
+test("finding 5: pinnedFetch passes plain http:// untouched, and its errors are CertpinErrors", async () => {
+  const server = (await import("node:http")).createServer((req, res) => res.end("plain"));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const fetch = pinnedFetch(pinnedNames([PIN.intermediate, PIN.backup]));
+  const res = await fetch(`http://127.0.0.1:${server.address().port}/`);
+  assert.equal(await res.text(), "plain");
+  const misuse = await fetch(`http://127.0.0.1:${server.address().port}/`, { dispatcher: new undici.Agent() }).then(() => null, (e) => e);
+  assert.ok(misuse instanceof CertpinError && misuse.code === "INVALID_ARGUMENT", String(misuse));
+  await fetch.dispatcher.close();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+test("finding 6: pinnedDispatcher records TLS 1.2 sessions announced before secureConnect, so they resume", async () => {
+  const dispatcher = pinnedDispatcher(policyFor([PIN.intermediate, PIN.backup]), { connect: { ca: CA, maxCachedSessions: 10 } });
+  const verdicts = [];
+  const channel = (await import("node:diagnostics_channel")).channel("undici:client:connected");
+  const seen = ({ socket }) => verdicts.push([socket.isSessionReused(), socket.certpinVerdict]);
+  channel.subscribe(seen);
+  try {
+    for (let i = 0; i < 2; i++) {
+      const res = await undici.request(`https://localhost:${good12.port}/`, { dispatcher, reset: true });
+      assert.equal(res.statusCode, 200);
+      await res.body.text();
+      for (const s of good12.sockets) s.destroy(); // the next request needs a new connection
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  } finally {
+    channel.unsubscribe(seen);
+    await dispatcher.close();
+  }
+  assert.equal(verdicts.length, 2);
+  assert.equal(verdicts[1][0], true, "the second connection resumed the first one's session");
+  assert.equal(verdicts[1][1].status, "matched");
+  assert.ok(verdicts[1][1].findings.some((f) => f.code === "SESSION_RESUMED"));
+});
+
+test("undici that fails to load: the error is a CertpinError carrying the load error as cause", async () => {
+  const { makeAdapter } = require("../../pkg/node-adapter-core.cjs");
+  const Module = require("node:module");
+  const original = Module._load;
+  Module._load = function (request, ...rest) {
+    if (request === "undici") throw new Error("simulated: undici needs a newer Node");
+    return original.call(this, request, ...rest);
+  };
+  try {
+    const adapter = makeAdapter(await import("certpin"));
+    assert.throws(() => adapter.pinnedFetch(policyFor([PIN.intermediate, PIN.backup])), (e) =>
+      e instanceof CertpinError && e.code === "INVALID_ARGUMENT" && e.cause?.message === "simulated: undici needs a newer Node" && e.message.includes("simulated"));
+  } finally {
+    Module._load = original;
+  }
+});
+
+test("PinPolicy.lookup returns the entry that applies, or null", () => {
+  const policy = new PinPolicy({ version: 1, domains: [{ host: "**.example.com", pins: [PIN.intermediate, PIN.backup], mode: "report" }] });
+  assert.deepEqual(policy.lookup("API.example.com."), {
+    host: "**.example.com", includeSubdomains: false, pins: [PIN.intermediate, PIN.backup], expires: null, mode: "report", reportUri: null,
+  });
+  assert.equal(policy.lookup("example.org"), null);
+  assert.throws(() => policy.lookup(42), (e) => e.code === "INVALID_ARGUMENT");
+});
