@@ -389,7 +389,7 @@ function makeAdapter(certpin) {
     } catch (error) {
       throw invalidArgument(
         "undici",
-        `pinnedDispatcher, pinnedFetch and pinnedPoolFactory need the npm package undici 7 (npm install undici@7); loading it failed: ${error && error.message}`,
+        `pinnedDispatcher, pinnedFetch and pinnedPoolFactory need the npm package undici (tested with undici 7 on Node 20: npm install undici@7; undici 8 needs Node >= 22); loading it failed: ${error && error.message}`,
         error,
       );
     }
@@ -409,18 +409,25 @@ function makeAdapter(certpin) {
         if (https_ && !guarded) {
           // A connector that did not hand the socket back synchronously (a tunnel):
           // the handshake is done but nothing was written yet; pin it now.
-          if (!(socket instanceof tls.TLSSocket)) {
-            const refusal = invalidArgument("connect", "the connector returned no TLS socket for an https: origin, so it cannot be pinned");
-            socket && socket.destroy && socket.destroy(refusal);
+          // It must have finished its handshake: bytes written before would be sent
+          // before the check could run.
+          if (!(socket instanceof tls.TLSSocket) || !socket._secureEstablished) {
+            const refusal = invalidArgument(
+              "connect",
+              "the connector handed back no TLS socket with a finished handshake for an https: origin, so it cannot be pinned",
+            );
+            if (socket && typeof socket.destroy === "function") socket.destroy();
             return callback(refusal);
           }
           guarded = true;
+          // The refusal goes to the callback; the connector may listen for no errors.
+          socket.on("error", () => {});
           pinConnection(socket, guard);
           if (socket.destroyed) return callback(socket.errored || invalidArgument("connection", "refused"));
         }
         return callback(null, socket);
       });
-      if (https_ && returned instanceof tls.TLSSocket) {
+      if (https_ && !guarded && returned instanceof tls.TLSSocket) {
         guarded = true;
         pinConnection(returned, guard);
       }

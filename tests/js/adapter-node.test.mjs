@@ -596,3 +596,49 @@ test("PinPolicy.lookup returns the entry that applies, or null", () => {
   assert.equal(policy.lookup("example.org"), null);
   assert.throws(() => policy.lookup(42), (e) => e.code === "INVALID_ARGUMENT");
 });
+
+test("pinnedDispatcher with a connector function: a connector that calls back late is pinned before undici writes", async () => {
+  const policy = policyFor([PIN.intermediate, PIN.backup]);
+  const base = undici.buildConnector({ ca: CA });
+  // Returns nothing and calls back after the handshake, as a tunnel does.
+  const late = (options, callback) => { base(options, callback); };
+  const before = rogue.received;
+  for (const connect of [late, base]) {
+    const dispatcher = pinnedDispatcher(policy, { connect });
+    const error = await undici.request(`https://localhost:${rogue.port}/`, { dispatcher }).then(() => null, (e) => e);
+    assert.equal(error?.code, "PIN_MISMATCH", String(error));
+    const ok = await undici.request(`https://localhost:${good.port}/`, { dispatcher });
+    assert.equal(ok.statusCode, 200);
+    await ok.body.text();
+    await dispatcher.close();
+  }
+  assert.equal(rogue.received, before);
+  // A connector that hands back a socket before its handshake finished cannot be pinned.
+  const early = (options, callback) => {
+    const socket = tls.connect({ host: options.hostname, port: options.port, servername: "localhost", ca: CA });
+    callback(null, socket);
+  };
+  const dispatcher = pinnedDispatcher(policy, { connect: early });
+  const error = await undici.request(`https://localhost:${good.port}/`, { dispatcher }).then(() => null, (e) => e);
+  assert.ok(error instanceof CertpinError && error.code === "INVALID_ARGUMENT", String(error));
+  await dispatcher.close();
+});
+
+test("keep-alive pools: a connection pooled by another dispatcher or policy is never reused unchecked", async () => {
+  const plain = new undici.Agent({ connect: { ca: CA } });
+  const warm = await undici.request(`https://localhost:${rogue.port}/`, { dispatcher: plain });
+  await warm.body.text(); // leaves a pooled keep-alive connection to the rogue server
+  const before = rogue.received;
+  const pinned = pinnedDispatcher(policyFor([PIN.intermediate, PIN.backup]), { connect: { ca: CA } });
+  const error = await undici.request(`https://localhost:${rogue.port}/`, { dispatcher: pinned }).then(() => null, (e) => e);
+  assert.equal(error?.code, "PIN_MISMATCH");
+  assert.equal(rogue.received, before);
+  // Two dispatchers, two policies, one origin: each makes and checks its own connection.
+  const passes = pinnedDispatcher(policyFor([PIN.intermediate, PIN.backup]), { connect: { ca: CA } });
+  const refuses = pinnedDispatcher(policyFor([PIN.rogueLeaf, PIN.backup]), { connect: { ca: CA } });
+  const first = await undici.request(`https://localhost:${good.port}/`, { dispatcher: passes });
+  await first.body.text();
+  const second = await undici.request(`https://localhost:${good.port}/`, { dispatcher: refuses }).then(() => null, (e) => e);
+  assert.equal(second?.code, "PIN_MISMATCH");
+  await Promise.all([plain, pinned, passes, refuses].map((d) => d.close()));
+});
