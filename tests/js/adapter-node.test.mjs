@@ -543,6 +543,11 @@ test("finding 5: pinnedFetch passes plain http:// untouched, and its errors are 
   assert.equal(await res.text(), "plain");
   const misuse = await fetch(`http://127.0.0.1:${server.address().port}/`, { dispatcher: new undici.Agent() }).then(() => null, (e) => e);
   assert.ok(misuse instanceof CertpinError && misuse.code === "INVALID_ARGUMENT", String(misuse));
+  // Options undici refuses come back as CertpinErrors too, undici's error as cause.
+  const policy = pinnedNames([PIN.intermediate, PIN.backup]);
+  for (const make of [() => pinnedDispatcher(policy, { maxOrigins: 0 }), () => pinnedFetch(policy, { connect: { maxCachedSessions: -1 } }), () => pinnedDispatcher(policy, { connect: 42 })]) {
+    assert.throws(make, (e) => e instanceof CertpinError && e.code === "INVALID_ARGUMENT", String(make));
+  }
   await fetch.dispatcher.close();
   await new Promise((resolve) => server.close(resolve));
 });
