@@ -144,8 +144,9 @@ test("deno test: certpin/node under Deno against real TLS servers", async () => 
 // The adapter matrix under Deno (node:https, node:tls): every adapter × every way a name
 // reaches it × the genuine server and an attacker from a second trusted CA
 // (tests/fixtures/tls/make-matrix.sh). Each cell is its own Deno.test; none is skipped.
-const matrixSuite = ({ genuine, attacker, pins, attackerLeafPin, ca }) => `
+const matrixSuite = ({ genuine, attacker, pins, attackerLeafPin, ca, proxyPort }) => `
 import assert from "node:assert/strict";
+import http from "node:http";
 import https from "node:https";
 import net from "node:net";
 import tls from "node:tls";
@@ -192,6 +193,18 @@ const ADAPTERS = {
   }),
   "pinTlsSocket over tls.connect": (way, port) => exchange(tls.connect({ host: way.host, servername: way.servername, lookup: way.lookup, port, ca })),
   "pinTlsSocket over tls.connect({ socket })": (way, port) => exchange(tls.connect({ socket: net.connect({ host: way.host, lookup: way.lookup, port }), host: way.host, servername: way.servername, ca })),
+  // Through the CONNECT proxy the Node side runs: the tunnel's own host is the proxy's,
+  // so the origin's name is given (Deno refuses an IP literal as servername: host it is).
+  "pinTlsSocket through a CONNECT proxy": async (way, port) => {
+    const tunnel = await new Promise((resolve, reject) => {
+      const target = (way.host.includes(":") ? "[" + way.host + "]" : way.host) + ":" + port;
+      const req = http.request({ host: "127.0.0.1", port: ${proxyPort}, method: "CONNECT", path: target, agent: false });
+      req.on("connect", (res, socket) => (res.statusCode === 200 ? resolve(socket) : reject(new Error("proxy said " + res.statusCode))));
+      req.on("error", reject);
+      req.end();
+    });
+    return exchange(tls.connect({ socket: tunnel, host: way.host, servername: way.servername, ca }));
+  },
 };
 for (const [adapterName, run] of Object.entries(ADAPTERS)) {
   for (const [wayName, way] of Object.entries(WAYS)) {
@@ -212,6 +225,29 @@ for (const [adapterName, run] of Object.entries(ADAPTERS)) {
 `;
 
 test("deno test: the adapter matrix under Deno", async () => {
+  // A CONNECT proxy that tunnels every target to 127.0.0.1 (its port kept).
+  const net = await import("node:net");
+  const http = await import("node:http");
+  const proxySockets = new Set();
+  const proxyServer = http.createServer((req, res) => res.writeHead(405).end());
+  const proxy = { tunnels: 0 };
+  proxyServer.on("connect", (req, client, head) => {
+    proxy.tunnels += 1;
+    const upstream = net.connect(Number(req.url.slice(req.url.lastIndexOf(":") + 1)), "127.0.0.1", () => {
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    for (const s of [client, upstream]) {
+      proxySockets.add(s);
+      s.on("error", () => {});
+      s.on("close", () => { client.destroy(); upstream.destroy(); });
+    }
+  });
+  await new Promise((r) => proxyServer.listen(0, "127.0.0.1", r));
+  proxy.port = proxyServer.address().port;
+  proxy.close = () => new Promise((r) => { proxyServer.close(r); for (const s of proxySockets) s.destroy(); });
   const identity = (leaf, chain) => ({ key: read(`${leaf}.key`), cert: Buffer.concat(chain.map(read)) });
   const matrix = {};
   for (const [name, id] of [["genuine", identity("matrix-genuine", ["matrix-genuine.pem", "good-intermediate.pem"])], ["attacker", identity("matrix-attacker", ["matrix-attacker.pem"])]]) {
@@ -235,12 +271,14 @@ test("deno test: the adapter matrix under Deno", async () => {
       pins: [spkiPin(read("good-intermediate.pem")), backupPin],
       attackerLeafPin: spkiPin(read("matrix-attacker.pem")),
       ca: [read("good-root.pem").toString(), read("rogue-root.pem").toString()],
+      proxyPort: proxy.port,
     }));
     assert.equal(code, 0, `deno test failed:\n${stdout}\n${stderr}`);
-    // 3 adapters × 11 ways × 2 servers, every cell run.
-    assert.match(stdout, /ok \| 66 passed \| 0 failed/);
+    // 4 adapters × 11 ways × 2 servers, every cell run.
+    assert.match(stdout, /ok \| 88 passed \| 0 failed/);
+    assert.equal(proxy.tunnels, 22, "every proxy cell went through the proxy");
     assert.equal(matrix.attacker.received.bytes, 0, "the attacker's server must receive no request bytes");
   } finally {
-    await Promise.all(Object.values(matrix).map((s) => s.close()));
+    await Promise.all([...Object.values(matrix), proxy].map((s) => s.close()));
   }
 });
