@@ -417,3 +417,24 @@ test("Node 20's global fetch takes a pinnedDispatcher from undici 7 (the combina
   // The global fetch cells above ran with this Node and this undici.
   assert.ok(Number(process.versions.node.split(".")[0]) >= 20);
 });
+
+test("EnvHttpProxyAgent with pinnedPoolFactory: an origin in noProxy connects directly, still pinned", async () => {
+  const dispatcher = new undici.EnvHttpProxyAgent({
+    httpsProxy: proxy.url,
+    noProxy: "localhost",
+    connect: { ca: CA },
+    factory: pinnedPoolFactory(POLICY),
+  });
+  const tunnels = proxy.targets.length;
+  try {
+    const verdict = await fetchVerdict(undici.fetch, `https://localhost:${servers.genuine.port}/`, { dispatcher });
+    assert.equal(verdict.status, "matched");
+    const before = servers.attacker.received;
+    const error = await fetchVerdict(undici.fetch, `https://localhost:${servers.attacker.port}/`, { dispatcher }).then(() => null, (e) => e);
+    assert.equal(error?.code, "PIN_MISMATCH", String(error));
+    assert.equal(servers.attacker.received, before);
+    assert.equal(proxy.targets.length, tunnels, "noProxy origins do not go through the proxy");
+  } finally {
+    await dispatcher.close();
+  }
+});
