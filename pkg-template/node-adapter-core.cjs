@@ -402,15 +402,14 @@ function makeAdapter(certpin) {
    */
   function pinnedConnector(base, guard) {
     return function connect(connectOptions, callback) {
-      const https_ = connectOptions.protocol === "https:";
+      const isHttps = connectOptions.protocol === "https:";
       let guarded = false;
       const returned = base(connectOptions, (error, socket) => {
         if (error) return callback(error);
-        if (https_ && !guarded) {
-          // A connector that did not hand the socket back synchronously (a tunnel):
-          // the handshake is done but nothing was written yet; pin it now.
-          // It must have finished its handshake: bytes written before would be sent
-          // before the check could run.
+        if (isHttps && !guarded) {
+          // A connector that did not hand the socket back synchronously (a tunnel): pin
+          // it now, before undici writes. Its handshake must be finished, or bytes
+          // written now would leave before the check could run.
           if (!(socket instanceof tls.TLSSocket) || !socket._secureEstablished) {
             const refusal = invalidArgument(
               "connect",
@@ -427,7 +426,7 @@ function makeAdapter(certpin) {
         }
         return callback(null, socket);
       });
-      if (https_ && !guarded && returned instanceof tls.TLSSocket) {
+      if (isHttps && !guarded && returned instanceof tls.TLSSocket) {
         guarded = true;
         pinConnection(returned, guard);
       }
