@@ -552,7 +552,27 @@ test("finding 5: pinnedFetch passes plain http:// untouched, and its errors are 
   await new Promise((resolve) => server.close(resolve));
 });
 
-test("finding 6: pinnedDispatcher records TLS 1.2 sessions announced before secureConnect, so they resume", async () => {
+for (const early of [false, true]) {
+test(`finding 6: pinnedDispatcher records TLS 1.2 sessions${early ? " announced before secureConnect" : ""}, so they resume`, async () => {
+  // Node 20 itself holds a TLS 1.2 session back until after 'secureConnect'
+  // (lib/_tls_wrap.js, kPendingSession); its docs allow a session to be announced before
+  // the handshake completes. `early` makes the stack do so: the session is emitted on
+  // 'secure', before 'secureConnect', and Node's own later emit is cancelled.
+  const original = tls.connect;
+  if (early) {
+    tls.connect = function connectAnnouncingEarly(...args) {
+      const socket = original.apply(this, args);
+      socket.prependOnceListener("secure", () => {
+        const pending = Object.getOwnPropertySymbols(socket).find((s) => s.description === "pendingSession");
+        const session = pending && socket[pending];
+        if (session) {
+          socket[pending] = null;
+          socket.emit("session", session);
+        }
+      });
+      return socket;
+    };
+  }
   const dispatcher = pinnedDispatcher(policyFor([PIN.intermediate, PIN.backup]), { connect: { ca: CA, maxCachedSessions: 10 } });
   const verdicts = [];
   const channel = (await import("node:diagnostics_channel")).channel("undici:client:connected");
@@ -567,6 +587,7 @@ test("finding 6: pinnedDispatcher records TLS 1.2 sessions announced before secu
       await new Promise((r) => setTimeout(r, 30));
     }
   } finally {
+    tls.connect = original;
     channel.unsubscribe(seen);
     await dispatcher.close();
   }
@@ -575,6 +596,7 @@ test("finding 6: pinnedDispatcher records TLS 1.2 sessions announced before secu
   assert.equal(verdicts[1][1].status, "matched");
   assert.ok(verdicts[1][1].findings.some((f) => f.code === "SESSION_RESUMED"));
 });
+}
 
 test("undici that fails to load: the error is a CertpinError carrying the load error as cause", async () => {
   const { makeAdapter } = require("../../pkg/node-adapter-core.cjs");
