@@ -90,6 +90,7 @@ pub fn is_public_suffix(name: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::panic)]
 mod tests {
     use super::*;
 
@@ -98,6 +99,32 @@ mod tests {
         assert!(PUBLIC_SUFFIXES
             .windows(2)
             .all(|w| matches!(w, [a, b] if a < b)));
+    }
+
+    /// The two rules that need the list agree on every entry (they disagreed before:
+    /// a certificate wildcard `*.sch.uk` matched while a `**.sch.uk` policy was flagged).
+    #[test]
+    fn wildcards_and_lint_agree_on_every_suffix() {
+        for suffix in PUBLIC_SUFFIXES {
+            assert!(
+                !crate::hostname::dns_name_matches(&format!("*.{suffix}"), &format!("a.{suffix}")),
+                "*.{suffix}"
+            );
+            let policy = crate::policy::Policy::from_json(&format!(
+                r#"{{"version":1,"domains":[{{"host":"**.{suffix}","pins":["sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","sha256/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA="]}}]}}"#
+            ))
+            .unwrap_or_else(|e| panic!("{suffix}: {e}"));
+            let findings = crate::lint::lint(&policy, 0, None);
+            assert!(
+                findings.iter().any(|f| f.code == "PUBLIC_SUFFIX_PATTERN"),
+                "**.{suffix}: {findings:?}"
+            );
+        }
+        // A private name one label below a suffix is neither.
+        assert!(crate::hostname::dns_name_matches(
+            "*.example.sch.uk",
+            "a.example.sch.uk"
+        ));
     }
 
     #[test]
