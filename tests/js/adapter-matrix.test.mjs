@@ -410,12 +410,11 @@ test("a TLS socket not made by tls.connect is refused with INVALID_ARGUMENT", ()
   socket.destroy();
 });
 
-test("Node 20's global fetch takes a pinnedDispatcher from undici 7 (the combination documented)", () => {
-  assert.match(process.versions.node, /^\d+\./);
+test("the global fetch cells ran with the combination the README documents", () => {
+  // Node 20's global fetch is its bundled undici 6; the dispatcher is npm undici 7. Should
+  // either change, the README's list of tested combinations must change with it.
+  if (process.versions.node.split(".")[0] === "20") assert.equal(process.versions.undici.split(".")[0], "6");
   assert.equal(require("undici/package.json").version.split(".")[0], "7");
-  assert.equal(typeof globalThis.fetch, "function");
-  // The global fetch cells above ran with this Node and this undici.
-  assert.ok(Number(process.versions.node.split(".")[0]) >= 20);
 });
 
 test("EnvHttpProxyAgent with pinnedPoolFactory: an origin in noProxy connects directly, still pinned", async () => {
