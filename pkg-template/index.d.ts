@@ -384,3 +384,26 @@ export interface PinPolicy {
   /** Per host: the lockout date and the dated steps of a key rotation that never locks clients out. */
   plan(options: PlanOptions): Plan;
 }
+
+// --- Adapters: the name that is pinned (issue 14) -------------------------------------
+
+/** The policy entry that applies to a name, as `lookup` returns it. */
+export interface PolicyEntry {
+  host: string;
+  includeSubdomains: boolean;
+  pins: PolicyDomain["pins"];
+  /** RFC 3339 instant, or null when the entry never expires. */
+  expires: string | null;
+  mode: "enforce" | "report";
+  reportUri: string | null;
+}
+
+export interface PinPolicy {
+  /**
+   * The entry that applies to `hostname` (the one `check` would use), or null when the
+   * name is not pinned. Any spelling is canonicalised first: `127.1`, `2130706433`,
+   * `0x7f.0.0.1`, `0177.0.0.1` and `::ffff:127.0.0.1` all find a `127.0.0.1` entry.
+   * An invalid name (`example.123`, `1.2.3.256`) throws INVALID_ARGUMENT.
+   */
+  lookup(hostname: string): PolicyEntry | null;
+}

@@ -1,16 +1,22 @@
 "use strict";
-// certpin/node: pin real connections made with node:tls, node:https and undici's fetch.
+// certpin/node: pin real connections made with node:tls, node:https and undici.
 //
-// Every connection is checked on 'secureConnect', before any request byte is written:
+// Every new TLS connection of every adapter goes through one function, pinConnection,
+// attached right after tls.connect returns (before the handshake can finish). When the
+// handshake completes, inside emit("secureConnect") and before any listener, it pins
+// exactly the name Node verified the certificate against, read from the options the
+// socket was connected with (Node's own rule: servername, else host, else the host of
+// the socket it wraps). It never falls back to the peer address: a connection whose
+// name cannot be known is refused with INVALID_ARGUMENT.
+//
 // Node calls checkServerIdentity only when its own chain verification succeeded and
 // the session was not resumed, so a pin check that lives only there can be skipped
 // (rejectUnauthorized: false, a resumed session). A resumed session exposes no
 // certificates at all, so certpin accepts one only when the session was issued on a
-// connection that passed the same policy for the same host (sessions are bound to the
+// connection that passed the same policy for the same name (sessions are bound to the
 // secret negotiated with the pinned server); otherwise it fails closed.
 //
 // Pinning adds to Node's chain validation against trusted roots; it does not replace it.
-
 //
 // This file is a factory over the core API, so that Node (node.cjs) and Deno (deno.js,
 // which needs no --allow-read) each bind it to their own entry's wasm instance.
@@ -33,43 +39,116 @@ function makeAdapter(certpin) {
     "no-chain": "NO_CHAIN",
   });
 
-  // Sessions approved for resumption, per policy object: "host\0sha256(session)" -> true.
+  // Sessions approved for resumption, per policy object: "name\0sha256(session)" -> verdict.
   const MAX_APPROVED_SESSIONS = 1024;
   const approvedSessions = new WeakMap();
 
-  function toPolicy(policy) {
-    if (policy instanceof PinPolicy) return policy;
-    if (typeof policy === "string" || (policy !== null && typeof policy === "object")) {
-      return new PinPolicy(policy);
-    }
-    throw invalidArgument("policy", "expected a PinPolicy, a policy document or its JSON text");
-  }
-
-  function invalidArgument(argument, reason) {
-    const error = new Error(`invalid ${argument}: ${reason}`);
+  function invalidArgument(argument, reason, cause) {
+    const error = new Error(`invalid ${argument}: ${reason}`, cause === undefined ? undefined : { cause });
     error.name = "CertpinError";
     error.code = "INVALID_ARGUMENT";
     error.argument = argument;
     return error;
   }
 
-  const KNOWN_OPTIONS = ["onReport", "now", "verifySignatures", "clockSkewSeconds", "hostname"];
+  // ---------------------------------------------------------------------------------
+  // Options. Every pinning option is read in exactly one place; given anywhere else it
+  // is an error naming where it belongs, never silently dropped.
 
-  function readOptions(options) {
+  const PINNING_OPTIONS = ["onReport", "now", "verifySignatures", "clockSkewSeconds"];
+  // Keys that look like pinning settings but are not read: the name pinned is always the
+  // one TLS verified (set servername to change it).
+  const REFUSED_PINNING_OPTIONS = {
+    hostname:
+      "certpin pins the name TLS verifies the certificate against (servername, else host); it cannot be overridden: set servername in the connection options instead",
+  };
+
+  /** Validated pinning options (`where` names the argument in errors). */
+  function readOptions(options, where = "options") {
     if (options === undefined || options === null) return {};
-    if (typeof options !== "object") throw invalidArgument("options", "options must be an object");
+    if (typeof options !== "object") throw invalidArgument(where, "the pinning options must be an object");
     for (const key of Object.keys(options)) {
-      if (!KNOWN_OPTIONS.includes(key)) {
-        throw invalidArgument("options", `unknown option ${JSON.stringify(key)}; known options: ${KNOWN_OPTIONS.join(", ")}`);
+      if (REFUSED_PINNING_OPTIONS[key]) throw invalidArgument(`${where}.${key}`, REFUSED_PINNING_OPTIONS[key]);
+      if (!PINNING_OPTIONS.includes(key)) {
+        throw invalidArgument(where, `unknown option ${JSON.stringify(key)}; known options: ${PINNING_OPTIONS.join(", ")}`);
       }
     }
     if (options.onReport !== undefined && typeof options.onReport !== "function") {
-      throw invalidArgument("onReport", "must be a function (report, verdict) => void");
+      throw invalidArgument(`${where}.onReport`, "must be a function (report, verdict) => void");
     }
     if (options.now !== undefined && typeof options.now !== "function") {
-      throw invalidArgument("now", "must be a function returning a Date or milliseconds since the epoch");
+      throw invalidArgument(`${where}.now`, "must be a function returning a Date or milliseconds since the epoch");
+    }
+    if (options.verifySignatures !== undefined && typeof options.verifySignatures !== "boolean") {
+      throw invalidArgument(`${where}.verifySignatures`, "must be a boolean");
     }
     return options;
+  }
+
+  /**
+   * Refuses pinning options placed among another API's options (an agent's, a
+   * dispatcher's, `connect` TLS options, a fetch init), where they would be ignored.
+   */
+  function refuseMisplacedPinning(object, where, belongs) {
+    if (object === undefined || object === null || typeof object !== "object") return;
+    for (const key of [...PINNING_OPTIONS, ...Object.keys(REFUSED_PINNING_OPTIONS)]) {
+      if (Object.prototype.hasOwnProperty.call(object, key)) {
+        throw invalidArgument(`${where}.${key}`, `${key} is a pinning option and is not read here; pass it as ${belongs}`);
+      }
+    }
+  }
+
+  /**
+   * Where each connection's policy comes from: a function returning the PinPolicy that
+   * applies to a new connection. (Hook: a policy updater resolves here, per connection.)
+   */
+  function policySource(policy) {
+    if (policy instanceof PinPolicy) return () => policy;
+    if (typeof policy === "string" || (policy !== null && typeof policy === "object")) {
+      const parsed = new PinPolicy(policy);
+      return () => parsed;
+    }
+    throw invalidArgument("policy", "expected a PinPolicy, a policy document or its JSON text");
+  }
+
+  /** What every connection of one adapter shares: where its policy comes from, its options. */
+  function makeGuard(policy, pinning, where) {
+    return { policyFor: policySource(policy), options: readOptions(pinning, where) };
+  }
+
+  // ---------------------------------------------------------------------------------
+  // The name that is pinned.
+
+  /** The options Node's (and Deno's) tls.connect stored on the socket it returned. */
+  function connectOptionsOf(socket) {
+    const key = Object.getOwnPropertySymbols(socket).find((s) => s.description === "connect-options");
+    const options = key === undefined ? undefined : socket[key];
+    return options !== null && typeof options === "object" ? options : null;
+  }
+
+  /**
+   * The name TLS verified the certificate against, computed as Node's tls.connect does
+   * (lib/_tls_wrap.js, onConnectSecure): servername, else host, else the host of the
+   * socket it wraps. Node's last resort, "localhost", is refused: a connection that names
+   * no host is a configuration error here, not a name to pin.
+   */
+  function verifiedName(socket) {
+    const options = connectOptionsOf(socket);
+    if (!options) {
+      throw invalidArgument(
+        "socket",
+        "this TLS socket does not carry the options tls.connect was called with, so certpin cannot know the name TLS verified; create it with tls.connect",
+      );
+    }
+    const name = options.servername || options.host || (options.socket && options.socket._host);
+    if (!name) {
+      throw invalidArgument(
+        "servername",
+        "the connection names no host (no servername, no host, and the socket it wraps has none): Node would verify the certificate for \"localhost\"; pass servername, the name of the server you mean to reach",
+      );
+    }
+    if (typeof name !== "string") throw invalidArgument("servername", "the connection's servername/host must be a string");
+    return name;
   }
 
   /** The served chain as DER, leaf first, from getPeerCertificate(true)'s issuer links. */
@@ -86,7 +165,8 @@ function makeAdapter(certpin) {
     return chain;
   }
 
-  function checkOptions(options, hostname, port) {
+  /** Check options for one connection. (Hook: a stapled OCSP response joins here.) */
+  function connectionCheckOptions(options, hostname, port) {
     const checkOptions = { hostname };
     if (port !== undefined && port !== null && Number.isInteger(Number(port))) checkOptions.port = Number(port);
     if (options.now) checkOptions.now = options.now();
@@ -105,7 +185,8 @@ function makeAdapter(certpin) {
     return error;
   }
 
-  function report(options, verdict) {
+  /** Hands a verdict to the report callback. (Hook: a report sender plugs in here.) */
+  function deliverReport(options, verdict) {
     if (!options.onReport) return;
     if (verdict.report === null && verdict.status !== "policy-expired") return;
     try {
@@ -114,6 +195,13 @@ function makeAdapter(certpin) {
       // A failing report callback must not change the pinning decision.
     }
   }
+
+  // ---------------------------------------------------------------------------------
+  // Resumption: a session is accepted only if certpin saw the connection that issued it
+  // pass the same policy object for the same name, with a pin matched on a full
+  // handshake. Sessions a connection announces before its check (TLS 1.2 may announce
+  // before 'secureConnect') wait for the check; after it (TLS 1.3 tickets) they are
+  // approved as they come, and only if the check passed.
 
   function sessionKey(hostname, session) {
     return `${hostname}\0${crypto.createHash("sha256").update(session).digest("base64")}`;
@@ -135,35 +223,33 @@ function makeAdapter(certpin) {
     return (session && approved && approved.get(sessionKey(hostname, session))) || null;
   }
 
-  /**
-   * Records the TLS sessions a connection yields, so that they may be resumed later, but
-   * only once the connection has passed the policy with a match. TLS 1.2 may announce its
-   * session before 'secureConnect', TLS 1.3 sends tickets after it: both are handled.
-   */
-  function trackSessions(socket, policy, hostnameOf) {
+  /** Collects a socket's sessions from the start; `approve` releases them once it passed. */
+  function trackSessions(socket) {
     let passed = null;
     const pending = [];
     socket.on("session", (session) => {
-      if (passed) approveSession(policy, hostnameOf(), session, passed);
+      if (passed) approveSession(passed.policy, passed.hostname, session, passed.verdict);
       else if (pending.length < 8) pending.push(session);
     });
-    return (verdict) => {
-      if (verdict.ok && verdict.status === "matched" && !socket.isSessionReused()) {
-        passed = verdict;
-        for (const session of pending.splice(0)) approveSession(policy, hostnameOf(), session, verdict);
-      }
+    return {
+      approve(policy, hostname, verdict) {
+        if (!(verdict.ok && verdict.status === "matched" && !socket.isSessionReused())) return;
+        passed = { policy, hostname, verdict };
+        for (const session of pending.splice(0)) approveSession(policy, hostname, session, verdict);
+      },
     };
   }
 
   /**
-   * Evaluates the policy for an established TLS socket. Returns the verdict; never throws
-   * for a failed check (the caller decides), but throws CertpinError for misuse.
+   * The policy's verdict for an established TLS socket and the name it verified.
+   * Never throws for a failed check (the caller decides); throws CertpinError for misuse.
    */
   function verdictForSocket(policy, socket, hostname, port, options) {
+    const checkOptions = connectionCheckOptions(options, hostname, port);
     if (socket.isSessionReused()) {
       // No certificates are visible on a resumed session.
       const session = socket.getSession();
-      const notPinned = policy.check([], checkOptions(options, hostname, port));
+      const notPinned = policy.check([], checkOptions);
       if (notPinned.status === "not-pinned" || notPinned.status === "policy-expired") return notPinned;
       const original = approvedVerdict(policy, hostname, session);
       if (original) {
@@ -173,41 +259,45 @@ function makeAdapter(certpin) {
       return { ...notPinned, message: `${notPinned.message}\n  (the TLS session was resumed from a session that certpin did not see pass this policy; a resumed session exposes no certificates, so it cannot be checked)` };
     }
     const chain = peerChain(socket.getPeerCertificate(true));
-    return policy.check(chain, checkOptions(options, hostname, port));
+    return policy.check(chain, checkOptions);
   }
 
   /**
-   * Pins a tls.TLSSocket (from tls.connect) to `policy`. Call it right after tls.connect,
-   * before the handshake completes; the check runs when the handshake completes, before
-   * any 'secureConnect' listener, and in enforce mode the socket is destroyed with a
-   * CertpinError before any application byte is sent ('secureConnect' is then never
-   * emitted, 'error' is).
+   * Every new TLS connection of every adapter goes through here, right after tls.connect
+   * returned the socket. When the handshake completes (inside emit("secureConnect"),
+   * before any listener; at once if it already has) the connection is pinned:
+   *   (a) verifiedName: the name TLS verified the certificate against;
+   *   (b) guard.policyFor(): the policy for this connection;
+   *   (c) verdictForSocket: the check (resumed sessions by the approval rule above);
+   *   (d) the verdict is reported, then the connection refused (destroyed with a
+   *       CertpinError: 'secureConnect' is never emitted, 'error' is) or let through.
+   * Returns the socket.
    */
-  function pinTlsSocket(socket, policy, options) {
-    if (!(socket instanceof tls.TLSSocket)) throw invalidArgument("socket", "expected a tls.TLSSocket from tls.connect");
-    const pinPolicy = toPolicy(policy);
-    const opts = readOptions(options);
-    // Node's own rule for the name it verifies: servername, else the host connected to
-    // (for an IP literal, Node sets neither servername nor _host: the peer address is it).
-    const hostname = () => opts.hostname || socket.servername || socket._host || socket.remoteAddress || "";
-    const onPassed = trackSessions(socket, pinPolicy, hostname);
+  function pinConnection(socket, guard) {
+    const sessions = trackSessions(socket);
     const check = () => {
       let verdict;
+      let policy;
+      let hostname;
       try {
-        verdict = verdictForSocket(pinPolicy, socket, hostname(), socket.remotePort, opts);
+        hostname = verifiedName(socket); // (a)
+        policy = guard.policyFor(); // (b)
+        const port = connectOptionsOf(socket).port || socket.remotePort;
+        verdict = verdictForSocket(policy, socket, hostname, port, guard.options); // (c)
       } catch (error) {
-        socket.destroy(error);
+        socket.destroy(error instanceof CertpinError ? error : invalidArgument("connection", String(error && error.message), error));
         return;
       }
-      socket.certpinVerdict = verdict;
-      report(opts, verdict);
+      socket.certpinVerdict = verdict; // (d)
+      deliverReport(guard.options, verdict);
       if (!verdict.ok) {
         socket.destroy(pinningError(verdict));
         return;
       }
-      onPassed(verdict);
+      sessions.approve(policy, hostname, verdict);
     };
-    // _secureEstablished is Node's flag for a finished handshake (pinTlsSocket called late).
+    // _secureEstablished is Node's flag for a finished handshake (attached late: the
+    // sessions it announced before are not approved, so they never resume into trust).
     if (socket._secureEstablished) {
       check();
       return socket;
@@ -228,19 +318,40 @@ function makeAdapter(certpin) {
     return socket;
   }
 
+  // ---------------------------------------------------------------------------------
+  // The adapters.
+
+  /**
+   * Pins a tls.TLSSocket (from tls.connect) to `policy`. Call it right after tls.connect,
+   * before the handshake completes; the check runs when the handshake completes, before
+   * any 'secureConnect' listener, and in enforce mode the socket is destroyed with a
+   * CertpinError before any application byte is sent.
+   */
+  function pinTlsSocket(socket, policy, options) {
+    if (!(socket instanceof tls.TLSSocket)) throw invalidArgument("socket", "expected a tls.TLSSocket from tls.connect");
+    const guard = makeGuard(policy, options, "options");
+    // Refuse now, before any byte, a socket whose verified name cannot be known.
+    try {
+      verifiedName(socket);
+    } catch (error) {
+      socket.destroy();
+      throw error;
+    }
+    return pinConnection(socket, guard);
+  }
+
   /**
    * A checkServerIdentity function that runs Node's own hostname check, then the pin
    * policy. On its own it is skippable (Node does not call it for resumed sessions or
    * when chain verification failed): prefer pinnedAgent, pinnedDispatcher or pinTlsSocket.
    */
   function pinnedCheckServerIdentity(policy, options) {
-    const pinPolicy = toPolicy(policy);
-    const opts = readOptions(options);
+    const guard = makeGuard(policy, options, "options");
     return function checkServerIdentity(hostname, certificate) {
       const nodeError = tls.checkServerIdentity(hostname, certificate);
       if (nodeError) return nodeError;
-      const verdict = pinPolicy.check(peerChain(certificate), checkOptions(opts, hostname));
-      report(opts, verdict);
+      const verdict = guard.policyFor().check(peerChain(certificate), connectionCheckOptions(guard.options, hostname));
+      deliverReport(guard.options, verdict);
       return verdict.ok ? undefined : pinningError(verdict);
     };
   }
@@ -251,72 +362,160 @@ function makeAdapter(certpin) {
    * Use one agent per policy: an agent's pool key ignores checkServerIdentity.
    */
   function pinnedAgent(policy, agentOptions) {
-    const pinPolicy = toPolicy(policy);
+    if (agentOptions !== undefined && (agentOptions === null || typeof agentOptions !== "object")) {
+      throw invalidArgument("agentOptions", "must be an object of https.Agent options");
+    }
     const { pinning, ...rest } = agentOptions || {};
-    const opts = readOptions(pinning);
+    refuseMisplacedPinning(rest, "agentOptions", "pinnedAgent(policy, { pinning: { ... } })");
+    const guard = makeGuard(policy, pinning, "agentOptions.pinning");
     class PinnedAgent extends https.Agent {
       createConnection(...args) {
         // https.Agent's own createConnection offers cached sessions and caches new ones;
         // the pin check is attached before the handshake can finish.
         const socket = super.createConnection(...args);
-        const connectOptions = args.find((a) => a !== null && typeof a === "object") || {};
-        const hostname = opts.hostname || connectOptions.servername || connectOptions.host;
-        pinTlsSocket(socket, pinPolicy, hostname ? { ...opts, hostname } : opts);
-        return socket;
+        return pinConnection(socket, guard);
       }
     }
-    return new PinnedAgent({ maxCachedSessions: 0, ...rest });
+    try {
+      return new PinnedAgent({ maxCachedSessions: 0, ...rest });
+    } catch (error) {
+      throw invalidArgument("agentOptions", error.message, error);
+    }
   }
 
   function loadUndici() {
     try {
       return require("undici");
-    } catch {
-      throw invalidArgument("undici", "pinnedDispatcher and pinnedFetch need the npm package undici (npm install undici)");
+    } catch (error) {
+      throw invalidArgument(
+        "undici",
+        `pinnedDispatcher, pinnedFetch and pinnedPoolFactory need the npm package undici (tested with undici 7 on Node 20: npm install undici@7; undici 8 needs Node >= 22); loading it failed: ${error && error.message}`,
+        error,
+      );
     }
   }
 
   /**
-   * An undici Agent (a fetch dispatcher) whose every connection is pinned. Use it with
-   * undici's own fetch (pinnedFetch does), never with a fetch from another undici major.
+   * Wraps an undici connector (`connect(options, callback)`) so that every TLS
+   * connection it makes goes through pinConnection. Plain http: connections pass
+   * untouched (no certificate to pin).
+   */
+  function pinnedConnector(base, guard) {
+    return function connect(connectOptions, callback) {
+      const isHttps = connectOptions.protocol === "https:";
+      let guarded = false;
+      const returned = base(connectOptions, (error, socket) => {
+        if (error) return callback(error);
+        if (isHttps && !guarded) {
+          // A connector that did not hand the socket back synchronously (a tunnel): pin
+          // it now, before undici writes. Its handshake must be finished, or bytes
+          // written now would leave before the check could run.
+          if (!(socket instanceof tls.TLSSocket) || !socket._secureEstablished) {
+            const refusal = invalidArgument(
+              "connect",
+              "the connector handed back no TLS socket with a finished handshake for an https: origin, so it cannot be pinned",
+            );
+            if (socket && typeof socket.destroy === "function") socket.destroy();
+            return callback(refusal);
+          }
+          guarded = true;
+          // The refusal goes to the callback; the connector may listen for no errors.
+          socket.on("error", () => {});
+          pinConnection(socket, guard);
+          if (socket.destroyed) return callback(socket.errored || invalidArgument("connection", "refused"));
+        }
+        return callback(null, socket);
+      });
+      if (isHttps && !guarded && returned instanceof tls.TLSSocket) {
+        guarded = true;
+        pinConnection(returned, guard);
+      }
+      return returned;
+    };
+  }
+
+  /**
+   * An undici connector from `connect` (TLS options or a connector function). undici's
+   * Client builds its connector from some Agent options too (ALPN for allowH2, the
+   * connect timeout, session caching); given a connector function it no longer does, so
+   * they are carried over here as the Client would (lib/dispatcher/client.js).
+   */
+  function baseConnector(undici, connect, where, agentOptions = {}) {
+    if (typeof connect === "function") return connect;
+    if (connect !== undefined && connect !== null && typeof connect !== "object") {
+      throw invalidArgument(where, "must be an object of TLS options or a connector function");
+    }
+    refuseMisplacedPinning(connect, where, "the pinning option: pinnedDispatcher(policy, { pinning: { ... } })");
+    const { allowH2, useH2c, socketPath, connectTimeout, autoSelectFamily, autoSelectFamilyAttemptTimeout, maxCachedSessions } = agentOptions;
+    const fromAgent = { allowH2, useH2c, socketPath, timeout: connectTimeout, maxCachedSessions: maxCachedSessions ?? 0 };
+    if (typeof autoSelectFamily === "boolean") Object.assign(fromAgent, { autoSelectFamily, autoSelectFamilyAttemptTimeout });
+    for (const key of Object.keys(fromAgent)) if (fromAgent[key] === undefined) delete fromAgent[key];
+    try {
+      return undici.buildConnector({ ...fromAgent, ...(connect || {}) });
+    } catch (error) {
+      throw invalidArgument(where, error.message, error);
+    }
+  }
+
+  function splitDispatcherOptions(options, where) {
+    if (options !== undefined && (options === null || typeof options !== "object")) {
+      throw invalidArgument(where, "must be an object of undici Agent options");
+    }
+    const { connect, pinning, ...agentOptions } = options || {};
+    refuseMisplacedPinning(agentOptions, where, `${where}.pinning`);
+    return { connect, pinning, agentOptions };
+  }
+
+  /**
+   * An undici Agent (a fetch dispatcher) whose every connection is pinned. Works with
+   * undici's own fetch (pinnedFetch), and with Node 20's global fetch (see README).
    */
   function pinnedDispatcher(policy, options) {
     const undici = loadUndici();
-    const pinPolicy = toPolicy(policy);
-    const { connect, pinning, ...agentOptions } = options || {};
-    const opts = readOptions(pinning);
-    const baseConnector = undici.buildConnector({ maxCachedSessions: 0, ...(connect || {}) });
-    const pinnedConnector = (connectOptions, callback) => {
-      baseConnector(connectOptions, (error, socket) => {
-        if (error) return callback(error);
-        let verdict;
-        const hostname = opts.hostname || connectOptions.servername || connectOptions.hostname;
-        try {
-          verdict = verdictForSocket(pinPolicy, socket, hostname, connectOptions.port || 443, opts);
-        } catch (checkError) {
-          socket.destroy();
-          return callback(checkError);
-        }
-        socket.certpinVerdict = verdict;
-        report(opts, verdict);
-        if (!verdict.ok) {
-          const failure = pinningError(verdict);
-          socket.destroy(failure);
-          return callback(failure);
-        }
-        // TLS 1.3 tickets arrive after the handshake; record them for resumption.
-        trackSessions(socket, pinPolicy, () => hostname)(verdict);
-        return callback(null, socket);
-      });
+    const { connect, pinning, agentOptions } = splitDispatcherOptions(options, "options");
+    const guard = makeGuard(policy, pinning, "options.pinning");
+    const base = baseConnector(undici, connect, "options.connect", agentOptions);
+    try {
+      return new undici.Agent({ ...agentOptions, connect: pinnedConnector(base, guard) });
+    } catch (error) {
+      throw invalidArgument("options", error.message, error);
+    }
+  }
+
+  /**
+   * A `factory(origin, options)` for undici's ProxyAgent, EnvHttpProxyAgent and Agent:
+   * each origin gets a Pool whose every connection is pinned, including connections
+   * tunnelled through a CONNECT proxy (the origin's name is pinned, not the proxy's).
+   */
+  function pinnedPoolFactory(policy, options) {
+    const undici = loadUndici();
+    const { connect, pinning, agentOptions } = splitDispatcherOptions(options, "options");
+    const guard = makeGuard(policy, pinning, "options.pinning");
+    if (connect !== undefined) baseConnector(undici, connect, "options.connect", agentOptions); // validated now
+    return function factory(origin, poolOptions) {
+      const given = poolOptions && poolOptions.connect !== undefined ? poolOptions.connect : connect;
+      const base = baseConnector(undici, given, "connect", { ...poolOptions, ...agentOptions });
+      return new undici.Pool(origin, { ...poolOptions, ...agentOptions, connect: pinnedConnector(base, guard) });
     };
-    return new undici.Agent({ ...agentOptions, connect: pinnedConnector });
   }
 
   /** undici's fetch bound to a pinnedDispatcher for `policy`. */
   function pinnedFetch(policy, options) {
     const undici = loadUndici();
     const dispatcher = pinnedDispatcher(policy, options);
-    const fetch = (input, init) => undici.fetch(input, { ...init, dispatcher });
+    const fetch = (input, init) => {
+      if (init !== undefined && init !== null && typeof init === "object") {
+        if (init.dispatcher !== undefined && init.dispatcher !== dispatcher) {
+          return Promise.reject(invalidArgument("init.dispatcher", "pinnedFetch always uses its own pinned dispatcher; call undici's fetch to use another"));
+        }
+        try {
+          refuseMisplacedPinning(init, "init", "pinnedFetch(policy, { pinning: { ... } })");
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+      return undici.fetch(input, { ...init, dispatcher });
+    };
     fetch.dispatcher = dispatcher;
     return fetch;
   }
@@ -327,6 +526,7 @@ function makeAdapter(certpin) {
     pinnedAgent,
     pinnedDispatcher,
     pinnedFetch,
+    pinnedPoolFactory,
     peerChain,
     CertpinError,
     STATUS_CODES,

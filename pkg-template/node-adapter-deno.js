@@ -13,6 +13,7 @@ export const {
   pinnedAgent,
   pinnedDispatcher,
   pinnedFetch,
+  pinnedPoolFactory,
   peerChain,
   CertpinError,
   STATUS_CODES,

@@ -18,8 +18,6 @@ export interface PinningOptions {
   verifySignatures?: boolean;
   /** Tolerance for certificate validity checks, in seconds. */
   clockSkewSeconds?: number;
-  /** The name to check; default the connection's servername, else its host. */
-  hostname?: string;
 }
 
 /** Codes of the CertpinError an enforcing adapter throws, by verdict status. */
@@ -141,3 +139,19 @@ export interface ReportSender {
 
 /** Queues, deduplicates by reportKey, batches and retries pinning reports to a collector. */
 export declare function reportSender(options: ReportSenderOptions): ReportSender;
+
+// --- Adapters: the name that is pinned (issue 14) -------------------------------------
+// Every adapter pins the name TLS verified (servername, else host, else the wrapped
+// socket's host); `hostname` is not an option (INVALID_ARGUMENT: set servername). A
+// pinning option placed among agent, dispatcher, `connect` or fetch `init` options is
+// INVALID_ARGUMENT naming where it belongs.
+
+/**
+ * A `factory(origin, options)` for undici's ProxyAgent, EnvHttpProxyAgent and Agent: each
+ * origin gets a Pool whose every TLS connection is pinned, including connections tunnelled
+ * through a CONNECT proxy (the origin's name is pinned, not the proxy's).
+ */
+export declare function pinnedPoolFactory(
+  policy: PolicyInput,
+  options?: PinnedDispatcherOptions,
+): (origin: string | URL, options: Record<string, unknown>) => import("undici").Pool;

@@ -7,6 +7,7 @@ export const {
   pinnedAgent,
   pinnedDispatcher,
   pinnedFetch,
+  pinnedPoolFactory,
   peerChain,
   CertpinError,
   STATUS_CODES,

@@ -8,17 +8,39 @@
 
 use crate::error::{Error, Result};
 use core::fmt;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Longest DNS name, in octets, without the trailing dot (RFC 1035 section 2.3.4).
 pub const MAX_NAME_LEN: usize = 253;
 /// Longest DNS label, in octets (RFC 1035 section 2.3.4).
 pub const MAX_LABEL_LEN: usize = 63;
 
+/// A host name in the one canonical form certpin compares (policy lookups and the
+/// reference name of hostname verification alike).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CanonicalHost {
+    /// A DNS name: lowercase A-labels, no trailing dot.
+    Dns(String),
+    /// An IP address; an IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) is its IPv4.
+    Ip(IpAddr),
+}
+
+impl fmt::Display for CanonicalHost {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CanonicalHost::Dns(name) => f.write_str(name),
+            CanonicalHost::Ip(ip) => write!(f, "{ip}"),
+        }
+    }
+}
+
 /// The canonical form of a host name as certpin compares it: lowercase A-labels without
-/// a trailing dot. An IP literal (`192.0.2.1`, `2001:db8::1`, `[2001:db8::1]`) comes back
-/// in its standard text form. This is the form policy lookups use; pass the same form
-/// when comparing names elsewhere.
+/// a trailing dot. An IP literal comes back in its standard text form, however it was
+/// spelt: IPv4 by the WHATWG URL host parser's rules (those of `inet_aton`: `127.1`,
+/// `2130706433`, `0x7f.0.0.1`, `0177.0.0.1` are all `127.0.0.1`), IPv6 in any text form
+/// (brackets allowed), an IPv4-mapped IPv6 address as its IPv4. A name whose last label
+/// is a number but that is no IPv4 address (`1.2.3.256`, `example.123`) is refused, as
+/// URL parsers refuse it: it could never be a DNS name a certificate was issued for.
 pub fn normalize_hostname(name: &str) -> Result<String> {
     normalize_name(name).map_err(|reason| Error::InvalidArgument {
         argument: "hostname".into(),
@@ -29,6 +51,11 @@ pub fn normalize_hostname(name: &str) -> Result<String> {
 /// `normalize_hostname` with the reason alone, for callers that wrap it in their own
 /// error (a policy path, an HPKP directive).
 pub(crate) fn normalize_name(name: &str) -> core::result::Result<String, String> {
+    canonical_host(name).map(|host| host.to_string())
+}
+
+/// The one host-name canonicaliser (see [`normalize_hostname`]).
+pub(crate) fn canonical_host(name: &str) -> core::result::Result<CanonicalHost, String> {
     if name.is_empty() {
         return Err("the host name is empty".into());
     }
@@ -38,8 +65,17 @@ pub(crate) fn normalize_name(name: &str) -> core::result::Result<String, String>
             name.len()
         ));
     }
-    if let Some(ip) = ip_literal(name) {
-        return Ok(ip.to_string());
+    if let Some(inner) = name.strip_prefix('[') {
+        return inner
+            .strip_suffix(']')
+            .and_then(|inner| inner.parse::<Ipv6Addr>().ok())
+            .map(ipv6_host)
+            .ok_or_else(|| format!("{name:?} is not a valid bracketed IPv6 address"));
+    }
+    if name.contains(':') {
+        return name.parse::<Ipv6Addr>().map(ipv6_host).map_err(|_| {
+            format!("{name:?} is not a valid IPv6 address (nor a DNS name: a name has no ':')")
+        });
     }
     let trimmed = name.strip_suffix('.').unwrap_or(name);
     if trimmed.is_empty() {
@@ -64,16 +100,88 @@ pub(crate) fn normalize_name(name: &str) -> core::result::Result<String, String>
             })?
             .into_owned()
     };
+    // After IDNA, as the WHATWG URL parser does: full-width digits are digits too.
+    if let Some(ipv4) = ipv4_host(&ascii) {
+        return ipv4.map(|ip| CanonicalHost::Ip(IpAddr::V4(ip))).map_err(|why| {
+            format!(
+                "{name:?} ends in a number, so it can only be an IPv4 address, and it is not one ({why})"
+            )
+        });
+    }
     check_ldh(name, &ascii)?;
-    Ok(ascii)
+    Ok(CanonicalHost::Dns(ascii))
 }
 
-fn ip_literal(name: &str) -> Option<IpAddr> {
-    let inner = name
-        .strip_prefix('[')
-        .and_then(|n| n.strip_suffix(']'))
-        .unwrap_or(name);
-    inner.parse().ok()
+fn ipv6_host(ip: Ipv6Addr) -> CanonicalHost {
+    match ip.to_ipv4_mapped() {
+        Some(v4) => CanonicalHost::Ip(IpAddr::V4(v4)),
+        None => CanonicalHost::Ip(IpAddr::V6(ip)),
+    }
+}
+
+/// The WHATWG URL Standard's IPv4 parser (section 3.5, "ends in a number checker" and
+/// "IPv4 parser", the rules of `inet_aton`): `None` when the last label is not a
+/// number (a DNS name), else the address or why it is none. `name` has no empty label.
+fn ipv4_host(name: &str) -> Option<core::result::Result<Ipv4Addr, String>> {
+    let parts: Vec<&str> = name.split('.').collect();
+    let last = parts.last()?;
+    let is_number = !last.is_empty()
+        && (last.bytes().all(|b| b.is_ascii_digit())
+            || last
+                .strip_prefix("0x")
+                .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit())));
+    if !is_number {
+        return None;
+    }
+    Some(ipv4_parts(&parts))
+}
+
+fn ipv4_parts(parts: &[&str]) -> core::result::Result<Ipv4Addr, String> {
+    if parts.len() > 4 {
+        return Err(format!("{} parts, at most 4", parts.len()));
+    }
+    let mut numbers = Vec::with_capacity(parts.len());
+    for part in parts {
+        numbers.push(ipv4_number(part).ok_or_else(|| format!("{part:?} is not a number"))?);
+    }
+    let (last, init) = numbers.split_last().ok_or("no parts")?;
+    let mut address: u64 = 0;
+    for (i, n) in init.iter().enumerate() {
+        if *n > 255 {
+            return Err(format!("{n} is over 255"));
+        }
+        address |= n << (8 * (3 - i));
+    }
+    let room = 8 * (5 - numbers.len()) as u32; // bits left for the last number
+    if *last >= 1u64 << room {
+        return Err(format!(
+            "{last} does not fit in the last {} octets",
+            room / 8
+        ));
+    }
+    u32::try_from(address | last)
+        .map(Ipv4Addr::from)
+        .map_err(|_| "over 32 bits".into())
+}
+
+/// One part: decimal, `0x` hexadecimal (may be `0x` alone: 0), or leading-`0` octal.
+fn ipv4_number(part: &str) -> Option<u64> {
+    let (digits, radix) = if let Some(hex) = part.strip_prefix("0x") {
+        (hex, 16)
+    } else if part.len() > 1 && part.starts_with('0') {
+        (part.get(1..)?, 8)
+    } else {
+        (part, 10)
+    };
+    if digits.is_empty() {
+        return (radix == 16).then_some(0);
+    }
+    digits.bytes().try_fold(0u64, |n, b| {
+        let digit = u64::from(char::from(b).to_digit(radix)?);
+        n.checked_mul(u64::from(radix))?
+            .checked_add(digit)
+            .filter(|n| *n <= u64::from(u32::MAX))
+    })
 }
 
 /// Letters, digits, hyphens (and underscores, which real service names use) in labels of
@@ -155,11 +263,11 @@ impl HostPattern {
                  (one label) or **.example.com (any depth)"
             ));
         }
-        let name = normalize_name(rest).map_err(|reason| format!("{text:?}: {reason}"))?;
-        if wildcard && ip_literal(rest).is_some() {
+        let name = canonical_host(rest).map_err(|reason| format!("{text:?}: {reason}"))?;
+        if wildcard && matches!(name, CanonicalHost::Ip(_)) {
             return Err(format!("{text:?}: an IP address cannot take a wildcard"));
         }
-        Ok(make(name))
+        Ok(make(name.to_string()))
     }
 
     /// The name the pattern is anchored at (the host or the suffix after the wildcard).
@@ -263,6 +371,73 @@ mod tests {
         for (input, want) in table {
             assert_eq!(normalize_hostname(input).unwrap(), want, "{input}");
         }
+    }
+
+    /// Every spelling of one IPv4 address has one canonical form. Expected values from the
+    /// WHATWG URL parser as Node implements it: `new URL("http://" + input).hostname`.
+    #[test]
+    fn ip_spellings_have_one_canonical_form() {
+        let table = [
+            ("127.0.0.1", "127.0.0.1"),
+            ("127.1", "127.0.0.1"),
+            ("127.0.1", "127.0.0.1"),
+            ("2130706433", "127.0.0.1"),
+            ("0x7f.0.0.1", "127.0.0.1"),
+            ("0X7F.0.0.1", "127.0.0.1"),
+            ("0x7f000001", "127.0.0.1"),
+            ("0177.0.0.1", "127.0.0.1"),
+            ("017700000001", "127.0.0.1"),
+            ("127.0.0.1.", "127.0.0.1"),
+            ("0x.0.0.1", "0.0.0.1"),
+            ("00", "0.0.0.0"),
+            ("4294967295", "255.255.255.255"),
+            ("１２７.０.０.１", "127.0.0.1"),
+            ("::ffff:127.0.0.1", "127.0.0.1"),
+            ("[::ffff:7f00:1]", "127.0.0.1"),
+            ("::FFFF:127.0.0.1", "127.0.0.1"),
+            ("0:0:0:0:0:ffff:7f00:1", "127.0.0.1"),
+            // IPv4-compatible (deprecated, RFC 4291 section 2.5.5.1) is another address.
+            ("::127.0.0.1", "::7f00:1"),
+            ("[::1]", "::1"),
+        ];
+        for (input, want) in table {
+            assert_eq!(normalize_hostname(input).unwrap(), want, "{input}");
+            assert_eq!(
+                HostPattern::parse(input).unwrap(),
+                HostPattern::Exact(want.into()),
+                "pattern {input}"
+            );
+        }
+    }
+
+    /// Names whose last label is a number but that are no IPv4 address: URL parsers refuse
+    /// them (`new URL("http://1.2.3.256")` throws), so no certificate can be for them.
+    #[test]
+    fn numeric_last_labels_that_are_no_address_are_refused() {
+        for input in [
+            "1.2.3.256",
+            "1.2.3.4.5",
+            "4294967296",
+            "example.123",
+            "example.0x1f",
+            "a.b.09",
+            "0x100.0.0.1",
+            "256.1",
+            "1.16777216",
+            "99999999999999999999999",
+            "[127.0.0.1]",
+            "fe80::1%eth0",
+            "::ffff:127.0.0.256",
+        ] {
+            assert!(normalize_hostname(input).is_err(), "{input}");
+            assert!(HostPattern::parse(input).is_err(), "pattern {input}");
+        }
+        for input in ["*.1.2.3.4", "**.127.1", "*.example.123"] {
+            assert!(HostPattern::parse(input).is_err(), "pattern {input}");
+        }
+        // A numeric label elsewhere is fine.
+        assert_eq!(normalize_hostname("123.example").unwrap(), "123.example");
+        assert_eq!(normalize_hostname("0x7f.example").unwrap(), "0x7f.example");
     }
 
     #[test]

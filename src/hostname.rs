@@ -8,10 +8,8 @@
 //! - A wildcard is accepted only as the entire left-most label (`*.example.com`); it
 //!   matches exactly one non-empty label, never spans dots, is never partial
 //!   (`f*.example.com`, `*oo.example.com` and `xn--*` match nothing), and is refused when
-//!   what follows it is a public suffix. certpin has no full public-suffix list: the rule
-//!   is that a wildcard needs at least three labels (`*.com` never matches) and what
-//!   follows it is not one of the common two-label suffixes in `PUBLIC_SUFFIXES`
-//!   (`*.co.uk` never matches).
+//!   what follows it is a public suffix by `crate::suffix`'s rule (every single label,
+//!   and the listed multi-label suffixes): `*.com` and `*.co.uk` never match.
 //! - The subject CN is never used by default (RFC 9525 section 6.3, webpki, browsers).
 //!   With `allowCommonNameFallback` it is used only when the certificate has no
 //!   subjectAltName extension at all (old certificates rely on it), with a finding.
@@ -38,79 +36,6 @@ pub mod codes {
 }
 use codes::*;
 
-/// Two-label public suffixes a wildcard may not sit directly above. Not the full
-/// public-suffix list: the common registries, so `*.co.uk` is refused.
-pub const PUBLIC_SUFFIXES: &[&str] = &[
-    "ac.uk",
-    "co.uk",
-    "gov.uk",
-    "ltd.uk",
-    "me.uk",
-    "net.uk",
-    "org.uk",
-    "plc.uk",
-    "com.au",
-    "net.au",
-    "org.au",
-    "edu.au",
-    "gov.au",
-    "co.nz",
-    "net.nz",
-    "org.nz",
-    "co.jp",
-    "ne.jp",
-    "or.jp",
-    "ac.jp",
-    "go.jp",
-    "co.kr",
-    "or.kr",
-    "com.br",
-    "net.br",
-    "org.br",
-    "com.cn",
-    "net.cn",
-    "org.cn",
-    "gov.cn",
-    "com.hk",
-    "com.tw",
-    "com.sg",
-    "com.my",
-    "co.in",
-    "net.in",
-    "org.in",
-    "co.za",
-    "org.za",
-    "com.mx",
-    "com.ar",
-    "com.tr",
-    "com.pl",
-    "co.il",
-    "com.ua",
-    "co.id",
-    "co.th",
-    "com.vn",
-    "com.ph",
-    "com.pk",
-    "com.eg",
-    "com.sa",
-    "com.co",
-    "com.pe",
-    "github.io",
-    "gitlab.io",
-    "herokuapp.com",
-    "appspot.com",
-    "cloudfront.net",
-    "azurewebsites.net",
-    "blogspot.com",
-    "netlify.app",
-    "vercel.app",
-    "pages.dev",
-    "workers.dev",
-    "web.app",
-    "firebaseapp.com",
-    "amazonaws.com",
-];
-
 /// Whether the leaf covers `hostname`, with findings explaining a mismatch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HostnameOutcome {
@@ -127,41 +52,20 @@ pub enum ReferenceName {
     Ip(IpAddr),
 }
 
-/// Normalises a hostname: an IP literal (brackets allowed for IPv6) or a DNS name
-/// converted to lowercase A-labels with one trailing dot dropped.
+/// The reference name of `hostname`, in the one canonical form of
+/// `crate::host::normalize_hostname` (IPv4 in any WHATWG/`inet_aton` spelling and
+/// IPv4-mapped IPv6 as the IPv4 address; a name ending in a number that is no IPv4
+/// address is refused).
 pub fn reference_name(hostname: &str) -> Result<ReferenceName, String> {
-    let text = hostname.trim();
-    if text.is_empty() {
-        return Err("the hostname is empty".into());
-    }
-    let unbracketed = text.strip_prefix('[').and_then(|t| t.strip_suffix(']'));
-    if let Some(inner) = unbracketed {
-        return inner
-            .parse::<std::net::Ipv6Addr>()
-            .map(|ip| ReferenceName::Ip(IpAddr::V6(ip)))
-            .map_err(|_| format!("{hostname:?} is not a valid bracketed IPv6 address"));
-    }
-    if let Ok(ip) = text.parse::<IpAddr>() {
-        return Ok(ReferenceName::Ip(ip));
-    }
-    let without_dot = text.strip_suffix('.').unwrap_or(text);
-    if without_dot.is_empty() || without_dot.starts_with('.') || without_dot.contains("..") {
-        return Err(format!("{hostname:?} has an empty label"));
-    }
-    if without_dot.contains('*') {
+    if hostname.contains('*') {
         return Err(format!(
             "{hostname:?} contains a wildcard: pass the name the client connects to"
         ));
     }
-    let ascii = idna::domain_to_ascii(without_dot)
-        .map_err(|_| format!("{hostname:?} is not a valid internationalised domain name"))?;
-    if ascii.is_empty()
-        || ascii.len() > 253
-        || ascii.split('.').any(|l| l.is_empty() || l.len() > 63)
-    {
-        return Err(format!("{hostname:?} is not a valid DNS name"));
-    }
-    Ok(ReferenceName::Dns(ascii))
+    Ok(match crate::host::canonical_host(hostname)? {
+        crate::host::CanonicalHost::Dns(name) => ReferenceName::Dns(name),
+        crate::host::CanonicalHost::Ip(ip) => ReferenceName::Ip(ip),
+    })
 }
 
 /// Does the presented dNSName (from the certificate) match `reference` (a normalised
@@ -189,10 +93,10 @@ pub fn dns_name_matches(presented: &str, reference: &str) -> bool {
     }
 }
 
-/// A wildcard `*.parent` is allowed when `parent` has at least two labels and is not a
-/// known public suffix.
+/// A wildcard `*.parent` is allowed when `parent` is not a public suffix (which every
+/// single label is), by the one rule of `crate::suffix`.
 fn wildcard_parent_allowed(parent: &str) -> bool {
-    parent.split('.').count() >= 2 && !PUBLIC_SUFFIXES.contains(&parent)
+    !crate::suffix::is_public_suffix(parent)
 }
 
 /// Checks `hostname` (a DNS name or an IP address literal) against the leaf's SAN; the
@@ -371,6 +275,11 @@ mod tests {
             ("2001:DB8:0:0:0:0:0:1", Some(v4("2001:db8::1"))),
             ("[2001:db8::1]", Some(v4("2001:db8::1"))),
             ("[192.0.2.1]", None),
+            // One canonical form with policy lookups (crate::host).
+            ("127.1", Some(v4("127.0.0.1"))),
+            ("0x7f.0.0.1", Some(v4("127.0.0.1"))),
+            ("::ffff:127.0.0.1", Some(v4("127.0.0.1"))),
+            ("example.123", None),
             ("", None),
             (".example.com", None),
             ("a..example.com", None),

@@ -30,6 +30,7 @@ mod pin;
 mod plan;
 mod policy;
 mod report;
+mod suffix;
 mod validity;
 mod verdict;
 mod verify;
@@ -46,17 +47,17 @@ pub use diagnose::{
 pub use error::{ContextValue, Error, RefusedStatus, Result, ERROR_CODES};
 pub use export::{export, import_android_nsc, EXPORT_FORMATS, HPKP_EXPORT_MAX_AGE, MAX_NSC_BYTES};
 pub use finding::{Finding, Severity};
-pub use host::{normalize_hostname, HostPattern, MAX_LABEL_LEN, MAX_NAME_LEN};
+pub use host::{normalize_hostname, CanonicalHost, HostPattern, MAX_LABEL_LEN, MAX_NAME_LEN};
 pub use hostname::{
     check_hostname, check_hostname_with, codes as hostname_codes, covered_names, dns_name_matches,
-    reference_name, HostnameOutcome, ReferenceName, PUBLIC_SUFFIXES,
+    reference_name, HostnameOutcome, ReferenceName,
 };
 pub use hpkp::{from_hpkp_header, MAX_HPKP_HEADER_BYTES};
 pub use input::{
     decode, decode_noted, Item, ItemKind, Part, MAX_CERTIFICATES, MAX_INPUT_BYTES, MAX_PEM_BLOCKS,
     PEM_BLOCK_SKIPPED,
 };
-pub use lint::{is_public_suffix, lint, ENTRY_EXPIRY_WARNING_SECONDS, LINT_CODES};
+pub use lint::{lint, ENTRY_EXPIRY_WARNING_SECONDS, LINT_CODES};
 pub use memo::{ChainMemo, MEMO_CHAINS, MEMO_MAX_INPUT_BYTES};
 pub use name::{parse_rfc3339, rfc3339};
 pub use path::{
@@ -76,6 +77,7 @@ pub use policy::{
     MAX_PINS_PER_DOMAIN, MAX_POLICY_BYTES, MAX_REPORT_URI_LEN, POLICY_VERSION,
 };
 pub use report::{pem, report_key, violation_report, ReportInput};
+pub use suffix::{is_public_suffix, PUBLIC_SUFFIXES};
 pub use validity::{
     check_validity, codes as validity_codes, expiring_soon, ValidityOutcome, EXPIRY_WARNING_SECONDS,
 };

@@ -388,6 +388,17 @@ impl Policy {
             .map(|(_, i, d)| (i, d))
     }
 
+    /// `PinPolicy.lookup`: the entry that applies to `hostname` (any spelling: it is
+    /// canonicalised by `crate::host::normalize_hostname`, so `127.1` finds a
+    /// `127.0.0.1` entry), as the document writes it, or `None` when no entry pins it.
+    /// The decision is [`Policy::find`]'s, the one `check` makes.
+    pub fn lookup(&self, hostname: &str) -> crate::error::Result<Option<DomainDocument>> {
+        let hostname = crate::host::normalize_hostname(hostname)?;
+        Ok(self
+            .find(&hostname)
+            .and_then(|(index, _)| self.to_document().domains.into_iter().nth(index)))
+    }
+
     /// The document again, canonical: normalised hosts, pins as `sha256/<base64>`,
     /// `expires` as an RFC 3339 instant. `Policy::from_value` reads it back unchanged.
     pub fn to_document(&self) -> PolicyDocument {

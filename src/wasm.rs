@@ -17,6 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 mod plan;
+mod lookup;
 
 type JsResult<T> = core::result::Result<T, JsValue>;
 

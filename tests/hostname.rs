@@ -49,7 +49,12 @@ fn names_are_matched_by_the_rules() {
         ("[2001:db8::1]", true),
         ("2001:0db8:0000:0000:0000:0000:0000:0001", true),
         ("2001:db8::2", false),
-        ("::ffff:192.0.2.7", false),
+        // An IPv4-mapped IPv6 address is the IPv4 address (one canonical form, issue 14):
+        // a connection to it reaches the same host. Other spellings of the address too.
+        ("::ffff:192.0.2.7", true),
+        ("192.0.519", true),
+        ("3221225991", true),
+        ("0xc0.0.2.7", true),
         ("ignored.example.net", false),
     ];
     for (hostname, want) in cases {

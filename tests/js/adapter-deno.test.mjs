@@ -140,3 +140,145 @@ test("deno test: certpin/node under Deno against real TLS servers", async () => 
   assert.match(stdout, /ok \| 6 passed \| 0 failed/);
   assert.equal(servers.rogue.received.bytes, before, "the rogue server must receive no request bytes");
 });
+
+// The adapter matrix under Deno (node:https, node:tls): every adapter × every way a name
+// reaches it × the genuine server and an attacker from a second trusted CA
+// (tests/fixtures/tls/make-matrix.sh). Each cell is its own Deno.test; none is skipped.
+const matrixSuite = ({ genuine, attacker, pins, attackerLeafPin, ca, proxyPort }) => `
+import assert from "node:assert/strict";
+import http from "node:http";
+import https from "node:https";
+import net from "node:net";
+import tls from "node:tls";
+import { PinPolicy, CertpinError } from "certpin";
+import { pinnedAgent, pinTlsSocket } from "certpin/node";
+const policy = new PinPolicy({ version: 1, domains: ["api.example.com", "localhost", "127.0.0.1"].map((host) => ({ host, pins: ${JSON.stringify(pins)} })) });
+const ca = ${JSON.stringify(ca)};
+const ports = { genuine: ${genuine}, attacker: ${attacker} };
+const toLoopback = (hostname, options, callback) => {
+  if (typeof options === "function") callback = options;
+  if (options && options.all) callback(null, [{ address: "127.0.0.1", family: 4 }]);
+  else callback(null, "127.0.0.1", 4);
+};
+const WAYS = {
+  "URL host is the name": { host: "localhost", pinned: "localhost" },
+  "host is an IP, with servername": { host: "127.0.0.1", servername: "api.example.com", pinned: "api.example.com" },
+  "custom lookup": { host: "api.example.com", lookup: toLoopback, pinned: "api.example.com" },
+  "trailing dot": { host: "localhost.", lookup: toLoopback, pinned: "localhost" },
+  "upper case": { host: "LOCALHOST", pinned: "localhost" },
+  "IP 127.0.0.1": { host: "127.0.0.1", pinned: "127.0.0.1" },
+  "IP 127.1": { host: "127.1", lookup: toLoopback, pinned: "127.0.0.1" },
+  "IP 2130706433": { host: "2130706433", lookup: toLoopback, pinned: "127.0.0.1" },
+  "IP 0x7f.0.0.1": { host: "0x7f.0.0.1", lookup: toLoopback, pinned: "127.0.0.1" },
+  "IP 0177.0.0.1": { host: "0177.0.0.1", lookup: toLoopback, pinned: "127.0.0.1" },
+  "IP ::ffff:127.0.0.1": { host: "::ffff:127.0.0.1", pinned: "127.0.0.1" },
+};
+const exchange = (socket) => new Promise((resolve, reject) => {
+  pinTlsSocket(socket, policy);
+  socket.on("secureConnect", () => socket.write("GET / HTTP/1.1\\r\\nhost: x\\r\\n\\r\\n"));
+  let body = "";
+  socket.on("data", (d) => (body += d));
+  socket.on("end", () => (body.endsWith("ok") ? resolve(socket.certpinVerdict) : reject(new Error("no answer: " + body))));
+  socket.on("error", reject);
+});
+const ADAPTERS = {
+  "pinnedAgent with https.request": (way, port) => new Promise((resolve, reject) => {
+    const agent = pinnedAgent(policy);
+    const req = https.request({ host: way.host, servername: way.servername, lookup: way.lookup, port, ca, agent }, (res) => {
+      res.resume();
+      res.on("end", () => { const v = res.socket.certpinVerdict; agent.destroy(); resolve(v); });
+    });
+    req.on("error", (e) => { agent.destroy(); reject(e); });
+    req.end();
+  }),
+  "pinTlsSocket over tls.connect": (way, port) => exchange(tls.connect({ host: way.host, servername: way.servername, lookup: way.lookup, port, ca })),
+  "pinTlsSocket over tls.connect({ socket })": (way, port) => exchange(tls.connect({ socket: net.connect({ host: way.host, lookup: way.lookup, port }), host: way.host, servername: way.servername, ca })),
+  // Through the CONNECT proxy the Node side runs: the tunnel's own host is the proxy's,
+  // so the origin's name is given (Deno refuses an IP literal as servername: host it is).
+  "pinTlsSocket through a CONNECT proxy": async (way, port) => {
+    const tunnel = await new Promise((resolve, reject) => {
+      const target = (way.host.includes(":") ? "[" + way.host + "]" : way.host) + ":" + port;
+      const req = http.request({ host: "127.0.0.1", port: ${proxyPort}, method: "CONNECT", path: target, agent: false });
+      req.on("connect", (res, socket) => (res.statusCode === 200 ? resolve(socket) : reject(new Error("proxy said " + res.statusCode))));
+      req.on("error", reject);
+      req.end();
+    });
+    return exchange(tls.connect({ socket: tunnel, host: way.host, servername: way.servername, ca }));
+  },
+};
+for (const [adapterName, run] of Object.entries(ADAPTERS)) {
+  for (const [wayName, way] of Object.entries(WAYS)) {
+    Deno.test(adapterName + " × " + wayName + ": the genuine server passes", async () => {
+      const verdict = await run(way, ports.genuine);
+      assert.equal(verdict.status, "matched");
+      assert.equal(verdict.domain, way.pinned);
+    });
+    Deno.test(adapterName + " × " + wayName + ": the attacker is refused", async () => {
+      const error = await run(way, ports.attacker).then(() => null, (e) => e);
+      assert.ok(error instanceof CertpinError, String(error));
+      assert.equal(error.code, "PIN_MISMATCH");
+      assert.equal(error.verdict.domain, way.pinned);
+      assert.equal(error.verdict.servedPins[0], ${JSON.stringify(attackerLeafPin)});
+    });
+  }
+}
+`;
+
+test("deno test: the adapter matrix under Deno", async () => {
+  // A CONNECT proxy that tunnels every target to 127.0.0.1 (its port kept).
+  const net = await import("node:net");
+  const http = await import("node:http");
+  const proxySockets = new Set();
+  const proxyServer = http.createServer((req, res) => res.writeHead(405).end());
+  const proxy = { tunnels: 0 };
+  proxyServer.on("connect", (req, client, head) => {
+    proxy.tunnels += 1;
+    const upstream = net.connect(Number(req.url.slice(req.url.lastIndexOf(":") + 1)), "127.0.0.1", () => {
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    for (const s of [client, upstream]) {
+      proxySockets.add(s);
+      s.on("error", () => {});
+      s.on("close", () => { client.destroy(); upstream.destroy(); });
+    }
+  });
+  await new Promise((r) => proxyServer.listen(0, "127.0.0.1", r));
+  proxy.port = proxyServer.address().port;
+  proxy.close = () => new Promise((r) => { proxyServer.close(r); for (const s of proxySockets) s.destroy(); });
+  const identity = (leaf, chain) => ({ key: read(`${leaf}.key`), cert: Buffer.concat(chain.map(read)) });
+  const matrix = {};
+  for (const [name, id] of [["genuine", identity("matrix-genuine", ["matrix-genuine.pem", "good-intermediate.pem"])], ["attacker", identity("matrix-attacker", ["matrix-attacker.pem"])]]) {
+    const received = { bytes: 0 };
+    const sockets = new Set();
+    const server = tls.createServer(id, (socket) => {
+      sockets.add(socket);
+      socket.on("error", () => {});
+      socket.on("data", (d) => {
+        received.bytes += d.length;
+        socket.end("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
+      });
+    });
+    await new Promise((r) => server.listen(0, "127.0.0.1", r));
+    matrix[name] = { port: server.address().port, received, close: () => new Promise((r) => { server.close(r); for (const s of sockets) s.destroy(); }) };
+  }
+  try {
+    const { code, stdout, stderr } = await denoTest(matrixSuite({
+      genuine: matrix.genuine.port,
+      attacker: matrix.attacker.port,
+      pins: [spkiPin(read("good-intermediate.pem")), backupPin],
+      attackerLeafPin: spkiPin(read("matrix-attacker.pem")),
+      ca: [read("good-root.pem").toString(), read("rogue-root.pem").toString()],
+      proxyPort: proxy.port,
+    }));
+    assert.equal(code, 0, `deno test failed:\n${stdout}\n${stderr}`);
+    // 4 adapters × 11 ways × 2 servers, every cell run.
+    assert.match(stdout, /ok \| 88 passed \| 0 failed/);
+    assert.equal(proxy.tunnels, 22, "every proxy cell went through the proxy");
+    assert.equal(matrix.attacker.received.bytes, 0, "the attacker's server must receive no request bytes");
+  } finally {
+    await Promise.all([...Object.values(matrix), proxy].map((s) => s.close()));
+  }
+});

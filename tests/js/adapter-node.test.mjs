@@ -457,3 +457,215 @@ test("a certificate outside its validity at the adapter's clock is refused with 
   assert.equal(error.code, "CERT_EXPIRED");
   assert.equal(error.verdict.status, "cert-expired");
 });
+
+// ---------------------------------------------------------------------------------------
+// Issue 14, one test per finding (each failed before the fix). The rogue server serves a
+// chain from a second CA the client trusts, for localhost and 127.0.0.1; the policy pins
+// those names to the good chain's intermediate.
+
+const pinnedNames = (pins) =>
+  new PinPolicy({ version: 1, domains: ["localhost", "127.0.0.1"].map((host) => ({ host, pins })) });
+
+test("finding 1: pinnedFetch to an IP URL with connect.servername pins the servername", async () => {
+  const fetch = pinnedFetch(policyFor([PIN.intermediate, PIN.backup]), { connect: { ca: CA, servername: "localhost" } });
+  const before = rogue.received;
+  const error = await fetch(`https://127.0.0.1:${rogue.port}/`).then(() => null, (e) => e);
+  assert.equal(error?.cause?.code, "PIN_MISMATCH", String(error?.cause ?? error));
+  assert.equal(error.cause.verdict.hostname, "localhost");
+  assert.equal(rogue.received, before);
+  const ok = await fetch(`https://127.0.0.1:${good.port}/`);
+  assert.equal(ok.status, 200);
+  await ok.text();
+  await fetch.dispatcher.close();
+});
+
+test("finding 2: pinTlsSocket over tls.connect({ socket }) pins the wrapped socket's host, never the peer address", async () => {
+  const net = await import("node:net");
+  const before = rogue.received;
+  const error = await new Promise((resolve) => {
+    const raw = net.connect({ host: "localhost", port: rogue.port });
+    const socket = pinTlsSocket(tls.connect({ socket: raw, ca: CA }), policyFor([PIN.intermediate, PIN.backup]));
+    socket.on("secureConnect", () => resolve(null));
+    socket.on("error", resolve);
+  });
+  assert.equal(error?.code, "PIN_MISMATCH", String(error));
+  assert.equal(error.verdict.hostname, "localhost");
+  assert.equal(rogue.received, before);
+});
+
+test("finding 3: a pinned IP is pinned under every spelling of it", async () => {
+  for (const host of ["127.1", "2130706433", "0x7f.0.0.1", "0177.0.0.1"]) {
+    // Node verifies these as DNS names (net.isIP refuses them), so the rogue leaf that
+    // names localhost fails Node's own check: certpin's check is what is asserted here.
+    const error = await new Promise((resolve) => {
+      const socket = tls.connect({ host, port: rogue.port, ca: CA, checkServerIdentity: () => undefined });
+      pinTlsSocket(socket, pinnedNames([PIN.intermediate, PIN.backup]));
+      socket.on("secureConnect", () => { socket.destroy(); resolve(null); });
+      socket.on("error", resolve);
+    });
+    assert.equal(error?.code, "PIN_MISMATCH", `${host}: ${error}`);
+    assert.equal(error.verdict.domain, "127.0.0.1", host);
+    assert.equal(pinnedNames([PIN.backup, PIN.root]).lookup(host)?.host, "127.0.0.1", host);
+  }
+  const v4mapped = await new Promise((resolve) => {
+    const socket = tls.connect({ host: "::ffff:127.0.0.1", port: rogue.port, ca: CA, checkServerIdentity: () => undefined });
+    pinTlsSocket(socket, pinnedNames([PIN.intermediate, PIN.backup]));
+    socket.on("secureConnect", () => { socket.destroy(); resolve(null); });
+    socket.on("error", resolve);
+  });
+  assert.equal(v4mapped?.code, "PIN_MISMATCH", String(v4mapped));
+  assert.throws(() => pinnedNames([PIN.backup, PIN.root]).lookup("localhost.123"), (e) => e.code === "INVALID_ARGUMENT");
+});
+
+test("finding 4: a pinning option where the adapter does not read it is INVALID_ARGUMENT naming where it belongs", () => {
+  const policy = policyFor([PIN.intermediate, PIN.backup]);
+  const misplaced = { onReport() {}, now: () => 0, verifySignatures: false, hostname: "localhost", clockSkewSeconds: 1 };
+  for (const [key, value] of Object.entries(misplaced)) {
+    const cases = [
+      () => pinnedAgent(policy, { ca: CA, [key]: value }),
+      () => pinnedDispatcher(policy, { [key]: value }),
+      () => pinnedDispatcher(policy, { connect: { ca: CA, [key]: value } }),
+      () => pinnedFetch(policy, { [key]: value }),
+    ];
+    for (const make of cases) {
+      assert.throws(make, (e) => e instanceof CertpinError && e.code === "INVALID_ARGUMENT" && e.message.includes("pinning"), `${key}: ${make}`);
+    }
+  }
+  // The name pinned is the name TLS verifies: it cannot be overridden in pinning either.
+  assert.throws(() => pinnedAgent(policy, { pinning: { hostname: "other.example" } }), (e) => e.code === "INVALID_ARGUMENT" && /servername/.test(e.message));
+});
+
+test("finding 5: pinnedFetch passes plain http:// untouched, and its errors are CertpinErrors", async () => {
+  const server = (await import("node:http")).createServer((req, res) => res.end("plain"));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const fetch = pinnedFetch(pinnedNames([PIN.intermediate, PIN.backup]));
+  const res = await fetch(`http://127.0.0.1:${server.address().port}/`);
+  assert.equal(await res.text(), "plain");
+  const misuse = await fetch(`http://127.0.0.1:${server.address().port}/`, { dispatcher: new undici.Agent() }).then(() => null, (e) => e);
+  assert.ok(misuse instanceof CertpinError && misuse.code === "INVALID_ARGUMENT", String(misuse));
+  // Options undici refuses come back as CertpinErrors too, undici's error as cause.
+  const policy = pinnedNames([PIN.intermediate, PIN.backup]);
+  for (const make of [() => pinnedDispatcher(policy, { maxOrigins: 0 }), () => pinnedFetch(policy, { connect: { maxCachedSessions: -1 } }), () => pinnedDispatcher(policy, { connect: 42 })]) {
+    assert.throws(make, (e) => e instanceof CertpinError && e.code === "INVALID_ARGUMENT", String(make));
+  }
+  await fetch.dispatcher.close();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+for (const early of [false, true]) {
+test(`finding 6: pinnedDispatcher records TLS 1.2 sessions${early ? " announced before secureConnect" : ""}, so they resume`, async () => {
+  // Node 20 itself holds a TLS 1.2 session back until after 'secureConnect'
+  // (lib/_tls_wrap.js, kPendingSession); its docs allow a session to be announced before
+  // the handshake completes. `early` makes the stack do so: the session is emitted on
+  // 'secure', before 'secureConnect', and Node's own later emit is cancelled.
+  const original = tls.connect;
+  if (early) {
+    tls.connect = function connectAnnouncingEarly(...args) {
+      const socket = original.apply(this, args);
+      socket.prependOnceListener("secure", () => {
+        const pending = Object.getOwnPropertySymbols(socket).find((s) => s.description === "pendingSession");
+        const session = pending && socket[pending];
+        if (session) {
+          socket[pending] = null;
+          socket.emit("session", session);
+        }
+      });
+      return socket;
+    };
+  }
+  const dispatcher = pinnedDispatcher(policyFor([PIN.intermediate, PIN.backup]), { connect: { ca: CA, maxCachedSessions: 10 } });
+  const verdicts = [];
+  const channel = (await import("node:diagnostics_channel")).channel("undici:client:connected");
+  const seen = ({ socket }) => verdicts.push([socket.isSessionReused(), socket.certpinVerdict]);
+  channel.subscribe(seen);
+  try {
+    for (let i = 0; i < 2; i++) {
+      const res = await undici.request(`https://localhost:${good12.port}/`, { dispatcher, reset: true });
+      assert.equal(res.statusCode, 200);
+      await res.body.text();
+      for (const s of good12.sockets) s.destroy(); // the next request needs a new connection
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  } finally {
+    tls.connect = original;
+    channel.unsubscribe(seen);
+    await dispatcher.close();
+  }
+  assert.equal(verdicts.length, 2);
+  assert.equal(verdicts[1][0], true, "the second connection resumed the first one's session");
+  assert.equal(verdicts[1][1].status, "matched");
+  assert.ok(verdicts[1][1].findings.some((f) => f.code === "SESSION_RESUMED"));
+});
+}
+
+test("undici that fails to load: the error is a CertpinError carrying the load error as cause", async () => {
+  const { makeAdapter } = require("../../pkg/node-adapter-core.cjs");
+  const Module = require("node:module");
+  const original = Module._load;
+  Module._load = function (request, ...rest) {
+    if (request === "undici") throw new Error("simulated: undici needs a newer Node");
+    return original.call(this, request, ...rest);
+  };
+  try {
+    const adapter = makeAdapter(await import("certpin"));
+    assert.throws(() => adapter.pinnedFetch(policyFor([PIN.intermediate, PIN.backup])), (e) =>
+      e instanceof CertpinError && e.code === "INVALID_ARGUMENT" && e.cause?.message === "simulated: undici needs a newer Node" && e.message.includes("simulated"));
+  } finally {
+    Module._load = original;
+  }
+});
+
+test("PinPolicy.lookup returns the entry that applies, or null", () => {
+  const policy = new PinPolicy({ version: 1, domains: [{ host: "**.example.com", pins: [PIN.intermediate, PIN.backup], mode: "report" }] });
+  assert.deepEqual(policy.lookup("API.example.com."), {
+    host: "**.example.com", includeSubdomains: false, pins: [PIN.intermediate, PIN.backup], expires: null, mode: "report", reportUri: null,
+  });
+  assert.equal(policy.lookup("example.org"), null);
+  assert.throws(() => policy.lookup(42), (e) => e.code === "INVALID_ARGUMENT");
+});
+
+test("pinnedDispatcher with a connector function: a connector that calls back late is pinned before undici writes", async () => {
+  const policy = policyFor([PIN.intermediate, PIN.backup]);
+  const base = undici.buildConnector({ ca: CA });
+  // Returns nothing and calls back after the handshake, as a tunnel does.
+  const late = (options, callback) => { base(options, callback); };
+  const before = rogue.received;
+  for (const connect of [late, base]) {
+    const dispatcher = pinnedDispatcher(policy, { connect });
+    const error = await undici.request(`https://localhost:${rogue.port}/`, { dispatcher }).then(() => null, (e) => e);
+    assert.equal(error?.code, "PIN_MISMATCH", String(error));
+    const ok = await undici.request(`https://localhost:${good.port}/`, { dispatcher });
+    assert.equal(ok.statusCode, 200);
+    await ok.body.text();
+    await dispatcher.close();
+  }
+  assert.equal(rogue.received, before);
+  // A connector that hands back a socket before its handshake finished cannot be pinned.
+  const early = (options, callback) => {
+    const socket = tls.connect({ host: options.hostname, port: options.port, servername: "localhost", ca: CA });
+    callback(null, socket);
+  };
+  const dispatcher = pinnedDispatcher(policy, { connect: early });
+  const error = await undici.request(`https://localhost:${good.port}/`, { dispatcher }).then(() => null, (e) => e);
+  assert.ok(error instanceof CertpinError && error.code === "INVALID_ARGUMENT", String(error));
+  await dispatcher.close();
+});
+
+test("keep-alive pools: a connection pooled by another dispatcher or policy is never reused unchecked", async () => {
+  const plain = new undici.Agent({ connect: { ca: CA } });
+  const warm = await undici.request(`https://localhost:${rogue.port}/`, { dispatcher: plain });
+  await warm.body.text(); // leaves a pooled keep-alive connection to the rogue server
+  const before = rogue.received;
+  const pinned = pinnedDispatcher(policyFor([PIN.intermediate, PIN.backup]), { connect: { ca: CA } });
+  const error = await undici.request(`https://localhost:${rogue.port}/`, { dispatcher: pinned }).then(() => null, (e) => e);
+  assert.equal(error?.code, "PIN_MISMATCH");
+  assert.equal(rogue.received, before);
+  // Two dispatchers, two policies, one origin: each makes and checks its own connection.
+  const passes = pinnedDispatcher(policyFor([PIN.intermediate, PIN.backup]), { connect: { ca: CA } });
+  const refuses = pinnedDispatcher(policyFor([PIN.rogueLeaf, PIN.backup]), { connect: { ca: CA } });
+  const first = await undici.request(`https://localhost:${good.port}/`, { dispatcher: passes });
+  await first.body.text();
+  const second = await undici.request(`https://localhost:${good.port}/`, { dispatcher: refuses }).then(() => null, (e) => e);
+  assert.equal(second?.code, "PIN_MISMATCH");
+  await Promise.all([plain, pinned, passes, refuses].map((d) => d.close()));
+});
