@@ -16,8 +16,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-mod plan;
 mod lookup;
+mod plan;
 
 type JsResult<T> = core::result::Result<T, JsValue>;
 
