@@ -42,6 +42,8 @@ pub struct CheckOptions {
     pub verify_signatures: bool,
     /// Tolerance for certificate validity periods, either way; default 0.
     pub clock_skew_seconds: i64,
+    /// Revocation (issue 21): the OCSP response the server stapled, if the host has one.
+    pub ocsp_response: Option<Vec<u8>>,
 }
 
 impl CheckOptions {
@@ -53,6 +55,7 @@ impl CheckOptions {
             now_ms,
             verify_signatures: true,
             clock_skew_seconds: 0,
+            ocsp_response: None,
         }
     }
 
@@ -161,6 +164,7 @@ pub fn check_pins(chain: &[Part], pins: &[Pin], options: &CheckOptions) -> Resul
         expires: None,
         mode: Mode::Enforce,
         report_uri: None,
+        revocation: Default::default(),
     };
     let certs = parse_served(chain)?;
     evaluate(
@@ -370,6 +374,19 @@ fn evaluate(
                 ),
             ));
         }
+        // Revocation (issue 21): the staple, the entry's setting, must-staple.
+        crate::revocation::apply(
+            entry.revocation,
+            certs,
+            outcome.valid.then_some(path.as_slice()),
+            options.ocsp_response.as_deref(),
+            &crate::revocation::RevocationOptions {
+                now_ms: options.now_ms,
+                clock_skew_seconds: options.clock_skew_seconds,
+            },
+            &mut verdict.findings,
+            &mut failures,
+        );
         hits = pin_hits(&entry.pins, certs, &path);
         for hit in &hits {
             let Some(p) = entry.pins.get(hit.pin_index) else {
@@ -571,6 +588,9 @@ fn reason(status: Status) -> &'static str {
         Status::InvalidChain => "the served certificates form no verifiable path from the leaf",
         Status::HostnameMismatch => "the leaf certificate does not cover the hostname",
         Status::CertExpired => "a certificate of the path is outside its validity period",
+        Status::CertRevoked => {
+            "a certificate of the path is revoked, or its required OCSP staple is missing or invalid"
+        }
         Status::Revoked => "the chain contains a revoked key",
         Status::Mismatch => "no active pin matches a certificate of the path",
         Status::Matched | Status::NotPinned | Status::PolicyExpired => "",

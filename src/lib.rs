@@ -29,6 +29,7 @@ mod path;
 mod pin;
 mod policy;
 mod report;
+mod revocation;
 mod validity;
 mod verdict;
 mod verify;
@@ -65,6 +66,11 @@ pub use policy::{
     MAX_PINS_PER_DOMAIN, MAX_POLICY_BYTES, MAX_REPORT_URI_LEN, POLICY_VERSION,
 };
 pub use report::{pem, report_key, violation_report, ReportInput};
+pub use revocation::{
+    bound_crl, bound_ocsp, check_crl, check_ocsp, codes as revocation_codes, must_staple,
+    revocation_info, Responder, RevocationInfo, RevocationMode, RevocationOptions,
+    RevocationOutcome, RevocationStatus, MAX_CRL_BYTES, MAX_CRL_ENTRIES, MAX_OCSP_RESPONSE_BYTES,
+};
 pub use validity::{
     check_validity, codes as validity_codes, expiring_soon, ValidityOutcome, EXPIRY_WARNING_SECONDS,
 };
