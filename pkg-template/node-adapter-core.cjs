@@ -31,7 +31,26 @@ function makeAdapter(certpin) {
     "hostname-mismatch": "HOSTNAME_MISMATCH",
     "cert-expired": "CERT_EXPIRED",
     "no-chain": "NO_CHAIN",
+    "cert-revoked": "CERT_REVOKED", // revocation (issue 21)
   });
+
+  // ---- Revocation (issue 21) ----
+  // Node emits 'OCSPResponse' (the stapled response, a Buffer) before 'secureConnect'
+  // when the socket was made with requestOCSP: true; the check then passes it to
+  // policy.check as ocspResponse. The listener must be attached before the handshake
+  // completes (pinTlsSocket, pinnedAgent and pinnedDispatcher do).
+  const staples = new WeakMap();
+  function captureStaple(socket) {
+    if (staples.has(socket)) return;
+    staples.set(socket, null);
+    socket.on("OCSPResponse", (response) => {
+      if (response && response.length > 0) staples.set(socket, new Uint8Array(response.buffer, response.byteOffset, response.byteLength));
+    });
+  }
+  function withStaple(socket, options) {
+    const staple = staples.get(socket);
+    return staple ? { ...options, ocspResponse: staple } : options;
+  }
 
   // Sessions approved for resumption, per policy object: "host\0sha256(session)" -> true.
   const MAX_APPROVED_SESSIONS = 1024;
@@ -173,7 +192,7 @@ function makeAdapter(certpin) {
       return { ...notPinned, message: `${notPinned.message}\n  (the TLS session was resumed from a session that certpin did not see pass this policy; a resumed session exposes no certificates, so it cannot be checked)` };
     }
     const chain = peerChain(socket.getPeerCertificate(true));
-    return policy.check(chain, checkOptions(options, hostname, port));
+    return policy.check(chain, withStaple(socket, checkOptions(options, hostname, port)));
   }
 
   /**
@@ -190,6 +209,7 @@ function makeAdapter(certpin) {
     // Node's own rule for the name it verifies: servername, else the host connected to
     // (for an IP literal, Node sets neither servername nor _host: the peer address is it).
     const hostname = () => opts.hostname || socket.servername || socket._host || socket.remoteAddress || "";
+    captureStaple(socket);
     const onPassed = trackSessions(socket, pinPolicy, hostname);
     const check = () => {
       let verdict;
@@ -265,7 +285,7 @@ function makeAdapter(certpin) {
         return socket;
       }
     }
-    return new PinnedAgent({ maxCachedSessions: 0, ...rest });
+    return new PinnedAgent({ maxCachedSessions: 0, requestOCSP: true, ...rest });
   }
 
   function loadUndici() {
@@ -285,9 +305,9 @@ function makeAdapter(certpin) {
     const pinPolicy = toPolicy(policy);
     const { connect, pinning, ...agentOptions } = options || {};
     const opts = readOptions(pinning);
-    const baseConnector = undici.buildConnector({ maxCachedSessions: 0, ...(connect || {}) });
+    const baseConnector = undici.buildConnector({ maxCachedSessions: 0, requestOCSP: true, ...(connect || {}) });
     const pinnedConnector = (connectOptions, callback) => {
-      baseConnector(connectOptions, (error, socket) => {
+      const connecting = baseConnector(connectOptions, (error, socket) => {
         if (error) return callback(error);
         let verdict;
         const hostname = opts.hostname || connectOptions.servername || connectOptions.hostname;
@@ -308,6 +328,8 @@ function makeAdapter(certpin) {
         trackSessions(socket, pinPolicy, () => hostname)(verdict);
         return callback(null, socket);
       });
+      if (connecting instanceof tls.TLSSocket) captureStaple(connecting);
+      return connecting;
     };
     return new undici.Agent({ ...agentOptions, connect: pinnedConnector });
   }
