@@ -179,3 +179,59 @@ test("revocation off (the default) does not look at the staple", async () => {
   assert.equal(response.body, "ok");
   assert.ok(response.verdict.findings.some((f) => f.code === "OCSP_STAPLE_IGNORED"));
 });
+
+// ---- the CLI: check --ocsp / --crl, inspect ----
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+
+const require = createRequire(import.meta.url);
+const pkgJsonPath = require.resolve("certpin/package.json");
+const BIN = join(dirname(pkgJsonPath), JSON.parse(readFileSync(pkgJsonPath, "utf8")).bin.certpin);
+const cli = (args) =>
+  new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: "1" }, timeout: 30_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? error.code : 0, stdout, stderr }),
+    );
+  });
+
+test("certpin check --ocsp and --crl, certpin inspect shows revocation information", async () => {
+  const tmp = mkdtempSync(join(tmpdir(), "certpin-revocation-"));
+  try {
+    const policyFile = join(tmp, "pins.json");
+    writeFileSync(policyFile, JSON.stringify({ version: 1, domains: [{ host: "**.example.com", pins: [ROOT_PIN], revocation: "check" }] }));
+    const now = new Date(NOW).toISOString();
+    const check = (leaf, ...extra) => cli(["check", "--policy", policyFile, "--host", `${leaf}.example.com`, "--now", now, join(DIR, `${leaf}-chain.pem`), ...extra]);
+
+    const revoked = await check("revoked", "--ocsp", join(DIR, "ocsp-revoked.der"));
+    assert.equal(revoked.code, 1, revoked.stdout + revoked.stderr);
+    assert.match(revoked.stdout, /FAILED: cert-revoked/);
+    const good = await check("good", "--ocsp", join(DIR, "ocsp-good-issuer-sha256.der"), "--json");
+    assert.equal(good.code, 0, good.stderr);
+    assert.equal(JSON.parse(good.stdout).status, "matched");
+
+    const crlRevoked = await check("revoked", "--crl", join(DIR, "crl-intermediate.der"));
+    assert.equal(crlRevoked.code, 1);
+    assert.match(crlRevoked.stdout, /CRL: certificate 0 is REVOKED .*keyCompromise/);
+    const crlGood = await check("good", "--crl", join(DIR, "crl-intermediate.der"), "--json");
+    assert.equal(crlGood.code, 0, crlGood.stderr);
+    assert.equal(JSON.parse(crlGood.stdout).crl.status, "good");
+    const crlBad = await check("good", "--crl", join(DIR, "crl-tampered.der"));
+    assert.equal(crlBad.code, 2);
+    assert.match(crlBad.stderr, /CRL_INVALID/);
+    const missing = await check("good", "--ocsp", join(tmp, "nope.der"));
+    assert.equal(missing.code, 2);
+
+    const inspect = await cli(["inspect", join(DIR, "good-chain.pem"), "--now", now]);
+    assert.equal(inspect.code, 0, inspect.stderr);
+    assert.match(inspect.stdout, /Revocation:\n {2}\[0\] OCSP http:\/\/127\.0\.0\.1:9\/ocsp; CRL http:\/\/127\.0\.0\.1:9\/ca\.crl/);
+    const crlOnly = await cli(["inspect", join(DIR, "crlonly-chain.pem"), "--now", now]);
+    assert.match(crlOnly.stdout, /\[0\] no OCSP \(CRL-only CA\); CRL /);
+    const staple = await cli(["inspect", join(DIR, "muststaple-chain.pem"), "--now", now, "--json"]);
+    assert.equal(JSON.parse(staple.stdout).revocation[0].mustStaple, true);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
