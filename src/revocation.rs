@@ -239,6 +239,18 @@ pub fn check_crl(
     crl::check(&certs, &path, crl, options, installed_verifier().as_ref())
 }
 
+/// The certificate's serialNumber INTEGER content, exactly as encoded (what a CRL entry
+/// and an OCSP CertID carry).
+pub(crate) fn raw_serial(cert: &Certificate) -> Option<&[u8]> {
+    let mut tbs = der::whole_sequence(cert.tbs_der(), "tbsCertificate").ok()?;
+    if tbs.peek_tag() == Some(0xa0) {
+        tbs.any().ok()?;
+    }
+    tbs.expect(der::INTEGER, "serialNumber")
+        .ok()
+        .map(|t| t.content)
+}
+
 /// The RFC 5280 section 5.3.1 CRLReason name (OCSP uses the same values).
 pub(crate) fn reason_name(code: u8) -> String {
     match code {

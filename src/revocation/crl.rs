@@ -1,10 +1,13 @@
-//! CRLs (RFC 5280 section 5), read by x509-parser after a strict look at the outer
-//! framing here. A CRL counts for a certificate of the verified path when its issuer
-//! name is that certificate's issuer name and its signature verifies with the key of the
-//! path's next certificate (the issuer). Indirect CRLs, delta CRLs and CRLs partitioned
-//! by reason are refused (certpin cannot tell whether they cover the certificate).
+//! CRLs (RFC 5280 section 5), read with the strict reader in `super::der`: the list is
+//! walked in place (no per-entry allocation), so a CRL of [`MAX_CRL_ENTRIES`] entries
+//! costs one pass. A CRL counts for a certificate of the verified path when its issuer
+//! name is that certificate's issuer name (the exact DER) and its signature verifies
+//! with the key of the path's next certificate (the issuer). Indirect CRLs, delta CRLs
+//! and CRLs partitioned by reason or certificate kind that do not cover the certificate
+//! are refused (certpin could not tell whether they cover it).
 
-use super::der::{whole_sequence, Reader, BIT_STRING, INTEGER, SEQUENCE};
+use super::der::{oid_text, time, whole_sequence, Reader, Tlv, BIT_STRING, BOOLEAN, ENUMERATED};
+use super::der::{INTEGER, OCTET_STRING, OID, SEQUENCE, UTC_TIME};
 use super::{
     reason_name, Responder, RevocationOptions, RevocationOutcome, RevocationStatus, MAX_CRL_BYTES,
     MAX_CRL_ENTRIES,
@@ -13,7 +16,6 @@ use crate::cert::Certificate;
 use crate::error::{Error, Result};
 use crate::name::rfc3339;
 use crate::verify::{check_key, SignatureAlgorithm, SignatureVerifier, VerifyOutcome};
-use x509_parser::extensions::ParsedExtension;
 
 fn invalid(reason: impl Into<String>) -> Error {
     Error::CrlInvalid {
@@ -27,6 +29,9 @@ const OID_DELTA_CRL_INDICATOR: &str = "2.5.29.27";
 const OID_ISSUING_DISTRIBUTION_POINT: &str = "2.5.29.28";
 const OID_CRL_NUMBER: &str = "2.5.29.20";
 const OID_AUTHORITY_KEY_ID: &str = "2.5.29.35";
+const OID_REASON_CODE: &str = "2.5.29.21";
+const OID_INVALIDITY_DATE: &str = "2.5.29.24";
+const OID_CERTIFICATE_ISSUER: &str = "2.5.29.29";
 
 pub(super) fn check_bounds(crl: &[u8]) -> Result<()> {
     check_len(crl.len())
@@ -40,70 +45,196 @@ pub(super) fn check_len(len: usize) -> Result<()> {
     }
     if len > MAX_CRL_BYTES {
         return Err(invalid(format!(
-            "the CRL is {} bytes, over the limit of {MAX_CRL_BYTES}",
-            len
+            "the CRL is {len} bytes, over the limit of {MAX_CRL_BYTES}"
         )));
     }
     Ok(())
 }
 
-/// The outer framing: TBSCertList, the signature algorithm (which must equal the one
-/// inside the TBS, RFC 5280 5.1.1.2), the signature; and the number of entries, counted
-/// before anything allocates per entry.
-struct Outer<'a> {
+/// One extension: OID text, criticality, value.
+fn extension<'a>(
+    tlv: &Tlv<'a>,
+    what: &str,
+) -> core::result::Result<(String, bool, &'a [u8]), String> {
+    let mut e = Reader::new(tlv.content);
+    let oid = e.expect(OID, what)?;
+    let critical = match e.optional(BOOLEAN, what)? {
+        Some(b) if b.content == [0xff] => true,
+        Some(_) => return Err(format!("{what}: critical must be TRUE when present (DER)")),
+        None => false,
+    };
+    let value = e.expect(OCTET_STRING, what)?;
+    e.finish(what)?;
+    Ok((oid_text(oid.content)?, critical, value.content))
+}
+
+/// The parts of a CertificateList certpin decides on.
+struct Crl<'a> {
     tbs: &'a [u8],
     algorithm: SignatureAlgorithm,
     signature: &'a [u8],
+    issuer: &'a [u8],
+    this_update: i64,
+    next_update: Option<i64>,
+    /// The revokedCertificates content, walked again for the serial.
+    entries: &'a [u8],
+    /// crlExtensions, the SEQUENCE's content.
+    extensions: &'a [u8],
 }
 
-fn outer(crl: &[u8]) -> core::result::Result<Outer<'_>, String> {
+fn parse(crl: &[u8]) -> core::result::Result<Crl<'_>, String> {
     let mut list = whole_sequence(crl, "CertificateList")?;
     let tbs = list.expect(SEQUENCE, "tbsCertList")?;
     let alg = list.expect(SEQUENCE, "signatureAlgorithm")?;
     let sig = list.expect(BIT_STRING, "signatureValue")?;
     list.finish("CertificateList")?;
     let mut t = Reader::new(tbs.content);
-    t.optional(INTEGER, "version")?;
+    if let Some(version) = t.optional(INTEGER, "version")? {
+        if version.content != [1] {
+            return Err("version: only v2 (1) may be written".into());
+        }
+    }
     let inner_alg = t.expect(SEQUENCE, "signature")?;
     if inner_alg.raw != alg.raw {
         return Err("the signature algorithm inside tbsCertList differs from the outer one (RFC 5280 section 5.1.1.2)".into());
     }
-    t.expect(SEQUENCE, "issuer")?;
-    t.any().map_err(|e| format!("thisUpdate: {e}"))?;
-    if matches!(t.peek_tag(), Some(0x17 | 0x18)) {
-        t.any()?;
-    }
-    if t.peek_tag() == Some(SEQUENCE) {
-        let entries = t.expect(SEQUENCE, "revokedCertificates")?;
-        let mut e = Reader::new(entries.content);
-        let mut count = 0usize;
-        while !e.is_empty() {
-            e.expect(SEQUENCE, "revokedCertificates")?;
-            count += 1;
-            if count > MAX_CRL_ENTRIES {
-                return Err(format!("more than {MAX_CRL_ENTRIES} revoked certificates"));
-            }
+    let issuer = t.expect(SEQUENCE, "issuer")?;
+    let this_update = time(&t.any().map_err(|e| format!("thisUpdate: {e}"))?)
+        .map_err(|e| format!("thisUpdate: {e}"))?;
+    let next_update = match t.peek_tag() {
+        Some(UTC_TIME | 0x18) => Some(time(&t.any()?).map_err(|e| format!("nextUpdate: {e}"))?),
+        _ => None,
+    };
+    let entries = t.optional(SEQUENCE, "revokedCertificates")?;
+    let extensions = match t.optional(0xa0, "crlExtensions")? {
+        Some(wrapped) => {
+            let mut r = Reader::new(wrapped.content);
+            let list = r.expect(SEQUENCE, "crlExtensions")?;
+            r.finish("crlExtensions")?;
+            list.content
         }
+        None => &[],
+    };
+    t.finish("tbsCertList")?;
+    if next_update.is_some_and(|n| n < this_update) {
+        return Err("nextUpdate is before thisUpdate".into());
     }
     let mut a = Reader::new(alg.content);
-    let oid = a.expect(0x06, "signatureAlgorithm")?;
+    let oid = a.expect(OID, "signatureAlgorithm")?;
     let params = if a.is_empty() {
         None
     } else {
         Some(a.any()?.raw)
     };
-    let oid = super::der::oid_text(oid.content)?;
-    let algorithm = SignatureAlgorithm::from_oid(&oid, params)
+    a.finish("signatureAlgorithm")?;
+    let algorithm = SignatureAlgorithm::from_oid(&oid_text(oid.content)?, params)
         .map_err(|name| format!("the CRL is signed with {name}, which certpin does not verify"))?;
     let signature = match sig.content.split_first() {
         Some((0, bits)) => bits,
         _ => return Err("signatureValue: a BIT STRING with unused bits".into()),
     };
-    Ok(Outer {
+    Ok(Crl {
         tbs: tbs.raw,
         algorithm,
         signature,
+        issuer: issuer.raw,
+        this_update,
+        next_update,
+        entries: entries.map(|e| e.content).unwrap_or_default(),
+        extensions,
     })
+}
+
+/// The IssuingDistributionPoint flags that limit a CRL's scope (RFC 5280 5.2.5).
+#[derive(Default)]
+struct Scope {
+    only_user: bool,
+    only_ca: bool,
+    only_some_reasons: bool,
+    indirect: bool,
+    only_attribute: bool,
+}
+
+fn scope(value: &[u8]) -> core::result::Result<Scope, String> {
+    let mut idp = whole_sequence(value, "issuingDistributionPoint")?;
+    let mut scope = Scope::default();
+    let flag = |t: &Tlv<'_>| match t.content {
+        [0xff] => Ok(true),
+        _ => Err("issuingDistributionPoint: a flag that is not TRUE (DER omits FALSE)".to_string()),
+    };
+    while !idp.is_empty() {
+        let field = idp
+            .any()
+            .map_err(|e| format!("issuingDistributionPoint: {e}"))?;
+        match field.tag {
+            0xa0 => {}
+            0x81 => scope.only_user = flag(&field)?,
+            0x82 => scope.only_ca = flag(&field)?,
+            0x83 => scope.only_some_reasons = true,
+            0x84 => scope.indirect = flag(&field)?,
+            0x85 => scope.only_attribute = flag(&field)?,
+            other => {
+                return Err(format!(
+                    "issuingDistributionPoint: unexpected tag {other:#04x}"
+                ))
+            }
+        }
+    }
+    Ok(scope)
+}
+
+/// Walks every entry (bounded), and returns the one for `serial`: (revocationDate,
+/// reason code).
+fn find_entry(
+    entries: &[u8],
+    serial: &[u8],
+) -> core::result::Result<Option<(i64, Option<u8>)>, String> {
+    let mut list = Reader::new(entries);
+    let mut count = 0usize;
+    let mut found = None;
+    while !list.is_empty() {
+        count += 1;
+        if count > MAX_CRL_ENTRIES {
+            return Err(format!("more than {MAX_CRL_ENTRIES} revoked certificates"));
+        }
+        let entry = list.expect(SEQUENCE, "revokedCertificates entry")?;
+        let mut e = Reader::new(entry.content);
+        let number = e.expect(INTEGER, "userCertificate")?;
+        let date = time(&e.any().map_err(|x| format!("revocationDate: {x}"))?)
+            .map_err(|x| format!("revocationDate: {x}"))?;
+        let mut reason = None;
+        if let Some(exts) = e.optional(SEQUENCE, "crlEntryExtensions")? {
+            let mut r = Reader::new(exts.content);
+            while !r.is_empty() {
+                let ext = r.expect(SEQUENCE, "crlEntryExtensions")?;
+                let (oid, critical, value) = extension(&ext, "crlEntryExtensions")?;
+                match oid.as_str() {
+                    OID_REASON_CODE => {
+                        let mut v = Reader::new(value);
+                        let code = v.expect(ENUMERATED, "reasonCode")?;
+                        v.finish("reasonCode")?;
+                        reason = match code.content {
+                            [c] if *c <= 10 && *c != 7 => Some(*c),
+                            _ => return Err("reasonCode: not a CRLReason".into()),
+                        };
+                    }
+                    OID_CERTIFICATE_ISSUER => {
+                        return Err("an entry with certificateIssuer (an indirect CRL): certpin checks CRLs signed by the certificate's issuer only".into())
+                    }
+                    OID_INVALIDITY_DATE => {}
+                    _ if critical => {
+                        return Err(format!("a critical entry extension {oid} that certpin does not know"))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        e.finish("revokedCertificates entry")?;
+        if found.is_none() && number.content == serial {
+            found = Some((date, reason));
+        }
+    }
+    Ok(found)
 }
 
 pub(super) fn check(
@@ -113,22 +244,13 @@ pub(super) fn check(
     options: &RevocationOptions,
     verifier: &dyn SignatureVerifier,
 ) -> Result<RevocationOutcome> {
-    let framing = outer(crl).map_err(|e| invalid(format!("malformed CRL: {e}")))?;
-    let (rest, parsed) =
-        x509_parser::parse_x509_crl(crl).map_err(|e| invalid(format!("malformed CRL: {e}")))?;
-    if !rest.is_empty() {
-        return Err(invalid(
-            "malformed CRL: trailing bytes after the CertificateList",
-        ));
-    }
-    let crl_issuer = parsed.issuer().as_raw();
-    let issuer_text = crate::name::rfc4514(parsed.issuer());
+    let parsed = parse(crl).map_err(|e| invalid(format!("malformed CRL: {e}")))?;
     // The path certificate this CRL speaks for: the first whose issuer issued it.
     let mut pair = None;
     for window in path.windows(2) {
         if let (Some(&c), Some(&i)) = (window.first(), window.get(1)) {
             if let (Some(child), Some(issuer)) = (certs.get(c), certs.get(i)) {
-                if child.issuer_der() == crl_issuer && issuer.subject_der() == crl_issuer {
+                if child.issuer_der() == parsed.issuer && issuer.subject_der() == parsed.issuer {
                     pair = Some((c, child, issuer));
                     break;
                 }
@@ -136,10 +258,11 @@ pub(super) fn check(
         }
     }
     let Some((cert_index, child, issuer)) = pair else {
-        return Err(invalid(format!(
-            "the CRL was issued by {issuer_text}, which issued no certificate of the verified path: fetch the CRL named by the certificate's CRL distribution point"
-        )));
+        return Err(invalid(
+            "the CRL's issuer issued no certificate of the verified path: fetch the CRL named by the certificate's CRL distribution point (and pass the chain up to its issuer)",
+        ));
     };
+    let issuer_text = &issuer.facts().subject;
     if issuer
         .facts()
         .key_usage
@@ -149,13 +272,13 @@ pub(super) fn check(
             "the issuer ({issuer_text}) has a key usage without cRLSign: it may not sign CRLs (RFC 5280 section 4.2.1.3)"
         )));
     }
-    let outcome = match check_key(framing.algorithm, issuer.spki_der()) {
+    let outcome = match check_key(parsed.algorithm, issuer.spki_der()) {
         Err(outcome) => outcome,
         Ok(()) => verifier.verify(
-            framing.algorithm,
+            parsed.algorithm,
             issuer.spki_der(),
-            framing.tbs,
-            framing.signature,
+            parsed.tbs,
+            parsed.signature,
         ),
     };
     match outcome {
@@ -171,8 +294,13 @@ pub(super) fn check(
             )))
         }
     }
-    for ext in parsed.extensions() {
-        let oid = ext.oid.to_id_string();
+    let mut exts = Reader::new(parsed.extensions);
+    while !exts.is_empty() {
+        let ext = exts
+            .expect(SEQUENCE, "crlExtensions")
+            .map_err(|e| invalid(format!("malformed CRL: {e}")))?;
+        let (oid, critical, value) =
+            extension(&ext, "crlExtensions").map_err(|e| invalid(format!("malformed CRL: {e}")))?;
         match oid.as_str() {
             OID_DELTA_CRL_INDICATOR => {
                 return Err(invalid(
@@ -180,18 +308,16 @@ pub(super) fn check(
                 ))
             }
             OID_ISSUING_DISTRIBUTION_POINT => {
-                let ParsedExtension::IssuingDistributionPoint(idp) = ext.parsed_extension() else {
-                    return Err(invalid("a malformed issuingDistributionPoint extension"));
-                };
-                if idp.indirect_crl {
+                let idp = scope(value).map_err(|e| invalid(format!("malformed CRL: {e}")))?;
+                if idp.indirect {
                     return Err(invalid("an indirect CRL: certpin checks CRLs signed by the certificate's issuer only"));
                 }
-                if idp.only_some_reasons.is_some() {
+                if idp.only_some_reasons {
                     return Err(invalid("a CRL that covers only some revocation reasons: it cannot say a certificate is not revoked"));
                 }
-                if idp.only_contains_attribute_certs
-                    || (idp.only_contains_ca_certs && !child.facts().is_ca)
-                    || (idp.only_contains_user_certs && child.facts().is_ca)
+                if idp.only_attribute
+                    || (idp.only_ca && !child.facts().is_ca)
+                    || (idp.only_user && child.facts().is_ca)
                 {
                     return Err(invalid(format!(
                         "the CRL's issuingDistributionPoint says it does not cover certificates like certificate {cert_index}"
@@ -199,7 +325,7 @@ pub(super) fn check(
                 }
             }
             OID_CRL_NUMBER | OID_AUTHORITY_KEY_ID => {}
-            _ if ext.critical => {
+            _ if critical => {
                 return Err(invalid(format!(
                     "a critical CRL extension {oid} that certpin does not know"
                 )))
@@ -207,35 +333,27 @@ pub(super) fn check(
             _ => {}
         }
     }
-    let this_update = parsed.last_update().timestamp();
-    let next_update = parsed.next_update().map(|t| t.timestamp());
-    super::check_times(this_update, next_update, options, "CRL").map_err(invalid)?;
-    use x509_parser::prelude::FromDer;
-    let serial = x509_parser::certificate::X509Certificate::from_der(child.der())
-        .map(|(_, x)| x.raw_serial().to_vec())
-        .map_err(|e| invalid(format!("certificate {cert_index}: {e}")))?;
-    let mut status = RevocationStatus::Good;
-    let mut revoked_at = None;
-    let mut reason = None;
-    for entry in parsed.iter_revoked_certificates() {
-        if entry.raw_serial() == serial.as_slice() {
-            let code = entry.reason_code().map(|(_, c)| c.0);
-            if code == Some(8) {
-                return Err(invalid(
-                    "the entry for the certificate has reason removeFromCRL, which only delta CRLs may use",
-                ));
-            }
-            status = RevocationStatus::Revoked;
-            revoked_at = Some(rfc3339(entry.revocation_date.timestamp()));
-            reason = code.map(reason_name);
-            break;
-        }
-    }
+    super::check_times(parsed.this_update, parsed.next_update, options, "CRL").map_err(invalid)?;
+    let serial = super::raw_serial(child)
+        .ok_or_else(|| invalid(format!("certificate {cert_index}: no serial number")))?;
+    let entry =
+        find_entry(parsed.entries, serial).map_err(|e| invalid(format!("malformed CRL: {e}")))?;
+    let (status, revoked_at, reason) = match entry {
+        None => (RevocationStatus::Good, None, None),
+        Some((_, Some(8))) => return Err(invalid(
+            "the entry for the certificate has reason removeFromCRL, which only delta CRLs may use",
+        )),
+        Some((at, code)) => (
+            RevocationStatus::Revoked,
+            Some(rfc3339(at)),
+            code.map(reason_name),
+        ),
+    };
     Ok(RevocationOutcome {
         status,
         cert_index,
-        this_update: rfc3339(this_update),
-        next_update: next_update.map(rfc3339),
+        this_update: rfc3339(parsed.this_update),
+        next_update: parsed.next_update.map(rfc3339),
         revoked_at,
         reason,
         responder: Responder::Issuer,

@@ -25,6 +25,7 @@ pub(crate) const OID: u8 = 0x06;
 pub(crate) const ENUMERATED: u8 = 0x0a;
 pub(crate) const GENERALIZED_TIME: u8 = 0x18;
 pub(crate) const BOOLEAN: u8 = 0x01;
+pub(crate) const UTC_TIME: u8 = 0x17;
 
 impl<'a> Reader<'a> {
     pub fn new(input: &'a [u8]) -> Reader<'a> {
@@ -206,6 +207,31 @@ pub(crate) fn generalized_time(content: &[u8]) -> Result<i64, String> {
     Ok(days * 86_400 + hour * 3600 + minute * 60 + second)
 }
 
+/// A `Time` (RFC 5280 section 4.1.2.5): UTCTime `YYMMDDHHMMSSZ` (years 1950 to 2049)
+/// or GeneralizedTime, as Unix seconds.
+pub(crate) fn time(tlv: &Tlv<'_>) -> Result<i64, String> {
+    match tlv.tag {
+        GENERALIZED_TIME => generalized_time(tlv.content),
+        UTC_TIME => {
+            let digits = tlv.content.get(..2).unwrap_or_default();
+            if tlv.content.len() != 13 || !digits.iter().all(u8::is_ascii_digit) {
+                return Err(format!(
+                    "a malformed UTCTime {:?}",
+                    String::from_utf8_lossy(tlv.content)
+                ));
+            }
+            let yy = digits
+                .iter()
+                .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
+            let century: &[u8] = if yy < 50 { b"20" } else { b"19" };
+            let mut full = century.to_vec();
+            full.extend_from_slice(tlv.content);
+            generalized_time(&full)
+        }
+        other => Err(format!("expected a time, found tag {other:#04x}")),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
@@ -225,6 +251,20 @@ mod tests {
         ] {
             assert!(generalized_time(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn utc_times() {
+        let t = |c: &'static [u8]| {
+            time(&Tlv {
+                tag: UTC_TIME,
+                content: c,
+                raw: c,
+            })
+        };
+        assert_eq!(t(b"700101000000Z"), Ok(0));
+        assert_eq!(t(b"270101000000Z"), Ok(1_798_761_600));
+        assert!(t(b"2701010000Z").is_err());
     }
 
     #[test]

@@ -359,15 +359,6 @@ fn digest(oid: &str, data: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// The certificate's serialNumber INTEGER content, as encoded.
-fn raw_serial(cert: &Certificate) -> Option<&[u8]> {
-    let mut outer = whole_sequence(cert.tbs_der(), "tbs").ok()?;
-    if outer.peek_tag() == Some(0xa0) {
-        outer.any().ok()?;
-    }
-    outer.expect(INTEGER, "serial").ok().map(|t| t.content)
-}
-
 fn cert_id_names(id: &CertId<'_>, child: &Certificate, issuer: &Certificate) -> bool {
     let (Some(name), Some(key)) = (
         digest(&id.hash_oid, issuer.subject_der()),
@@ -375,7 +366,7 @@ fn cert_id_names(id: &CertId<'_>, child: &Certificate, issuer: &Certificate) -> 
     ) else {
         return false;
     };
-    name == id.name_hash && key == id.key_hash && raw_serial(child) == Some(id.serial)
+    name == id.name_hash && key == id.key_hash && super::raw_serial(child) == Some(id.serial)
 }
 
 fn responder_is(id: &ResponderId<'_>, cert: &Certificate) -> bool {
