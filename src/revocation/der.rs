@@ -1,6 +1,8 @@
 //! A strict DER reader for the few structures certpin reads by hand (OCSP, RFC 6960):
 //! one-byte tags, definite minimal lengths, no trailing bytes unless asked for. Every
-//! read is bounded by the input; nothing here allocates.
+//! read is bounded by the input; nothing here allocates. The readers are never inlined:
+//! the crate is built at opt-level 3, where inlining them into every field read made the
+//! OCSP and CRL code several KB larger for no measurable speed.
 
 /// One TLV: its tag, its content and the whole encoding (tag and length included).
 #[derive(Debug, Clone, Copy)]
@@ -42,6 +44,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next TLV, whatever its tag.
+    #[inline(never)]
     pub fn any(&mut self) -> Result<Tlv<'a>, String> {
         let (&tag, rest) = self
             .input
@@ -87,6 +90,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next TLV, which must have `tag`; `what` names it in the error.
+    #[inline(never)]
     pub fn expect(&mut self, tag: u8, what: &str) -> Result<Tlv<'a>, String> {
         let tlv = self.any().map_err(|e| format!("{what}: {e}"))?;
         if tlv.tag != tag {
@@ -99,6 +103,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next TLV if it has `tag`.
+    #[inline(never)]
     pub fn optional(&mut self, tag: u8, what: &str) -> Result<Option<Tlv<'a>>, String> {
         if self.peek_tag() == Some(tag) {
             self.expect(tag, what).map(Some)
@@ -108,6 +113,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Fails unless everything was read.
+    #[inline(never)]
     pub fn finish(&self, what: &str) -> Result<(), String> {
         if self.input.is_empty() {
             Ok(())
@@ -121,6 +127,7 @@ impl<'a> Reader<'a> {
 }
 
 /// A SEQUENCE's reader over its content, requiring nothing after it in `input`.
+#[inline(never)]
 pub(crate) fn whole_sequence<'a>(input: &'a [u8], what: &str) -> Result<Reader<'a>, String> {
     let mut outer = Reader::new(input);
     let seq = outer.expect(SEQUENCE, what)?;
@@ -129,6 +136,7 @@ pub(crate) fn whole_sequence<'a>(input: &'a [u8], what: &str) -> Result<Reader<'
 }
 
 /// The dotted text of an OID's content bytes.
+#[inline(never)]
 pub(crate) fn oid_text(content: &[u8]) -> Result<String, String> {
     let (first, rest) = content
         .split_first()
@@ -158,6 +166,7 @@ pub(crate) fn oid_text(content: &[u8]) -> Result<String, String> {
 
 /// A GeneralizedTime (`YYYYMMDDHHMMSS[.fff]Z`, RFC 5280 4.1.2.5.2; RFC 6960 uses the
 /// same type) as Unix seconds. Fractions of a second are dropped.
+#[inline(never)]
 pub(crate) fn generalized_time(content: &[u8]) -> Result<i64, String> {
     let bad = || {
         format!(
@@ -209,6 +218,7 @@ pub(crate) fn generalized_time(content: &[u8]) -> Result<i64, String> {
 
 /// A `Time` (RFC 5280 section 4.1.2.5): UTCTime `YYMMDDHHMMSSZ` (years 1950 to 2049)
 /// or GeneralizedTime, as Unix seconds.
+#[inline(never)]
 pub(crate) fn time(tlv: &Tlv<'_>) -> Result<i64, String> {
     match tlv.tag {
         GENERALIZED_TIME => generalized_time(tlv.content),
