@@ -219,6 +219,12 @@ fn ocsp_refused_cases_agree_with_openssl() {
             "was not issued by the certificate's issuer",
         ),
         (
+            "ocsp-responder-by-root.der",
+            "good",
+            "Response Verify Failure",
+            "was not issued by the certificate's issuer",
+        ),
+        (
             "ocsp-tampered.der",
             "good",
             "Response Verify Failure",
@@ -255,6 +261,29 @@ fn ocsp_refused_cases_agree_with_openssl() {
     );
     // The revoked leaf's response does not speak for the good leaf.
     ocsp_refused("good", "ocsp-revoked.der", "name no certificate");
+}
+
+#[test]
+fn ocsp_for_the_intermediate_speaks_for_certificate_1_only() {
+    let verdict = openssl_verdict("ocsp-intermediate-by-root.der", "intermediate");
+    assert!(
+        verdict.contains("Response verify OK|good"),
+        "OpenSSL: {verdict}"
+    );
+    let got = ocsp("good", "ocsp-intermediate-by-root.der").unwrap();
+    assert_eq!(
+        (got.status, got.cert_index, got.responder),
+        (RevocationStatus::Good, 1, Responder::Issuer)
+    );
+    // As a staple it does not cover the leaf.
+    let v = verdict_of(
+        "check",
+        "good",
+        "good.example.com",
+        Some("ocsp-intermediate-by-root.der"),
+    );
+    assert_eq!((v.ok, v.status), (false, Status::CertRevoked));
+    assert!(codes(&v).contains(&"OCSP_STAPLE_INVALID"));
 }
 
 #[test]
@@ -419,6 +448,14 @@ fn crls_agree_with_openssl() {
     ];
     let e = check_crl(&short, &read("crl-root.der"), &at(now_ms())).unwrap_err();
     assert_eq!(e.code(), "CRL_INVALID");
+    // A CRL of CA certificates only cannot say the leaf is not revoked.
+    let verdict = openssl_verdict("crl-ca-only.der", "good");
+    assert!(!verdict.ends_with("good.pem: OK "), "OpenSSL: {verdict}");
+    let e = crl("good", "crl-ca-only.der").unwrap_err();
+    assert!(
+        matches!(&e, Error::CrlInvalid { reason } if reason.contains("does not cover")),
+        "{e}"
+    );
     // Before its thisUpdate.
     let e = check_crl(&chain("good"), &read("crl-intermediate.der"), &at(0)).unwrap_err();
     assert!(e.to_string().contains("not yet valid"), "{e}");
@@ -460,7 +497,7 @@ fn policy(revocation: &str) -> Policy {
     .unwrap()
 }
 
-fn verdict(mode: &str, leaf: &str, host: &str, staple: Option<&str>) -> certpin::Verdict {
+fn verdict_of(mode: &str, leaf: &str, host: &str, staple: Option<&str>) -> certpin::Verdict {
     let options = CheckOptions {
         ocsp_response: staple.map(read),
         ..CheckOptions::at(now_ms()).for_host(host)
@@ -474,7 +511,7 @@ fn codes(v: &certpin::Verdict) -> Vec<&'static str> {
 
 #[test]
 fn policies_check_the_staple() {
-    let v = verdict(
+    let v = verdict_of(
         "check",
         "good",
         "good.example.com",
@@ -488,7 +525,7 @@ fn policies_check_the_staple() {
     );
     assert!(codes(&v).contains(&"OCSP_GOOD"));
 
-    let v = verdict(
+    let v = verdict_of(
         "check",
         "revoked",
         "revoked.example.com",
@@ -499,12 +536,12 @@ fn policies_check_the_staple() {
     assert!(v.message.contains("revoked"), "{}", v.message);
 
     // No staple in check mode: soft fail, said.
-    let v = verdict("check", "good", "good.example.com", None);
+    let v = verdict_of("check", "good", "good.example.com", None);
     assert_eq!((v.ok, v.status), (true, Status::Matched));
     assert!(codes(&v).contains(&"REVOCATION_UNCHECKED"));
 
     // An invalid staple fails closed.
-    let v = verdict(
+    let v = verdict_of(
         "check",
         "good",
         "good.example.com",
@@ -513,7 +550,7 @@ fn policies_check_the_staple() {
     assert_eq!((v.ok, v.status), (false, Status::CertRevoked));
     assert!(codes(&v).contains(&"OCSP_STAPLE_INVALID"));
     // A staple for another certificate.
-    let v = verdict(
+    let v = verdict_of(
         "check",
         "good",
         "good.example.com",
@@ -522,14 +559,14 @@ fn policies_check_the_staple() {
     assert_eq!((v.ok, v.status), (false, Status::CertRevoked));
 
     // Unknown: a warning in check mode, a failure when a staple is required.
-    let v = verdict(
+    let v = verdict_of(
         "check",
         "unknown",
         "unknown.example.com",
         Some("ocsp-unknown.der"),
     );
     assert_eq!((v.ok, v.status), (true, Status::Matched));
-    let v = verdict(
+    let v = verdict_of(
         "require-staple",
         "unknown",
         "unknown.example.com",
@@ -538,10 +575,10 @@ fn policies_check_the_staple() {
     assert_eq!((v.ok, v.status), (false, Status::CertRevoked));
 
     // require-staple.
-    let v = verdict("require-staple", "good", "good.example.com", None);
+    let v = verdict_of("require-staple", "good", "good.example.com", None);
     assert_eq!((v.ok, v.status), (false, Status::CertRevoked));
     assert!(codes(&v).contains(&"OCSP_STAPLE_MISSING"));
-    let v = verdict(
+    let v = verdict_of(
         "require-staple",
         "good",
         "good.example.com",
@@ -550,7 +587,7 @@ fn policies_check_the_staple() {
     assert_eq!((v.ok, v.status), (true, Status::Matched));
 
     // off (the default): the staple is not looked at...
-    let v = verdict(
+    let v = verdict_of(
         "",
         "revoked",
         "revoked.example.com",
@@ -558,13 +595,13 @@ fn policies_check_the_staple() {
     );
     assert_eq!((v.ok, v.status), (true, Status::Matched));
     assert!(codes(&v).contains(&"OCSP_STAPLE_IGNORED"));
-    let v = verdict("off", "good", "good.example.com", None);
+    let v = verdict_of("off", "good", "good.example.com", None);
     assert_eq!((v.ok, v.status), (true, Status::Matched));
     // ...unless the leaf is must-staple.
-    let v = verdict("off", "muststaple", "staple.example.com", None);
+    let v = verdict_of("off", "muststaple", "staple.example.com", None);
     assert_eq!((v.ok, v.status), (false, Status::CertRevoked));
     assert!(codes(&v).contains(&"OCSP_STAPLE_MISSING"));
-    let v = verdict(
+    let v = verdict_of(
         "off",
         "muststaple",
         "staple.example.com",
