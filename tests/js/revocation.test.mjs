@@ -10,7 +10,7 @@ import { X509Certificate, createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PinPolicy, checkOcsp, checkCrl, revocationInfo, diagnose } from "certpin";
-import { pinnedAgent } from "certpin/node";
+import { pinnedAgent, pinnedFetch } from "certpin/node";
 import { FIXTURES } from "./helpers.mjs";
 
 const DIR = join(FIXTURES, "revocation");
@@ -172,6 +172,19 @@ test("a must-staple leaf without a staple fails whatever the entry says; with on
   }
   const response = await get(servers.mustStapleGood.port, "staple.example.com", agent());
   assert.equal(response.body, "ok");
+});
+
+test("pinnedFetch (undici) also checks the staple", async () => {
+  const fetchFor = (hostname) =>
+    pinnedFetch(policy("check"), { connect: { ca: read("root.pem"), servername: hostname }, pinning: { now: () => NOW, hostname } });
+  const revokedFetch = fetchFor("revoked.example.com");
+  const error = await revokedFetch(`https://127.0.0.1:${servers.revoked.port}/`).then(() => assert.fail("must fail"), (e) => e);
+  assert.equal(error.cause?.code, "CERT_REVOKED", String(error.cause || error));
+  await revokedFetch.dispatcher.close();
+  const goodFetch = fetchFor("good.example.com");
+  const response = await goodFetch(`https://127.0.0.1:${servers.good.port}/`);
+  assert.equal(await response.text(), "ok");
+  await goodFetch.dispatcher.close();
 });
 
 test("revocation off (the default) does not look at the staple", async () => {
