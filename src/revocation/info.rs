@@ -87,9 +87,17 @@ pub fn revocation_info(cert: &Certificate) -> RevocationInfo {
     info
 }
 
-/// Whether the certificate is must-staple (TLS feature status_request).
+/// The DER of the TLS feature OID, 1.3.6.1.5.5.7.1.24.
+const TLS_FEATURE_OID_DER: &[u8] = &[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x18];
+
+/// Whether the certificate is must-staple (TLS feature status_request). Runs on every
+/// policy check: a certificate whose bytes do not contain the extension's OID is not
+/// parsed again.
 pub fn must_staple(cert: &Certificate) -> bool {
-    revocation_info(cert).must_staple
+    cert.tbs_der()
+        .windows(TLS_FEATURE_OID_DER.len())
+        .any(|w| w == TLS_FEATURE_OID_DER)
+        && revocation_info(cert).must_staple
 }
 
 /// For each certificate that is not self-issued (a root's revocation is its store's
