@@ -497,11 +497,20 @@ pub(super) fn check(
         let (Some(child), Some(issuer)) = (certs.get(child_index), certs.get(issuer_index)) else {
             continue;
         };
-        for single in &basic.responses {
-            if cert_id_names(&single.cert_id, child, issuer) {
-                found = Some((child_index, issuer, single));
-                break 'outer;
-            }
+        // Several SingleResponses for the same certificate: the worst one counts
+        // (revoked, then unknown), so a contradictory response never reads as good.
+        let worst = basic
+            .responses
+            .iter()
+            .filter(|single| cert_id_names(&single.cert_id, child, issuer))
+            .max_by_key(|single| match single.status {
+                CertStatus::Good => 0,
+                CertStatus::Unknown => 1,
+                CertStatus::Revoked { .. } => 2,
+            });
+        if let Some(single) = worst {
+            found = Some((child_index, issuer, single));
+            break 'outer;
         }
     }
     let Some((cert_index, issuer, single)) = found else {
