@@ -566,6 +566,7 @@ fn policies_check_the_staple() {
         Some("ocsp-unknown.der"),
     );
     assert_eq!((v.ok, v.status), (true, Status::Matched));
+    assert!(codes(&v).contains(&"OCSP_STATUS_UNKNOWN"));
     let v = verdict_of(
         "require-staple",
         "unknown",
@@ -573,6 +574,28 @@ fn policies_check_the_staple() {
         Some("ocsp-unknown.der"),
     );
     assert_eq!((v.ok, v.status), (false, Status::CertRevoked));
+    assert!(codes(&v).contains(&"OCSP_STATUS_UNKNOWN"));
+    // Report mode lets a revoked staple through, and says so.
+    let report = Policy::from_json(
+        &policy("check")
+            .to_json()
+            .replace(r#""mode":"enforce""#, r#""mode":"report""#),
+    )
+    .unwrap();
+    let v = check_policy(
+        &report,
+        &chain("revoked"),
+        &CheckOptions {
+            ocsp_response: Some(read("ocsp-revoked.der")),
+            ..CheckOptions::at(now_ms()).for_host("revoked.example.com")
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (v.ok, v.enforced, v.status),
+        (true, false, Status::CertRevoked)
+    );
+    assert!(v.report.is_some());
 
     // require-staple.
     let v = verdict_of("require-staple", "good", "good.example.com", None);
