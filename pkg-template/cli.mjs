@@ -14,6 +14,7 @@ import {
   PinPolicy,
 } from "./node.mjs";
 import { peerChain } from "./node-adapter.mjs";
+import { revocationCheckOptions, crlCheck, describeCrl, revocationOf, describeRevocation } from "./cli-revocation.mjs"; // revocation (issue 21)
 
 const require = createRequire(import.meta.url);
 const { version } = require("./package.json");
@@ -63,10 +64,11 @@ and a ready policy snippet. It observes the chain whether or not it is trusted.
 Examples:
   certpin probe example.com
   certpin probe 10.0.0.5:8443 --servername api.internal`,
-  check: `Usage: certpin check --policy FILE [--host NAME] [--now TIME] [--timeout SECONDS] [--json] <chain-file | host[:port]>
+  check: `Usage: certpin check --policy FILE [--host NAME] [--now TIME] [--timeout SECONDS] [--ocsp RESPONSE.der] [--crl LIST.crl] [--json] <chain-file | host[:port]>
 
 Checks a chain against a policy. The chain is a file (PEM or DER, '-' for stdin) or a
 live host[:port]. --host names the host to check (default: the live host).
+--ocsp passes an OCSP response (DER) as the staple; --crl checks the chain against a CRL.
 Exit 0 when the host may proceed, 1 when the check fails, 2 for bad input.
 
 Examples:
@@ -235,6 +237,8 @@ async function run(argv) {
     chain: { type: "string" },
     to: { type: "string" },
     from: { type: "string" },
+    ocsp: { type: "string" }, // revocation (issue 21)
+    crl: { type: "string" },
   };
   let parsed;
   try {
@@ -260,8 +264,9 @@ async function run(argv) {
       const now = parseNow(o.now);
       const infos = parseChain(input);
       const findings = diagnose(input, { hostname: o.host, now });
-      if (o.json) return { json: { certificates: infos, findings }, code: 0 };
+      if (o.json) return { json: { certificates: infos, findings, revocation: revocationOf(input) }, code: 0 };
       describeChain(infos, now, out);
+      describeRevocation(input, infos, out, { bold, yellow });
       if (findings.length) {
         out.push(bold("Findings:"));
         printFindings(findings, out);
@@ -308,14 +313,17 @@ async function run(argv) {
         hostname ??= target.host;
         port = target.port;
       }
-      const verdict = policy.check(chain, { hostname, now: parseNow(o.now), ...(port ? { port } : {}) });
+      const now = parseNow(o.now);
+      const verdict = policy.check(chain, { hostname, now, ...(port ? { port } : {}), ...revocationCheckOptions(o) });
       policy.free();
-      const code = verdict.ok ? 0 : 1;
-      if (o.json) return { json: verdict, code };
+      const crl = crlCheck(chain, o, now);
+      const code = verdict.ok && crl?.status !== "revoked" ? 0 : 1;
+      if (o.json) return { json: crl ? { ...verdict, crl } : verdict, code };
       const head = verdict.ok ? green(`OK: ${verdict.status}`) : red(`FAILED: ${verdict.status}`);
       out.push(`${head}${verdict.enforced ? "" : dim(" (not enforced)")}`);
       out.push(verdict.message);
       if (verdict.findings.length) printFindings(verdict.findings, out);
+      describeCrl(crl, out, { red, green });
       return { text: out.join("\n"), code };
     }
     case "lint": {

@@ -115,6 +115,7 @@ export type VerdictStatus =
   | "invalid-chain"
   | "hostname-mismatch"
   | "cert-expired"
+  | "cert-revoked"
   | "no-chain";
 
 /** RFC 7469 §3 pin validation failure report. */
@@ -407,3 +408,60 @@ export interface PinPolicy {
    */
   lookup(hostname: string): PolicyEntry | null;
 }
+}
+
+// ---- Revocation (issue 21) ----
+
+export interface CheckOptions {
+  /**
+   * The OCSP response the server stapled (DER), e.g. from Node's 'OCSPResponse' event.
+   * Checked according to the entry's `revocation` setting; a must-staple leaf needs one.
+   */
+  ocspResponse?: Uint8Array | ArrayBuffer | null;
+}
+
+export interface PolicyDomain {
+  /**
+   * Default "off": a staple is not looked at (unless the leaf is must-staple). "check": a
+   * staple, when sent, must verify and must not say revoked (none: the check passes).
+   * "require-staple": a valid stapled response that says good is required. Failures give
+   * status "cert-revoked".
+   */
+  revocation?: "off" | "check" | "require-staple";
+}
+
+/** What an OCSP response or a CRL says about one certificate of the verified path. */
+export interface RevocationResult {
+  status: "good" | "revoked" | "unknown";
+  /** Input index of the certificate it speaks for. */
+  certIndex: number;
+  thisUpdate: string;
+  nextUpdate: string | null;
+  revokedAt: string | null;
+  /** RFC 5280 CRLReason name, e.g. "keyCompromise". */
+  reason: string | null;
+  responder: "issuer" | "delegated";
+  findings: Finding[];
+}
+
+export interface RevocationCheckOptions {
+  now?: Instant;
+  clockSkewSeconds?: number;
+}
+
+/** Verifies an OCSP response (RFC 6960, DER) for a certificate of the chain's verified path; OCSP_INVALID otherwise. */
+export function checkOcsp(chain: ChainInput, response: Uint8Array | ArrayBuffer, options?: RevocationCheckOptions): RevocationResult;
+/** Verifies a CRL (RFC 5280, DER) issued by the issuer of a certificate of the chain's verified path; CRL_INVALID otherwise. */
+export function checkCrl(chain: ChainInput, crl: Uint8Array | ArrayBuffer, options?: RevocationCheckOptions): RevocationResult;
+
+/** The revocation information each certificate offers. */
+export interface RevocationInfo {
+  certIndex: number;
+  /** AIA id-ad-ocsp URLs. */
+  ocspUrls: string[];
+  /** CRL distribution point URLs. */
+  crlUrls: string[];
+  /** TLS feature status_request (RFC 7633). */
+  mustStaple: boolean;
+}
+export function revocationInfo(chain: ChainInput): RevocationInfo[];

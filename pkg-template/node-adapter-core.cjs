@@ -37,7 +37,26 @@ function makeAdapter(certpin) {
     "hostname-mismatch": "HOSTNAME_MISMATCH",
     "cert-expired": "CERT_EXPIRED",
     "no-chain": "NO_CHAIN",
+    "cert-revoked": "CERT_REVOKED",
   });
+
+  // OCSP staples.
+  // Node emits 'OCSPResponse' (the stapled response, a Buffer) before 'secureConnect'
+  // when the socket was made with requestOCSP: true; the check then passes it to
+  // policy.check as ocspResponse. The listener must be attached before the handshake
+  // completes (pinTlsSocket, pinnedAgent and pinnedDispatcher do).
+  const staples = new WeakMap();
+  function captureStaple(socket) {
+    if (staples.has(socket)) return;
+    staples.set(socket, null);
+    socket.on("OCSPResponse", (response) => {
+      if (response && response.length > 0) staples.set(socket, new Uint8Array(response.buffer, response.byteOffset, response.byteLength));
+    });
+  }
+  function withStaple(socket, options) {
+    const staple = staples.get(socket);
+    return staple ? { ...options, ocspResponse: staple } : options;
+  }
 
   // Sessions approved for resumption, per policy object: "name\0sha256(session)" -> verdict.
   const MAX_APPROVED_SESSIONS = 1024;
@@ -259,7 +278,7 @@ function makeAdapter(certpin) {
       return { ...notPinned, message: `${notPinned.message}\n  (the TLS session was resumed from a session that certpin did not see pass this policy; a resumed session exposes no certificates, so it cannot be checked)` };
     }
     const chain = peerChain(socket.getPeerCertificate(true));
-    return policy.check(chain, checkOptions);
+    return policy.check(chain, withStaple(socket, checkOptions));
   }
 
   /**
@@ -274,6 +293,7 @@ function makeAdapter(certpin) {
    * Returns the socket.
    */
   function pinConnection(socket, guard) {
+    captureStaple(socket);
     const sessions = trackSessions(socket);
     const check = () => {
       let verdict;
@@ -377,7 +397,7 @@ function makeAdapter(certpin) {
       }
     }
     try {
-      return new PinnedAgent({ maxCachedSessions: 0, ...rest });
+      return new PinnedAgent({ maxCachedSessions: 0, requestOCSP: true, ...rest });
     } catch (error) {
       throw invalidArgument("agentOptions", error.message, error);
     }
@@ -447,7 +467,7 @@ function makeAdapter(certpin) {
     }
     refuseMisplacedPinning(connect, where, "the pinning option: pinnedDispatcher(policy, { pinning: { ... } })");
     const { allowH2, useH2c, socketPath, connectTimeout, autoSelectFamily, autoSelectFamilyAttemptTimeout, maxCachedSessions } = agentOptions;
-    const fromAgent = { allowH2, useH2c, socketPath, timeout: connectTimeout, maxCachedSessions: maxCachedSessions ?? 0 };
+    const fromAgent = { allowH2, useH2c, socketPath, timeout: connectTimeout, maxCachedSessions: maxCachedSessions ?? 0, requestOCSP: true };
     if (typeof autoSelectFamily === "boolean") Object.assign(fromAgent, { autoSelectFamily, autoSelectFamilyAttemptTimeout });
     for (const key of Object.keys(fromAgent)) if (fromAgent[key] === undefined) delete fromAgent[key];
     try {

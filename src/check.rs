@@ -48,6 +48,8 @@ pub struct CheckOptions {
     /// `allowCommonNameFallback`: match the subject CN of a leaf without any SAN
     /// (default false).
     pub allow_common_name: bool,
+    /// Revocation (issue 21): the OCSP response the server stapled, if the host has one.
+    pub ocsp_response: Option<Vec<u8>>,
 }
 
 /// Path building under `rules`: what a check calls to build the verified path.
@@ -64,6 +66,7 @@ impl CheckOptions {
             clock_skew_seconds: 0,
             rules: PathRules::default(),
             allow_common_name: false,
+            ocsp_response: None,
         }
     }
 
@@ -185,6 +188,7 @@ pub fn check_pins(chain: &[Part], pins: &[Pin], options: &CheckOptions) -> Resul
         expires: None,
         mode: Mode::Enforce,
         report_uri: None,
+        revocation: Default::default(),
     };
     let (certs, notes) = parse_served(chain)?;
     let mut verdict = evaluate(
@@ -426,6 +430,19 @@ fn evaluate(
                 ),
             ));
         }
+        // Revocation (issue 21): the staple, the entry's setting, must-staple.
+        crate::revocation::apply(
+            entry.revocation,
+            certs,
+            outcome.valid.then_some(path.as_slice()),
+            options.ocsp_response.as_deref(),
+            &crate::revocation::RevocationOptions {
+                now_ms: options.now_ms,
+                clock_skew_seconds: options.clock_skew_seconds,
+            },
+            &mut verdict.findings,
+            &mut failures,
+        );
         hits = pin_hits(&entry.pins, certs, &path);
         for hit in &hits {
             let Some(p) = entry.pins.get(hit.pin_index) else {
@@ -664,6 +681,9 @@ fn reason(status: Status) -> &'static str {
         Status::InvalidChain => "the served certificates form no verifiable path from the leaf",
         Status::HostnameMismatch => "the leaf certificate does not cover the hostname",
         Status::CertExpired => "a certificate of the path is outside its validity period",
+        Status::CertRevoked => {
+            "a certificate of the path is revoked, or its required OCSP staple is missing or invalid"
+        }
         Status::Revoked => "the chain contains a revoked key",
         Status::Mismatch => "no active pin matches a certificate of the path",
         Status::Matched | Status::NotPinned | Status::PolicyExpired => "",

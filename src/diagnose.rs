@@ -135,6 +135,8 @@ pub fn diagnose(certs: &[Certificate], options: &DiagnoseOptions) -> Vec<Finding
         findings.extend(pin_findings(certs, &outcome, pins));
     }
     findings.extend(certificate_findings(certs, &outcome, &findings));
+    // Revocation (issue 21): OCSP responders, CRLs, must-staple, CRL-only CAs.
+    findings.extend(crate::revocation::info_findings(certs));
     // Most severe first; within a severity, the order the checks ran.
     findings.sort_by_key(|f| f.severity);
     findings

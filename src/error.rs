@@ -54,6 +54,13 @@ pub enum Error {
         status: RefusedStatus,
         hostname: String,
     },
+    // ---- Revocation (issue 21) ----
+    /// An OCSP response (RFC 6960) that does not parse, was not successful, does not
+    /// verify, is stale, or names no certificate of the verified path.
+    OcspInvalid { reason: String },
+    /// A CRL (RFC 5280 section 5) that does not parse, does not verify, is stale, or was
+    /// not issued by the issuer of a certificate of the verified path.
+    CrlInvalid { reason: String },
 }
 
 /// Why an enforcing adapter refused a connection: the failing verdict statuses.
@@ -65,6 +72,9 @@ pub enum RefusedStatus {
     HostnameMismatch,
     CertExpired,
     NoChain,
+    // Revocation (issue 21): evidence says a path certificate is revoked, or a required
+    // staple is missing or invalid.
+    CertRevoked,
 }
 
 /// Every code `Error::code` can return, in declaration order. Snapshot-tested: codes
@@ -90,6 +100,10 @@ pub const ERROR_CODES: &[&str] = &[
     "HOSTNAME_MISMATCH",
     "CERT_EXPIRED",
     "NO_CHAIN",
+    // Revocation (issue 21)
+    "OCSP_INVALID",
+    "CRL_INVALID",
+    "CERT_REVOKED",
 ];
 
 /// A context value attached to an error (exposed as properties of the JS error).
@@ -124,7 +138,11 @@ impl Error {
                 RefusedStatus::HostnameMismatch => "HOSTNAME_MISMATCH",
                 RefusedStatus::CertExpired => "CERT_EXPIRED",
                 RefusedStatus::NoChain => "NO_CHAIN",
+                RefusedStatus::CertRevoked => "CERT_REVOKED",
             },
+            // Revocation (issue 21)
+            Error::OcspInvalid { .. } => "OCSP_INVALID",
+            Error::CrlInvalid { .. } => "CRL_INVALID",
         }
     }
 
@@ -132,7 +150,10 @@ impl Error {
     pub fn context(&self) -> Vec<(&'static str, ContextValue)> {
         use ContextValue::{Number, Text};
         match self {
-            Error::InputEmpty | Error::NscInvalid { .. } => vec![],
+            Error::InputEmpty
+            | Error::NscInvalid { .. }
+            | Error::OcspInvalid { .. }
+            | Error::CrlInvalid { .. } => vec![],
             Error::ConnectionRefused { hostname, .. } => vec![("hostname", Text(hostname.clone()))],
             Error::InputTooLarge { bytes, limit } => {
                 vec![("bytes", Number(*bytes)), ("limit", Number(*limit))]
@@ -224,6 +245,8 @@ impl fmt::Display for Error {
             Error::ConnectionRefused { status, hostname } => {
                 write!(f, "certificate pinning refused the connection to {hostname}: {status:?}")
             }
+            Error::OcspInvalid { reason } => write!(f, "OCSP response refused: {reason}"),
+            Error::CrlInvalid { reason } => write!(f, "CRL refused: {reason}"),
         }
     }
 }
@@ -299,6 +322,15 @@ mod tests {
                 hostname: s(),
             }),
         )
+        // Revocation (issue 21)
+        .chain([
+            Error::OcspInvalid { reason: s() },
+            Error::CrlInvalid { reason: s() },
+            Error::ConnectionRefused {
+                status: RefusedStatus::CertRevoked,
+                hostname: s(),
+            },
+        ])
         .collect()
     }
 
@@ -312,7 +344,8 @@ mod tests {
             "INPUT_EMPTY,INPUT_TOO_LARGE,TOO_MANY_CERTIFICATES,TOO_MANY_PEM_BLOCKS,\
 PEM_MALFORMED,DER_MALFORMED,CERT_MALFORMED,UNSUPPORTED_INPUT,PIN_MALFORMED,\
 FORMAT_UNSUPPORTED,INVALID_ARGUMENT,POLICY_INVALID,HPKP_HEADER_INVALID,NSC_INVALID,\
-PIN_MISMATCH,PIN_REVOKED,CHAIN_INVALID,HOSTNAME_MISMATCH,CERT_EXPIRED,NO_CHAIN"
+PIN_MISMATCH,PIN_REVOKED,CHAIN_INVALID,HOSTNAME_MISMATCH,CERT_EXPIRED,NO_CHAIN,\
+OCSP_INVALID,CRL_INVALID,CERT_REVOKED"
         );
     }
 

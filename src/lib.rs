@@ -30,6 +30,7 @@ mod pin;
 mod plan;
 mod policy;
 mod report;
+mod revocation;
 mod suffix;
 mod validity;
 mod verdict;
@@ -77,6 +78,11 @@ pub use policy::{
     MAX_PINS_PER_DOMAIN, MAX_POLICY_BYTES, MAX_REPORT_URI_LEN, POLICY_VERSION,
 };
 pub use report::{pem, report_key, violation_report, ReportInput};
+pub use revocation::{
+    bound_crl, bound_ocsp, check_crl, check_ocsp, codes as revocation_codes, must_staple,
+    revocation_info, Responder, RevocationInfo, RevocationMode, RevocationOptions,
+    RevocationOutcome, RevocationStatus, MAX_CRL_BYTES, MAX_CRL_ENTRIES, MAX_OCSP_RESPONSE_BYTES,
+};
 pub use suffix::{is_public_suffix, PUBLIC_SUFFIXES};
 pub use validity::{
     check_validity, codes as validity_codes, expiring_soon, ValidityOutcome, EXPIRY_WARNING_SECONDS,

@@ -125,6 +125,8 @@ pub struct DomainEntry {
     pub expires: Option<i64>,
     pub mode: Mode,
     pub report_uri: Option<String>,
+    /// Revocation (issue 21): `"revocation"`, default `off` (`crate::revocation::apply`).
+    pub revocation: crate::revocation::RevocationMode,
 }
 
 impl DomainEntry {
@@ -428,6 +430,9 @@ impl Policy {
                     expires: d.expires.map(rfc3339),
                     mode: d.mode.name(),
                     report_uri: d.report_uri.clone(),
+                    // Revocation (issue 21): written only when not the default.
+                    revocation: (d.revocation != crate::revocation::RevocationMode::Off)
+                        .then(|| d.revocation.name()),
                 })
                 .collect(),
         }
@@ -457,6 +462,9 @@ pub struct DomainDocument {
     pub mode: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_uri: Option<String>,
+    /// Revocation (issue 21): absent when `off`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revocation: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -549,6 +557,7 @@ fn parse_domain(v: &Value, path: &str) -> Result<DomainEntry> {
             "expires",
             "mode",
             "reportUri",
+            "revocation",
         ],
     )?;
     let host_path = join(path, "host");
@@ -622,6 +631,23 @@ fn parse_domain(v: &Value, path: &str) -> Result<DomainEntry> {
         None => None,
         Some(v) => Some(string(v, &join(path, "reportUri"))?.to_string()),
     };
+    // Revocation (issue 21)
+    let revocation = match obj.get("revocation") {
+        None => crate::revocation::RevocationMode::Off,
+        Some(v) => {
+            let p = join(path, "revocation");
+            let text = string(v, &p)?;
+            crate::revocation::RevocationMode::parse(text).ok_or_else(|| {
+                invalid(
+                    &p,
+                    format!(
+                        "{:?} is not a revocation setting: use \"off\", \"check\" or \"require-staple\"",
+                        text.chars().take(64).collect::<String>()
+                    ),
+                )
+            })?
+        }
+    };
     Ok(DomainEntry {
         host,
         include_subdomains,
@@ -629,6 +655,7 @@ fn parse_domain(v: &Value, path: &str) -> Result<DomainEntry> {
         expires,
         mode,
         report_uri,
+        revocation,
     })
 }
 

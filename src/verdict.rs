@@ -24,6 +24,9 @@ pub enum Status {
     InvalidChain,
     HostnameMismatch,
     CertExpired,
+    /// Revocation (issue 21): evidence says a path certificate is revoked, or a staple the
+    /// entry or the leaf requires is missing or invalid.
+    CertRevoked,
     Revoked,
     Mismatch,
     Matched,
@@ -39,6 +42,7 @@ impl Status {
             Status::InvalidChain => "invalid-chain",
             Status::HostnameMismatch => "hostname-mismatch",
             Status::CertExpired => "cert-expired",
+            Status::CertRevoked => "cert-revoked",
             Status::Revoked => "revoked",
             Status::Mismatch => "mismatch",
             Status::Matched => "matched",

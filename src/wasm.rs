@@ -21,6 +21,9 @@ mod plan;
 
 type JsResult<T> = core::result::Result<T, JsValue>;
 
+// Revocation (issue 21): checkOcsp, checkCrl, revocationInfo, the ocspResponse option.
+mod revocation;
+
 /// Turns a core error into a JS `Error` with `name`, `code` and context properties.
 fn js_error(error: Error) -> JsValue {
     let js = js_sys::Error::new(&error.to_string());
@@ -513,6 +516,7 @@ fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
             "minRsaBits",
             "allowUnknownCriticalExtensions",
             "allowCommonNameFallback",
+            "ocspResponse",
         ],
     )?;
     let mut check = CheckOptions::at(now_of(&options)?);
@@ -541,6 +545,7 @@ fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
         crate::check::MAX_CLOCK_SKEW_SECONDS as f64,
     )?
     .unwrap_or(0);
+    check.ocsp_response = revocation::staple_of(&options)?;
     Ok(check)
 }
 

@@ -16,12 +16,13 @@ use std::path::Path;
 type Target = fn(&[u8]);
 
 /// Every target, by its name under `fuzz/fuzz_targets/`.
-const TARGETS: [(&str, Target); 5] = [
+const TARGETS: [(&str, Target); 6] = [
     ("chain", fuzz_cases::chain),
     ("pin", fuzz_cases::pin),
     ("policy", fuzz_cases::policy),
     ("import", fuzz_cases::import),
     ("check", fuzz_cases::check),
+    ("revocation", fuzz_cases::revocation),
 ];
 
 /// Runs every file in `dir` through `run`; returns how many there were.

@@ -248,6 +248,7 @@ fn every_status() {
             Status::InvalidChain => Some("INVALID_CHAIN"),
             Status::HostnameMismatch => Some("HOSTNAME_MISMATCH"),
             Status::CertExpired => Some("CERT_EXPIRED"),
+            Status::CertRevoked => Some("CERT_REVOKED"),
             Status::Revoked => Some("PIN_REVOKED"),
             Status::Mismatch => Some("PIN_MISMATCH"),
             Status::NotPinned => Some("NOT_PINNED"),

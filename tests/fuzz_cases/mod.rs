@@ -197,3 +197,48 @@ pub fn check(data: &[u8]) {
         }
     }
 }
+
+/// Target `revocation` (issue 21): selector byte, then chain parts and, last, an OCSP
+/// response or a CRL, all split at [`SEPARATOR`]. Calls `check_ocsp`, `check_crl`,
+/// `check_policy` with the evidence as the staple (the selector picks the entry's
+/// `revocation` setting, text/bytes and the instant), and `revocation_info` per
+/// certificate.
+pub fn revocation(data: &[u8]) {
+    use certpin::{check_crl, check_ocsp, revocation_info, RevocationOptions};
+    let (sel, rest) = selector(data);
+    let mut pieces = split(rest);
+    let evidence = pieces.pop().unwrap_or_default();
+    let chain: Vec<Part> = pieces
+        .into_iter()
+        .map(|piece| match std::str::from_utf8(piece) {
+            Ok(text) if sel & 1 == 0 => Part::Text(text.to_string()),
+            _ => Part::Bytes(piece.to_vec()),
+        })
+        .collect();
+    // 2026-12-01T21:00:00Z, near when tests/fixtures/revocation was made, or NOW_MS.
+    let now_ms = if sel & 2 == 0 {
+        1_796_158_800_000
+    } else {
+        NOW_MS
+    };
+    let options = RevocationOptions {
+        now_ms,
+        clock_skew_seconds: if sel & 4 == 0 { 0 } else { 86_400 },
+    };
+    let _ = check_ocsp(&chain, evidence, &options);
+    let _ = check_crl(&chain, evidence, &options);
+    let mode = ["off", "check", "require-staple"][usize::from(sel >> 3) % 3];
+    let policy = Policy::from_json(&format!(
+        r#"{{"version":1,"domains":[{{"host":"**.example.com","revocation":"{mode}","pins":["sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="]}}]}}"#
+    ));
+    if let Ok(policy) = policy {
+        let mut check = CheckOptions::at(now_ms).for_host("good.example.com");
+        check.ocsp_response = Some(evidence.to_vec());
+        let _ = check_policy(&policy, &chain, &check);
+    }
+    if let Ok(certs) = parse_chain(&chain) {
+        for cert in &certs {
+            let _ = revocation_info(cert);
+        }
+    }
+}

@@ -132,6 +132,17 @@ const CASES = {
   HOSTNAME_MISMATCH: [],
   CERT_EXPIRED: [],
   NO_CHAIN: [],
+  // Revocation (issue 21)
+  OCSP_INVALID: [
+    ["an OCSP response that is not DER", ["checkOcsp"], (c) => c.checkOcsp(chainPem, new Uint8Array([1, 2, 3]))],
+    ["an OCSP response with responseStatus tryLater", ["checkOcsp"], (c) => c.checkOcsp(chainPem, new Uint8Array([0x30, 0x03, 0x0a, 0x01, 0x03]))],
+    ["an empty OCSP response", ["checkOcsp"], (c) => c.checkOcsp(chainPem, new Uint8Array(0))],
+  ],
+  CRL_INVALID: [
+    ["a CRL that is not DER", ["checkCrl"], (c) => c.checkCrl(chainPem, new Uint8Array([0x30, 0x01]))],
+    ["a CRL over the size bound", ["checkCrl"], (c) => c.checkCrl(chainPem, new Uint8Array(8 * ONE_MIB + 1))],
+  ],
+  CERT_REVOKED: [],
 };
 
 /** Codes whose triggering input needs a live connection: the test file that covers them. */
@@ -142,6 +153,7 @@ const ELSEWHERE = {
   HOSTNAME_MISMATCH: "adapter-node.test.mjs",
   CERT_EXPIRED: "adapter-node.test.mjs",
   NO_CHAIN: "adapter-node.test.mjs",
+  CERT_REVOKED: "revocation.test.mjs", // revocation (issue 21): a stapling server refused
 };
 
 /** Calls the case, returns the thrown error (failing if nothing was thrown). */

@@ -223,3 +223,50 @@ test(`no trap: ${ITERATIONS.toLocaleString("en")} mutated inputs through every e
   assert.ok(seenCodes.size >= 8, `the mutations should reach many error codes, saw ${[...seenCodes.keys()]}`);
   console.log(`no-trap: ${ITERATIONS} calls, slowest ${slowest.ms.toFixed(1)} ms (${slowest.name}, #${slowest.i}); codes: ${JSON.stringify(Object.fromEntries(seenCodes))}`);
 });
+
+// ---- Revocation (issue 21): OCSP responses and CRLs ----
+// Mutations of the openssl-made responses and CRLs (tests/fixtures/revocation) through
+// checkOcsp, checkCrl and PinPolicy.check's ocspResponse, with their own seeded PRNG so
+// that the test above replays as before.
+test("no trap: mutated OCSP responses and CRLs through checkOcsp, checkCrl and check", async () => {
+  const { readFileSync, readdirSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { FIXTURES: DIR } = await import("./helpers.mjs");
+  const dir = join(DIR, "revocation");
+  const bytes = (name) => new Uint8Array(readFileSync(join(dir, name)));
+  const ocsp = readdirSync(dir).filter((f) => f.startsWith("ocsp-") && f.endsWith(".der")).map(bytes);
+  const crls = readdirSync(dir).filter((f) => f.startsWith("crl-") && f.endsWith(".der")).map(bytes);
+  const chains = ["good", "revoked", "muststaple", "unknown"].map((l) => readFileSync(join(dir, `${l}-chain.pem`), "utf8"));
+  const now = Date.parse(readFileSync(join(dir, "now.txt"), "utf8").trim());
+  const root = pemBlocks(readFileSync(join(dir, "root.pem"), "utf8"))[0].der;
+  const policy = new certpin.PinPolicy({ version: 1, domains: [{ host: "**.example.com", pins: [pinOfSpki(spkiOfCert(root))], revocation: "check" }] });
+  const rand = prng(SEED ^ 0x0c5b);
+  const pick = (list) => list[Math.floor(rand() * list.length)];
+  const evidence = (list) => (rand() < 0.1 ? pick([undefined, null, "x", 5, {}, new Uint8Array(0), new Uint8Array(70_000)]) : rand() < 0.1 ? pick(list) : mutateBytes(rand, pick(list)));
+  const iterations = Math.max(1, Math.floor(ITERATIONS / 20));
+  const codes = new Map();
+  for (let i = 0; i < iterations; i++) {
+    const kind = Math.floor(rand() * 3);
+    const name = ["checkOcsp", "checkCrl", "PinPolicy.check"][kind];
+    const t0 = performance.now();
+    try {
+      const chain = rand() < 0.9 ? pick(chains) : chainInput(rand);
+      if (kind === 0) certpin.checkOcsp(chain, evidence(ocsp), { now });
+      else if (kind === 1) certpin.checkCrl(chain, evidence(crls), { now });
+      else policy.check(chain, { hostname: pick(["good.example.com", "revoked.example.com", "staple.example.com"]), now, ocspResponse: evidence(ocsp) });
+    } catch (error) {
+      const where = `seed ${SEED}, iteration ${i}, ${name}`;
+      assert.ok(error instanceof Error, `${where}: threw a non-Error ${String(error)}`);
+      assert.ok(!(error instanceof WebAssembly.RuntimeError), `${where}: wasm trap: ${error.message}`);
+      assert.equal(error.name, "CertpinError", `${where}: ${error.name}: ${error.message}`);
+      assert.ok(certpin.ERROR_CODES.includes(error.code), `${where}: unknown code ${error.code}`);
+      codes.set(error.code, (codes.get(error.code) || 0) + 1);
+    }
+    const ms = performance.now() - t0;
+    assert.ok(ms < CALL_BOUND_MS, `seed ${SEED}, iteration ${i}: ${name} took ${ms.toFixed(0)} ms`);
+  }
+  policy.free();
+  for (const der of DERS.slice(0, 3)) assert.deepEqual(certpin.computePins(der), [pinOfSpki(spkiOfCert(der))]);
+  assert.ok(codes.has("OCSP_INVALID") && codes.has("CRL_INVALID"), JSON.stringify(Object.fromEntries(codes)));
+  console.log(`no-trap (revocation): ${iterations} calls; codes: ${JSON.stringify(Object.fromEntries(codes))}`);
+});

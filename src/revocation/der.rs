@@ -1,0 +1,295 @@
+//! A strict DER reader for the few structures certpin reads by hand (OCSP, RFC 6960):
+//! one-byte tags, definite minimal lengths, no trailing bytes unless asked for. Every
+//! read is bounded by the input; nothing here allocates. The readers are never inlined:
+//! the crate is built at opt-level 3, where inlining them into every field read made the
+//! OCSP and CRL code several KB larger for no measurable speed.
+
+/// One TLV: its tag, its content and the whole encoding (tag and length included).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tlv<'a> {
+    pub tag: u8,
+    pub content: &'a [u8],
+    pub raw: &'a [u8],
+}
+
+/// A cursor over a sequence of TLVs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reader<'a> {
+    input: &'a [u8],
+}
+
+pub(crate) const SEQUENCE: u8 = 0x30;
+pub(crate) const INTEGER: u8 = 0x02;
+pub(crate) const BIT_STRING: u8 = 0x03;
+pub(crate) const OCTET_STRING: u8 = 0x04;
+pub(crate) const NULL: u8 = 0x05;
+pub(crate) const OID: u8 = 0x06;
+pub(crate) const ENUMERATED: u8 = 0x0a;
+pub(crate) const GENERALIZED_TIME: u8 = 0x18;
+pub(crate) const BOOLEAN: u8 = 0x01;
+pub(crate) const UTC_TIME: u8 = 0x17;
+
+impl<'a> Reader<'a> {
+    pub fn new(input: &'a [u8]) -> Reader<'a> {
+        Reader { input }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.input.is_empty()
+    }
+
+    /// The next TLV's tag, without reading it.
+    pub fn peek_tag(&self) -> Option<u8> {
+        self.input.first().copied()
+    }
+
+    /// The next TLV, whatever its tag.
+    #[inline(never)]
+    pub fn any(&mut self) -> Result<Tlv<'a>, String> {
+        let (&tag, rest) = self
+            .input
+            .split_first()
+            .ok_or_else(|| "truncated: a field is missing".to_string())?;
+        if tag & 0x1f == 0x1f {
+            return Err(format!("unsupported multi-byte tag {tag:#04x}"));
+        }
+        let (&first, rest) = rest
+            .split_first()
+            .ok_or_else(|| "truncated length".to_string())?;
+        let (len, rest) = if first < 0x80 {
+            (usize::from(first), rest)
+        } else {
+            let count = usize::from(first & 0x7f);
+            if count == 0 {
+                return Err("indefinite length (BER, not DER)".into());
+            }
+            if count > 4 {
+                return Err("a length over 4 bytes".into());
+            }
+            let bytes = rest
+                .get(..count)
+                .ok_or_else(|| "truncated length".to_string())?;
+            if bytes.first() == Some(&0) {
+                return Err("a non-minimal length".into());
+            }
+            let len = bytes
+                .iter()
+                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+            if len < 0x80 {
+                return Err("a non-minimal length".into());
+            }
+            (len, rest.get(count..).unwrap_or_default())
+        };
+        let content = rest
+            .get(..len)
+            .ok_or_else(|| format!("truncated: a field of {len} bytes runs past the end"))?;
+        let header = self.input.len() - rest.len();
+        let raw = self.input.get(..header + len).unwrap_or_default();
+        self.input = rest.get(len..).unwrap_or_default();
+        Ok(Tlv { tag, content, raw })
+    }
+
+    /// The next TLV, which must have `tag`; `what` names it in the error.
+    #[inline(never)]
+    pub fn expect(&mut self, tag: u8, what: &str) -> Result<Tlv<'a>, String> {
+        let tlv = self.any().map_err(|e| format!("{what}: {e}"))?;
+        if tlv.tag != tag {
+            return Err(format!(
+                "{what}: expected tag {tag:#04x}, found {:#04x}",
+                tlv.tag
+            ));
+        }
+        Ok(tlv)
+    }
+
+    /// The next TLV if it has `tag`.
+    #[inline(never)]
+    pub fn optional(&mut self, tag: u8, what: &str) -> Result<Option<Tlv<'a>>, String> {
+        if self.peek_tag() == Some(tag) {
+            self.expect(tag, what).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Fails unless everything was read.
+    #[inline(never)]
+    pub fn finish(&self, what: &str) -> Result<(), String> {
+        if self.input.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{what}: {} unexpected trailing bytes",
+                self.input.len()
+            ))
+        }
+    }
+}
+
+/// A SEQUENCE's reader over its content, requiring nothing after it in `input`.
+#[inline(never)]
+pub(crate) fn whole_sequence<'a>(input: &'a [u8], what: &str) -> Result<Reader<'a>, String> {
+    let mut outer = Reader::new(input);
+    let seq = outer.expect(SEQUENCE, what)?;
+    outer.finish(what)?;
+    Ok(Reader::new(seq.content))
+}
+
+/// The dotted text of an OID's content bytes.
+#[inline(never)]
+pub(crate) fn oid_text(content: &[u8]) -> Result<String, String> {
+    let (first, rest) = content
+        .split_first()
+        .ok_or_else(|| "an empty OID".to_string())?;
+    let mut parts = vec![u64::from(first / 40), u64::from(first % 40)];
+    let mut value = 0u64;
+    for b in rest {
+        value = value
+            .checked_shl(7)
+            .filter(|v| v >> 57 == 0)
+            .ok_or_else(|| "an OID arc that is too large".to_string())?
+            | u64::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            parts.push(value);
+            value = 0;
+        }
+    }
+    if rest.last().is_some_and(|b| b & 0x80 != 0) {
+        return Err("a truncated OID".into());
+    }
+    Ok(parts
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join("."))
+}
+
+/// A GeneralizedTime (`YYYYMMDDHHMMSS[.fff]Z`, RFC 5280 4.1.2.5.2; RFC 6960 uses the
+/// same type) as Unix seconds. Fractions of a second are dropped.
+#[inline(never)]
+pub(crate) fn generalized_time(content: &[u8]) -> Result<i64, String> {
+    let bad = || {
+        format!(
+            "a malformed GeneralizedTime {:?}",
+            String::from_utf8_lossy(content)
+        )
+    };
+    let text = core::str::from_utf8(content).map_err(|_| bad())?;
+    let body = text.strip_suffix('Z').ok_or_else(bad)?;
+    let (main, fraction) = match body.split_once('.') {
+        Some((m, f)) => (m, Some(f)),
+        None => (body, None),
+    };
+    if main.len() != 14 || !main.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    if let Some(f) = fraction {
+        if f.is_empty() || f.len() > 9 || !f.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+    }
+    let num = |range: core::ops::Range<usize>| -> Result<i64, String> {
+        main.get(range)
+            .and_then(|s| s.parse::<i64>().ok())
+            .ok_or_else(bad)
+    };
+    let (year, month, day) = (num(0..4)?, num(4..6)?, num(6..8)?);
+    let (hour, minute, second) = (num(8..10)?, num(10..12)?, num(12..14)?);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => return Err(bad()),
+    };
+    if day < 1 || day > days_in_month || hour > 23 || minute > 59 || second > 59 {
+        return Err(bad());
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Ok(days * 86_400 + hour * 3600 + minute * 60 + second)
+}
+
+/// A `Time` (RFC 5280 section 4.1.2.5): UTCTime `YYMMDDHHMMSSZ` (years 1950 to 2049)
+/// or GeneralizedTime, as Unix seconds.
+#[inline(never)]
+pub(crate) fn time(tlv: &Tlv<'_>) -> Result<i64, String> {
+    match tlv.tag {
+        GENERALIZED_TIME => generalized_time(tlv.content),
+        UTC_TIME => {
+            let digits = tlv.content.get(..2).unwrap_or_default();
+            if tlv.content.len() != 13 || !digits.iter().all(u8::is_ascii_digit) {
+                return Err(format!(
+                    "a malformed UTCTime {:?}",
+                    String::from_utf8_lossy(tlv.content)
+                ));
+            }
+            let yy = digits
+                .iter()
+                .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
+            let century: &[u8] = if yy < 50 { b"20" } else { b"19" };
+            let mut full = century.to_vec();
+            full.extend_from_slice(tlv.content);
+            generalized_time(&full)
+        }
+        other => Err(format!("expected a time, found tag {other:#04x}")),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        assert_eq!(generalized_time(b"19700101000000Z"), Ok(0));
+        assert_eq!(generalized_time(b"20270101000000Z"), Ok(1_798_761_600));
+        assert_eq!(generalized_time(b"20240229235959.5Z"), Ok(1_709_251_199));
+        for bad in [
+            &b"20230229000000Z"[..],
+            b"2023010100000Z",
+            b"20230101000000",
+            b"20230101000000.Z",
+            b"20231301000000Z",
+        ] {
+            assert!(generalized_time(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn utc_times() {
+        let t = |c: &'static [u8]| {
+            time(&Tlv {
+                tag: UTC_TIME,
+                content: c,
+                raw: c,
+            })
+        };
+        assert_eq!(t(b"700101000000Z"), Ok(0));
+        assert_eq!(t(b"270101000000Z"), Ok(1_798_761_600));
+        assert!(t(b"2701010000Z").is_err());
+    }
+
+    #[test]
+    fn lengths_are_strict() {
+        assert!(Reader::new(&[0x30, 0x81, 0x05, 0, 0, 0, 0, 0])
+            .any()
+            .is_err());
+        assert!(Reader::new(&[0x30, 0x80, 0, 0]).any().is_err());
+        assert!(Reader::new(&[0x30, 0x05, 0]).any().is_err());
+        let mut r = Reader::new(&[0x04, 0x01, 0xaa, 0x05, 0x00]);
+        let t = r.any().unwrap();
+        assert_eq!(
+            (t.tag, t.content, t.raw),
+            (0x04, &[0xaa][..], &[0x04, 0x01, 0xaa][..])
+        );
+        assert!(r.finish("x").is_err());
+    }
+}
