@@ -54,6 +54,10 @@ pub enum Error {
         status: RefusedStatus,
         hostname: String,
     },
+    // ---- Certificate Transparency (issue 20) ----
+    /// A CT log list (v3 JSON) that certpin cannot use; `path` is the JSON path of the
+    /// fault.
+    LogListInvalid { path: String, reason: String },
 }
 
 /// Why an enforcing adapter refused a connection: the failing verdict statuses.
@@ -90,6 +94,8 @@ pub const ERROR_CODES: &[&str] = &[
     "HOSTNAME_MISMATCH",
     "CERT_EXPIRED",
     "NO_CHAIN",
+    // Certificate Transparency (issue 20)
+    "LOG_LIST_INVALID",
 ];
 
 /// A context value attached to an error (exposed as properties of the JS error).
@@ -125,6 +131,8 @@ impl Error {
                 RefusedStatus::CertExpired => "CERT_EXPIRED",
                 RefusedStatus::NoChain => "NO_CHAIN",
             },
+            // Certificate Transparency (issue 20)
+            Error::LogListInvalid { .. } => "LOG_LIST_INVALID",
         }
     }
 
@@ -166,6 +174,8 @@ impl Error {
             Error::HpkpHeaderInvalid { directive, .. } => {
                 vec![("directive", Text(directive.clone()))]
             }
+            // Certificate Transparency (issue 20)
+            Error::LogListInvalid { path, .. } => vec![("path", Text(path.clone()))],
         }
     }
 }
@@ -224,6 +234,11 @@ impl fmt::Display for Error {
             Error::ConnectionRefused { status, hostname } => {
                 write!(f, "certificate pinning refused the connection to {hostname}: {status:?}")
             }
+            // Certificate Transparency (issue 20)
+            Error::LogListInvalid { path, reason } => write!(
+                f,
+                "invalid CT log list at {path}: {reason} (pass the v3 JSON log list, e.g. log_list.json)"
+            ),
         }
     }
 }
@@ -299,6 +314,11 @@ mod tests {
                 hostname: s(),
             }),
         )
+        // Certificate Transparency (issue 20)
+        .chain([Error::LogListInvalid {
+            path: s(),
+            reason: s(),
+        }])
         .collect()
     }
 
@@ -312,7 +332,8 @@ mod tests {
             "INPUT_EMPTY,INPUT_TOO_LARGE,TOO_MANY_CERTIFICATES,TOO_MANY_PEM_BLOCKS,\
 PEM_MALFORMED,DER_MALFORMED,CERT_MALFORMED,UNSUPPORTED_INPUT,PIN_MALFORMED,\
 FORMAT_UNSUPPORTED,INVALID_ARGUMENT,POLICY_INVALID,HPKP_HEADER_INVALID,NSC_INVALID,\
-PIN_MISMATCH,PIN_REVOKED,CHAIN_INVALID,HOSTNAME_MISMATCH,CERT_EXPIRED,NO_CHAIN"
+PIN_MISMATCH,PIN_REVOKED,CHAIN_INVALID,HOSTNAME_MISMATCH,CERT_EXPIRED,NO_CHAIN,\
+LOG_LIST_INVALID"
         );
     }
 

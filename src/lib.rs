@@ -14,6 +14,7 @@
 mod cert;
 mod chain;
 mod check;
+mod ct;
 mod diagnose;
 mod error;
 mod export;
@@ -38,6 +39,11 @@ pub use cert::{signature_algorithm_name, Certificate, Facts, KeyFacts};
 pub use chain::{compute_pins, ip_to_string, parse_chain, CertificateInfo};
 pub use check::{
     check_pins, check_policy, CheckOptions, CHECK_FINDING_CODES, MAX_CLOCK_SKEW_SECONDS,
+};
+pub use ct::{
+    codes as ct_codes, verify_scts, CtPolicy, CtVerdict, LogList, LogState, Sct, SctResult,
+    SctSummary, LOG_LIST_MAX_AGE_MS, MAX_LOGS, MAX_LOG_LIST_BYTES, MAX_OPERATORS,
+    MAX_SCTS_PER_CERTIFICATE, MIMIC_LOG_IDS,
 };
 pub use diagnose::{
     codes as diagnose_codes, diagnose, DiagnoseOptions, LONG_PATH_THRESHOLD, MIN_RSA_STRENGTH,

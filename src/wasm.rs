@@ -704,3 +704,6 @@ impl PinPolicy {
         run().map_err(js_error)
     }
 }
+
+// ---- Certificate Transparency (issue 20) ----
+mod ct;

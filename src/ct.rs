@@ -1,0 +1,505 @@
+//! Certificate Transparency: the SCTs embedded in a leaf (RFC 6962 section 3.3),
+//! verified against the keys of a host-supplied log list (v3 JSON), and judged by a named
+//! CT policy (Chrome's `ct_policy.md`, Apple's support.apple.com/103214).
+//!
+//! An SCT is verified over the precertificate TBS rebuilt from the leaf's TBS DER
+//! (`sct::embedded`) with `issuer_key_hash` taken from the issuer whose signature over the
+//! leaf verified (the verified path), through the installed `SignatureVerifier`, so Node
+//! and Deno use `node:crypto` and every other host RustCrypto. Nothing here fetches a log
+//! list or reads a clock.
+//!
+//! CT is what public browsers require of publicly trusted certificates; like pinning it
+//! adds to a TLS stack's own validation and does not replace it.
+
+mod der;
+mod loglist;
+mod sct;
+
+pub use loglist::{Log, LogList, LogState, MAX_LOGS, MAX_LOG_LIST_BYTES, MAX_OPERATORS};
+pub use sct::{embedded, signed_data, Sct, MAX_SCTS_PER_CERTIFICATE};
+#[allow(unused_imports)]
+pub use sct::{parse_sct_list, Embedded};
+
+use crate::cert::{spki_of_public_key, Certificate};
+use crate::finding::Finding;
+use crate::verify::{
+    check_key, installed_verifier, SignatureAlgorithm, SignatureHash, VerifyOutcome,
+};
+use base64::Engine as _;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// Log ids of the two "mimic" logs that Google's frozen library lists carry (2026): their
+/// private keys are public, so an SCT from them proves nothing and never counts.
+pub const MIMIC_LOG_IDS: [&str; 2] = [
+    "9EGV1vAOLbVUNcrdV3iS5T4VrUFwWPh44U/2uRh0FYk=",
+    "si9+3rWvav5QPeBAgbLXTBJThJL+3yyypSZQPO9TztI=",
+];
+
+/// A log list this old (or older) at `now` makes enforcement fail open, as Chrome does:
+/// 70 days.
+pub const LOG_LIST_MAX_AGE_MS: i64 = 70 * 86_400_000;
+
+/// Finding codes of a CT evaluation.
+pub mod codes {
+    pub const SCT_NOT_COUNTED: &str = "SCT_NOT_COUNTED";
+    pub const SCT_LIST_MALFORMED: &str = "SCT_LIST_MALFORMED";
+    pub const NO_SCTS: &str = "NO_SCTS";
+    pub const CT_NO_VERIFIED_ISSUER: &str = "CT_NO_VERIFIED_ISSUER";
+    pub const CT_TOO_FEW_LOGS: &str = "CT_TOO_FEW_LOGS";
+    pub const CT_TOO_FEW_OPERATORS: &str = "CT_TOO_FEW_OPERATORS";
+    pub const CT_NO_CURRENT_LOG: &str = "CT_NO_CURRENT_LOG";
+    pub const CT_LOG_LIST_STALE: &str = "CT_LOG_LIST_STALE";
+    pub const CT_COMPLIANT: &str = "CT_COMPLIANT";
+    pub const ALL: &[&str] = &[
+        SCT_NOT_COUNTED,
+        SCT_LIST_MALFORMED,
+        NO_SCTS,
+        CT_NO_VERIFIED_ISSUER,
+        CT_TOO_FEW_LOGS,
+        CT_TOO_FEW_OPERATORS,
+        CT_NO_CURRENT_LOG,
+        CT_LOG_LIST_STALE,
+        CT_COMPLIANT,
+    ];
+}
+use codes::*;
+
+/// A named CT policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CtPolicy {
+    /// Chrome (`ct_policy.md`): embedded SCTs from 2 distinct logs for a lifetime of at
+    /// most 180 days (notAfter − notBefore), else 3; at least 2 distinct operators (the
+    /// operator at SCT time); at least one of the counted logs qualified, usable or
+    /// read-only now; a retired log counts only for SCTs made before its retirement.
+    Chrome,
+    /// Apple (support.apple.com/103214): 2 distinct logs for a lifetime (notBefore
+    /// through notAfter inclusive, days of 86,400 s, a part day counting as a day) of at
+    /// most 180 days with at most 1 counted per operator, else 3 with at most 2 per
+    /// operator; at least one counted log currently approved. Retired logs count for
+    /// SCTs made before retirement ("once approved").
+    Apple,
+}
+
+impl CtPolicy {
+    pub fn name(self) -> &'static str {
+        match self {
+            CtPolicy::Chrome => "chrome",
+            CtPolicy::Apple => "apple",
+        }
+    }
+}
+
+impl core::str::FromStr for CtPolicy {
+    type Err = crate::error::Error;
+    fn from_str(s: &str) -> crate::error::Result<CtPolicy> {
+        match s {
+            "chrome" => Ok(CtPolicy::Chrome),
+            "apple" => Ok(CtPolicy::Apple),
+            other => Err(crate::error::Error::InvalidArgument {
+                argument: "policy".into(),
+                reason: format!("{other:?} is not a CT policy: use \"chrome\" or \"apple\""),
+            }),
+        }
+    }
+}
+
+/// One SCT as judged (SPEC.md `verifyScts` `scts[]`, plus `counts`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SctResult {
+    /// Standard base64 of the log id.
+    pub log_id: String,
+    /// The log's description in the list; null for a log the list does not have.
+    pub log: Option<String>,
+    /// The log's operator at the SCT's time.
+    pub operator: Option<String>,
+    /// RFC 3339 with milliseconds: `2026-02-02T09:36:40.442Z`.
+    pub timestamp: String,
+    /// The signature verifies with the listed key of that log.
+    pub valid: bool,
+    /// It counts toward the policy.
+    pub counts: bool,
+    /// Why it is not valid or does not count; null when it counts.
+    pub reason: Option<String>,
+    pub signature_algorithm: String,
+}
+
+/// The verdict of `verifyScts` (SPEC.md "Certificate Transparency").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CtVerdict {
+    /// The chain satisfies the policy, or the list was too old to enforce (`failOpen`).
+    pub compliant: bool,
+    pub policy: &'static str,
+    pub scts: Vec<SctResult>,
+    pub findings: Vec<Finding>,
+    /// Distinct counted logs, and how many the policy requires for this lifetime.
+    pub distinct_logs: usize,
+    pub required_logs: usize,
+    /// Distinct operators among the counted SCTs.
+    pub operators: usize,
+    /// True when the list is 70 days old or more at `now`: not enforced.
+    pub fail_open: bool,
+}
+
+/// RFC 3339 with milliseconds.
+pub fn timestamp_text(ms: i64) -> String {
+    // Year 9999 at most: an SCT's u64 timestamp can be anything.
+    let ms = ms.clamp(-62_135_596_800_000, 253_402_300_799_999);
+    let seconds = crate::name::rfc3339(ms.div_euclid(1000));
+    let millis = ms.rem_euclid(1000);
+    match seconds.strip_suffix('Z') {
+        Some(head) => format!("{head}.{millis:03}Z"),
+        None => seconds,
+    }
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Verifies one SCT's signature with `log`'s key: `Ok(())` or the reason it fails.
+fn verify_sct(
+    sct: &Sct,
+    log: &Log,
+    issuer_key_hash: &[u8; 32],
+    precert_tbs: &[u8],
+) -> Result<(), String> {
+    if sct.version != 0 {
+        return Err(format!("unsupported SCT version {}", sct.version));
+    }
+    let key =
+        spki_of_public_key(&log.key, 0).map_err(|_| "the log's key is malformed".to_string())?;
+    // RFC 6962 section 2.1.4: logs sign with ECDSA P-256 or RSA (2048 bits or more),
+    // always with SHA-256.
+    let algorithm = match (sct.hash_algorithm, sct.signature_algorithm) {
+        (4, 3) if key.algorithm == "EC" && key.curve.as_deref() == Some("P-256") => {
+            SignatureAlgorithm::Ecdsa {
+                hash: SignatureHash::Sha256,
+            }
+        }
+        (4, 1) if key.algorithm == "RSA" && key.size_bits.is_some_and(|b| b >= 2048) => {
+            SignatureAlgorithm::RsaPkcs1 {
+                hash: SignatureHash::Sha256,
+            }
+        }
+        (4, 3) | (4, 1) => {
+            return Err("the signature algorithm does not fit the log's key".into());
+        }
+        _ => {
+            return Err(format!(
+                "unsupported signature algorithm {}",
+                sct.signature_algorithm_name()
+            ))
+        }
+    };
+    let message = signed_data(sct, issuer_key_hash, precert_tbs)
+        .ok_or_else(|| "the certificate is too large to have been logged".to_string())?;
+    if let Err(outcome) = check_key(algorithm, &log.key) {
+        return Err(match outcome {
+            VerifyOutcome::Unsupported(why) => format!("unsupported: {why}"),
+            _ => "the signature algorithm does not fit the log's key".into(),
+        });
+    }
+    match installed_verifier().verify(algorithm, &log.key, &message, &sct.signature) {
+        VerifyOutcome::Valid => Ok(()),
+        VerifyOutcome::Invalid => Err("bad signature".into()),
+        VerifyOutcome::Unsupported(why) => Err(format!("unsupported: {why}")),
+    }
+}
+
+/// Whether a verified SCT from `log` counts: `Err` says why not.
+fn counts(sct: &Sct, log: &Log, now_ms: i64) -> Result<(), String> {
+    let id = b64(&log.log_id);
+    if MIMIC_LOG_IDS.contains(&id.as_str()) {
+        return Err(
+            "mimic log: its private key is public, so its SCTs prove nothing (never counted)"
+                .into(),
+        );
+    }
+    let at = i64::try_from(sct.timestamp_ms).unwrap_or(i64::MAX);
+    if at > now_ms {
+        return Err("the SCT's timestamp is after now".into());
+    }
+    match log.state {
+        Some((state, _)) if state.is_current() => Ok(()),
+        Some((LogState::Retired, retired)) if at < retired => Ok(()),
+        Some((LogState::Retired, retired)) => Err(format!(
+            "the log retired at {} before this SCT",
+            timestamp_text(retired)
+        )),
+        Some((state, _)) => Err(format!("the log is {}", state.name())),
+        None => Err("the log list gives the log no state".into()),
+    }
+}
+
+/// Evaluates the embedded SCTs of `certs[0]` with the issuer `issuer` (the certificate
+/// whose signature over the leaf verified; `None` when none did), at `now_ms`.
+pub fn evaluate(
+    leaf: &Certificate,
+    issuer: Option<&Certificate>,
+    log_list: &LogList,
+    now_ms: i64,
+    policy: CtPolicy,
+) -> CtVerdict {
+    let mut verdict = CtVerdict {
+        compliant: false,
+        policy: policy.name(),
+        scts: Vec::new(),
+        findings: Vec::new(),
+        distinct_logs: 0,
+        required_logs: 0,
+        operators: 0,
+        fail_open: false,
+    };
+    let facts = leaf.facts();
+    let lifetime = facts.not_after.saturating_sub(facts.not_before);
+    let short = match policy {
+        CtPolicy::Chrome => lifetime <= 180 * 86_400,
+        CtPolicy::Apple => lifetime.saturating_add(1) <= 180 * 86_400,
+    };
+    verdict.required_logs = if short { 2 } else { 3 };
+    let per_operator_cap = match policy {
+        CtPolicy::Chrome => usize::MAX,
+        CtPolicy::Apple => verdict.required_logs - 1,
+    };
+
+    let embedded = match embedded(leaf.tbs_der()) {
+        Ok(Some(e)) => Some(e),
+        Ok(None) => {
+            verdict.findings.push(
+                Finding::error(
+                    NO_SCTS,
+                    "the leaf embeds no SCTs (no SCT list extension, 1.3.6.1.4.1.11129.2.4.2)",
+                )
+                .at(0),
+            );
+            None
+        }
+        Err(why) => {
+            verdict.findings.push(
+                Finding::error(
+                    SCT_LIST_MALFORMED,
+                    format!("the leaf's SCTs cannot be used: {why}"),
+                )
+                .at(0),
+            );
+            None
+        }
+    };
+    let issuer_key_hash: Option<[u8; 32]> = issuer.map(|i| Sha256::digest(i.spki_der()).into());
+    if embedded.is_some() && issuer_key_hash.is_none() {
+        verdict.findings.push(Finding::error(
+            CT_NO_VERIFIED_ISSUER,
+            "no served certificate verifies the leaf's signature, so its SCTs cannot be checked: serve the issuing CA certificate after the leaf",
+        ));
+    }
+    // Counted SCTs: (log id, operator at SCT time, log is current now).
+    let mut counted: Vec<([u8; 32], String, bool)> = Vec::new();
+    for sct in embedded.iter().flat_map(|e| e.scts.iter()) {
+        let at = i64::try_from(sct.timestamp_ms).unwrap_or(i64::MAX);
+        let log = log_list.log(&sct.log_id);
+        let mut result = SctResult {
+            log_id: b64(&sct.log_id),
+            log: log.map(|l| l.description.clone()),
+            operator: log.map(|l| l.operator_at(at).to_string()),
+            timestamp: timestamp_text(at),
+            valid: false,
+            counts: false,
+            reason: None,
+            signature_algorithm: sct.signature_algorithm_name(),
+        };
+        let checked = match (log, &issuer_key_hash, &embedded) {
+            (None, _, _) => Err("unknown log".to_string()),
+            (Some(_), None, _) | (Some(_), _, None) => Err("no verified issuer".to_string()),
+            (Some(log), Some(hash), Some(e)) => {
+                verify_sct(sct, log, hash, &e.precert_tbs).map(|()| log)
+            }
+        };
+        match checked {
+            Err(why) => result.reason = Some(why),
+            Ok(log) => {
+                result.valid = true;
+                match counts(sct, log, now_ms) {
+                    Err(why) => result.reason = Some(why),
+                    Ok(()) => {
+                        result.counts = true;
+                        let current = log.state.is_some_and(|(s, _)| s.is_current());
+                        counted.push((log.log_id, log.operator_at(at).to_string(), current));
+                    }
+                }
+            }
+        }
+        if let Some(why) = &result.reason {
+            verdict.findings.push(
+                Finding::new(
+                    SCT_NOT_COUNTED,
+                    if result.valid {
+                        crate::finding::Severity::Warning
+                    } else {
+                        crate::finding::Severity::Error
+                    },
+                    format!(
+                        "SCT from {} ({}) at {} does not count: {why}",
+                        result.log.as_deref().unwrap_or("an unknown log"),
+                        result.log_id,
+                        result.timestamp
+                    ),
+                )
+                .at(0),
+            );
+        }
+        verdict.scts.push(result);
+    }
+    // Distinct logs, with Apple's per-operator cap.
+    let mut logs: Vec<([u8; 32], &str, bool)> = Vec::new();
+    for (id, operator, current) in &counted {
+        if let Some(entry) = logs.iter_mut().find(|(l, _, _)| l == id) {
+            entry.2 |= *current;
+            continue;
+        }
+        let from_operator = logs.iter().filter(|(_, o, _)| o == operator).count();
+        if from_operator < per_operator_cap {
+            logs.push((*id, operator.as_str(), *current));
+        }
+    }
+    verdict.distinct_logs = logs.len();
+    let mut operators: Vec<&str> = counted.iter().map(|(_, o, _)| o.as_str()).collect();
+    operators.sort_unstable();
+    operators.dedup();
+    verdict.operators = operators.len();
+    let any_current = logs.iter().any(|(_, _, current)| *current);
+    let mut compliant = true;
+    if verdict.distinct_logs < verdict.required_logs {
+        compliant = false;
+        verdict.findings.push(Finding::error(
+            CT_TOO_FEW_LOGS,
+            format!(
+                "{} distinct logs count{}; the {} policy needs {} for a lifetime of {} days",
+                verdict.distinct_logs,
+                if per_operator_cap < usize::MAX {
+                    format!(" (at most {per_operator_cap} per operator)")
+                } else {
+                    String::new()
+                },
+                policy.name(),
+                verdict.required_logs,
+                lifetime.div_euclid(86_400)
+            ),
+        ));
+    }
+    if verdict.operators < 2 {
+        compliant = false;
+        verdict.findings.push(Finding::error(
+            CT_TOO_FEW_OPERATORS,
+            format!(
+                "the counted SCTs come from {} log operator{}; at least 2 distinct operators are needed",
+                verdict.operators,
+                if verdict.operators == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    if !counted.is_empty() && !any_current {
+        compliant = false;
+        verdict.findings.push(Finding::error(
+            CT_NO_CURRENT_LOG,
+            "none of the counted SCTs is from a log that is qualified, usable or read-only now",
+        ));
+    }
+    let age = now_ms.saturating_sub(log_list.timestamp_ms);
+    if age >= LOG_LIST_MAX_AGE_MS {
+        verdict.fail_open = true;
+        verdict.findings.push(Finding::warning(
+            CT_LOG_LIST_STALE,
+            format!(
+                "the log list is {} days old (log_list_timestamp {}): CT is not enforced with a list 70 days old or more (fail open, as Chrome does); the chain {} the policy; supply a fresh list",
+                age.div_euclid(86_400_000),
+                timestamp_text(log_list.timestamp_ms),
+                if compliant { "satisfies" } else { "does not satisfy" }
+            ),
+        ));
+        compliant = true;
+    } else if compliant {
+        verdict.findings.push(Finding::info(
+            CT_COMPLIANT,
+            format!(
+                "{} distinct logs from {} operators: the {} CT policy is satisfied",
+                verdict.distinct_logs,
+                verdict.operators,
+                policy.name()
+            ),
+        ));
+    }
+    verdict.compliant = compliant;
+    verdict
+}
+
+/// `verifyScts`: builds the verified path from the leaf with the installed verifier and
+/// evaluates the leaf's SCTs with the issuer that signed it.
+pub fn verify_scts(
+    certs: &[Certificate],
+    log_list: &LogList,
+    now_ms: i64,
+    policy: CtPolicy,
+) -> CtVerdict {
+    let issuer = verified_issuer(certs);
+    match certs.first() {
+        Some(leaf) => evaluate(leaf, issuer, log_list, now_ms, policy),
+        None => CtVerdict {
+            compliant: false,
+            policy: policy.name(),
+            scts: vec![],
+            findings: vec![Finding::error(NO_SCTS, "no certificates were given")],
+            distinct_logs: 0,
+            required_logs: 0,
+            operators: 0,
+            fail_open: false,
+        },
+    }
+}
+
+/// The certificate whose signature over the leaf verified: the second element of the
+/// verified path. A link that verified is used even when the rest of the path was refused
+/// (an expired root, a SHA-1 link above): `issuer_key_hash` needs the key that signed the
+/// leaf, not a trusted path.
+pub fn verified_issuer(certs: &[Certificate]) -> Option<&Certificate> {
+    let outcome = crate::path::pin_path(certs);
+    issuer_on(certs, &outcome.path)
+}
+
+/// The issuer of the leaf on a path already built (input indices, leaf first).
+pub fn issuer_on<'a>(certs: &'a [Certificate], path: &[usize]) -> Option<&'a Certificate> {
+    match path {
+        [0, issuer, ..] => certs.get(*issuer),
+        _ => None,
+    }
+}
+
+/// One embedded SCT as `parseChain` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SctSummary {
+    pub log_id: String,
+    pub timestamp: String,
+    pub signature_algorithm: String,
+    pub version: u8,
+}
+
+/// The SCTs a certificate embeds, for display: empty when it has none or they do not
+/// parse (`diagnose` says which).
+pub fn sct_summaries(cert: &Certificate) -> Vec<SctSummary> {
+    match embedded(cert.tbs_der()) {
+        Ok(Some(e)) => e
+            .scts
+            .iter()
+            .map(|s| SctSummary {
+                log_id: b64(&s.log_id),
+                timestamp: timestamp_text(i64::try_from(s.timestamp_ms).unwrap_or(i64::MAX)),
+                signature_algorithm: s.signature_algorithm_name(),
+                version: s.version,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
