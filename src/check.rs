@@ -42,6 +42,9 @@ pub struct CheckOptions {
     pub verify_signatures: bool,
     /// Tolerance for certificate validity periods, either way; default 0.
     pub clock_skew_seconds: i64,
+    /// Certificate Transparency (issue 20): the log list and CT policy for entries with
+    /// `"ct"`; `None` makes an entry with `"ct": "enforce"` fail closed.
+    pub ct: Option<crate::ct::CtCheck>,
 }
 
 impl CheckOptions {
@@ -53,6 +56,7 @@ impl CheckOptions {
             now_ms,
             verify_signatures: true,
             clock_skew_seconds: 0,
+            ct: None,
         }
     }
 
@@ -77,6 +81,9 @@ pub const CHECK_FINDING_CODES: &[&str] = &[
     "CANDIDATE_PIN_MATCHED",
     "CANDIDATE_PIN_UNMATCHED",
     "REPORT_ONLY",
+    // Certificate Transparency (issue 20); `crate::ct_codes` lists the CT evaluation's own.
+    "CT_INSUFFICIENT",
+    "CT_LOG_LIST_MISSING",
 ];
 
 /// `PinPolicy.check`: the entry for `options.hostname` (required) decides.
@@ -161,6 +168,7 @@ pub fn check_pins(chain: &[Part], pins: &[Pin], options: &CheckOptions) -> Resul
         expires: None,
         mode: Mode::Enforce,
         report_uri: None,
+        ct: None,
     };
     let certs = parse_served(chain)?;
     evaluate(
@@ -415,6 +423,15 @@ fn evaluate(
             }
         }
     }
+    // ---- Certificate Transparency (issue 20) ----
+    if let (Some(ct_mode), false) = (entry.ct, certs.is_empty()) {
+        let (passed, findings) =
+            crate::ct::check_entry(ct_mode, options.ct.as_ref(), certs, &path, options.now_ms);
+        verdict.findings.extend(findings);
+        if !passed {
+            failures.push(Status::CtInsufficient);
+        }
+    }
     for (i, p) in entry.pins.iter().enumerate() {
         if p.state == PinState::Candidate && !hits.iter().any(|h| h.pin_index == i) {
             verdict.findings.push(Finding::info(
@@ -572,6 +589,9 @@ fn reason(status: Status) -> &'static str {
         Status::HostnameMismatch => "the leaf certificate does not cover the hostname",
         Status::CertExpired => "a certificate of the path is outside its validity period",
         Status::Revoked => "the chain contains a revoked key",
+        Status::CtInsufficient => {
+            "the leaf's SCTs do not satisfy the Certificate Transparency policy"
+        }
         Status::Mismatch => "no active pin matches a certificate of the path",
         Status::Matched | Status::NotPinned | Status::PolicyExpired => "",
     }

@@ -51,6 +51,7 @@ pub mod codes {
     pub const CT_NO_CURRENT_LOG: &str = "CT_NO_CURRENT_LOG";
     pub const CT_LOG_LIST_STALE: &str = "CT_LOG_LIST_STALE";
     pub const CT_COMPLIANT: &str = "CT_COMPLIANT";
+    pub const EMBEDDED_SCTS: &str = "EMBEDDED_SCTS";
     pub const ALL: &[&str] = &[
         SCT_NOT_COUNTED,
         SCT_LIST_MALFORMED,
@@ -61,6 +62,7 @@ pub mod codes {
         CT_NO_CURRENT_LOG,
         CT_LOG_LIST_STALE,
         CT_COMPLIANT,
+        EMBEDDED_SCTS,
     ];
 }
 use codes::*;
@@ -502,4 +504,123 @@ pub fn sct_summaries(cert: &Certificate) -> Vec<SctSummary> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// What a pin check needs for entries with `"ct"` (check option `ct: { logList, policy? }`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CtCheck {
+    pub log_list: std::rc::Rc<LogList>,
+    pub policy: CtPolicy,
+}
+
+/// Finding codes the pin check adds for CT.
+pub mod check_codes {
+    pub const CT_INSUFFICIENT: &str = "CT_INSUFFICIENT";
+    pub const CT_LOG_LIST_MISSING: &str = "CT_LOG_LIST_MISSING";
+}
+
+/// The CT step of a pin check for an entry with `"ct": mode`: whether the chain passes
+/// (always true in report mode) and the findings. Without a log list an enforcing entry
+/// fails closed: the host asked for CT and gave nothing to check it with.
+pub fn check_entry(
+    mode: crate::policy::Mode,
+    ct: Option<&CtCheck>,
+    certs: &[Certificate],
+    path: &[usize],
+    now_ms: i64,
+) -> (bool, Vec<Finding>) {
+    use crate::policy::Mode;
+    let enforce = mode == Mode::Enforce;
+    let severity = if enforce {
+        crate::finding::Severity::Error
+    } else {
+        crate::finding::Severity::Warning
+    };
+    let Some(ct) = ct else {
+        return (
+            !enforce,
+            vec![Finding::new(
+                check_codes::CT_LOG_LIST_MISSING,
+                severity,
+                format!(
+                    "this entry requires Certificate Transparency (\"ct\": \"{}\") but the check was given no log list: pass ct: {{ logList }} in the check options",
+                    mode.name()
+                ),
+            )],
+        );
+    };
+    let Some(leaf) = certs.first() else {
+        return (!enforce, vec![]);
+    };
+    let verdict = evaluate(
+        leaf,
+        issuer_on(certs, path),
+        &ct.log_list,
+        now_ms,
+        ct.policy,
+    );
+    let mut findings = verdict.findings;
+    if !verdict.compliant {
+        findings.push(
+            Finding::new(
+                check_codes::CT_INSUFFICIENT,
+                severity,
+                format!(
+                    "the leaf's SCTs do not satisfy the {} CT policy ({} of {} required distinct logs, {} operators){}",
+                    ct.policy.name(),
+                    verdict.distinct_logs,
+                    verdict.required_logs,
+                    verdict.operators,
+                    if enforce { "" } else { " (ct: report, not enforced)" }
+                ),
+            )
+            .at(0),
+        );
+    }
+    (verdict.compliant || !enforce, findings)
+}
+
+/// `diagnose`'s CT findings: the SCTs each certificate embeds (`EMBEDDED_SCTS`, info;
+/// without a log list they are listed, not verified: use `verifyScts`), and SCT lists
+/// that cannot be used (`SCT_LIST_MALFORMED`, warning).
+pub fn diagnose_findings(certs: &[Certificate]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (index, cert) in certs.iter().enumerate() {
+        match embedded(cert.tbs_der()) {
+            Ok(None) => {}
+            Ok(Some(e)) => {
+                let list: Vec<String> = e
+                    .scts
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "log {} at {}",
+                            b64(&s.log_id),
+                            timestamp_text(i64::try_from(s.timestamp_ms).unwrap_or(i64::MAX))
+                        )
+                    })
+                    .collect();
+                findings.push(
+                    Finding::info(
+                        EMBEDDED_SCTS,
+                        format!(
+                            "certificate {index} embeds {} SCT{}: {} (check them against a log list with verifyScts)",
+                            list.len(),
+                            if list.len() == 1 { "" } else { "s" },
+                            list.join("; ")
+                        ),
+                    )
+                    .at(index),
+                );
+            }
+            Err(why) => findings.push(
+                Finding::warning(
+                    SCT_LIST_MALFORMED,
+                    format!("certificate {index}: its SCTs cannot be used: {why}"),
+                )
+                .at(index),
+            ),
+        }
+    }
+    findings
 }

@@ -103,6 +103,8 @@ pub fn diagnose(certs: &[Certificate], options: &DiagnoseOptions) -> Vec<Finding
         findings.extend(pin_findings(certs, &outcome, pins));
     }
     findings.extend(certificate_findings(certs, &outcome, &findings));
+    // Certificate Transparency (issue 20): the SCTs each certificate embeds.
+    findings.extend(crate::ct::diagnose_findings(certs));
     // Most severe first; within a severity, the order the checks ran.
     findings.sort_by_key(|f| f.severity);
     findings

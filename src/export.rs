@@ -664,6 +664,7 @@ fn domain_config(
             expires: *expires,
             mode: Mode::Enforce,
             report_uri: None,
+            ct: None,
         });
     }
     Ok(())

@@ -173,6 +173,7 @@ pub fn from_hpkp_header(
             Mode::Enforce
         },
         report_uri,
+        ct: None,
     }])
     .map_err(|e| match e {
         Error::PolicyInvalid { path, reason } if path.ends_with("reportUri") => {

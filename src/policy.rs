@@ -125,6 +125,9 @@ pub struct DomainEntry {
     pub expires: Option<i64>,
     pub mode: Mode,
     pub report_uri: Option<String>,
+    /// Certificate Transparency (issue 20): `Some(Enforce)` makes a chain whose SCTs do
+    /// not satisfy the CT policy fail (`ct-insufficient`); `Some(Report)` only reports.
+    pub ct: Option<Mode>,
 }
 
 impl DomainEntry {
@@ -417,6 +420,7 @@ impl Policy {
                     expires: d.expires.map(rfc3339),
                     mode: d.mode.name(),
                     report_uri: d.report_uri.clone(),
+                    ct: d.ct.map(Mode::name),
                 })
                 .collect(),
         }
@@ -446,6 +450,9 @@ pub struct DomainDocument {
     pub mode: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_uri: Option<String>,
+    /// Certificate Transparency (issue 20).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ct: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -538,6 +545,7 @@ fn parse_domain(v: &Value, path: &str) -> Result<DomainEntry> {
             "expires",
             "mode",
             "reportUri",
+            "ct",
         ],
     )?;
     let host_path = join(path, "host");
@@ -611,6 +619,23 @@ fn parse_domain(v: &Value, path: &str) -> Result<DomainEntry> {
         None => None,
         Some(v) => Some(string(v, &join(path, "reportUri"))?.to_string()),
     };
+    // Certificate Transparency (issue 20)
+    let ct = match obj.get("ct") {
+        None => None,
+        Some(v) => {
+            let p = join(path, "ct");
+            match string(v, &p)? {
+                "enforce" => Some(Mode::Enforce),
+                "report" => Some(Mode::Report),
+                other => {
+                    return Err(invalid(
+                        &p,
+                        format!("{other:?} is not a CT mode: use \"enforce\" or \"report\""),
+                    ))
+                }
+            }
+        }
+    };
     Ok(DomainEntry {
         host,
         include_subdomains,
@@ -618,6 +643,7 @@ fn parse_domain(v: &Value, path: &str) -> Result<DomainEntry> {
         expires,
         mode,
         report_uri,
+        ct,
     })
 }
 

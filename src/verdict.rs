@@ -25,6 +25,9 @@ pub enum Status {
     HostnameMismatch,
     CertExpired,
     Revoked,
+    /// Certificate Transparency (issue 20): an entry with `"ct": "enforce"` and SCTs that
+    /// do not satisfy the CT policy.
+    CtInsufficient,
     Mismatch,
     Matched,
     NotPinned,
@@ -40,6 +43,7 @@ impl Status {
             Status::HostnameMismatch => "hostname-mismatch",
             Status::CertExpired => "cert-expired",
             Status::Revoked => "revoked",
+            Status::CtInsufficient => "ct-insufficient",
             Status::Mismatch => "mismatch",
             Status::Matched => "matched",
             Status::NotPinned => "not-pinned",

@@ -500,6 +500,7 @@ fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
             "now",
             "verifySignatures",
             "clockSkewSeconds",
+            "ct",
         ],
     )?;
     let mut check = CheckOptions::at(now_of(&options)?);
@@ -512,6 +513,10 @@ fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
         crate::check::MAX_CLOCK_SKEW_SECONDS as f64,
     )?
     .unwrap_or(0);
+    // Certificate Transparency (issue 20)
+    check.ct = get(&options, "ct")
+        .map(|v| ct::ct_check_of(&v))
+        .transpose()?;
     Ok(check)
 }
 

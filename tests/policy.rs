@@ -249,6 +249,7 @@ fn every_status() {
             Status::HostnameMismatch => Some("HOSTNAME_MISMATCH"),
             Status::CertExpired => Some("CERT_EXPIRED"),
             Status::Revoked => Some("PIN_REVOKED"),
+            Status::CtInsufficient => Some("CT_INSUFFICIENT"),
             Status::Mismatch => Some("PIN_MISMATCH"),
             Status::NotPinned => Some("NOT_PINNED"),
             Status::PolicyExpired => Some("POLICY_EXPIRED"),
@@ -959,7 +960,8 @@ fn finding_codes_are_stable() {
     assert_eq!(
         certpin::CHECK_FINDING_CODES.join(","),
         "NO_CHAIN,NOT_PINNED,POLICY_EXPIRED,INVALID_CHAIN,HOSTNAME_MISMATCH,CERT_EXPIRED,\
-PIN_REVOKED,PIN_MISMATCH,CANDIDATE_PIN_MATCHED,CANDIDATE_PIN_UNMATCHED,REPORT_ONLY"
+PIN_REVOKED,PIN_MISMATCH,CANDIDATE_PIN_MATCHED,CANDIDATE_PIN_UNMATCHED,REPORT_ONLY,\
+CT_INSUFFICIENT,CT_LOG_LIST_MISSING"
     );
     assert_eq!(
         certpin::LINT_CODES.join(","),

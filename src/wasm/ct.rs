@@ -63,3 +63,31 @@ pub fn verify_scts_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
     };
     to_js(&run().map_err(js_error)?)
 }
+
+/// The check option `ct: { logList, policy? }`.
+pub(super) fn ct_check_of(value: &JsValue) -> Result<crate::ct::CtCheck> {
+    if !value.is_object() || js_sys::Array::is_array(value) {
+        return Err(invalid(
+            "ct",
+            "must be an object { logList, policy? } with the CT log list (v3 JSON)",
+        ));
+    }
+    let options = options_of(value, &["logList", "policy"])?;
+    let log_list = match get(&options, "logList") {
+        Some(v) => log_list_of(&v)?,
+        None => {
+            return Err(invalid(
+                "ct",
+                "ct.logList is required: the CT log list (v3 JSON) you trust",
+            ))
+        }
+    };
+    let policy = match string_option(&options, "policy")? {
+        Some(name) => name.parse()?,
+        None => CtPolicy::Chrome,
+    };
+    Ok(crate::ct::CtCheck {
+        log_list: std::rc::Rc::new(log_list),
+        policy,
+    })
+}
