@@ -624,3 +624,182 @@ pub fn diagnose_findings(certs: &[Certificate]) -> Vec<Finding> {
     }
     findings
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        der::write(&mut out, tag, body);
+        out
+    }
+
+    /// A TBS-shaped SEQUENCE: a version, a big field (forcing long-form lengths) and the
+    /// extensions `exts`.
+    fn tbs_with(exts: &[Vec<u8>], filler: usize) -> Vec<u8> {
+        let mut body = tlv(0xa0, &tlv(0x02, &[2]));
+        body.extend(tlv(0x04, &vec![0x55; filler]));
+        body.extend(tlv(0xa3, &tlv(0x30, &exts.concat())));
+        tlv(0x30, &body)
+    }
+
+    fn sct_extension(list: &[u8]) -> Vec<u8> {
+        let oid = [
+            0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x02,
+        ];
+        let mut body = oid.to_vec();
+        body.extend(tlv(0x04, &tlv(0x04, list)));
+        tlv(0x30, &body)
+    }
+
+    fn one_sct_list() -> Vec<u8> {
+        let mut sct = vec![0u8];
+        sct.extend([7u8; 32]);
+        sct.extend(1_700_000_000_000u64.to_be_bytes());
+        sct.extend([0, 0, 4, 3, 0, 2, 0xaa, 0xbb]);
+        let mut items = (sct.len() as u16).to_be_bytes().to_vec();
+        items.extend(sct);
+        let mut list = (items.len() as u16).to_be_bytes().to_vec();
+        list.extend(items);
+        list
+    }
+
+    #[test]
+    fn precert_tbs_drops_the_sct_extension_and_fixes_every_length() {
+        let other = tlv(
+            0x30,
+            &[0x06, 0x03, 0x55, 0x1d, 0x13, 0x04, 0x02, 0x30, 0x00],
+        );
+        // 300 bytes of filler: the outer lengths go from 2-byte to 2-byte long form, and
+        // for 100 from long form to short form once the SCT extension is removed.
+        for filler in [10usize, 100, 300, 70_000] {
+            let with = tbs_with(&[other.clone(), sct_extension(&one_sct_list())], filler);
+            let without = tbs_with(std::slice::from_ref(&other), filler);
+            let e = embedded(&with).unwrap().unwrap();
+            assert_eq!(e.precert_tbs, without, "filler {filler}");
+            assert_eq!(e.scts.len(), 1);
+            assert_eq!(e.scts[0].timestamp_ms, 1_700_000_000_000);
+            assert_eq!(e.scts[0].signature, vec![0xaa, 0xbb]);
+            // The SCT extension in the middle of the list is removed as well.
+            let middle = tbs_with(
+                &[other.clone(), sct_extension(&one_sct_list()), other.clone()],
+                filler,
+            );
+            let kept = tbs_with(&[other.clone(), other.clone()], filler);
+            assert_eq!(embedded(&middle).unwrap().unwrap().precert_tbs, kept);
+        }
+        // Only the SCT extension: the precert has no extensions field at all.
+        let alone = tbs_with(&[sct_extension(&one_sct_list())], 5);
+        let mut body = tlv(0xa0, &tlv(0x02, &[2]));
+        body.extend(tlv(0x04, &[0x55; 5]));
+        assert_eq!(
+            embedded(&alone).unwrap().unwrap().precert_tbs,
+            tlv(0x30, &body)
+        );
+        // No SCT extension: nothing.
+        assert_eq!(embedded(&tbs_with(&[other.clone()], 5)).unwrap(), None);
+    }
+
+    #[test]
+    fn refuses_what_must_not_be_guessed() {
+        let sct = sct_extension(&one_sct_list());
+        let two = tbs_with(&[sct.clone(), sct.clone()], 5);
+        assert!(embedded(&two).unwrap_err().contains("two SCT list"));
+        let mut trailing = one_sct_list();
+        trailing.push(0);
+        assert!(embedded(&tbs_with(&[sct_extension(&trailing)], 5))
+            .unwrap_err()
+            .contains("trailing"));
+        let mut truncated = one_sct_list();
+        truncated.pop();
+        assert!(embedded(&tbs_with(&[sct_extension(&truncated)], 5)).is_err());
+        assert!(embedded(&tbs_with(&[sct_extension(&[0, 0])], 5))
+            .unwrap_err()
+            .contains("empty"));
+        // Garbage after the TBS SEQUENCE, or not DER.
+        let mut after = tbs_with(&[sct], 5);
+        after.push(0);
+        assert!(embedded(&after).is_err());
+        assert!(embedded(&[0x30, 0x81, 0x01, 0x00]).is_err());
+        // Too many SCTs is a bound, not a loop.
+        let one = one_sct_list();
+        let item = &one[2..];
+        let mut items = Vec::new();
+        for _ in 0..=MAX_SCTS_PER_CERTIFICATE {
+            items.extend_from_slice(item);
+        }
+        let mut list = (items.len() as u16).to_be_bytes().to_vec();
+        list.extend(items);
+        assert!(parse_sct_list(&list).unwrap_err().contains("more than"));
+    }
+
+    #[test]
+    fn signed_data_is_the_rfc_6962_layout() {
+        let sct = parse_sct_list(&one_sct_list()).unwrap().remove(0);
+        let data = signed_data(&sct, &[9u8; 32], &[1, 2, 3]).unwrap();
+        let mut expected = vec![0u8, 0];
+        expected.extend(1_700_000_000_000u64.to_be_bytes());
+        expected.extend([0, 1]);
+        expected.extend([9u8; 32]);
+        expected.extend([0, 0, 3, 1, 2, 3, 0, 0]);
+        assert_eq!(data, expected);
+    }
+
+    fn log(id: [u8; 32], state: Option<(LogState, i64)>) -> Log {
+        Log {
+            log_id: id,
+            key: vec![],
+            description: "test".into(),
+            operator: "Now".into(),
+            previous_operators: vec![("First".into(), 1_000), ("Second".into(), 2_000)],
+            state,
+        }
+    }
+
+    #[test]
+    fn mimic_logs_never_count_and_states_decide() {
+        let sct = |ts: u64| Sct {
+            version: 0,
+            log_id: [0; 32],
+            timestamp_ms: ts,
+            extensions: vec![],
+            hash_algorithm: 4,
+            signature_algorithm: 3,
+            signature: vec![],
+        };
+        let b64 = base64::engine::general_purpose::STANDARD;
+        for mimic in MIMIC_LOG_IDS {
+            let id: [u8; 32] = b64.decode(mimic).unwrap().try_into().unwrap();
+            let usable = log(id, Some((LogState::Usable, 0)));
+            assert!(counts(&sct(10), &usable, 100)
+                .unwrap_err()
+                .contains("mimic"));
+        }
+        let retired = log([1; 32], Some((LogState::Retired, 50)));
+        assert!(counts(&sct(49), &retired, 100).is_ok());
+        assert!(counts(&sct(50), &retired, 100).is_err());
+        assert!(counts(&sct(10), &log([1; 32], None), 100).is_err());
+        assert!(counts(&sct(101), &log([1; 32], Some((LogState::Usable, 0))), 100).is_err());
+        let l = log([1; 32], None);
+        assert_eq!(
+            [
+                l.operator_at(999),
+                l.operator_at(1_000),
+                l.operator_at(1_999),
+                l.operator_at(2_000)
+            ],
+            ["First", "Second", "Second", "Now"]
+        );
+    }
+
+    #[test]
+    fn timestamps_print_with_milliseconds_and_stay_in_range() {
+        assert_eq!(
+            timestamp_text(1_700_000_000_123),
+            "2023-11-14T22:13:20.123Z"
+        );
+        assert_eq!(timestamp_text(i64::MAX), "9999-12-31T23:59:59.999Z");
+    }
+}

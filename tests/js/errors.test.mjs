@@ -132,6 +132,16 @@ const CASES = {
   HOSTNAME_MISMATCH: [],
   CERT_EXPIRED: [],
   NO_CHAIN: [],
+  // Certificate Transparency (issue 20)
+  LOG_LIST_INVALID: [
+    ["a log list that is not JSON", ["verifyScts"], (c) => c.verifyScts(chainPem, { logList: "{", now: 0 }), { path: "$" }],
+    [
+      "a log list without log_list_timestamp",
+      ["verifyScts"],
+      (c) => c.verifyScts(chainPem, { logList: { operators: [] }, now: 0 }),
+      { path: "log_list_timestamp" },
+    ],
+  ],
 };
 
 /** Codes whose triggering input needs a live connection: the test file that covers them. */
