@@ -699,7 +699,10 @@ mod tests {
             tlv(0x30, &body)
         );
         // No SCT extension: nothing.
-        assert_eq!(embedded(&tbs_with(&[other.clone()], 5)).unwrap(), None);
+        assert_eq!(
+            embedded(&tbs_with(std::slice::from_ref(&other), 5)).unwrap(),
+            None
+        );
     }
 
     #[test]
