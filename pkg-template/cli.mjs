@@ -33,6 +33,7 @@ Commands:
   check                check a chain (file or live host) against a policy
   lint <policy>        find risks in a policy
   convert <file>       convert a policy to another format
+  ct-drift FILE...     certificates logged in CT for your names that no active pin accepts
 
 Every command takes --json and --help. Exit codes: 0 ok, 1 check failed, 2 bad input.
 Run 'certpin <command> --help' for examples.`,
@@ -213,6 +214,7 @@ async function run(argv) {
     return { text: HELP.main, code: command === undefined ? 2 : 0 };
   }
   if (command === "--version" || command === "-v") return { text: version, code: 0 };
+  if (command === "ct-drift") return (await import("./cli-ct.mjs")).ctDriftCommand(rest); // issue 20
   if (!Object.hasOwn(HELP, command) || command === "main") {
     throw new UsageError(`unknown command ${JSON.stringify(command)}; run 'certpin --help'`);
   }

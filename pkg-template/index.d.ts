@@ -394,3 +394,40 @@ export interface PolicyDomain {
   /** "enforce": a chain whose SCTs do not satisfy the CT policy fails (ct-insufficient); "report": findings only. */
   ct?: "enforce" | "report";
 }
+
+/** A logged certificate that no active pin of its host accepts (ctDrift). */
+export interface DriftCertificate {
+  /** Index in the flattened list of the certificates given. */
+  certIndex: number;
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  dnsNames: string[];
+  spkiSha256: string;
+  fingerprintSha256: string;
+  /** Indices of its verified path (leaf first) among the certificates given. */
+  verifiedPath: number[];
+  reason: string;
+  /** A CA key on its path that the policy pins for some host: add it as a candidate. */
+  suggestedPin: string | null;
+}
+
+export interface DriftReport {
+  now: string;
+  certificates: number;
+  unexpiredLeaves: number;
+  hosts: Array<{ host: string; accepted: number; unpinned: DriftCertificate[] }>;
+}
+
+/**
+ * Certificates obtained from CT logs for your names (PEM text or DER, each element one or
+ * more certificates; CA certificates given help build paths), checked against the policy:
+ * per pinned host, every unexpired certificate no active pin would accept.
+ */
+export function ctDrift(
+  policy: PinPolicy | PolicyDocument | string,
+  certificates: Array<string | Uint8Array>,
+  options?: { now?: Instant },
+): DriftReport;

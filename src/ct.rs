@@ -12,9 +12,11 @@
 //! adds to a TLS stack's own validation and does not replace it.
 
 mod der;
+mod drift;
 mod loglist;
 mod sct;
 
+pub use drift::{ct_drift, DriftCertificate, DriftHost, DriftReport, MAX_DRIFT_CERTIFICATES};
 pub use loglist::{Log, LogList, LogState, MAX_LOGS, MAX_LOG_LIST_BYTES, MAX_OPERATORS};
 pub use sct::{embedded, signed_data, Sct, MAX_SCTS_PER_CERTIFICATE};
 #[allow(unused_imports)]

@@ -91,3 +91,64 @@ pub(super) fn ct_check_of(value: &JsValue) -> Result<crate::ct::CtCheck> {
         policy,
     })
 }
+
+/// Bytes all the certificates of one `ctDrift` call may take.
+const MAX_DRIFT_BYTES: usize = 32 * 1024 * 1024;
+
+/// `ctDrift(policy, certificates, { now })`: `certificates` is an array whose elements
+/// are PEM text (one or more blocks) or DER bytes; their certificates are numbered in
+/// order (`certIndex`).
+#[wasm_bindgen(js_name = ctDrift)]
+pub fn ct_drift_js(policy: JsValue, certificates: JsValue, options: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<crate::ct::DriftReport> {
+        let options = options_of(&options, &["now"])?;
+        let now = now_of(&options)?;
+        let policy = super::policy_of(&policy)?;
+        if !js_sys::Array::is_array(&certificates) {
+            return Err(invalid(
+                "certificates",
+                "must be an array of certificates (PEM text or DER bytes), e.g. those crt.sh lists for your names",
+            ));
+        }
+        let list: &js_sys::Array = certificates.unchecked_ref();
+        let limit = crate::ct::MAX_DRIFT_CERTIFICATES;
+        if list.length() as usize > limit {
+            return Err(Error::TooManyCertificates {
+                count: list.length() as usize,
+                limit,
+            });
+        }
+        let mut certs = Vec::new();
+        let mut bytes = 0usize;
+        for (i, item) in list.iter().enumerate() {
+            let parts = parts_of(&item).map_err(|e| match e {
+                Error::InvalidArgument { reason, .. } => {
+                    invalid(&format!("certificates[{i}]"), reason)
+                }
+                other => other,
+            })?;
+            bytes += parts
+                .iter()
+                .map(|p| match p {
+                    crate::input::Part::Bytes(b) => b.len(),
+                    crate::input::Part::Text(t) => t.len(),
+                })
+                .sum::<usize>();
+            if bytes > MAX_DRIFT_BYTES {
+                return Err(Error::InputTooLarge {
+                    bytes,
+                    limit: MAX_DRIFT_BYTES,
+                });
+            }
+            certs.extend(parse_chain(&parts)?);
+            if certs.len() > limit {
+                return Err(Error::TooManyCertificates {
+                    count: certs.len(),
+                    limit,
+                });
+            }
+        }
+        Ok(crate::ct::ct_drift(&policy, &certs, now))
+    };
+    to_js(&run().map_err(js_error)?)
+}

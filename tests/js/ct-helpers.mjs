@@ -182,6 +182,7 @@ export function makeLeaf({
   tamperTbs = false,
   twoSctExtensions = false,
   listTrailing = undefined,
+  emptySctList = false,
 }) {
   const leafKey = ecKey();
   const notAfter = notBefore + lifetimeMs;
@@ -203,7 +204,9 @@ export function makeLeaf({
   });
   const sctExt = extension(SCT_LIST_OID, sctListValue(serialized, listTrailing));
   const finalOthers = tamperTbs ? [san(host.replace(/^c/, "d")), others[1]] : others;
-  const exts = twoSctExtensions ? [...finalOthers, sctExt, sctExt] : [...finalOthers, sctExt];
+  // No SCTs: no SCT list extension, unless the test wants the (invalid) empty list.
+  const withSct = scts.length > 0 || emptySctList ? [sctExt] : [];
+  const exts = twoSctExtensions ? [...finalOthers, sctExt, sctExt] : [...finalOthers, ...withSct];
   const tbs = leafTbs({ ca, leafKey, notBefore, notAfter, host, serial, extensions: exts });
   const der = seq(tbs, ECDSA_SHA256, tlv(0x03, cat([0], sign("sha256", tbs, ca.keyPair.privateKey))));
   return { der, precertTbs, tbs, notBefore, notAfter, leafKey };

@@ -182,7 +182,11 @@ test("a log list 70 days old or more fails open with a warning; 70 days minus 1 
 
 test("malformed SCT lists and certificates without SCTs are errors or findings, never a pass", () => {
   // An empty SCT list (RFC 6962 3.3 needs one SCT): the certificate is refused when parsed.
-  assert.throws(() => verifyScts(chainOf(makeLeaf({ ca, scts: [] })), { logList: list, now: NOW }), { code: "CERT_MALFORMED" });
+  assert.throws(() => verifyScts(chainOf(makeLeaf({ ca, scts: [], emptySctList: true })), { logList: list, now: NOW }), { code: "CERT_MALFORMED" });
+  // No SCT list extension at all: NO_SCTS.
+  const bare = verifyScts(chainOf(makeLeaf({ ca, scts: [] })), { logList: list, now: NOW });
+  assert.deepEqual([bare.compliant, bare.scts], [false, []]);
+  assert.ok(bare.findings.some((f) => f.code === "NO_SCTS"));
   // Bytes after the TLS list inside the OCTET STRING: x509-parser lets them through, the
   // SCT reader does not.
   const sctsOk = [{ log: googleish, timestamp: at(1) }, { log: rsaLog, timestamp: at(2) }];
