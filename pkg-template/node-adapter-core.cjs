@@ -31,6 +31,7 @@ function makeAdapter(certpin) {
     "hostname-mismatch": "HOSTNAME_MISMATCH",
     "cert-expired": "CERT_EXPIRED",
     "no-chain": "NO_CHAIN",
+    "ct-insufficient": "CT_INSUFFICIENT", // Certificate Transparency (issue 20)
   });
 
   // Sessions approved for resumption, per policy object: "host\0sha256(session)" -> true.
@@ -53,7 +54,7 @@ function makeAdapter(certpin) {
     return error;
   }
 
-  const KNOWN_OPTIONS = ["onReport", "now", "verifySignatures", "clockSkewSeconds", "hostname"];
+  const KNOWN_OPTIONS = ["onReport", "now", "verifySignatures", "clockSkewSeconds", "hostname", "ct"];
 
   function readOptions(options) {
     if (options === undefined || options === null) return {};
@@ -92,6 +93,7 @@ function makeAdapter(certpin) {
     if (options.now) checkOptions.now = options.now();
     if (options.verifySignatures !== undefined) checkOptions.verifySignatures = options.verifySignatures;
     if (options.clockSkewSeconds !== undefined) checkOptions.clockSkewSeconds = options.clockSkewSeconds;
+    if (options.ct !== undefined) checkOptions.ct = options.ct; // Certificate Transparency (issue 20)
     return checkOptions;
   }
 

@@ -30,6 +30,7 @@ export declare const STATUS_CODES: Readonly<{
   "hostname-mismatch": "HOSTNAME_MISMATCH";
   "cert-expired": "CERT_EXPIRED";
   "no-chain": "NO_CHAIN";
+  "ct-insufficient": "CT_INSUFFICIENT";
 }>;
 
 /** The error of a refused connection: `code` from STATUS_CODES, the verdict attached. */
@@ -77,3 +78,9 @@ export declare function pinnedFetch(
 export declare function peerChain(certificate: PeerCertificate): Uint8Array[];
 
 export declare const CertpinError: typeof CertpinErrorClass;
+
+// ---- Certificate Transparency (issue 20) ----
+export interface PinningOptions {
+  /** For policy entries with "ct": the CT log list you trust (v3 JSON) and the CT policy. */
+  ct?: { logList: string | object; policy?: "chrome" | "apple" };
+}

@@ -69,6 +69,8 @@ pub enum RefusedStatus {
     HostnameMismatch,
     CertExpired,
     NoChain,
+    /// Certificate Transparency (issue 20): status `ct-insufficient`.
+    CtInsufficient,
 }
 
 /// Every code `Error::code` can return, in declaration order. Snapshot-tested: codes
@@ -96,6 +98,7 @@ pub const ERROR_CODES: &[&str] = &[
     "NO_CHAIN",
     // Certificate Transparency (issue 20)
     "LOG_LIST_INVALID",
+    "CT_INSUFFICIENT",
 ];
 
 /// A context value attached to an error (exposed as properties of the JS error).
@@ -130,6 +133,7 @@ impl Error {
                 RefusedStatus::HostnameMismatch => "HOSTNAME_MISMATCH",
                 RefusedStatus::CertExpired => "CERT_EXPIRED",
                 RefusedStatus::NoChain => "NO_CHAIN",
+                RefusedStatus::CtInsufficient => "CT_INSUFFICIENT",
             },
             // Certificate Transparency (issue 20)
             Error::LogListInvalid { .. } => "LOG_LIST_INVALID",
@@ -315,10 +319,16 @@ mod tests {
             }),
         )
         // Certificate Transparency (issue 20)
-        .chain([Error::LogListInvalid {
-            path: s(),
-            reason: s(),
-        }])
+        .chain([
+            Error::LogListInvalid {
+                path: s(),
+                reason: s(),
+            },
+            Error::ConnectionRefused {
+                status: RefusedStatus::CtInsufficient,
+                hostname: s(),
+            },
+        ])
         .collect()
     }
 
@@ -333,7 +343,7 @@ mod tests {
 PEM_MALFORMED,DER_MALFORMED,CERT_MALFORMED,UNSUPPORTED_INPUT,PIN_MALFORMED,\
 FORMAT_UNSUPPORTED,INVALID_ARGUMENT,POLICY_INVALID,HPKP_HEADER_INVALID,NSC_INVALID,\
 PIN_MISMATCH,PIN_REVOKED,CHAIN_INVALID,HOSTNAME_MISMATCH,CERT_EXPIRED,NO_CHAIN,\
-LOG_LIST_INVALID"
+LOG_LIST_INVALID,CT_INSUFFICIENT"
         );
     }
 

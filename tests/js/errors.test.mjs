@@ -142,6 +142,7 @@ const CASES = {
       { path: "log_list_timestamp" },
     ],
   ],
+  CT_INSUFFICIENT: [],
 };
 
 /** Codes whose triggering input needs a live connection: the test file that covers them. */
@@ -152,6 +153,7 @@ const ELSEWHERE = {
   HOSTNAME_MISMATCH: "adapter-node.test.mjs",
   CERT_EXPIRED: "adapter-node.test.mjs",
   NO_CHAIN: "adapter-node.test.mjs",
+  CT_INSUFFICIENT: "ct-adapter.test.mjs",
 };
 
 /** Calls the case, returns the thrown error (failing if nothing was thrown). */
