@@ -82,5 +82,36 @@ for (const c of data.cases) {
   });
   if (!failures) console.log(`ok ${c.id}: ${got.scts.length} SCTs, compliant ${got.compliant}`);
 }
+// Watching the logs: `certpin ct-drift` over every real chain of the set with one planted
+// certificate (made now from a fresh key by a CA nobody pins) for a name the real
+// google.com leaf covers. The policy pins the real issuer's key (GTS WR2, the second
+// certificate of chains/google.com.pem): exactly the planted one must be reported.
+{
+  const { makeCa, makeLeaf, pem } = await import("../tests/js/ct-helpers.mjs");
+  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { spawnSync } = await import("node:child_process");
+  const google = readFileSync(join(SHARED, "chains", "google.com.pem"), "utf8");
+  const issuerPin = certpin.computePins(google)[1];
+  const planted = makeLeaf({ ca: makeCa("Planted CA"), host: "www.google.com", notBefore: Date.parse("2026-01-20T00:00:00Z") });
+  const dir = mkdtempSync(join(tmpdir(), "certpin-ct-conformance-"));
+  try {
+    writeFileSync(join(dir, "pins.json"), JSON.stringify({ version: 1, domains: [{ host: "www.google.com", pins: [issuerPin] }] }));
+    writeFileSync(join(dir, "planted.pem"), pem(planted.der));
+    const files = data.cases.filter((c) => c.kind === "real").map((c) => join(SHARED, c.file));
+    const cli = join(ROOT, "pkg", "cli.mjs");
+    const run = spawnSync(process.execPath, [cli, "ct-drift", "--policy", join(dir, "pins.json"), "--now", "2026-02-02T10:00:00Z", "--json", ...files, join(dir, "planted.pem")], { encoding: "utf8" });
+    const report = run.status === 1 ? JSON.parse(run.stdout) : null;
+    const unpinned = report?.hosts[0]?.unpinned ?? [];
+    const plantedPin = certpin.computePins(new Uint8Array(planted.der))[0];
+    if (run.status !== 1 || report.hosts[0].accepted !== 1 || unpinned.length !== 1 || unpinned[0].spkiSha256 !== plantedPin) {
+      fail("ct-drift", `expected exit 1 with the planted certificate alone unpinned and the real leaf accepted; got exit ${run.status}: ${run.stdout || run.stderr}`);
+    } else {
+      console.log(`ok ct-drift: the planted certificate is the one unpinned among ${report.certificates} certificates`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 console.log(`ct conformance: ${data.cases.length} cases, ${sctCount} SCTs, ${failures} disagreement(s)`);
 process.exit(failures ? 1 : 0);
