@@ -144,7 +144,8 @@ impl LogList {
                 ),
             ));
         }
-        let value: Value = serde_json::from_str(json)
+        // The policy's strict reader: a key twice in one object is refused, not "last wins".
+        let crate::policy::StrictJson(value) = serde_json::from_str(json)
             .map_err(|e| invalid("$", format!("the log list is not valid JSON: {e}")))?;
         LogList::from_value(&value)
     }
