@@ -219,6 +219,10 @@ test("bad log lists and options throw LOG_LIST_INVALID / INVALID_ARGUMENT", () =
   twoStates.operators[0].logs[0].state = { usable: { timestamp: "2020-01-01T00:00:00Z" }, retired: { timestamp: "2021-01-01T00:00:00Z" } };
   assert.throws(() => verifyScts(leaf, { logList: twoStates, now: NOW }), { code: "LOG_LIST_INVALID" });
   assert.throws(() => verifyScts(leaf, { logList: "{", now: NOW }), { code: "LOG_LIST_INVALID" });
+  // A key twice in one object is refused, not "last one wins".
+  const twice = JSON.stringify(list).replace('"version":"1.0"', '"version":"1.0","version":"2.0"');
+  assert.ok(twice.includes('"version":"2.0"'));
+  assert.throws(() => verifyScts(leaf, { logList: twice, now: NOW }), { code: "LOG_LIST_INVALID", message: /twice/ });
   assert.throws(() => verifyScts(leaf, { logList: "x".repeat(1024 * 1024 + 1), now: NOW }), { code: "LOG_LIST_INVALID" });
   assert.throws(() => verifyScts(leaf, { logList: { operators: [] }, now: NOW }), { code: "LOG_LIST_INVALID", path: "log_list_timestamp" });
   assert.throws(() => verifyScts(leaf, { now: NOW }), { code: "INVALID_ARGUMENT" });
