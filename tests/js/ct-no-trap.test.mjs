@@ -35,12 +35,15 @@ test("no single-bit flip of the leaf leaves a valid SCT, and none traps", () => 
   const der = new Uint8Array(leaf.der);
   // The outer signatureAlgorithm and the signature BIT STRING's tag (after the TBS) are
   // not signed, and the crate's certificate parser (x509-parser) tolerates some changes to
-  // their tags (0x30 -> 0x10, 0x06 -> 0x07, 0x03 -> 0x43 / 0x83: a pre-existing laxity of
+  // their tags (0x30 -> 0x10, 0x06 -> 0x07, 0x03 -> 0x43 / 0x83) and a non-zero count of
+  // unused bits in the signature BIT STRING when the bits it drops are zero (a pre-existing laxity of
   // Certificate::from_der, reported, not CT's): flips there leave the signed bytes and so
   // the SCTs intact. Every other bit is flipped.
   const tbsEnd = Buffer.from(der).indexOf(leaf.tbs) + leaf.tbs.length;
   assert.ok(tbsEnd > leaf.tbs.length);
-  const outerAlgorithm = [tbsEnd, tbsEnd + 13]; // 30 0a 06 08 <ecdsa-with-SHA256>, then 03
+  // 30 0a 06 08 <ecdsa-with-SHA256>, then the BIT STRING's 03 <len> <unused bits>
+  const outerAlgorithm = [tbsEnd, tbsEnd + 15];
+  assert.equal(der[tbsEnd + 14], 0, "the signature BIT STRING header is 03 <len> 00");
   assert.equal(Buffer.from(der.slice(tbsEnd, tbsEnd + 4)).toString("hex"), "300a0608");
   let verdicts = 0;
   for (let i = 0; i < der.length * 8; i++) {
