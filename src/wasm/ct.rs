@@ -8,8 +8,39 @@ use crate::error::{Error, Result};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// A log list from JSON text or an object (serialised by the host's `JSON.stringify`).
-pub(super) fn log_list_of(value: &JsValue) -> Result<LogList> {
+thread_local! {
+    /// The last log list read, by its JSON text: an adapter passes the same list on every
+    /// connection, and reading it (JSON, base64, a SHA-256 per log) costs more than
+    /// comparing the text.
+    static LAST_LOG_LIST: core::cell::RefCell<Option<(String, std::rc::Rc<LogList>)>> =
+        const { core::cell::RefCell::new(None) };
+}
+
+/// A log list from JSON text or an object (serialised by the host's `JSON.stringify`),
+/// shared: the same text gives the same parsed list.
+fn shared_log_list_of(value: &JsValue) -> Result<std::rc::Rc<LogList>> {
+    let text = log_list_text(value)?;
+    let cached = LAST_LOG_LIST.with(|slot| {
+        slot.try_borrow().ok().and_then(|last| {
+            last.as_ref()
+                .filter(|(t, _)| *t == text)
+                .map(|(_, list)| list.clone())
+        })
+    });
+    if let Some(list) = cached {
+        return Ok(list);
+    }
+    let list = std::rc::Rc::new(LogList::from_json(&text)?);
+    LAST_LOG_LIST.with(|slot| {
+        if let Ok(mut slot) = slot.try_borrow_mut() {
+            *slot = Some((text, list.clone()));
+        }
+    });
+    Ok(list)
+}
+
+/// The JSON text of a log list given as text or as an object, bounded before copying.
+fn log_list_text(value: &JsValue) -> Result<String> {
     if let Some(text) = value.dyn_ref::<js_sys::JsString>() {
         if text.length() as usize > crate::ct::MAX_LOG_LIST_BYTES {
             return Err(Error::LogListInvalid {
@@ -23,7 +54,7 @@ pub(super) fn log_list_of(value: &JsValue) -> Result<LogList> {
     }
     let text: String = if let Some(text) = value.as_string() {
         text
-    } else if value.is_object() {
+    } else if value.is_object() && !js_sys::Array::is_array(value) {
         js_sys::JSON::stringify(value)
             .map_err(|_| Error::LogListInvalid {
                 path: "$".into(),
@@ -36,7 +67,7 @@ pub(super) fn log_list_of(value: &JsValue) -> Result<LogList> {
             "pass the CT log list (v3 JSON) as a string or an object",
         ));
     };
-    LogList::from_json(&text)
+    Ok(text)
 }
 
 /// `verifyScts(chain, { logList, now?, policy? })`.
@@ -45,7 +76,7 @@ pub fn verify_scts_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<crate::ct::CtVerdict> {
         let options = options_of(&options, &["logList", "now", "policy"])?;
         let log_list = match get(&options, "logList") {
-            Some(v) => log_list_of(&v)?,
+            Some(v) => shared_log_list_of(&v)?,
             None => {
                 return Err(invalid(
                     "logList",
@@ -74,7 +105,7 @@ pub(super) fn ct_check_of(value: &JsValue) -> Result<crate::ct::CtCheck> {
     }
     let options = options_of(value, &["logList", "policy"])?;
     let log_list = match get(&options, "logList") {
-        Some(v) => log_list_of(&v)?,
+        Some(v) => shared_log_list_of(&v)?,
         None => {
             return Err(invalid(
                 "ct",
@@ -86,10 +117,7 @@ pub(super) fn ct_check_of(value: &JsValue) -> Result<crate::ct::CtCheck> {
         Some(name) => name.parse()?,
         None => CtPolicy::Chrome,
     };
-    Ok(crate::ct::CtCheck {
-        log_list: std::rc::Rc::new(log_list),
-        policy,
-    })
+    Ok(crate::ct::CtCheck { log_list, policy })
 }
 
 /// Bytes all the certificates of one `ctDrift` call may take.
