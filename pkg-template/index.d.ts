@@ -375,6 +375,8 @@ export interface CtVerdict {
   distinctLogs: number;
   requiredLogs: number;
   operators: number;
+  /** The leaf's lifetime (notAfter − notBefore) in days, a part day counting as a day. */
+  lifetimeDays: number;
   /** The log list was too old to enforce CT (a CT_LOG_LIST_STALE warning says so). */
   failOpen: boolean;
 }

@@ -63,6 +63,10 @@ for (const c of data.cases) {
       fail(c.id, `${field} ${ours}, expected ${want[field]}`);
     }
   }
+  // The expected lifetime is in fractional days (736.5); ours counts a part day as a day.
+  if (typeof want.lifetimeDays === "number" && !(got.lifetimeDays >= want.lifetimeDays && got.lifetimeDays - want.lifetimeDays < 1)) {
+    fail(c.id, `lifetimeDays ${got.lifetimeDays}, expected ${want.lifetimeDays} rounded up`);
+  }
   if (got.scts.length !== want.scts.length) {
     fail(c.id, `${got.scts.length} SCTs, expected ${want.scts.length}`);
     continue;

@@ -143,6 +143,8 @@ pub struct CtVerdict {
     pub required_logs: usize,
     /// Distinct operators among the counted SCTs.
     pub operators: usize,
+    /// The leaf's lifetime (notAfter − notBefore) in days, a part day counting as a day.
+    pub lifetime_days: i64,
     /// True when the list is 70 days old or more at `now`: not enforced.
     pub fail_open: bool,
 }
@@ -255,10 +257,12 @@ pub fn evaluate(
         distinct_logs: 0,
         required_logs: 0,
         operators: 0,
+        lifetime_days: 0,
         fail_open: false,
     };
     let facts = leaf.facts();
     let lifetime = facts.not_after.saturating_sub(facts.not_before);
+    verdict.lifetime_days = lifetime.saturating_add(86_399).div_euclid(86_400);
     let short = match policy {
         CtPolicy::Chrome => lifetime <= 180 * 86_400,
         CtPolicy::Apple => lifetime.saturating_add(1) <= 180 * 86_400,
@@ -389,7 +393,7 @@ pub fn evaluate(
                 },
                 policy.name(),
                 verdict.required_logs,
-                lifetime.div_euclid(86_400)
+                verdict.lifetime_days
             ),
         ));
     }
@@ -458,6 +462,7 @@ pub fn verify_scts(
             distinct_logs: 0,
             required_logs: 0,
             operators: 0,
+            lifetime_days: 0,
             fail_open: false,
         },
     }
