@@ -8,7 +8,8 @@ import { test } from "node:test";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import https from "node:https";
 import * as certpin from "certpin";
 import { DAY, makeCa, makeLeaf, pem } from "./ct-helpers.mjs";
 import { PKG_DIR } from "./helpers.mjs";
@@ -111,6 +112,45 @@ test("certpin ct-drift finds the planted certificate among PEM files and a crt.s
     assert.match(cli("--help").stdout, /ct-drift --policy FILE/);
     assert.match(spawnSync(process.execPath, [join(PKG_DIR, "cli.mjs"), "--help"], { encoding: "utf8" }).stdout, /ct-drift/);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("certpin ct-drift fetches an https URL the user passes (a server on 127.0.0.1)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "certpin-ct-drift-url-"));
+  const serverCa = makeCa("ct-drift URL test CA");
+  const serverLeaf = makeLeaf({ ca: serverCa, host: "localhost", notBefore: Date.now() - DAY });
+  const server = https.createServer(
+    { cert: pem(serverLeaf.der), key: serverLeaf.leafKey.privateKey.export({ type: "pkcs8", format: "pem" }) },
+    (req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify([{ id: 7, pem: pem(misissued) }, { id: 8, pem: pem(good) + pem(pinned.der) }]));
+    },
+  );
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    writeFileSync(join(dir, "pins.json"), JSON.stringify(policy));
+    writeFileSync(join(dir, "server-ca.pem"), pem(serverCa.der));
+    const url = `https://localhost:${server.address().port}/export.json`;
+    const child = spawn(process.execPath, [join(PKG_DIR, "cli.mjs"), "ct-drift", "--policy", "pins.json", "--now", new Date(NOW).toISOString(), "--json", url], {
+      cwd: dir,
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, "server-ca.pem") },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const status = await new Promise((resolve) => child.on("close", resolve));
+    assert.equal(status, 1, stderr);
+    const report = JSON.parse(stdout);
+    assert.deepEqual(report.hosts[0].unpinned.map((c) => c.spkiSha256), [pinOf(misissued)]);
+    assert.equal(report.hosts[0].accepted, 1);
+    // Plain http is refused.
+    const plain = spawnSync(process.execPath, [join(PKG_DIR, "cli.mjs"), "ct-drift", "--policy", "pins.json", "http://127.0.0.1:9/x"], { cwd: dir, encoding: "utf8" });
+    assert.equal(plain.status, 2);
+    assert.match(plain.stderr, /only https/);
+  } finally {
+    server.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
