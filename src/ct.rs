@@ -18,9 +18,7 @@ mod sct;
 
 pub use drift::{ct_drift, DriftCertificate, DriftHost, DriftReport, MAX_DRIFT_CERTIFICATES};
 pub use loglist::{Log, LogList, LogState, MAX_LOGS, MAX_LOG_LIST_BYTES, MAX_OPERATORS};
-pub use sct::{embedded, signed_data, Sct, MAX_SCTS_PER_CERTIFICATE};
-#[allow(unused_imports)]
-pub use sct::{parse_sct_list, Embedded};
+pub use sct::{embedded, parse_sct_list, signed_data, Embedded, Sct, MAX_SCTS_PER_CERTIFICATE};
 
 use crate::cert::{spki_of_public_key, Certificate};
 use crate::finding::Finding;
