@@ -45,7 +45,8 @@ for (const c of data.cases) {
   const chain = readFileSync(join(SHARED, c.file), "utf8");
   let got;
   try {
-    got = verifyScts(chain, { logList: listOf(c.logList), now: Date.parse(c.now), policy: "chrome" });
+    // The set's verdicts are Chrome's; a case may name another policy.
+    got = verifyScts(chain, { logList: listOf(c.logList), now: Date.parse(c.now), policy: c.policy ?? "chrome" });
   } catch (e) {
     fail(c.id, `threw ${e.code ?? ""} ${e.message}`);
     continue;
@@ -58,6 +59,7 @@ for (const c of data.cases) {
     ["requiredLogs", got.requiredLogs],
     ["distinctLogs", got.distinctLogs],
     ["operators", got.operators],
+    ["failOpen", got.failOpen],
   ]) {
     if (want[field] !== undefined && want[field] !== null && ours !== want[field]) {
       fail(c.id, `${field} ${ours}, expected ${want[field]}`);
