@@ -36,6 +36,7 @@ Commands:
   convert <file>       convert a policy to another format
   audit                check every endpoint of a fleet against a policy (cli-audit.mjs)
   plan                 lockout dates and the steps of a safe key rotation (cli-audit.mjs)
+  ct-drift FILE...     certificates logged in CT for your names that no active pin accepts
 
 Every command takes --json and --help. Exit codes: 0 ok, 1 check failed, 2 bad input.
 Run 'certpin <command> --help' for examples.`,
@@ -221,6 +222,7 @@ async function run(argv) {
     const fleet = await import("./cli-audit.mjs");
     return fleet[command](rest, { stderr: process.stderr, paint: { red, yellow, green } });
   }
+  if (command === "ct-drift") return (await import("./cli-ct.mjs")).ctDriftCommand(rest); // issue 20
   if (!Object.hasOwn(HELP, command) || command === "main") {
     throw new UsageError(`unknown command ${JSON.stringify(command)}; run 'certpin --help'`);
   }

@@ -116,7 +116,8 @@ export type VerdictStatus =
   | "hostname-mismatch"
   | "cert-expired"
   | "cert-revoked"
-  | "no-chain";
+  | "no-chain"
+  | "ct-insufficient";
 
 /** RFC 7469 §3 pin validation failure report. */
 export interface ViolationReport {
@@ -465,3 +466,121 @@ export interface RevocationInfo {
   mustStaple: boolean;
 }
 export function revocationInfo(chain: ChainInput): RevocationInfo[];
+}
+
+// ---- Certificate Transparency (issue 20) ----
+
+/** One SCT embedded in a certificate (RFC 6962 §3.3), as `parseChain` shows it. */
+export interface SctSummary {
+  /** Standard base64 of the log id (SHA-256 of the log's SPKI). */
+  logId: string;
+  /** RFC 3339 with milliseconds: "2026-02-02T09:36:40.442Z". */
+  timestamp: string;
+  /** "ecdsa-sha256", "rsa-sha256", or the TLS codes of another ("0x0502"). */
+  signatureAlgorithm: string;
+  /** sct_version: 0 is v1. */
+  version: number;
+}
+
+export interface CertificateInfo {
+  /** The SCTs the certificate embeds, in list order; empty when none (or unusable: see diagnose). */
+  scts: SctSummary[];
+}
+
+/** A log list in Chrome's v3 JSON format (log_list.json), as text or parsed. */
+export type CtLogList = string | object;
+
+/** A named CT policy: Chrome's (ct_policy.md) or Apple's (support.apple.com/103214). */
+export type CtPolicyName = "chrome" | "apple";
+
+export interface VerifySctsOptions {
+  /** The log list you trust; certpin never fetches one (README "Certificate Transparency"). */
+  logList: CtLogList;
+  now?: Instant;
+  /** Default "chrome". */
+  policy?: CtPolicyName;
+}
+
+export interface SctResult {
+  logId: string;
+  /** The log's description in the list; null for a log the list does not have. */
+  log: string | null;
+  /** The log's operator at the SCT's time (previous_operators). */
+  operator: string | null;
+  timestamp: string;
+  /** The signature verifies with that log's key over the precertificate. */
+  valid: boolean;
+  /** It counts toward the policy. */
+  counts: boolean;
+  /** Why it is not valid or does not count; null when it counts. */
+  reason: string | null;
+  signatureAlgorithm: string;
+}
+
+export interface CtVerdict {
+  /** The policy is satisfied, or the list is 70 days old or more (failOpen). */
+  compliant: boolean;
+  policy: CtPolicyName;
+  scts: SctResult[];
+  findings: Finding[];
+  distinctLogs: number;
+  requiredLogs: number;
+  operators: number;
+  /** The leaf's lifetime (notAfter − notBefore) in days, a part day counting as a day. */
+  lifetimeDays: number;
+  /** The log list was too old to enforce CT (a CT_LOG_LIST_STALE warning says so). */
+  failOpen: boolean;
+}
+
+/** Verifies the leaf's embedded SCTs with the verified issuer and judges them by a CT policy. */
+export function verifyScts(chain: ChainInput, options: VerifySctsOptions): CtVerdict;
+
+export interface CheckOptions {
+  /**
+   * For policy entries with "ct": the log list (and CT policy) to check SCTs with. Without
+   * it an entry with "ct": "enforce" fails with status "ct-insufficient".
+   */
+  ct?: { logList: CtLogList; policy?: CtPolicyName };
+}
+
+export interface PolicyDomain {
+  /** "enforce": a chain whose SCTs do not satisfy the CT policy fails (ct-insufficient); "report": findings only. */
+  ct?: "enforce" | "report";
+}
+
+/** A logged certificate that no active pin of its host accepts (ctDrift). */
+export interface DriftCertificate {
+  /** Index in the flattened list of the certificates given. */
+  certIndex: number;
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  dnsNames: string[];
+  spkiSha256: string;
+  fingerprintSha256: string;
+  /** Indices of its verified path (leaf first) among the certificates given. */
+  verifiedPath: number[];
+  reason: string;
+  /** A CA key on its path that the policy pins for some host: add it as a candidate. */
+  suggestedPin: string | null;
+}
+
+export interface DriftReport {
+  now: string;
+  certificates: number;
+  unexpiredLeaves: number;
+  hosts: Array<{ host: string; accepted: number; unpinned: DriftCertificate[] }>;
+}
+
+/**
+ * Certificates obtained from CT logs for your names (PEM text or DER, each element one or
+ * more certificates; CA certificates given help build paths), checked against the policy:
+ * per pinned host, every unexpired certificate no active pin would accept.
+ */
+export function ctDrift(
+  policy: PinPolicy | PolicyDocument | string,
+  certificates: Array<string | Uint8Array>,
+  options?: { now?: Instant },
+): DriftReport;

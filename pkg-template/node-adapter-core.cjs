@@ -38,6 +38,7 @@ function makeAdapter(certpin) {
     "cert-expired": "CERT_EXPIRED",
     "no-chain": "NO_CHAIN",
     "cert-revoked": "CERT_REVOKED",
+    "ct-insufficient": "CT_INSUFFICIENT",
   });
 
   // OCSP staples.
@@ -74,7 +75,12 @@ function makeAdapter(certpin) {
   // Options. Every pinning option is read in exactly one place; given anywhere else it
   // is an error naming where it belongs, never silently dropped.
 
-  const PINNING_OPTIONS = ["onReport", "now", "verifySignatures", "clockSkewSeconds"];
+  // Options the check itself reads (the wasm validates their values); passed through as given.
+  const CHECK_OPTIONS = [
+    "verifySignatures", "clockSkewSeconds", "ct",
+    "allowSha1", "minRsaBits", "allowUnknownCriticalExtensions", "allowCommonNameFallback",
+  ];
+  const PINNING_OPTIONS = ["onReport", "now", ...CHECK_OPTIONS];
   // Keys that look like pinning settings but are not read: the name pinned is always the
   // one TLS verified (set servername to change it).
   const REFUSED_PINNING_OPTIONS = {
@@ -189,8 +195,7 @@ function makeAdapter(certpin) {
     const checkOptions = { hostname };
     if (port !== undefined && port !== null && Number.isInteger(Number(port))) checkOptions.port = Number(port);
     if (options.now) checkOptions.now = options.now();
-    if (options.verifySignatures !== undefined) checkOptions.verifySignatures = options.verifySignatures;
-    if (options.clockSkewSeconds !== undefined) checkOptions.clockSkewSeconds = options.clockSkewSeconds;
+    for (const key of CHECK_OPTIONS) if (options[key] !== undefined) checkOptions[key] = options[key];
     return checkOptions;
   }
 

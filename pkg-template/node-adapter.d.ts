@@ -28,6 +28,7 @@ export declare const STATUS_CODES: Readonly<{
   "hostname-mismatch": "HOSTNAME_MISMATCH";
   "cert-expired": "CERT_EXPIRED";
   "no-chain": "NO_CHAIN";
+  "ct-insufficient": "CT_INSUFFICIENT";
 }>;
 
 /** The error of a refused connection: `code` from STATUS_CODES, the verdict attached. */
@@ -155,3 +156,9 @@ export declare function pinnedPoolFactory(
   policy: PolicyInput,
   options?: PinnedDispatcherOptions,
 ): (origin: string | URL, options: Record<string, unknown>) => import("undici").Pool;
+
+// ---- Certificate Transparency (issue 20) ----
+export interface PinningOptions {
+  /** For policy entries with "ct": the CT log list you trust (v3 JSON) and the CT policy. */
+  ct?: { logList: string | object; policy?: "chrome" | "apple" };
+}

@@ -107,6 +107,9 @@ pub struct CertificateInfo {
     pub fingerprint_sha256: String,
     pub subject_key_id: Option<String>,
     pub authority_key_id: Option<String>,
+    /// The SCTs the certificate embeds (RFC 6962 section 3.3), in list order; empty when
+    /// it has none or its SCT list does not parse (`diagnose` says so).
+    pub scts: Vec<crate::ct::SctSummary>,
 }
 
 impl CertificateInfo {
@@ -134,6 +137,7 @@ impl CertificateInfo {
             fingerprint_sha256: cert.fingerprint_sha256(),
             subject_key_id: f.subject_key_id.as_deref().map(hex),
             authority_key_id: f.authority_key_id.as_deref().map(hex),
+            scts: crate::ct::sct_summaries(cert),
         }
     }
 }

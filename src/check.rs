@@ -50,6 +50,9 @@ pub struct CheckOptions {
     pub allow_common_name: bool,
     /// Revocation (issue 21): the OCSP response the server stapled, if the host has one.
     pub ocsp_response: Option<Vec<u8>>,
+    /// Certificate Transparency (issue 20): the log list and CT policy for entries with
+    /// `"ct"`; `None` makes an entry with `"ct": "enforce"` fail closed.
+    pub ct: Option<crate::ct::CtCheck>,
 }
 
 /// Path building under `rules`: what a check calls to build the verified path.
@@ -67,6 +70,7 @@ impl CheckOptions {
             rules: PathRules::default(),
             allow_common_name: false,
             ocsp_response: None,
+            ct: None,
         }
     }
 
@@ -93,6 +97,9 @@ pub const CHECK_FINDING_CODES: &[&str] = &[
     "REPORT_ONLY",
     // Issue 15: a PEM block that is not a certificate was skipped.
     "PEM_BLOCK_SKIPPED",
+    // Certificate Transparency (issue 20); `crate::ct_codes` lists the CT evaluation's own.
+    "CT_INSUFFICIENT",
+    "CT_LOG_LIST_MISSING",
 ];
 
 /// `PinPolicy.check`: the entry for `options.hostname` (required) decides.
@@ -189,6 +196,7 @@ pub fn check_pins(chain: &[Part], pins: &[Pin], options: &CheckOptions) -> Resul
         mode: Mode::Enforce,
         report_uri: None,
         revocation: Default::default(),
+        ct: None,
     };
     let (certs, notes) = parse_served(chain)?;
     let mut verdict = evaluate(
@@ -488,6 +496,15 @@ fn evaluate(
             }
         }
     }
+    // ---- Certificate Transparency (issue 20) ----
+    if let (Some(ct_mode), false) = (entry.ct, certs.is_empty()) {
+        let (passed, findings) =
+            crate::ct::check_entry(ct_mode, options.ct.as_ref(), certs, &path, options.now_ms);
+        verdict.findings.extend(findings);
+        if !passed {
+            failures.push(Status::CtInsufficient);
+        }
+    }
     for (i, p) in entry.pins.iter().enumerate() {
         if p.state == PinState::Candidate && !hits.iter().any(|h| h.pin_index == i) {
             verdict.findings.push(Finding::info(
@@ -685,6 +702,9 @@ fn reason(status: Status) -> &'static str {
             "a certificate of the path is revoked, or its required OCSP staple is missing or invalid"
         }
         Status::Revoked => "the chain contains a revoked key",
+        Status::CtInsufficient => {
+            "the leaf's SCTs do not satisfy the Certificate Transparency policy"
+        }
         Status::Mismatch => "no active pin matches a certificate of the path",
         Status::Matched | Status::NotPinned | Status::PolicyExpired => "",
     }

@@ -137,6 +137,8 @@ pub fn diagnose(certs: &[Certificate], options: &DiagnoseOptions) -> Vec<Finding
     findings.extend(certificate_findings(certs, &outcome, &findings));
     // Revocation (issue 21): OCSP responders, CRLs, must-staple, CRL-only CAs.
     findings.extend(crate::revocation::info_findings(certs));
+    // Certificate Transparency (issue 20): the SCTs each certificate embeds.
+    findings.extend(crate::ct::diagnose_findings(certs));
     // Most severe first; within a severity, the order the checks ran.
     findings.sort_by_key(|f| f.severity);
     findings

@@ -61,6 +61,10 @@ pub enum Error {
     /// A CRL (RFC 5280 section 5) that does not parse, does not verify, is stale, or was
     /// not issued by the issuer of a certificate of the verified path.
     CrlInvalid { reason: String },
+    // ---- Certificate Transparency (issue 20) ----
+    /// A CT log list (v3 JSON) that certpin cannot use; `path` is the JSON path of the
+    /// fault.
+    LogListInvalid { path: String, reason: String },
 }
 
 /// Why an enforcing adapter refused a connection: the failing verdict statuses.
@@ -75,6 +79,8 @@ pub enum RefusedStatus {
     // Revocation (issue 21): evidence says a path certificate is revoked, or a required
     // staple is missing or invalid.
     CertRevoked,
+    /// Certificate Transparency (issue 20): status `ct-insufficient`.
+    CtInsufficient,
 }
 
 /// Every code `Error::code` can return, in declaration order. Snapshot-tested: codes
@@ -104,6 +110,9 @@ pub const ERROR_CODES: &[&str] = &[
     "OCSP_INVALID",
     "CRL_INVALID",
     "CERT_REVOKED",
+    // Certificate Transparency (issue 20)
+    "LOG_LIST_INVALID",
+    "CT_INSUFFICIENT",
 ];
 
 /// A context value attached to an error (exposed as properties of the JS error).
@@ -139,10 +148,11 @@ impl Error {
                 RefusedStatus::CertExpired => "CERT_EXPIRED",
                 RefusedStatus::NoChain => "NO_CHAIN",
                 RefusedStatus::CertRevoked => "CERT_REVOKED",
+                RefusedStatus::CtInsufficient => "CT_INSUFFICIENT",
             },
-            // Revocation (issue 21)
             Error::OcspInvalid { .. } => "OCSP_INVALID",
             Error::CrlInvalid { .. } => "CRL_INVALID",
+            Error::LogListInvalid { .. } => "LOG_LIST_INVALID",
         }
     }
 
@@ -187,6 +197,8 @@ impl Error {
             Error::HpkpHeaderInvalid { directive, .. } => {
                 vec![("directive", Text(directive.clone()))]
             }
+            // Certificate Transparency (issue 20)
+            Error::LogListInvalid { path, .. } => vec![("path", Text(path.clone()))],
         }
     }
 }
@@ -247,6 +259,11 @@ impl fmt::Display for Error {
             }
             Error::OcspInvalid { reason } => write!(f, "OCSP response refused: {reason}"),
             Error::CrlInvalid { reason } => write!(f, "CRL refused: {reason}"),
+            // Certificate Transparency (issue 20)
+            Error::LogListInvalid { path, reason } => write!(
+                f,
+                "invalid CT log list at {path}: {reason} (pass the v3 JSON log list, e.g. log_list.json)"
+            ),
         }
     }
 }
@@ -331,6 +348,17 @@ mod tests {
                 hostname: s(),
             },
         ])
+        // Certificate Transparency (issue 20)
+        .chain([
+            Error::LogListInvalid {
+                path: s(),
+                reason: s(),
+            },
+            Error::ConnectionRefused {
+                status: RefusedStatus::CtInsufficient,
+                hostname: s(),
+            },
+        ])
         .collect()
     }
 
@@ -345,7 +373,7 @@ mod tests {
 PEM_MALFORMED,DER_MALFORMED,CERT_MALFORMED,UNSUPPORTED_INPUT,PIN_MALFORMED,\
 FORMAT_UNSUPPORTED,INVALID_ARGUMENT,POLICY_INVALID,HPKP_HEADER_INVALID,NSC_INVALID,\
 PIN_MISMATCH,PIN_REVOKED,CHAIN_INVALID,HOSTNAME_MISMATCH,CERT_EXPIRED,NO_CHAIN,\
-OCSP_INVALID,CRL_INVALID,CERT_REVOKED"
+OCSP_INVALID,CRL_INVALID,CERT_REVOKED,LOG_LIST_INVALID,CT_INSUFFICIENT"
         );
     }
 

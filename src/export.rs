@@ -665,6 +665,7 @@ fn domain_config(
             mode: Mode::Enforce,
             report_uri: None,
             revocation: Default::default(),
+            ct: None,
         });
     }
     Ok(())

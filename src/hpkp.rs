@@ -174,6 +174,7 @@ pub fn from_hpkp_header(
         },
         report_uri,
         revocation: Default::default(),
+        ct: None,
     }])
     .map_err(|e| match e {
         Error::PolicyInvalid { path, reason } if path.ends_with("reportUri") => {

@@ -14,6 +14,7 @@
 mod cert;
 mod chain;
 mod check;
+mod ct;
 mod diagnose;
 mod error;
 mod export;
@@ -41,6 +42,12 @@ pub use cert::{signature_algorithm_name, Certificate, Facts, KeyFacts, RECOGNISE
 pub use chain::{compute_pins, ip_to_string, parse_chain, parse_chain_noted, CertificateInfo};
 pub use check::{
     check_pins, check_policy, CheckOptions, CHECK_FINDING_CODES, MAX_CLOCK_SKEW_SECONDS,
+};
+pub use ct::{
+    codes as ct_codes, ct_drift, embedded as embedded_scts, parse_sct_list, verify_scts, CtPolicy,
+    CtVerdict, DriftCertificate, DriftHost, DriftReport, Embedded as EmbeddedScts, LogList,
+    LogState, Sct, SctResult, SctSummary, LOG_LIST_MAX_AGE_MS, MAX_LOGS, MAX_LOG_LIST_BYTES,
+    MAX_OPERATORS, MAX_SCTS_PER_CERTIFICATE, MIMIC_LOG_IDS,
 };
 pub use diagnose::{
     codes as diagnose_codes, diagnose, DiagnoseOptions, LONG_PATH_THRESHOLD, MIN_RSA_STRENGTH,

@@ -127,6 +127,9 @@ pub struct DomainEntry {
     pub report_uri: Option<String>,
     /// Revocation (issue 21): `"revocation"`, default `off` (`crate::revocation::apply`).
     pub revocation: crate::revocation::RevocationMode,
+    /// Certificate Transparency (issue 20): `Some(Enforce)` makes a chain whose SCTs do
+    /// not satisfy the CT policy fail (`ct-insufficient`); `Some(Report)` only reports.
+    pub ct: Option<Mode>,
 }
 
 impl DomainEntry {
@@ -433,6 +436,7 @@ impl Policy {
                     // Revocation (issue 21): written only when not the default.
                     revocation: (d.revocation != crate::revocation::RevocationMode::Off)
                         .then(|| d.revocation.name()),
+                    ct: d.ct.map(Mode::name),
                 })
                 .collect(),
         }
@@ -465,6 +469,9 @@ pub struct DomainDocument {
     /// Revocation (issue 21): absent when `off`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revocation: Option<&'static str>,
+    /// Certificate Transparency (issue 20).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ct: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -480,7 +487,7 @@ pub enum PinDocument {
 
 /// A JSON value read like `serde_json::Value` but refusing an object with the same key
 /// twice: serde_json keeps the last one silently, which could hide an entry.
-struct StrictJson(Value);
+pub(crate) struct StrictJson(pub(crate) Value);
 
 impl<'de> serde::Deserialize<'de> for StrictJson {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
@@ -558,6 +565,7 @@ fn parse_domain(v: &Value, path: &str) -> Result<DomainEntry> {
             "mode",
             "reportUri",
             "revocation",
+            "ct",
         ],
     )?;
     let host_path = join(path, "host");
@@ -648,6 +656,23 @@ fn parse_domain(v: &Value, path: &str) -> Result<DomainEntry> {
             })?
         }
     };
+    // Certificate Transparency (issue 20)
+    let ct = match obj.get("ct") {
+        None => None,
+        Some(v) => {
+            let p = join(path, "ct");
+            match string(v, &p)? {
+                "enforce" => Some(Mode::Enforce),
+                "report" => Some(Mode::Report),
+                other => {
+                    return Err(invalid(
+                        &p,
+                        format!("{other:?} is not a CT mode: use \"enforce\" or \"report\""),
+                    ))
+                }
+            }
+        }
+    };
     Ok(DomainEntry {
         host,
         include_subdomains,
@@ -656,6 +681,7 @@ fn parse_domain(v: &Value, path: &str) -> Result<DomainEntry> {
         mode,
         report_uri,
         revocation,
+        ct,
     })
 }
 

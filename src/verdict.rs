@@ -28,6 +28,9 @@ pub enum Status {
     /// entry or the leaf requires is missing or invalid.
     CertRevoked,
     Revoked,
+    /// Certificate Transparency (issue 20): an entry with `"ct": "enforce"` and SCTs that
+    /// do not satisfy the CT policy.
+    CtInsufficient,
     Mismatch,
     Matched,
     NotPinned,
@@ -44,6 +47,7 @@ impl Status {
             Status::CertExpired => "cert-expired",
             Status::CertRevoked => "cert-revoked",
             Status::Revoked => "revoked",
+            Status::CtInsufficient => "ct-insufficient",
             Status::Mismatch => "mismatch",
             Status::Matched => "matched",
             Status::NotPinned => "not-pinned",

@@ -517,6 +517,7 @@ fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
             "allowUnknownCriticalExtensions",
             "allowCommonNameFallback",
             "ocspResponse",
+            "ct",
         ],
     )?;
     let mut check = CheckOptions::at(now_of(&options)?);
@@ -546,6 +547,10 @@ fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
     )?
     .unwrap_or(0);
     check.ocsp_response = revocation::staple_of(&options)?;
+    // Certificate Transparency (issue 20)
+    check.ct = get(&options, "ct")
+        .map(|v| ct::ct_check_of(&v))
+        .transpose()?;
     Ok(check)
 }
 
@@ -738,3 +743,6 @@ impl PinPolicy {
         run().map_err(js_error)
     }
 }
+
+// ---- Certificate Transparency (issue 20) ----
+mod ct;

@@ -250,6 +250,7 @@ fn every_status() {
             Status::CertExpired => Some("CERT_EXPIRED"),
             Status::CertRevoked => Some("CERT_REVOKED"),
             Status::Revoked => Some("PIN_REVOKED"),
+            Status::CtInsufficient => Some("CT_INSUFFICIENT"),
             Status::Mismatch => Some("PIN_MISMATCH"),
             Status::NotPinned => Some("NOT_PINNED"),
             Status::PolicyExpired => Some("POLICY_EXPIRED"),
@@ -961,7 +962,7 @@ fn finding_codes_are_stable() {
         certpin::CHECK_FINDING_CODES.join(","),
         "NO_CHAIN,NOT_PINNED,POLICY_EXPIRED,INVALID_CHAIN,HOSTNAME_MISMATCH,CERT_EXPIRED,\
 PIN_REVOKED,PIN_MISMATCH,CANDIDATE_PIN_MATCHED,CANDIDATE_PIN_UNMATCHED,REPORT_ONLY,\
-PEM_BLOCK_SKIPPED"
+PEM_BLOCK_SKIPPED,CT_INSUFFICIENT,CT_LOG_LIST_MISSING"
     );
     assert_eq!(
         certpin::LINT_CODES.join(","),

@@ -405,7 +405,8 @@ function renderItems() {
       }
       const { info } = item;
       const what = `certificate #${item.chainIndex}`;
-      const findings = diagnosis ? diagnosis.filter((f) => f.certIndex === item.chainIndex) : [];
+      // The embedded SCTs are shown in the details below (issue 20), not again as a finding.
+      const findings = diagnosis ? diagnosis.filter((f) => f.certIndex === item.chainIndex && f.code !== "EMBEDDED_SCTS") : [];
       return el(
         "li",
         { class: "item cert", "aria-labelledby": headingId },
@@ -422,6 +423,7 @@ function renderItems() {
           detail("Signature", info.signatureAlgorithm),
           detail("Serial", el("code", { text: info.serialNumber })),
           detail("SHA-256 fingerprint", el("code", { class: "wrap-anywhere", text: info.fingerprintSha256 })),
+          info.scts && info.scts.length ? detail(`Embedded SCTs (${info.scts.length})`, sctList(info.scts)) : null,
         ),
         el("h4", { text: `Pin (${algorithm.toUpperCase().replace("SHA", "SHA-")})` }),
         formatRows(pin, what),
@@ -433,6 +435,17 @@ function renderItems() {
     itemsList.before(el("div", { class: "chain-findings", id: "chain-findings" }, el("h3", { text: "Chain" }), findingsList(chainFindings)));
   }
   chainSection.hidden = false;
+}
+
+/** Certificate Transparency (issue 20): each embedded SCT's log id, time and algorithm. */
+function sctList(scts) {
+  return el(
+    "ul",
+    { class: "scts" },
+    ...scts.map((sct) =>
+      el("li", {}, "log ", el("code", { class: "wrap-anywhere", text: sct.logId }), ` at ${sct.timestamp} (${sct.signatureAlgorithm})`),
+    ),
+  );
 }
 
 function detail(term, value) {

@@ -143,6 +143,17 @@ const CASES = {
     ["a CRL over the size bound", ["checkCrl"], (c) => c.checkCrl(chainPem, new Uint8Array(8 * ONE_MIB + 1))],
   ],
   CERT_REVOKED: [],
+  // Certificate Transparency (issue 20)
+  LOG_LIST_INVALID: [
+    ["a log list that is not JSON", ["verifyScts"], (c) => c.verifyScts(chainPem, { logList: "{", now: 0 }), { path: "$" }],
+    [
+      "a log list without log_list_timestamp",
+      ["verifyScts"],
+      (c) => c.verifyScts(chainPem, { logList: { operators: [] }, now: 0 }),
+      { path: "log_list_timestamp" },
+    ],
+  ],
+  CT_INSUFFICIENT: [],
 };
 
 /** Codes whose triggering input needs a live connection: the test file that covers them. */
@@ -154,6 +165,7 @@ const ELSEWHERE = {
   CERT_EXPIRED: "adapter-node.test.mjs",
   NO_CHAIN: "adapter-node.test.mjs",
   CERT_REVOKED: "revocation.test.mjs", // revocation (issue 21): a stapling server refused
+  CT_INSUFFICIENT: "ct-adapter.test.mjs",
 };
 
 /** Calls the case, returns the thrown error (failing if nothing was thrown). */

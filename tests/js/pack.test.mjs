@@ -34,6 +34,7 @@ test("pack: the tarball holds exactly the package files", () => {
     "certpin_node.cjs",
     "certpin_web.js",
     "cli-audit.mjs",
+    "cli-ct.mjs",
     "cli-revocation.mjs",
     "cli.mjs",
     "deno.js",
