@@ -16,6 +16,9 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+// Signed policy bundles (issue 18).
+mod bundle;
+
 type JsResult<T> = core::result::Result<T, JsValue>;
 
 /// Turns a core error into a JS `Error` with `name`, `code` and context properties.
@@ -563,6 +566,8 @@ pub struct PinPolicy {
     policy: Policy,
     /// Recently checked chains (`crate::memo`).
     memo: core::cell::RefCell<ChainMemo>,
+    /// The signed bundle's version when the policy came from one (issue 18).
+    bundle_version: Option<u64>,
 }
 
 impl PinPolicy {
@@ -570,6 +575,7 @@ impl PinPolicy {
         PinPolicy {
             policy,
             memo: core::cell::RefCell::new(ChainMemo::new()),
+            bundle_version: None,
         }
     }
 }
