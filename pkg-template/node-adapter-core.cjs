@@ -18,6 +18,9 @@
 const crypto = require("node:crypto");
 const https = require("node:https");
 const tls = require("node:tls");
+// Signed policy bundles (issue 18): an updater stands in for a policy; each new
+// connection asks it for the newest verified policy.
+const { isUpdater, currentPolicy } = require("./node-updater.cjs");
 
 /** Builds the adapters over a certpin entry ({ PinPolicy, CertpinError, ... }). */
 function makeAdapter(certpin) {
@@ -38,7 +41,7 @@ function makeAdapter(certpin) {
   const approvedSessions = new WeakMap();
 
   function toPolicy(policy) {
-    if (policy instanceof PinPolicy) return policy;
+    if (policy instanceof PinPolicy || isUpdater(policy)) return policy;
     if (typeof policy === "string" || (policy !== null && typeof policy === "object")) {
       return new PinPolicy(policy);
     }
@@ -185,8 +188,18 @@ function makeAdapter(certpin) {
    */
   function pinTlsSocket(socket, policy, options) {
     if (!(socket instanceof tls.TLSSocket)) throw invalidArgument("socket", "expected a tls.TLSSocket from tls.connect");
-    const pinPolicy = toPolicy(policy);
     const opts = readOptions(options);
+    let pinPolicy;
+    try {
+      pinPolicy = currentPolicy(toPolicy(policy));
+    } catch (error) {
+      // An updater with no usable policy (fail-closed): the connection never proceeds.
+      if (!(error && error.code === "INVALID_ARGUMENT")) {
+        socket.destroy(error);
+        return socket;
+      }
+      throw error;
+    }
     // Node's own rule for the name it verifies: servername, else the host connected to
     // (for an IP literal, Node sets neither servername nor _host: the peer address is it).
     const hostname = () => opts.hostname || socket.servername || socket._host || socket.remoteAddress || "";
@@ -239,7 +252,12 @@ function makeAdapter(certpin) {
     return function checkServerIdentity(hostname, certificate) {
       const nodeError = tls.checkServerIdentity(hostname, certificate);
       if (nodeError) return nodeError;
-      const verdict = pinPolicy.check(peerChain(certificate), checkOptions(opts, hostname));
+      let verdict;
+      try {
+        verdict = currentPolicy(pinPolicy).check(peerChain(certificate), checkOptions(opts, hostname));
+      } catch (error) {
+        return error;
+      }
       report(opts, verdict);
       return verdict.ok ? undefined : pinningError(verdict);
     };
@@ -290,9 +308,11 @@ function makeAdapter(certpin) {
       baseConnector(connectOptions, (error, socket) => {
         if (error) return callback(error);
         let verdict;
+        let policyNow;
         const hostname = opts.hostname || connectOptions.servername || connectOptions.hostname;
         try {
-          verdict = verdictForSocket(pinPolicy, socket, hostname, connectOptions.port || 443, opts);
+          policyNow = currentPolicy(pinPolicy);
+          verdict = verdictForSocket(policyNow, socket, hostname, connectOptions.port || 443, opts);
         } catch (checkError) {
           socket.destroy();
           return callback(checkError);
@@ -305,7 +325,7 @@ function makeAdapter(certpin) {
           return callback(failure);
         }
         // TLS 1.3 tickets arrive after the handshake; record them for resumption.
-        trackSessions(socket, pinPolicy, () => hostname)(verdict);
+        trackSessions(socket, policyNow, () => hostname)(verdict);
         return callback(null, socket);
       });
     };

@@ -2,8 +2,9 @@
 // which loads its wasm without --allow-read. Deno >= 2.7.12 exposes the served chain.
 import * as certpin from "./deno.js";
 import core from "./node-adapter-core.cjs";
+import updater from "./node-updater.cjs";
 
-const adapter = core.makeAdapter(certpin);
+const adapter = { ...core.makeAdapter(certpin), ...updater.makeUpdater(certpin) };
 
 export const {
   pinTlsSocket,
@@ -14,4 +15,5 @@ export const {
   peerChain,
   CertpinError,
   STATUS_CODES,
+  policyUpdater,
 } = adapter;

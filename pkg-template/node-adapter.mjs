@@ -10,4 +10,5 @@ export const {
   peerChain,
   CertpinError,
   STATUS_CODES,
+  policyUpdater,
 } = adapter;
