@@ -14,6 +14,7 @@ import {
   PinPolicy,
 } from "./node.mjs";
 import { peerChain } from "./node-adapter.mjs";
+import { BUNDLE_COMMANDS, runBundleCommand } from "./cli-bundle.mjs";
 
 const require = createRequire(import.meta.url);
 const { version } = require("./package.json");
@@ -33,6 +34,10 @@ Commands:
   check                check a chain (file or live host) against a policy
   lint <policy>        find risks in a policy
   convert <file>       convert a policy to another format
+  keygen               make a bundle signing key (Ed25519 or P-256)
+  root init|rotate     make or rotate a trust root for signed policy bundles
+  sign <policy>        sign a policy into a bundle (or co-sign one: --add-to)
+  verify <bundle>      verify a signed bundle against a trust root
 
 Every command takes --json and --help. Exit codes: 0 ok, 1 check failed, 2 bad input.
 Run 'certpin <command> --help' for examples.`,
@@ -213,6 +218,7 @@ async function run(argv) {
     return { text: HELP.main, code: command === undefined ? 2 : 0 };
   }
   if (command === "--version" || command === "-v") return { text: version, code: 0 };
+  if (BUNDLE_COMMANDS.includes(command)) return runBundleCommand(command, rest);
   if (!Object.hasOwn(HELP, command) || command === "main") {
     throw new UsageError(`unknown command ${JSON.stringify(command)}; run 'certpin --help'`);
   }
