@@ -117,6 +117,14 @@ impl Tally {
     }
 }
 
+/// What a signature by a key outside the set means.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Unknown {
+    Refuse,
+    /// A trusted root checked on its own still carries its predecessor's signatures.
+    Skip,
+}
+
 enum Refusal {
     Unknown(String),
     Bad(String, String),
@@ -129,12 +137,16 @@ fn tally(
     envelope: &Envelope,
     prefix: &str,
     keys: &[&RootKey],
+    unknown: Unknown,
 ) -> core::result::Result<Tally, Refusal> {
     let message = with_prefix(prefix, &envelope.signed);
     let verifier = installed_verifier();
     let mut valid: Vec<String> = Vec::new();
     for entry in &envelope.signatures {
         let Some(key) = keys.iter().find(|k| k.key_id == entry.key_id) else {
+            if unknown == Unknown::Skip {
+                continue;
+            }
             return Err(Refusal::Unknown(entry.key_id.clone()));
         };
         let outcome = match check_key(key.algorithm, &key.spki) {
@@ -185,7 +197,7 @@ pub fn check_root(root_json: &str, now_ms: i64) -> Result<Root> {
 
 fn check_self_signed(root: &Root) -> Result<()> {
     let keys: Vec<&RootKey> = root.keys.iter().collect();
-    let tally = tally(&root.envelope, ROOT_SIGNING_PREFIX, &keys)
+    let tally = tally(&root.envelope, ROOT_SIGNING_PREFIX, &keys, Unknown::Skip)
         .map_err(|r| root_refusal(r, root.version))?;
     let valid = tally.count_in(&root.keys);
     if valid < root.threshold {
@@ -227,13 +239,14 @@ pub fn verify_bundle(
     check_size(bundle_json, "$")?;
     let (envelope, signed) = parse_bundle(bundle_json)?;
     let keys: Vec<&RootKey> = root.keys.iter().collect();
-    let tally = tally(&envelope, BUNDLE_SIGNING_PREFIX, &keys).map_err(|r| match r {
-        Refusal::Unknown(key_id) => Error::BundleUnknownKey {
-            key_id,
-            root_version: root.version,
-        },
-        Refusal::Bad(key_id, reason) => Error::BundleBadSignature { key_id, reason },
-    })?;
+    let tally =
+        tally(&envelope, BUNDLE_SIGNING_PREFIX, &keys, Unknown::Refuse).map_err(|r| match r {
+            Refusal::Unknown(key_id) => Error::BundleUnknownKey {
+                key_id,
+                root_version: root.version,
+            },
+            Refusal::Bad(key_id, reason) => Error::BundleBadSignature { key_id, reason },
+        })?;
     let valid = tally.count_in(&root.keys);
     if valid < root.threshold {
         return Err(Error::BundleThreshold {
@@ -326,7 +339,7 @@ pub fn update_root(current_json: &str, chain: &[String], now_ms: i64) -> Result<
                 .iter()
                 .filter(|k| !trusted.keys.iter().any(|t| t.key_id == k.key_id)),
         );
-        let tally = tally(&next.envelope, ROOT_SIGNING_PREFIX, &keys)
+        let tally = tally(&next.envelope, ROOT_SIGNING_PREFIX, &keys, Unknown::Refuse)
             .map_err(|r| root_refusal(r, trusted.version))?;
         let by_old = tally.count_in(&trusted.keys);
         if by_old < trusted.threshold {

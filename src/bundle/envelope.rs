@@ -13,9 +13,10 @@ use x509_parser::prelude::FromDer;
 use x509_parser::x509::SubjectPublicKeyInfo;
 
 /// The longest base64 text accepted for a signature (an ECDSA P-256 DER signature is at
-/// most 72 bytes, Ed25519 64) and for a public key (an SPKI of either is under 100 bytes).
+/// most 72 bytes, Ed25519 64) and for a public key (an SPKI of either is under 100 bytes;
+/// the bound is larger so that an RSA key is named as unsupported, not as too long).
 const MAX_SIG_BASE64: usize = 128;
-const MAX_KEY_BASE64: usize = 256;
+const MAX_KEY_BASE64: usize = 2048;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Doc {
