@@ -14,7 +14,7 @@
 mod canonical;
 mod envelope;
 
-pub use canonical::{es_number, Json};
+pub use canonical::{Json, MAX_SAFE_INTEGER};
 pub use envelope::{key_id_of, Root, RootKey};
 
 use crate::error::{Error, Result};
@@ -36,7 +36,7 @@ pub const MAX_ROOT_KEYS: usize = 16;
 /// How far in the future `issuedAt` may be (clocks differ a little between hosts).
 pub const ISSUED_AT_SKEW_SECONDS: i64 = 300;
 /// The largest version: versions are JSON numbers, exact up to 2^53 - 1.
-pub const MAX_VERSION: u64 = (1 << 53) - 1;
+pub const MAX_VERSION: u64 = MAX_SAFE_INTEGER as u64;
 /// The most roots `update_root` follows in one call.
 pub const MAX_ROOT_CHAIN: usize = 64;
 

@@ -125,8 +125,8 @@ fn text<'a>(doc: Doc, value: &'a Json, path: &str) -> Result<&'a str> {
 
 fn whole(doc: Doc, value: &Json, path: &str, min: u64, max: u64) -> Result<u64> {
     match value {
-        Json::Number(n) if n.fract() == 0.0 && *n >= min as f64 && *n <= max as f64 => {
-            Ok(*n as u64)
+        Json::Number(n) if u64::try_from(*n).is_ok_and(|n| (min..=max).contains(&n)) => {
+            Ok(u64::try_from(*n).unwrap_or(0))
         }
         other => Err(fault(
             doc,
@@ -141,7 +141,7 @@ fn whole(doc: Doc, value: &Json, path: &str, min: u64, max: u64) -> Result<u64> 
 
 fn describe(value: &Json) -> String {
     match value {
-        Json::Number(n) => super::es_number(*n),
+        Json::Number(n) => n.to_string(),
         other => other.type_name().into(),
     }
 }

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { policyUpdater, pinnedAgent } from "certpin/node";
+import { policyUpdater, pinnedAgent, pinnedFetch, pinnedCheckServerIdentity } from "certpin/node";
 import { FIXTURES } from "./helpers.mjs";
 import { makeBundle, makeRoot, newKey } from "./bundle-helpers.mjs";
 
@@ -142,6 +142,23 @@ test("a pinned agent switches to the new pins for its next connection", async ()
     const second = await get();
     assert.equal(second.status, 200, second.error?.message);
     agent.destroy();
+    // undici (pinnedFetch) and checkServerIdentity read the updater per connection too.
+    const fetchUpdater = updaterWith({ fallback: bundleOf(1, [ROGUE]) });
+    const fetch = pinnedFetch(fetchUpdater, { connect: { ca: CA } });
+    const address = `https://localhost:${target.address().port}/`;
+    const refusedFetch = await fetch(address).then(() => null, (e) => e);
+    assert.equal((refusedFetch?.cause ?? refusedFetch)?.code, "PIN_MISMATCH", String(refusedFetch));
+    await fetchUpdater.refresh();
+    assert.equal(fetchUpdater.version, 2);
+    assert.equal((await fetch(address)).status, 200);
+    await fetch.dispatcher.close();
+    const identityUpdater = updaterWith({ fallback: bundleOf(1, [ROGUE]) });
+    const check = pinnedCheckServerIdentity(identityUpdater);
+    const peer = { raw: new X509Certificate(read("good-leaf.pem")).raw, subject: { CN: "localhost" }, subjectaltname: "DNS:localhost" };
+    peer.issuerCertificate = peer;
+    assert.equal(check("localhost", peer)?.code, "PIN_MISMATCH");
+    await identityUpdater.refresh();
+    assert.equal(check("localhost", peer), undefined);
   } finally {
     target.closeAllConnections?.();
     await new Promise((resolve) => target.close(resolve));

@@ -43,7 +43,7 @@ test("bundles signed with node:crypto and with openssl pkeyutl verify (Ed25519 a
 });
 
 test("the signing input is the prefix plus RFC 8785 JSON, as computed independently", () => {
-  const signed = { type: "certpin-policy", version: 2, expires: "2027-01-01T00:00:00Z", issuedAt: "2026-01-01T00:00:00Z", policy: { version: 1, domains: [{ pins: ["sha256/x"], host: "\u00e9.example", z: 1e21, a: 0.000001, "\u20ac": "\ud83d\ude00", "\r": "\u0001" }] } };
+  const signed = { type: "certpin-policy", version: 2, expires: "2027-01-01T00:00:00Z", issuedAt: "2026-01-01T00:00:00Z", policy: { version: 1, domains: [{ pins: ["sha256/x"], host: "\u00e9.example", z: 2 ** 53 - 1, a: -0, "\u20ac": "\ud83d\ude00", "\r": "\u0001" }] } };
   assert.deepEqual(Buffer.from(bundleSigningInput(signed)), signingInput(signed));
   assert.ok(Buffer.from(bundleSigningInput(signed)).toString().startsWith('certpin-policy-v1\n{"expires"'));
   refused("BUNDLE_MALFORMED", () => bundleSigningInput({ type: "other" }));
@@ -53,6 +53,17 @@ test("the signing input is the prefix plus RFC 8785 JSON, as computed independen
   const reordered = `{"signatures":${JSON.stringify(bundle.signatures)},"signed":${JSON.stringify(Object.fromEntries(Object.entries(bundle.signed).reverse()), null, 3)}}`;
   assert.equal(verifyBundle(reordered, { root, now: NOW }).version, 1);
   assert.equal(canonical(bundle.signed).includes(" "), false);
+});
+
+test("numbers: safe integers are written as ECMAScript writes them; fractions and larger magnitudes are refused", () => {
+  const numbers = [0, -0, 1, -1, 2 ** 53 - 1, -(2 ** 53 - 1), 1e15, 100];
+  for (let i = 0; i < 3000; i++) numbers.push(Math.floor((Math.random() * 2 - 1) * Number.MAX_SAFE_INTEGER));
+  const signed = { type: "certpin-policy", numbers };
+  assert.equal(Buffer.from(bundleSigningInput(signed)).toString(), signingInput(signed).toString());
+  assert.equal(Buffer.from(bundleSigningInput('{"type":"certpin-policy","n":[1.0,1e2,-0]}')).toString(), 'certpin-policy-v1\n{"n":[1,100,0],"type":"certpin-policy"}');
+  for (const bad of ["1.5", "9007199254740992", "1e21", "0.1", "-9007199254740992"]) {
+    refused("BUNDLE_MALFORMED", () => bundleSigningInput(`{"type":"certpin-policy","n":${bad}}`));
+  }
 });
 
 test("a byte changed anywhere in `signed` fails (BUNDLE_BAD_SIGNATURE), never passes", () => {
@@ -254,4 +265,26 @@ test("CLI: keygen, root init, sign, co-sign, verify (0/1/2), root rotate", async
   r = await cli(["root", "rotate", f("root.json"), "--key", f("c.key"), "--sign-with", f("a.key"), "--threshold", "1", "--expires", "365d", "--out", f("root-bad.json")]);
   assert.equal(r.code, 2, "one old key of a 2-of-2 root cannot rotate it");
   assert.match(r.stderr, /ROOT_THRESHOLD/);
+});
+
+test("the pure-Rust verifier (browsers, workerd) gives the same answers as node:crypto", async () => {
+  const { setNativeVerifier } = await import("certpin");
+  const { createNodeVerifier } = require(join(dirname(pkgJsonPath), "node-verifier.cjs"));
+  setNativeVerifier(null);
+  try {
+    for (const key of [ed, ec]) {
+      const root = makeRoot([key]);
+      const bundle = makeBundle([key], { version: 4 });
+      assert.equal(verifyBundle(bundle, { root, now: NOW }).version, 4);
+      assert.equal(verifyBundle({ signed: bundle.signed, signatures: [signWithOpenssl(key, bundle.signed)] }, { root, now: NOW }).version, 4);
+      refused("BUNDLE_BAD_SIGNATURE", () => verifyBundle({ signed: { ...bundle.signed, version: 5 }, signatures: bundle.signatures }, { root, now: NOW }));
+    }
+    const k1 = newKey("p256");
+    const k2 = newKey("ed25519");
+    const r1 = makeRoot([k1]);
+    assert.equal(updateRoot(r1, makeRoot([k2], { version: 2, signers: [k1, k2] }), { now: NOW }).signed.version, 2);
+    refused("ROOT_THRESHOLD", () => updateRoot(r1, makeRoot([k2], { version: 2, signers: [k2] }), { now: NOW }));
+  } finally {
+    setNativeVerifier(createNodeVerifier());
+  }
 });

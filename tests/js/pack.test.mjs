@@ -25,9 +25,9 @@ const denoEnv = () => ({
 
 test("pack: the tarball holds exactly the package files", () => {
   assert.deepEqual(project.files, [
-    "README.md", "browser.js", "certpin_bg.wasm", "certpin_node.cjs", "certpin_web.js", "cli.mjs",
+    "README.md", "browser.js", "certpin_bg.wasm", "certpin_node.cjs", "certpin_web.js", "cli-bundle.mjs", "cli.mjs",
     "deno.js", "index.d.cts", "index.d.ts", "node-adapter-core.cjs", "node-adapter-deno.js",
-    "node-adapter.cjs", "node-adapter.d.cts", "node-adapter.d.ts", "node-adapter.mjs", "node-verifier.cjs", "node.cjs",
+    "node-adapter.cjs", "node-adapter.d.cts", "node-adapter.d.ts", "node-adapter.mjs", "node-updater.cjs", "node-verifier.cjs", "node.cjs",
     "node.mjs", "package.json", "shared.cjs", "shared.js", "workerd.js",
   ]);
 });
