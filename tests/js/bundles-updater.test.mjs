@@ -184,7 +184,8 @@ function child(mode, statePath) {
       for (const w of waiters.splice(0)) w();
     }
   });
-  const exited = new Promise((resolve) => proc.on("exit", (code, signal) => resolve({ code, signal })));
+  // "close" comes after the last stdout data ("exit" may come before it).
+  const exited = new Promise((resolve) => proc.on("close", (code, signal) => resolve({ code, signal })));
   const waitFor = async (prefix) => {
     for (;;) {
       const line = lines.find((l) => l.startsWith(prefix));
