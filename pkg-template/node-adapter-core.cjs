@@ -18,9 +18,12 @@
 const crypto = require("node:crypto");
 const https = require("node:https");
 const tls = require("node:tls");
-// Signed policy bundles (issue 18): an updater stands in for a policy; each new
-// connection asks it for the newest verified policy.
-const { isUpdater, currentPolicy } = require("./node-updater.cjs");
+// Signed policy bundles (issue 18): a policyUpdater (node-updater.cjs) stands in for a
+// policy; each new connection asks it for the newest verified policy. Recognised by a
+// registered symbol, not a require: Deno needs read permission for a relative require.
+const UPDATER = Symbol.for("certpin.policyUpdater");
+const isUpdater = (value) => value !== null && typeof value === "object" && value[UPDATER] === true;
+const currentPolicy = (policy) => (isUpdater(policy) ? policy.currentPolicy() : policy);
 
 /** Builds the adapters over a certpin entry ({ PinPolicy, CertpinError, ... }). */
 function makeAdapter(certpin) {
@@ -189,16 +192,16 @@ function makeAdapter(certpin) {
   function pinTlsSocket(socket, policy, options) {
     if (!(socket instanceof tls.TLSSocket)) throw invalidArgument("socket", "expected a tls.TLSSocket from tls.connect");
     const opts = readOptions(options);
+    const source = toPolicy(policy);
     let pinPolicy;
     try {
-      pinPolicy = currentPolicy(toPolicy(policy));
+      pinPolicy = currentPolicy(source);
     } catch (error) {
-      // An updater with no usable policy (fail-closed): the connection never proceeds.
-      if (!(error && error.code === "INVALID_ARGUMENT")) {
-        socket.destroy(error);
-        return socket;
-      }
-      throw error;
+      // An updater with no usable policy (expired and fail-closed, or none yet): the
+      // connection never proceeds. Destroyed on the next tick, so that the caller (an
+      // https request) has attached its 'error' listener; no I/O can happen before it.
+      process.nextTick(() => socket.destroy(error));
+      return socket;
     }
     // Node's own rule for the name it verifies: servername, else the host connected to
     // (for an IP literal, Node sets neither servername nor _host: the peer address is it).

@@ -119,6 +119,17 @@ test("expiry does what onExpired says: fail-open (policy-expired, warning) or fa
   assert.equal(verdict.enforced, false);
   assert.equal(warnings.length, 1);
   assert.throws(() => closed.currentPolicy(), (e) => e.code === "BUNDLE_EXPIRED");
+  // Through an adapter: fail-closed refuses the connection, fail-open lets it through.
+  const get = (updater) => new Promise((resolve) => {
+    const req = https.get({ host: "127.0.0.1", servername: "localhost", port: server.address().port, agent: pinnedAgent(updater, { ca: CA }), ca: CA }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode));
+    });
+    req.on("error", (e) => resolve(e.code));
+  });
+  serve = () => ({ body: "{}" });
+  assert.equal(await get(closed), "BUNDLE_EXPIRED");
+  assert.equal(await get(open), 200);
   assert.throws(() => policyUpdater({ url: url(), root, fallback: short }), (e) => e.code === "INVALID_ARGUMENT" && e.argument === "onExpired");
 });
 
