@@ -37,6 +37,7 @@ let server;
 before(async () => {
   server = https.createServer({ key: read("good-leaf.key"), cert: Buffer.concat([read("good-leaf.pem"), read("good-intermediate.pem")]) }, (req, res) => {
     const answer = serve(req);
+    if (answer.hang) return;
     if (answer.huge) {
       // 100 MB without a content-length, written as fast as the client reads.
       res.writeHead(200, { "content-type": "application/json" });
@@ -104,6 +105,24 @@ test("a 100 MB answer is cut off at the size bound", async () => {
   await new Promise((r) => setTimeout(r, 200));
   if (process.env.DEBUG_BUNDLES) console.log("sent", sentBytes);
   assert.ok(sentBytes < 20 * 1024 * 1024, `the server wrote ${sentBytes} bytes before the client hung up`);
+});
+
+test("a server that never answers is given up after timeoutMs; intervalMs refreshes on its own", async () => {
+  const updater = updaterWith({ fallback: bundleOf(1), timeoutMs: 300 });
+  serve = () => ({ hang: true });
+  const started = Date.now();
+  const outcome = await updater.refresh();
+  assert.equal(outcome.status, "failed");
+  assert.equal(outcome.error.code, "BUNDLE_FETCH_FAILED", outcome.error.message);
+  assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms`);
+  assert.equal(updater.version, 1);
+  serve = () => ({ body: bundleOf(6) });
+  const updates = [];
+  const ticking = updaterWith({ fallback: bundleOf(1), intervalMs: 100, onUpdate: (o) => updates.push(o.version) });
+  for (let i = 0; i < 50 && ticking.version !== 6; i++) await new Promise((r) => setTimeout(r, 100));
+  ticking.close();
+  assert.equal(ticking.version, 6);
+  assert.deepEqual(updates, [6]);
 });
 
 test("expiry does what onExpired says: fail-open (policy-expired, warning) or fail-closed (BUNDLE_EXPIRED)", async () => {
