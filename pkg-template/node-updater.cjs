@@ -207,7 +207,9 @@ function makeUpdater(certpin) {
           const state = JSON.parse(stateText);
           if (state.format !== STATE_FORMAT || typeof state.bundle !== "string") throw new Error(`not a ${STATE_FORMAT} file`);
           const verified = verifyStored(state.bundle, 0);
-          highest = Math.max(Number.isSafeInteger(state.highestVersion) ? state.highestVersion : 0, verified.version);
+          // The highest version seen is the signed version of the last good bundle (only
+          // higher versions are ever adopted); the file's unsigned highestVersion is not
+          // trusted, so a tampered file cannot lock the updater out of new versions.
           adopt(state.bundle, verified);
         } catch (error) {
           report({ status: "failed", version: null, error: certpinError("BUNDLE_STATE_INVALID", `the updater state ${statePath} is not usable (${error.message}); starting from the fallback bundle`, { cause: error }) });
@@ -234,6 +236,14 @@ function makeUpdater(certpin) {
 
     async function persist() {
       if (statePath === undefined || current === null) return;
+      // Another process sharing the file may have stored a higher version meanwhile:
+      // never replace it with a lower one (the file's highest version only grows).
+      try {
+        const onDisk = JSON.parse(await fsp.readFile(statePath, "utf8"));
+        if (verifyStored(onDisk.bundle, 0).version > current.verified.version) return;
+      } catch {
+        // No state yet, or an unusable one: write ours.
+      }
       const state = JSON.stringify({ format: STATE_FORMAT, highestVersion: highest, bundle: current.text });
       await writeAtomically(statePath, `${state}\n`, options._beforeRename);
     }

@@ -88,6 +88,14 @@ test("updates, keeps state, refuses a replayed old bundle and keeps the current 
   const restarted = updaterWith({ statePath, fallback: bundleOf(1) });
   assert.equal(restarted.version, 3);
   assert.equal((await restarted.refresh()).error.code, "BUNDLE_ROLLBACK");
+  // The file's highestVersion is not signed: a tampered one cannot lock the updater out.
+  const stateNow = JSON.parse(readFileSync(statePath, "utf8"));
+  writeFileSync(statePath, JSON.stringify({ ...stateNow, highestVersion: 1e9 }));
+  const notLocked = updaterWith({ statePath });
+  assert.equal(notLocked.highestVersion, 3);
+  serve = () => ({ body: bundleOf(4) });
+  assert.equal((await notLocked.refresh()).status, "updated");
+  writeFileSync(statePath, JSON.stringify(stateNow));
   // A tampered bundle is refused as well.
   serve = () => ({ body: bundleOf(9).replace("localhost", "localhosu") });
   assert.equal((await restarted.refresh()).error.code, "BUNDLE_BAD_SIGNATURE");
