@@ -15,6 +15,7 @@ import {
 } from "./node.mjs";
 import { peerChain } from "./node-adapter.mjs";
 import { revocationCheckOptions, crlCheck, describeCrl, revocationOf, describeRevocation } from "./cli-revocation.mjs"; // revocation (issue 21)
+import { BUNDLE_COMMANDS, runBundleCommand } from "./cli-bundle.mjs";
 
 const require = createRequire(import.meta.url);
 const { version } = require("./package.json");
@@ -37,6 +38,10 @@ Commands:
   audit                check every endpoint of a fleet against a policy (cli-audit.mjs)
   plan                 lockout dates and the steps of a safe key rotation (cli-audit.mjs)
   ct-drift FILE...     certificates logged in CT for your names that no active pin accepts
+  keygen               make a bundle signing key (Ed25519 or P-256)
+  root init|rotate     make or rotate a trust root for signed policy bundles
+  sign <policy>        sign a policy into a bundle (or co-sign one: --add-to)
+  verify <bundle>      verify a signed bundle against a trust root
 
 Every command takes --json and --help. Exit codes: 0 ok, 1 check failed, 2 bad input.
 Run 'certpin <command> --help' for examples.`,
@@ -223,6 +228,7 @@ async function run(argv) {
     return fleet[command](rest, { stderr: process.stderr, paint: { red, yellow, green } });
   }
   if (command === "ct-drift") return (await import("./cli-ct.mjs")).ctDriftCommand(rest); // issue 20
+  if (BUNDLE_COMMANDS.includes(command)) return runBundleCommand(command, rest);
   if (!Object.hasOwn(HELP, command) || command === "main") {
     throw new UsageError(`unknown command ${JSON.stringify(command)}; run 'certpin --help'`);
   }

@@ -584,3 +584,62 @@ export function ctDrift(
   certificates: Array<string | Uint8Array>,
   options?: { now?: Instant },
 ): DriftReport;
+
+// ---- Signed policy bundles (issue 18) ----
+
+/** A signature in a bundle or root: `keyId` is the signing key's SHA-256 SPKI pin, `sig` base64. */
+export interface BundleSignature { keyId: string; sig: string }
+
+/** A signed policy bundle (`certpin sign` makes one). */
+export interface PolicyBundle {
+  signed: { type: "certpin-policy"; version: number; issuedAt: string; expires: string; policy: PolicyDocument };
+  signatures: BundleSignature[];
+}
+
+/** A trust root (`certpin root init` / `certpin root rotate` make one). */
+export interface TrustRoot {
+  signed: {
+    type: "certpin-root"; version: number; expires: string; threshold: number;
+    /** `publicKey`: standard base64 of the DER SubjectPublicKeyInfo (Ed25519 or P-256). */
+    keys: Array<{ keyId: string; publicKey: string }>;
+  };
+  signatures: BundleSignature[];
+}
+
+export interface VerifyBundleOptions {
+  root: string | TrustRoot;
+  now?: Instant;
+  /** The lowest version accepted (BUNDLE_ROLLBACK below it). */
+  minVersion?: number;
+}
+
+export interface VerifiedBundle {
+  policy: PolicyDocument;
+  version: number;
+  issuedAt: string;
+  expires: string;
+  /** Key ids whose signatures verified, each once. */
+  signedBy: string[];
+}
+
+/** Verifies a signed bundle against a trust root; throws BUNDLE_* / ROOT_* CertpinErrors. */
+export function verifyBundle(bundle: string | PolicyBundle, options: VerifyBundleOptions): VerifiedBundle;
+
+/**
+ * Follows a root rotation (TUF section 5.3): `next` (or each root of an array, in order)
+ * must have version N+1 and be signed by a threshold of the trusted root's keys and of
+ * its own. Returns the new root document; throws ROOT_* CertpinErrors.
+ */
+export function updateRoot(current: string | TrustRoot, next: string | TrustRoot | Array<string | TrustRoot>, options?: { now?: Instant }): TrustRoot;
+
+/** The exact bytes a key signs for a bundle's or root's `signed` object (prefix + RFC 8785 JSON). */
+export function bundleSigningInput(signed: string | PolicyBundle["signed"] | TrustRoot["signed"]): Uint8Array;
+
+export interface PinPolicy {
+  /** The bundle version, for a policy made by PinPolicy.fromBundle; undefined otherwise. */
+  readonly bundleVersion?: number;
+}
+export declare namespace PinPolicy {
+  /** The verified bundle's policy (same checks as verifyBundle), with `bundleVersion`. */
+  function fromBundle(bundle: string | PolicyBundle, options: VerifyBundleOptions): PinPolicy;
+}

@@ -24,6 +24,11 @@
 const crypto = require("node:crypto");
 const https = require("node:https");
 const tls = require("node:tls");
+// Signed policy bundles (issue 18): a policyUpdater (node-updater.cjs) stands in for a
+// policy; each new connection asks it for the newest verified policy. Recognised by a
+// registered symbol, not a require: Deno needs read permission for a relative require.
+const UPDATER = Symbol.for("certpin.policyUpdater");
+const isUpdater = (value) => value !== null && typeof value === "object" && value[UPDATER] === true;
 
 /** Builds the adapters over a certpin entry ({ PinPolicy, CertpinError, ... }). */
 function makeAdapter(certpin) {
@@ -129,6 +134,9 @@ function makeAdapter(certpin) {
    */
   function policySource(policy) {
     if (policy instanceof PinPolicy) return () => policy;
+    // A policyUpdater (node-updater.cjs): its newest verified policy, asked per connection;
+    // it throws a CertpinError when it has none it may use (expired and fail-closed).
+    if (isUpdater(policy)) return () => policy.currentPolicy();
     if (typeof policy === "string" || (policy !== null && typeof policy === "object")) {
       const parsed = new PinPolicy(policy);
       return () => parsed;
@@ -375,7 +383,12 @@ function makeAdapter(certpin) {
     return function checkServerIdentity(hostname, certificate) {
       const nodeError = tls.checkServerIdentity(hostname, certificate);
       if (nodeError) return nodeError;
-      const verdict = guard.policyFor().check(peerChain(certificate), connectionCheckOptions(guard.options, hostname));
+      let verdict;
+      try {
+        verdict = guard.policyFor().check(peerChain(certificate), connectionCheckOptions(guard.options, hostname));
+      } catch (error) {
+        return error; // an updater with no policy it may use: refuse, never throw inside the handshake
+      }
       deliverReport(guard.options, verdict);
       return verdict.ok ? undefined : pinningError(verdict);
     };

@@ -2,10 +2,11 @@
 // which loads its wasm without --allow-read. Deno >= 2.7.12 exposes the served chain.
 import * as certpin from "./deno.js";
 import core from "./node-adapter-core.cjs";
+import updater from "./node-updater.cjs";
 
 import reportSenderModule from "./node-report-sender.cjs";
 
-const adapter = core.makeAdapter(certpin);
+const adapter = { ...core.makeAdapter(certpin), ...updater.makeUpdater(certpin) };
 
 export const {
   pinTlsSocket,
@@ -17,6 +18,7 @@ export const {
   peerChain,
   CertpinError,
   STATUS_CODES,
+  policyUpdater,
 } = adapter;
-// reportSender (issue 19)
+// A queueing, batching onReport over its own agent.
 export const reportSender = reportSenderModule.makeReportSender(adapter);

@@ -1,10 +1,10 @@
 // certpin/node: pin real connections in Node (and Deno's node:tls).
 import type { Agent as HttpsAgent, AgentOptions } from "node:https";
 import type { PeerCertificate, TLSSocket } from "node:tls";
-import type { PinPolicy, PolicyDocument, Verdict, CertpinError as CertpinErrorClass } from "./index.js";
+import type { PinPolicy, PolicyDocument, Verdict, CertpinError as CertpinErrorClass, PolicyBundle, TrustRoot } from "./index.js";
 
 /** A PinPolicy, a policy document, or its JSON text. */
-export type PolicyInput = PinPolicy | PolicyDocument | string;
+export type PolicyInput = PinPolicy | PolicyDocument | string | PolicyUpdater;
 
 /** The RFC 7469 section 3 violation report of a verdict. */
 export type PinningReport = NonNullable<Verdict["report"]>;
@@ -162,3 +162,57 @@ export interface PinningOptions {
   /** For policy entries with "ct": the CT log list you trust (v3 JSON) and the CT policy. */
   ct?: { logList: string | object; policy?: "chrome" | "apple" };
 }
+
+// ---- Signed policy bundles (issue 18) ----
+
+/** What one refresh did. */
+export interface UpdaterOutcome {
+  status: "updated" | "unchanged" | "refused" | "failed";
+  /** The version in use after the refresh (null before any verified bundle). */
+  version: number | null;
+  previousVersion?: number | null;
+  error?: Error & { code?: string };
+}
+
+export interface PolicyUpdaterOptions {
+  /** Where the signed bundle is served (https:, or http: since the bundle is signed). */
+  url: string;
+  root: string | TrustRoot;
+  /** The state file: last good bundle and highest version seen, written atomically. */
+  statePath?: string;
+  /** A bundle shipped with the application, used when there is no (newer) state. */
+  fallback?: string | PolicyBundle;
+  /** When the last good bundle expires: not enforce with a warning, or refuse connections. */
+  onExpired: "fail-open" | "fail-closed";
+  /** Refresh interval in ms (default 1 hour; 0: only refresh() refreshes). */
+  intervalMs?: number;
+  /** Deadline for one fetch (default 10 s). */
+  timeoutMs?: number;
+  /** Largest response accepted (default 512 KiB; INPUT_TOO_LARGE above it). */
+  maxBytes?: number;
+  /** CA certificates (PEM) to trust for the bundle server. */
+  ca?: string | Buffer | Array<string | Buffer>;
+  headers?: Record<string, string>;
+  onUpdate?: (outcome: UpdaterOutcome) => void;
+  onError?: (error: Error & { code?: string }, outcome: UpdaterOutcome) => void;
+  onOutcome?: (outcome: UpdaterOutcome) => void;
+  /** Called once per expired bundle in fail-open mode (default process.emitWarning). */
+  onWarning?: (message: string) => void;
+}
+
+/** Keeps a policy current from a signed bundle; every adapter takes it in place of a policy. */
+export interface PolicyUpdater {
+  refresh(): Promise<UpdaterOutcome>;
+  /** The version of the bundle in use, or null. */
+  readonly version: number | null;
+  /** The policy of the bundle in use, or null. */
+  readonly policy: PinPolicy | null;
+  readonly highestVersion: number;
+  readonly expires: string | null;
+  /** The policy a new connection uses now (throws BUNDLE_EXPIRED when fail-closed and expired). */
+  currentPolicy(): PinPolicy;
+  /** Stops the interval refresh. */
+  close(): void;
+}
+
+export declare function policyUpdater(options: PolicyUpdaterOptions): PolicyUpdater;

@@ -11,6 +11,6 @@ export const {
   peerChain,
   CertpinError,
   STATUS_CODES,
+  policyUpdater,
 } = adapter;
-// reportSender (issue 19)
 export const { reportSender } = adapter;

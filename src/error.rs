@@ -65,6 +65,45 @@ pub enum Error {
     /// A CT log list (v3 JSON) that certpin cannot use; `path` is the JSON path of the
     /// fault.
     LogListInvalid { path: String, reason: String },
+    // ---- Signed policy bundles (issue 18) ----
+    /// A bundle that is not `{ signed, signatures }` as SPEC.md gives it; `path` names the fault.
+    BundleMalformed { path: String, reason: String },
+    /// A bundle signature that does not verify with the key its `keyId` names.
+    BundleBadSignature { key_id: String, reason: String },
+    /// Fewer distinct root keys signed the bundle than the root's threshold.
+    BundleThreshold { valid: usize, threshold: usize },
+    /// A bundle signature by a key the root does not list.
+    BundleUnknownKey { key_id: String, root_version: u64 },
+    /// A bundle older than the lowest version accepted (a rollback).
+    BundleRollback { version: u64, min_version: u64 },
+    /// A bundle past its `expires` (a freeze attack, or a signer that stopped re-signing).
+    BundleExpired {
+        version: u64,
+        expires: String,
+        now: String,
+    },
+    /// A bundle whose `issuedAt` is later than now plus the allowed clock skew.
+    BundleIssuedInFuture { issued_at: String, now: String },
+    /// A correctly signed bundle whose policy is not a valid policy document.
+    BundlePolicyInvalid { path: String, reason: String },
+    /// A trust root that is not a root document as SPEC.md gives it.
+    RootMalformed { path: String, reason: String },
+    /// A root key that is not Ed25519 or ECDSA P-256.
+    RootKeyUnsupported { path: String, reason: String },
+    /// A root signature that does not verify.
+    RootBadSignature { key_id: String, reason: String },
+    /// A root signature by a key neither the trusted root nor the new one lists.
+    RootUnknownKey { key_id: String, version: u64 },
+    /// Fewer distinct keys signed a root than a threshold it must meet.
+    RootThreshold {
+        which: String,
+        valid: usize,
+        threshold: usize,
+    },
+    /// A root rotation that is not to version N+1.
+    RootVersion { version: u64, expected: u64 },
+    /// A trust root past its `expires`.
+    RootExpired { version: u64, expires: String },
 }
 
 /// Why an enforcing adapter refused a connection: the failing verdict statuses.
@@ -113,6 +152,22 @@ pub const ERROR_CODES: &[&str] = &[
     // Certificate Transparency (issue 20)
     "LOG_LIST_INVALID",
     "CT_INSUFFICIENT",
+    // Signed policy bundles (issue 18)
+    "BUNDLE_MALFORMED",
+    "BUNDLE_BAD_SIGNATURE",
+    "BUNDLE_THRESHOLD",
+    "BUNDLE_UNKNOWN_KEY",
+    "BUNDLE_ROLLBACK",
+    "BUNDLE_EXPIRED",
+    "BUNDLE_ISSUED_IN_FUTURE",
+    "BUNDLE_POLICY_INVALID",
+    "ROOT_MALFORMED",
+    "ROOT_KEY_UNSUPPORTED",
+    "ROOT_BAD_SIGNATURE",
+    "ROOT_UNKNOWN_KEY",
+    "ROOT_THRESHOLD",
+    "ROOT_VERSION",
+    "ROOT_EXPIRED",
 ];
 
 /// A context value attached to an error (exposed as properties of the JS error).
@@ -153,6 +208,22 @@ impl Error {
             Error::OcspInvalid { .. } => "OCSP_INVALID",
             Error::CrlInvalid { .. } => "CRL_INVALID",
             Error::LogListInvalid { .. } => "LOG_LIST_INVALID",
+            // Signed policy bundles (issue 18)
+            Error::BundleMalformed { .. } => "BUNDLE_MALFORMED",
+            Error::BundleBadSignature { .. } => "BUNDLE_BAD_SIGNATURE",
+            Error::BundleThreshold { .. } => "BUNDLE_THRESHOLD",
+            Error::BundleUnknownKey { .. } => "BUNDLE_UNKNOWN_KEY",
+            Error::BundleRollback { .. } => "BUNDLE_ROLLBACK",
+            Error::BundleExpired { .. } => "BUNDLE_EXPIRED",
+            Error::BundleIssuedInFuture { .. } => "BUNDLE_ISSUED_IN_FUTURE",
+            Error::BundlePolicyInvalid { .. } => "BUNDLE_POLICY_INVALID",
+            Error::RootMalformed { .. } => "ROOT_MALFORMED",
+            Error::RootKeyUnsupported { .. } => "ROOT_KEY_UNSUPPORTED",
+            Error::RootBadSignature { .. } => "ROOT_BAD_SIGNATURE",
+            Error::RootUnknownKey { .. } => "ROOT_UNKNOWN_KEY",
+            Error::RootThreshold { .. } => "ROOT_THRESHOLD",
+            Error::RootVersion { .. } => "ROOT_VERSION",
+            Error::RootExpired { .. } => "ROOT_EXPIRED",
         }
     }
 
@@ -199,6 +270,42 @@ impl Error {
             }
             // Certificate Transparency (issue 20)
             Error::LogListInvalid { path, .. } => vec![("path", Text(path.clone()))],
+            // Signed policy bundles (issue 18)
+            Error::BundleMalformed { path, .. }
+            | Error::BundlePolicyInvalid { path, .. }
+            | Error::RootMalformed { path, .. }
+            | Error::RootKeyUnsupported { path, .. } => vec![("path", Text(path.clone()))],
+            Error::BundleBadSignature { key_id, .. }
+            | Error::RootBadSignature { key_id, .. }
+            | Error::BundleUnknownKey { key_id, .. }
+            | Error::RootUnknownKey { key_id, .. } => vec![("keyId", Text(key_id.clone()))],
+            Error::BundleThreshold { valid, threshold }
+            | Error::RootThreshold {
+                valid, threshold, ..
+            } => {
+                vec![("valid", Number(*valid)), ("threshold", Number(*threshold))]
+            }
+            Error::BundleRollback {
+                version,
+                min_version,
+            } => vec![
+                ("version", Number(wide(*version))),
+                ("minVersion", Number(wide(*min_version))),
+            ],
+            Error::BundleExpired {
+                version, expires, ..
+            }
+            | Error::RootExpired { version, expires } => vec![
+                ("version", Number(wide(*version))),
+                ("expires", Text(expires.clone())),
+            ],
+            Error::BundleIssuedInFuture { issued_at, .. } => {
+                vec![("issuedAt", Text(issued_at.clone()))]
+            }
+            Error::RootVersion { version, expected } => vec![
+                ("version", Number(wide(*version))),
+                ("expected", Number(wide(*expected))),
+            ],
         }
     }
 }
@@ -264,11 +371,78 @@ impl fmt::Display for Error {
                 f,
                 "invalid CT log list at {path}: {reason} (pass the v3 JSON log list, e.g. log_list.json)"
             ),
+            // Signed policy bundles (issue 18)
+            Error::BundleMalformed { path, reason } => write!(
+                f,
+                "the policy bundle is malformed at {path}: {reason}; make bundles with `certpin sign`"
+            ),
+            Error::BundleBadSignature { key_id, reason } => write!(
+                f,
+                "the bundle signature by {key_id} does not verify ({reason}): the bundle was changed after signing or signed with another key; re-sign it with `certpin sign`"
+            ),
+            Error::BundleThreshold { valid, threshold } => write!(
+                f,
+                "the bundle is signed by {valid} distinct root key(s) but the root requires {threshold}: add signatures with `certpin sign --add-to` (a key counts once however often it signs)"
+            ),
+            Error::BundleUnknownKey { key_id, root_version } => write!(
+                f,
+                "the bundle is signed by {key_id}, a key that root version {root_version} does not list: sign with a root key, or rotate the root to add this key"
+            ),
+            Error::BundleRollback { version, min_version } => write!(
+                f,
+                "bundle version {version} is older than version {min_version}, which was already accepted (a rollback): serve a bundle with version {min_version} or higher"
+            ),
+            Error::BundleExpired { version, expires, now } => write!(
+                f,
+                "bundle version {version} expired at {expires} (now {now}): sign a fresh bundle with a later --expires and serve it"
+            ),
+            Error::BundleIssuedInFuture { issued_at, now } => write!(
+                f,
+                "the bundle was issued at {issued_at}, later than now ({now}) plus {} seconds of clock skew: check this host's clock and the signer's",
+                crate::bundle::ISSUED_AT_SKEW_SECONDS
+            ),
+            Error::BundlePolicyInvalid { path, reason } => write!(
+                f,
+                "the signed bundle's policy is invalid at {path}: {reason}; fix the policy and sign it again"
+            ),
+            Error::RootMalformed { path, reason } => write!(
+                f,
+                "the trust root is malformed at {path}: {reason}; make roots with `certpin root init` or `certpin root rotate`"
+            ),
+            Error::RootKeyUnsupported { path, reason } => write!(
+                f,
+                "the trust root key at {path} is not usable: {reason}"
+            ),
+            Error::RootBadSignature { key_id, reason } => write!(
+                f,
+                "the trust root signature by {key_id} does not verify ({reason}): the root was changed after signing; make it again with `certpin root`"
+            ),
+            Error::RootUnknownKey { key_id, version } => write!(
+                f,
+                "the trust root is signed by {key_id}, a key listed neither by root version {version} nor by the root itself: sign with the old root's and the new root's keys only"
+            ),
+            Error::RootThreshold { which, valid, threshold } => write!(
+                f,
+                "the trust root is signed by {valid} distinct key(s) of {which} keys, but that threshold is {threshold}: a new root must be signed by a threshold of the previous root's keys and of its own (certpin root rotate --sign-with OLDKEY… --key NEWKEY…)"
+            ),
+            Error::RootVersion { version, expected } => write!(
+                f,
+                "the new trust root has version {version}, but only version {expected} can follow the trusted one: apply the roots one version at a time"
+            ),
+            Error::RootExpired { version, expires } => write!(
+                f,
+                "trust root version {version} expired at {expires}: rotate to a new root (certpin root rotate) and ship it"
+            ),
         }
     }
 }
 
 impl std::error::Error for Error {}
+
+/// A u64 as a context number (versions; exact up to 2^53, which is their bound).
+fn wide(v: u64) -> usize {
+    usize::try_from(v).unwrap_or(usize::MAX)
+}
 
 /// The crate's result type.
 pub type Result<T> = core::result::Result<T, Error>;
@@ -359,6 +533,70 @@ mod tests {
                 hostname: s(),
             },
         ])
+        .chain([
+            Error::BundleMalformed {
+                path: s(),
+                reason: s(),
+            },
+            Error::BundleBadSignature {
+                key_id: s(),
+                reason: s(),
+            },
+            Error::BundleThreshold {
+                valid: 0,
+                threshold: 0,
+            },
+            Error::BundleUnknownKey {
+                key_id: s(),
+                root_version: 0,
+            },
+            Error::BundleRollback {
+                version: 0,
+                min_version: 0,
+            },
+            Error::BundleExpired {
+                version: 0,
+                expires: s(),
+                now: s(),
+            },
+            Error::BundleIssuedInFuture {
+                issued_at: s(),
+                now: s(),
+            },
+            Error::BundlePolicyInvalid {
+                path: s(),
+                reason: s(),
+            },
+            Error::RootMalformed {
+                path: s(),
+                reason: s(),
+            },
+            Error::RootKeyUnsupported {
+                path: s(),
+                reason: s(),
+            },
+            Error::RootBadSignature {
+                key_id: s(),
+                reason: s(),
+            },
+            Error::RootUnknownKey {
+                key_id: s(),
+                version: 0,
+            },
+            Error::RootThreshold {
+                which: s(),
+                valid: 0,
+                threshold: 0,
+            },
+            Error::RootVersion {
+                version: 0,
+                expected: 0,
+            },
+            Error::RootExpired {
+                version: 0,
+                expires: s(),
+            },
+        ])
         .collect()
     }
 
@@ -373,7 +611,11 @@ mod tests {
 PEM_MALFORMED,DER_MALFORMED,CERT_MALFORMED,UNSUPPORTED_INPUT,PIN_MALFORMED,\
 FORMAT_UNSUPPORTED,INVALID_ARGUMENT,POLICY_INVALID,HPKP_HEADER_INVALID,NSC_INVALID,\
 PIN_MISMATCH,PIN_REVOKED,CHAIN_INVALID,HOSTNAME_MISMATCH,CERT_EXPIRED,NO_CHAIN,\
-OCSP_INVALID,CRL_INVALID,CERT_REVOKED,LOG_LIST_INVALID,CT_INSUFFICIENT"
+OCSP_INVALID,CRL_INVALID,CERT_REVOKED,LOG_LIST_INVALID,CT_INSUFFICIENT,\
+BUNDLE_MALFORMED,BUNDLE_BAD_SIGNATURE,BUNDLE_THRESHOLD,BUNDLE_UNKNOWN_KEY,BUNDLE_ROLLBACK,\
+BUNDLE_EXPIRED,BUNDLE_ISSUED_IN_FUTURE,BUNDLE_POLICY_INVALID,ROOT_MALFORMED,\
+ROOT_KEY_UNSUPPORTED,ROOT_BAD_SIGNATURE,ROOT_UNKNOWN_KEY,ROOT_THRESHOLD,ROOT_VERSION,\
+ROOT_EXPIRED"
         );
     }
 

@@ -11,6 +11,7 @@
 //! chain against trusted roots.
 #![forbid(unsafe_code)]
 
+mod bundle;
 mod cert;
 mod chain;
 mod check;
@@ -38,6 +39,11 @@ mod verdict;
 mod verify;
 mod wasm;
 
+pub use bundle::{
+    key_id_of as bundle_key_id, signing_input as bundle_signing_input, update_root, verify_bundle,
+    BundleOptions, VerifiedBundle, BUNDLE_SIGNING_PREFIX, ISSUED_AT_SKEW_SECONDS, MAX_BUNDLE_BYTES,
+    ROOT_SIGNING_PREFIX,
+};
 pub use cert::{signature_algorithm_name, Certificate, Facts, KeyFacts, RECOGNISED_EXTENSIONS};
 pub use chain::{compute_pins, ip_to_string, parse_chain, parse_chain_noted, CertificateInfo};
 pub use check::{

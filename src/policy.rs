@@ -486,7 +486,8 @@ pub enum PinDocument {
 }
 
 /// A JSON value read like `serde_json::Value` but refusing an object with the same key
-/// twice: serde_json keeps the last one silently, which could hide an entry.
+/// twice: serde_json keeps the last one silently, which could hide an entry. Signed
+/// bundles (issue 18) read their documents with it too.
 pub(crate) struct StrictJson(pub(crate) Value);
 
 impl<'de> serde::Deserialize<'de> for StrictJson {

@@ -16,6 +16,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+// Signed policy bundles (issue 18).
+mod bundle;
 mod lookup;
 mod plan;
 
@@ -602,6 +604,8 @@ pub struct PinPolicy {
     policy: Policy,
     /// Recently checked chains (`crate::memo`).
     memo: core::cell::RefCell<ChainMemo>,
+    /// The signed bundle's version when the policy came from one (issue 18).
+    bundle_version: Option<u64>,
 }
 
 impl PinPolicy {
@@ -609,6 +613,7 @@ impl PinPolicy {
         PinPolicy {
             policy,
             memo: core::cell::RefCell::new(ChainMemo::new()),
+            bundle_version: None,
         }
     }
 }

@@ -7,6 +7,7 @@ import * as certpin from "certpin";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, fixture, pemBlocks, smokeCase } from "./helpers.mjs";
+import { makeBundle as signedBundle, makeRoot as signedRoot, newKey as bundleKey } from "./bundle-helpers.mjs";
 
 const { CertpinError, ERROR_CODES } = certpin;
 const chainPem = fixture("ec-chain.pem");
@@ -24,6 +25,23 @@ const concat = (...parts) => {
 // 1 MiB is the crate's documented per-call bound (MAX_INPUT_BYTES); 16 certificates and
 // 16 PEM blocks are its other bounds. Go one past each.
 const ONE_MIB = 1024 * 1024;
+
+// Signed documents for the BUNDLE_*/ROOT_* cases.
+const B = (() => {
+  const k1 = bundleKey("ed25519");
+  const k2 = bundleKey("p256");
+  const k3 = bundleKey("ed25519");
+  const rsa = bundleKey("rsa");
+  const rsaSigned = { type: "certpin-root", version: 1, expires: "2030-01-01T00:00:00Z", threshold: 1, keys: [{ keyId: rsa.keyId, publicKey: rsa.publicKeyBase64 }] };
+  return {
+    k1, k2, k3,
+    root: signedRoot([k1]),
+    root2: signedRoot([k1, k3], { threshold: 2 }),
+    rsaRoot: { signed: rsaSigned, signatures: [{ keyId: rsa.keyId, sig: "AAAA" }] },
+    good: signedBundle([k1]),
+    now: Date.parse("2026-07-01T00:00:00Z"),
+  };
+})();
 
 /**
  * code -> cases. A case: [name, needs (the exports it calls), call(api), context?]
@@ -124,6 +142,22 @@ const CASES = {
     ["XML that is not a network security config", ["PinPolicy"], (c) => c.PinPolicy.fromAndroidNsc("<manifest><application/></manifest>")],
     ["not XML at all", ["PinPolicy"], (c) => c.PinPolicy.fromAndroidNsc("{}")],
   ],
+  // Signed policy bundles (issue 18): documents signed with node:crypto (bundle-helpers.mjs).
+  BUNDLE_MALFORMED: [["a bundle without signatures", ["verifyBundle"], (c) => c.verifyBundle({ signed: B.good.signed, signatures: [] }, { root: B.root, now: B.now }), { path: "$.signatures" }]],
+  BUNDLE_BAD_SIGNATURE: [["a bundle changed after signing", ["verifyBundle"], (c) => c.verifyBundle({ signed: { ...B.good.signed, version: 2 }, signatures: B.good.signatures }, { root: B.root, now: B.now }), { keyId: undefined }]],
+  BUNDLE_THRESHOLD: [["one key signing twice for a 2-of-2 root", ["verifyBundle"], (c) => c.verifyBundle(signedBundle([B.k1, B.k1]), { root: B.root2, now: B.now }), { valid: 1, threshold: 2 }]],
+  BUNDLE_UNKNOWN_KEY: [["a key the root does not list", ["verifyBundle"], (c) => c.verifyBundle(signedBundle([B.k2]), { root: B.root, now: B.now })]],
+  BUNDLE_ROLLBACK: [["a version below minVersion", ["verifyBundle"], (c) => c.verifyBundle(B.good, { root: B.root, now: B.now, minVersion: 2 }), { version: 1, minVersion: 2 }]],
+  BUNDLE_EXPIRED: [["an expired bundle", ["verifyBundle"], (c) => c.verifyBundle(B.good, { root: B.root, now: Date.parse("2028-01-01") })]],
+  BUNDLE_ISSUED_IN_FUTURE: [["issuedAt in the future", ["verifyBundle"], (c) => c.verifyBundle(B.good, { root: B.root, now: Date.parse("2026-01-01") })]],
+  BUNDLE_POLICY_INVALID: [["a signed policy with a typo", ["verifyBundle"], (c) => c.verifyBundle(signedBundle([B.k1], { policy: { version: 1, domain: [] } }), { root: B.root, now: B.now }), { path: "signed.policy.domain" }]],
+  ROOT_MALFORMED: [["a root that is not a root", ["verifyBundle"], (c) => c.verifyBundle(B.good, { root: B.good, now: B.now })]],
+  ROOT_KEY_UNSUPPORTED: [["a root listing an RSA key", ["verifyBundle"], (c) => c.verifyBundle(B.good, { root: B.rsaRoot, now: B.now })]],
+  ROOT_BAD_SIGNATURE: [["a root changed after signing", ["verifyBundle"], (c) => c.verifyBundle(B.good, { root: { ...B.root, signed: { ...B.root.signed, expires: "2031-01-01T00:00:00Z" } }, now: B.now })]],
+  ROOT_UNKNOWN_KEY: [["a rotation signed by a stranger", ["updateRoot"], (c) => c.updateRoot(B.root, signedRoot([B.k2], { version: 2, signers: [B.k1, B.k2, B.k3] }), { now: B.now })]],
+  ROOT_THRESHOLD: [["a rotation signed only by the new key", ["updateRoot"], (c) => c.updateRoot(B.root, signedRoot([B.k2], { version: 2, signers: [B.k2] }), { now: B.now })]],
+  ROOT_VERSION: [["a rotation that skips a version", ["updateRoot"], (c) => c.updateRoot(B.root, signedRoot([B.k2], { version: 3, signers: [B.k1, B.k2] }), { now: B.now }), { expected: 2 }]],
+  ROOT_EXPIRED: [["an expired root", ["verifyBundle"], (c) => c.verifyBundle(B.good, { root: signedRoot([B.k1], { expires: "2026-06-02T00:00:00Z" }), now: B.now })]],
   // Codes of connections a certpin/node adapter refuses: they need a live TLS peer, so
   // tests/js/adapter-node.test.mjs triggers them (see ELSEWHERE below).
   PIN_MISMATCH: [],

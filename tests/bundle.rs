@@ -1,0 +1,204 @@
+//! Signed policy bundles (issue 18) natively, with the pure-Rust verifiers: documents
+//! signed by *ring* through rcgen (an independent signer), their `signed` part written
+//! by hand already in RFC 8785 canonical form (members sorted, no whitespace), so the
+//! signing input is the prefix plus that exact text.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use certpin::{bundle_key_id, update_root, verify_bundle, BundleOptions, Error};
+use rcgen::{KeyPair, PublicKeyData, SigningKey, PKCS_ECDSA_P256_SHA256, PKCS_ED25519};
+
+struct Key {
+    pair: KeyPair,
+    id: String,
+    public: String,
+}
+
+fn key(ed25519: bool) -> Key {
+    let alg = if ed25519 {
+        &PKCS_ED25519
+    } else {
+        &PKCS_ECDSA_P256_SHA256
+    };
+    let pair = KeyPair::generate_for(alg).unwrap();
+    let spki = pair.subject_public_key_info();
+    Key {
+        id: bundle_key_id(&spki),
+        public: STANDARD.encode(&spki),
+        pair,
+    }
+}
+
+fn sig(key: &Key, prefix: &str, signed: &str) -> String {
+    let message = format!("{prefix}{signed}");
+    let sig = key.pair.sign(message.as_bytes()).unwrap();
+    format!(
+        r#"{{"keyId":"{}","sig":"{}"}}"#,
+        key.id,
+        STANDARD.encode(sig)
+    )
+}
+
+fn root(keys: &[&Key], signers: &[&Key], version: u64, threshold: usize) -> String {
+    let list: Vec<String> = keys
+        .iter()
+        .map(|k| format!(r#"{{"keyId":"{}","publicKey":"{}"}}"#, k.id, k.public))
+        .collect();
+    let signed = format!(
+        r#"{{"expires":"2030-01-01T00:00:00Z","keys":[{}],"threshold":{threshold},"type":"certpin-root","version":{version}}}"#,
+        list.join(",")
+    );
+    let sigs: Vec<String> = signers
+        .iter()
+        .map(|k| sig(k, "certpin-root-v1\n", &signed))
+        .collect();
+    format!(r#"{{"signed":{signed},"signatures":[{}]}}"#, sigs.join(","))
+}
+
+const POLICY: &str = r#"{"domains":[{"host":"api.example.com","pins":["sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","sha256/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA="]}],"version":1}"#;
+
+fn bundle_signed(version: u64) -> String {
+    format!(
+        r#"{{"expires":"2027-06-01T00:00:00Z","issuedAt":"2026-06-01T00:00:00Z","policy":{POLICY},"type":"certpin-policy","version":{version}}}"#
+    )
+}
+
+fn bundle(signers: &[&Key], signed: &str) -> String {
+    let sigs: Vec<String> = signers
+        .iter()
+        .map(|k| sig(k, "certpin-policy-v1\n", signed))
+        .collect();
+    format!(r#"{{"signed":{signed},"signatures":[{}]}}"#, sigs.join(","))
+}
+
+// 2026-07-01T00:00:00Z
+const NOW: i64 = 1_782_864_000_000;
+const AT: BundleOptions = BundleOptions {
+    now_ms: NOW,
+    min_version: 0,
+};
+
+#[test]
+fn ring_signatures_verify_with_the_pure_rust_verifiers() {
+    for ed25519 in [true, false] {
+        let k = key(ed25519);
+        let r = root(&[&k], &[&k], 1, 1);
+        let b = bundle(&[&k], &bundle_signed(3));
+        let verified = verify_bundle(&b, &r, AT).unwrap();
+        assert_eq!(verified.version, 3);
+        assert_eq!(verified.signed_by, vec![k.id.clone()]);
+        assert_eq!(verified.policy_json, POLICY);
+        // One changed character of `signed` (the version digit): refused.
+        let tampered = b.replacen(r#""version":3"#, r#""version":4"#, 1);
+        assert_eq!(
+            verify_bundle(&tampered, &r, AT).unwrap_err().code(),
+            "BUNDLE_BAD_SIGNATURE"
+        );
+    }
+}
+
+#[test]
+fn thresholds_rollback_expiry_and_rotation() {
+    let (a, b, c) = (key(true), key(false), key(true));
+    let r = root(&[&a, &b, &c], &[&a, &b], 1, 2);
+    let signed = bundle_signed(5);
+    assert!(verify_bundle(&bundle(&[&a, &c], &signed), &r, AT).is_ok());
+    let twice = bundle(&[&b, &b], &signed);
+    assert!(matches!(
+        verify_bundle(&twice, &r, AT),
+        Err(Error::BundleThreshold {
+            valid: 1,
+            threshold: 2
+        })
+    ));
+    let ok = bundle(&[&a, &b], &signed);
+    let code = |e: Error| e.code();
+    assert_eq!(
+        verify_bundle(
+            &ok,
+            &r,
+            BundleOptions {
+                min_version: 6,
+                ..AT
+            }
+        )
+        .map_err(code)
+        .unwrap_err(),
+        "BUNDLE_ROLLBACK"
+    );
+    let late = BundleOptions {
+        now_ms: 1_811_808_000_000, // 2027-06-01T00:00:00Z
+        ..AT
+    };
+    assert_eq!(
+        verify_bundle(&ok, &r, late).map_err(code).unwrap_err(),
+        "BUNDLE_EXPIRED"
+    );
+    let early = BundleOptions {
+        now_ms: 1_780_272_000_000 - 301_000, // 2026-06-01T00:00:00Z minus 301 s
+        ..AT
+    };
+    assert_eq!(
+        verify_bundle(&ok, &r, early).map_err(code).unwrap_err(),
+        "BUNDLE_ISSUED_IN_FUTURE"
+    );
+    // Rotation 1 -> 2 -> 3 with the pure-Rust verifiers; new-keys-only refused.
+    let (k1, k2, k3) = (key(true), key(false), key(true));
+    let r1 = root(&[&k1], &[&k1], 1, 1);
+    let r2 = root(&[&k2], &[&k1, &k2], 2, 1);
+    let r3 = root(&[&k3], &[&k2, &k3], 3, 1);
+    let last = update_root(&r1, &[r2.clone(), r3.clone()], NOW).unwrap();
+    assert!(verify_bundle(&bundle(&[&k3], &bundle_signed(1)), &last, AT).is_ok());
+    let only_new = root(&[&k2], &[&k2], 2, 1);
+    assert_eq!(
+        update_root(&r1, &[only_new], NOW)
+            .map_err(code)
+            .unwrap_err(),
+        "ROOT_THRESHOLD"
+    );
+    assert_eq!(
+        update_root(&r1, &[r3], NOW).map_err(code).unwrap_err(),
+        "ROOT_VERSION"
+    );
+}
+
+/// Every truncation and many byte changes of a valid bundle and root: never a panic, and
+/// never a pass unless the text still means the same signed document.
+#[test]
+fn mutations_never_panic_and_never_pass_changed_content() {
+    let k = key(false);
+    let r = root(&[&k], &[&k], 1, 1);
+    let signed = bundle_signed(2);
+    let b = bundle(&[&k], &signed);
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 33) as usize
+    };
+    for cut in 0..b.len() {
+        assert!(verify_bundle(&b[..cut], &r, AT).is_err());
+    }
+    for cut in 0..r.len() {
+        assert!(verify_bundle(&b, &r[..cut], AT).is_err());
+    }
+    for _ in 0..1000 {
+        let mut bytes = b.clone().into_bytes();
+        let at = next() % bytes.len();
+        bytes[at] = (next() % 256) as u8;
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        if let Ok(v) = verify_bundle(&text, &r, AT) {
+            // Only a change outside `signed`'s meaning may pass (e.g. whitespace, or
+            // base64 of the same signature is impossible: the changed byte was in it).
+            assert_eq!(v.version, 2);
+            assert_eq!(v.policy_json, POLICY, "{text}");
+        }
+    }
+}
