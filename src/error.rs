@@ -54,6 +54,13 @@ pub enum Error {
         status: RefusedStatus,
         hostname: String,
     },
+    // Migration (issue 16, `crate::interop`): importing other systems' configurations.
+    /// OkHttp `CertificatePinner` source that certpin cannot import; `line` is 1-based
+    /// (`None`: the source as a whole).
+    OkHttpInvalid { line: Option<usize>, reason: String },
+    /// A TrustKit configuration that certpin cannot import; `path` names the key
+    /// (`kTSKPinnedDomains["example.com"].kTSKPublicKeyHashes[1]`).
+    TrustKitInvalid { path: String, reason: String },
 }
 
 /// Why an enforcing adapter refused a connection: the failing verdict statuses.
@@ -90,6 +97,9 @@ pub const ERROR_CODES: &[&str] = &[
     "HOSTNAME_MISMATCH",
     "CERT_EXPIRED",
     "NO_CHAIN",
+    // Migration (issue 16)
+    "OKHTTP_INVALID",
+    "TRUSTKIT_INVALID",
 ];
 
 /// A context value attached to an error (exposed as properties of the JS error).
@@ -125,6 +135,9 @@ impl Error {
                 RefusedStatus::CertExpired => "CERT_EXPIRED",
                 RefusedStatus::NoChain => "NO_CHAIN",
             },
+            // Migration (issue 16)
+            Error::OkHttpInvalid { .. } => "OKHTTP_INVALID",
+            Error::TrustKitInvalid { .. } => "TRUSTKIT_INVALID",
         }
     }
 
@@ -166,6 +179,11 @@ impl Error {
             Error::HpkpHeaderInvalid { directive, .. } => {
                 vec![("directive", Text(directive.clone()))]
             }
+            // Migration (issue 16)
+            Error::OkHttpInvalid { line, .. } => {
+                line.map(|l| vec![("line", Number(l))]).unwrap_or_default()
+            }
+            Error::TrustKitInvalid { path, .. } => vec![("path", Text(path.clone()))],
         }
     }
 }
@@ -223,6 +241,17 @@ impl fmt::Display for Error {
             }
             Error::ConnectionRefused { status, hostname } => {
                 write!(f, "certificate pinning refused the connection to {hostname}: {status:?}")
+            }
+            // Migration (issue 16)
+            Error::OkHttpInvalid {
+                line: Some(line),
+                reason,
+            } => write!(f, "cannot import the OkHttp CertificatePinner, line {line}: {reason}"),
+            Error::OkHttpInvalid { line: None, reason } => {
+                write!(f, "cannot import the OkHttp CertificatePinner: {reason}")
+            }
+            Error::TrustKitInvalid { path, reason } => {
+                write!(f, "cannot import the TrustKit configuration at {path}: {reason}")
             }
         }
     }
@@ -299,6 +328,17 @@ mod tests {
                 hostname: s(),
             }),
         )
+        // Migration (issue 16)
+        .chain([
+            Error::OkHttpInvalid {
+                line: Some(1),
+                reason: s(),
+            },
+            Error::TrustKitInvalid {
+                path: s(),
+                reason: s(),
+            },
+        ])
         .collect()
     }
 
@@ -312,7 +352,8 @@ mod tests {
             "INPUT_EMPTY,INPUT_TOO_LARGE,TOO_MANY_CERTIFICATES,TOO_MANY_PEM_BLOCKS,\
 PEM_MALFORMED,DER_MALFORMED,CERT_MALFORMED,UNSUPPORTED_INPUT,PIN_MALFORMED,\
 FORMAT_UNSUPPORTED,INVALID_ARGUMENT,POLICY_INVALID,HPKP_HEADER_INVALID,NSC_INVALID,\
-PIN_MISMATCH,PIN_REVOKED,CHAIN_INVALID,HOSTNAME_MISMATCH,CERT_EXPIRED,NO_CHAIN"
+PIN_MISMATCH,PIN_REVOKED,CHAIN_INVALID,HOSTNAME_MISMATCH,CERT_EXPIRED,NO_CHAIN,\
+OKHTTP_INVALID,TRUSTKIT_INVALID"
         );
     }
 

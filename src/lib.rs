@@ -22,6 +22,7 @@ mod host;
 mod hostname;
 mod hpkp;
 mod input;
+mod interop;
 mod lint;
 mod memo;
 mod name;
@@ -52,6 +53,11 @@ pub use hostname::{
 };
 pub use hpkp::{from_hpkp_header, MAX_HPKP_HEADER_BYTES};
 pub use input::{decode, Item, ItemKind, Part, MAX_CERTIFICATES, MAX_INPUT_BYTES, MAX_PEM_BLOCKS};
+pub use interop::{
+    codes as import_codes, import_android_nsc_lenient, import_okhttp, import_trustkit, Import,
+    IMPORT_FINDING_CODES, MAX_OKHTTP_ADD_CALLS, MAX_OKHTTP_BYTES, MAX_TRUSTKIT_BYTES,
+    MAX_TRUSTKIT_REPORT_URIS,
+};
 pub use lint::{is_public_suffix, lint, ENTRY_EXPIRY_WARNING_SECONDS, LINT_CODES};
 pub use memo::{ChainMemo, MEMO_CHAINS, MEMO_MAX_INPUT_BYTES};
 pub use name::{parse_rfc3339, rfc3339};
@@ -61,8 +67,9 @@ pub use path::{
 };
 pub use pin::{hex, HashAlgorithm, Pin, PinFormat};
 pub use policy::{
-    DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy, PolicyDocument, MAX_DOMAINS,
-    MAX_PINS_PER_DOMAIN, MAX_POLICY_BYTES, MAX_REPORT_URI_LEN, POLICY_VERSION,
+    DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy, PolicyDocument, MAX_COMMENT_LEN,
+    MAX_DOMAINS, MAX_PINS_PER_DOMAIN, MAX_POLICY_BYTES, MAX_REPORT_URI_LEN, MAX_SCHEMA_LEN,
+    POLICY_VERSION,
 };
 pub use report::{pem, report_key, violation_report, ReportInput};
 pub use validity::{

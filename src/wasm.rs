@@ -18,6 +18,8 @@ use wasm_bindgen::JsCast;
 
 type JsResult<T> = core::result::Result<T, JsValue>;
 
+mod interop;
+
 /// Turns a core error into a JS `Error` with `name`, `code` and context properties.
 fn js_error(error: Error) -> JsValue {
     let js = js_sys::Error::new(&error.to_string());
@@ -638,24 +640,13 @@ impl PinPolicy {
         Ok(PinPolicy::of(run().map_err(js_error)?))
     }
 
-    /// `PinPolicy.fromAndroidNsc(xml)`: the pins of an Android `network_security_config.xml`
-    /// (its `<domain-config>`/`<domain>`/`<pin-set>` subset; anything else is `NSC_INVALID`).
+    /// `PinPolicy.fromAndroidNsc(xml, { lenient? })`: the pins of an Android
+    /// `network_security_config.xml`. Strict by default (anything but the
+    /// `<domain-config>`/`<domain>`/`<pin-set>` subset is `NSC_INVALID`); `lenient: true`
+    /// imports the pin-sets and lists the rest in `importFindings` (`crate::interop`).
     #[wasm_bindgen(js_name = fromAndroidNsc)]
-    pub fn from_android_nsc(xml: JsValue) -> JsResult<PinPolicy> {
-        let run = || -> Result<Policy> {
-            if let Some(text) = xml.dyn_ref::<js_sys::JsString>() {
-                if text.length() as usize > crate::export::MAX_NSC_BYTES {
-                    return Err(Error::NscInvalid {
-                        reason: format!("over the limit of {} bytes", crate::export::MAX_NSC_BYTES),
-                    });
-                }
-            }
-            let xml = xml
-                .as_string()
-                .ok_or_else(|| invalid("xml", "must be a string"))?;
-            crate::export::import_android_nsc(&xml)
-        };
-        Ok(PinPolicy::of(run().map_err(js_error)?))
+    pub fn from_android_nsc(xml: JsValue, options: JsValue) -> JsResult<JsValue> {
+        interop::from_android_nsc(xml, options)
     }
 
     /// `policy.check(chain, { hostname, port?, now?, verifySignatures?, clockSkewSeconds? })`.
