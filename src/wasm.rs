@@ -618,24 +618,29 @@ impl PinPolicy {
         Ok(PinPolicy::of(policy_of(&policy).map_err(js_error)?))
     }
 
-    /// `PinPolicy.fromHpkpHeader(header, hostname)`: a one-entry policy from an HPKP
-    /// header (`Public-Key-Pins-Report-Only: …` gives report mode). `max-age` counts from
-    /// now.
+    /// `PinPolicy.fromHpkpHeader(header, hostname, { now? })`: a one-entry policy from an
+    /// HPKP header (`Public-Key-Pins-Report-Only: …` gives report mode). `max-age` counts
+    /// from `now` (when the header was received; default `Date.now()`); `now: null` reads
+    /// no clock and gives no `expires`.
     #[wasm_bindgen(js_name = fromHpkpHeader)]
-    pub fn from_hpkp_header(header: JsValue, hostname: JsValue) -> JsResult<PinPolicy> {
+    pub fn from_hpkp_header(
+        header: JsValue,
+        hostname: JsValue,
+        options: JsValue,
+    ) -> JsResult<PinPolicy> {
         let run = || -> Result<Policy> {
+            let options = options_of(&options, &["now"])?;
+            let noted_at = match get(&options, "now") {
+                Some(v) if v.is_null() => None,
+                _ => Some(now_of(&options)?),
+            };
             let header = header
                 .as_string()
                 .ok_or_else(|| invalid("header", "must be a string"))?;
             let hostname = hostname
                 .as_string()
                 .ok_or_else(|| invalid("hostname", "must be a string"))?;
-            crate::hpkp::from_hpkp_header(
-                &header,
-                &hostname,
-                false,
-                Some(js_sys::Date::now() as i64),
-            )
+            crate::hpkp::from_hpkp_header(&header, &hostname, false, noted_at)
         };
         Ok(PinPolicy::of(run().map_err(js_error)?))
     }

@@ -354,8 +354,7 @@ fn okhttp_sha1_pins_are_error_findings_and_sha1_only_is_refused() {
     assert_eq!(codes(&findings), ["IMPORT_SHA1_PIN"]);
     assert_eq!(findings[0].severity, Severity::Error);
     assert!(findings[0].message.contains(SHA1));
-    let only =
-        format!("CertificatePinner.Builder()\n  .add(\"a.example.com\", \"{SHA1}\")\n  .build()");
+    let only = format!("CertificatePinner.Builder()\n  .add(\"a.example.com\", \"{SHA1}\")\n  .add(\"b.example.com\", \"{OK_1}\")\n  .add(\"a.example.com\", \"{SHA1}\")\n  .build()");
     let e = import_okhttp(&only).unwrap_err();
     assert!(
         matches!(e, Error::OkHttpInvalid { line: Some(2), .. }),
@@ -501,8 +500,14 @@ fn trustkit_getting_started_config() {
     let d = &policy.domains()[1];
     assert!(d.include_subdomains);
     assert_eq!(d.mode, Mode::Report);
-    assert_eq!(pins(&policy, 1), [format!("sha256/{TK_1}"), format!("sha256/{TK_2}")]);
-    assert_eq!(d.report_uri.as_deref(), Some("https://report.example.com/log_report"));
+    assert_eq!(
+        pins(&policy, 1),
+        [format!("sha256/{TK_1}"), format!("sha256/{TK_2}")]
+    );
+    assert_eq!(
+        d.report_uri.as_deref(),
+        Some("https://report.example.com/log_report")
+    );
     let e = &policy.domains()[0];
     assert_eq!(host(&policy, 0), "www.datatheorem.com");
     assert_eq!(e.mode, Mode::Enforce); // kTSKEnforcePinning defaults to true
@@ -510,7 +515,11 @@ fn trustkit_getting_started_config() {
     assert!(!e.include_subdomains);
     assert_eq!(
         codes(&findings),
-        ["IMPORT_UNSUPPORTED", "IMPORT_TOO_FEW_PINS", "IMPORT_REPORT_URI"]
+        [
+            "IMPORT_UNSUPPORTED",
+            "IMPORT_TOO_FEW_PINS",
+            "IMPORT_REPORT_URI"
+        ]
     );
     assert!(findings[0].message.contains("kTSKSwizzleNetworkDelegates"));
     assert!(findings[1].message.contains("www.datatheorem.com"));

@@ -268,9 +268,11 @@ fn domain_config(
                     [] => false,
                     [(k, v)] if k == "includeSubdomains" && v == "true" => true,
                     [(k, v)] if k == "includeSubdomains" && v == "false" => false,
-                    _ => return Err(nsc(format!(
+                    _ => {
+                        return Err(nsc(format!(
                         "{child_path}: <domain> takes only includeSubdomains=\"true\" or \"false\""
-                    ))),
+                    )))
+                    }
                 };
                 if !c.children.is_empty() {
                     return Err(nsc(format!(

@@ -444,6 +444,8 @@ struct Group {
     written: String,
     line: usize,
     pins: Vec<Pin>,
+    /// `sha1/` pins left out.
+    sha1: usize,
 }
 
 fn entries_of(calls: Vec<AddCall>) -> Result<Import> {
@@ -460,6 +462,7 @@ fn entries_of(calls: Vec<AddCall>) -> Result<Import> {
                     written: call.pattern.clone(),
                     line: call.line,
                     pins: Vec::new(),
+                    sha1: 0,
                 });
                 groups.len() - 1
             }
@@ -502,22 +505,23 @@ fn entries_of(calls: Vec<AddCall>) -> Result<Import> {
             let pin = Pin::parse(text).map_err(|e| invalid(Some(*line), e.to_string()))?;
             read.push(pin);
         }
-        if read.is_empty() && sha1 > 0 {
-            return Err(invalid(
-                Some(call.line),
-                format!(
-                    ".add({:?}, …) has only sha1/ pins: certpin cannot import them and the entry would pin nothing; compute the keys' sha256/ pins (certpin pins cert.pem)",
-                    call.pattern
-                ),
-            ));
-        }
         if let Some(g) = groups.get_mut(index) {
+            g.sha1 += sha1;
             for pin in read {
                 if !g.pins.contains(&pin) {
                     g.pins.push(pin);
                 }
             }
         }
+    }
+    if let Some(g) = groups.iter().find(|g| g.pins.is_empty() && g.sha1 > 0) {
+        return Err(invalid(
+            Some(g.line),
+            format!(
+                "{:?} has only sha1/ pins: certpin cannot import them and the entry would pin nothing; compute the keys' sha256/ pins (certpin pins cert.pem)",
+                g.written
+            ),
+        ));
     }
     // OkHttp's union of matching patterns, where certpin can express it.
     let mut merged: Vec<Vec<Pin>> = groups.iter().map(|g| g.pins.clone()).collect();

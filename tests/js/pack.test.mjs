@@ -28,7 +28,7 @@ test("pack: the tarball holds exactly the package files", () => {
     "README.md", "browser.js", "certpin_bg.wasm", "certpin_node.cjs", "certpin_web.js", "cli.mjs",
     "deno.js", "index.d.cts", "index.d.ts", "node-adapter-core.cjs", "node-adapter-deno.js",
     "node-adapter.cjs", "node-adapter.d.cts", "node-adapter.d.ts", "node-adapter.mjs", "node-verifier.cjs", "node.cjs",
-    "node.mjs", "package.json", "shared.cjs", "shared.js", "workerd.js",
+    "node.mjs", "package.json", "policy.schema.json", "shared.cjs", "shared.js", "workerd.js",
   ]);
 });
 

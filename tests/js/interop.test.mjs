@@ -1,0 +1,184 @@
+// Migration through the package, as a user coming from OkHttp, TrustKit or Android meets
+// it: PinPolicy.fromOkHttp / fromTrustKit / fromAndroidNsc({ lenient }) give a policy
+// with `importFindings`, and the imported policy passes the genuine chain and refuses the
+// attacker's. Every expected pin is openssl's (see opensslPin).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PinPolicy, CertpinError } from "certpin";
+import { FIXTURES } from "./helpers.mjs";
+
+const tlsFx = (name) => join(FIXTURES, "tls", name);
+/** openssl x509 -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256 -binary | base64 */
+function opensslPin(file) {
+  const b64 = execFileSync("sh", ["-c", `openssl x509 -in '${file}' -pubkey -noout | openssl pkey -pubin -outform DER | openssl dgst -sha256 -binary | base64`], { encoding: "utf8" }).trim();
+  return `sha256/${b64}`;
+}
+const INTERMEDIATE = opensslPin(tlsFx("good-intermediate.pem"));
+const BACKUP = `sha256/${execFileSync("sh", ["-c", `openssl pkey -pubin -in '${tlsFx("backup.pub.pem")}' -outform DER | openssl dgst -sha256 -binary | base64`], { encoding: "utf8" }).trim()}`;
+const GOOD = readFileSync(tlsFx("good-chain.pem"), "utf8");
+// rogue-leaf + good-intermediate: the pinned certificate appended to an unrelated chain.
+const ATTACK = readFileSync(tlsFx("attack-chain.pem"), "utf8");
+const ROGUE = readFileSync(tlsFx("rogue-leaf.pem"), "utf8");
+const b64 = (pin) => pin.slice("sha256/".length);
+
+function assertPins(policy) {
+  const ok = policy.check(GOOD, { hostname: "localhost" });
+  assert.equal(ok.status, "matched", ok.message);
+  for (const chain of [ATTACK, ROGUE]) {
+    const refused = policy.check(chain, { hostname: "localhost" });
+    assert.equal(refused.ok, false, refused.message);
+  }
+}
+
+test("fromAndroidNsc: a real config (base-config, trust-anchors, debug-overrides) is refused strictly, imported leniently with findings", () => {
+  const xml = `<?xml version="1.0" encoding="utf-8"?>
+<network-security-config>
+    <base-config cleartextTrafficPermitted="false">
+        <trust-anchors>
+            <certificates src="system" />
+        </trust-anchors>
+    </base-config>
+    <domain-config>
+        <domain includeSubdomains="true">localhost</domain>
+        <pin-set expiration="2099-01-01">
+            <pin digest="SHA-256">${b64(INTERMEDIATE)}</pin>
+            <!-- backup pin -->
+            <pin digest="SHA-256">${b64(BACKUP)}</pin>
+        </pin-set>
+        <trust-anchors>
+            <certificates src="user" overridePins="true" />
+        </trust-anchors>
+    </domain-config>
+    <debug-overrides>
+        <trust-anchors>
+            <certificates src="@raw/debug_cas" />
+        </trust-anchors>
+    </debug-overrides>
+</network-security-config>`;
+  assert.throws(() => PinPolicy.fromAndroidNsc(xml), (e) => e instanceof CertpinError && e.code === "NSC_INVALID" && /base-config/.test(e.message));
+  assert.throws(() => PinPolicy.fromAndroidNsc(xml, { lenent: true }), { code: "INVALID_ARGUMENT" });
+  assert.throws(() => PinPolicy.fromAndroidNsc(xml, { lenient: "yes" }), { code: "INVALID_ARGUMENT" });
+  const policy = PinPolicy.fromAndroidNsc(xml, { lenient: true });
+  assert.ok(policy instanceof PinPolicy);
+  assert.deepEqual(policy.importFindings.map((f) => f.code), [
+    "IMPORT_CLEARTEXT",
+    "IMPORT_TRUST_ANCHORS",
+    "IMPORT_PIN_OVERRIDE",
+    "IMPORT_TRUST_ANCHORS",
+    "IMPORT_DEBUG_OVERRIDES",
+  ]);
+  for (const f of policy.importFindings) {
+    assert.ok(["warning", "info"].includes(f.severity));
+    assert.match(f.message, /network-security-config\//);
+  }
+  const doc = policy.toJSON();
+  assert.deepEqual(doc.domains[0].pins, [INTERMEDIATE, BACKUP]);
+  assert.equal(doc.domains[0].includeSubdomains, true);
+  assert.equal(doc.domains[0].expires, "2099-01-01T00:00:00Z");
+  assertPins(policy);
+  // The strict importer still works and carries an empty findings list.
+  const strictXml = xml.replace(/<base-config[\s\S]*?<\/base-config>/, "").replace(/<trust-anchors>\s*<certificates src="user"[^>]*>\s*<\/trust-anchors>/, "").replace(/<debug-overrides>[\s\S]*<\/debug-overrides>/, "");
+  const strict = PinPolicy.fromAndroidNsc(strictXml);
+  assert.deepEqual(strict.importFindings, []);
+  assert.deepEqual(strict.toJSON(), doc);
+  policy.free();
+  strict.free();
+});
+
+test("fromOkHttp: the README's Kotlin and the recipe's Java", () => {
+  const kotlin = `
+private val client = OkHttpClient.Builder()
+    .certificatePinner(
+        CertificatePinner.Builder()
+            .add("localhost", "${INTERMEDIATE}")
+            .add(
+                "**.localhost",
+                "${BACKUP}",
+            )
+            .build())
+    .build()
+`;
+  const k = PinPolicy.fromOkHttp(kotlin);
+  // OkHttp accepts both patterns' pins for "localhost": the exact entry gets both.
+  assert.deepEqual(k.toJSON().domains.map((d) => [d.host, d.pins]), [["localhost", [INTERMEDIATE, BACKUP]], ["**.localhost", [BACKUP]]]);
+  assert.deepEqual(k.importFindings.map((f) => f.code), ["IMPORT_PINS_MERGED"]);
+  assertPins(k);
+  const java = `
+public final class CertificatePinning {
+  private final OkHttpClient client = new OkHttpClient.Builder()
+      .certificatePinner(
+          new CertificatePinner.Builder()
+              .add("localhost", "${BACKUP}")
+              .add("localhost", "sha1/qZk+NkcGgWq6PiVxeFDCbJzQ2J0=")
+              .add("localhost", "${INTERMEDIATE}")
+              .build())
+      .build();
+}`;
+  const j = PinPolicy.fromOkHttp(java);
+  assert.deepEqual(j.toJSON().domains[0].pins, [BACKUP, INTERMEDIATE]);
+  assert.deepEqual(j.importFindings.map((f) => [f.code, f.severity]), [["IMPORT_SHA1_PIN", "error"]]);
+  assert.match(j.importFindings[0].message, /line 7/);
+  assertPins(j);
+  assert.throws(() => PinPolicy.fromOkHttp(`CertificatePinner.Builder()\n  .add("localhost", "sha256/$pin")`), (e) => e.code === "OKHTTP_INVALID" && e.line === 2 && /template/.test(e.message));
+  assert.throws(() => PinPolicy.fromOkHttp(42), { code: "INVALID_ARGUMENT" });
+  assert.throws(() => PinPolicy.fromOkHttp(" ".repeat(256 * 1024 + 1)), { code: "OKHTTP_INVALID" });
+  k.free();
+  j.free();
+});
+
+test("fromTrustKit: the configuration as an object or JSON text", () => {
+  const config = {
+    kTSKSwizzleNetworkDelegates: false,
+    kTSKPinnedDomains: {
+      localhost: {
+        kTSKEnforcePinning: true,
+        kTSKIncludeSubdomains: true,
+        kTSKPublicKeyHashes: [b64(INTERMEDIATE), b64(BACKUP)],
+        kTSKReportUris: ["https://reports.example.com/pkp"],
+        kTSKExpirationDate: "2099-01-01",
+      },
+      "report.localhost": {
+        kTSKEnforcePinning: false,
+        kTSKPublicKeyHashes: [b64(BACKUP)],
+      },
+    },
+  };
+  for (const input of [config, JSON.stringify(config), config.kTSKPinnedDomains]) {
+    const p = PinPolicy.fromTrustKit(input);
+    const doc = p.toJSON();
+    assert.deepEqual(doc.domains[0], { host: "localhost", includeSubdomains: true, pins: [INTERMEDIATE, BACKUP], expires: "2099-01-01T00:00:00Z", mode: "enforce", reportUri: "https://reports.example.com/pkp" });
+    assert.equal(doc.domains[1].mode, "report");
+    const codes = p.importFindings.map((f) => f.code);
+    assert.ok(codes.includes("IMPORT_TOO_FEW_PINS"), codes.join());
+    assertPins(p);
+    // report mode: the report-only entry never blocks
+    const r = p.check(ROGUE, { hostname: "report.localhost" });
+    assert.equal(r.ok, true);
+    assert.equal(r.enforced, false);
+    p.free();
+  }
+  assert.throws(() => PinPolicy.fromTrustKit({ kTSKPinnedDomains: { localhost: { kTSKPublicKeyHashes: [INTERMEDIATE] } } }), (e) => e.code === "TRUSTKIT_INVALID" && e.path === 'kTSKPinnedDomains["localhost"].kTSKPublicKeyHashes[0]');
+  assert.throws(() => PinPolicy.fromTrustKit(7), { code: "INVALID_ARGUMENT" });
+});
+
+test("a policy with $schema and comments: accepted, kept by toJSON, the same checks", () => {
+  const doc = {
+    $schema: "./node_modules/certpin/policy.schema.json",
+    version: 1,
+    comment: "pins for the local test server",
+    domains: [{ host: "localhost", comment: "owner: platform team", pins: [INTERMEDIATE, { pin: BACKUP, comment: "backup key: offline, safe 2" }] }],
+  };
+  const p = new PinPolicy(doc);
+  const back = p.toJSON();
+  assert.equal(back.$schema, doc.$schema);
+  assert.equal(back.comment, doc.comment);
+  assert.equal(back.domains[0].comment, doc.domains[0].comment);
+  assert.deepEqual(back.domains[0].pins[1], { pin: BACKUP, state: "active", position: "any", comment: "backup key: offline, safe 2" });
+  assert.deepEqual(new PinPolicy(JSON.stringify(back)).toJSON(), back);
+  assertPins(p);
+  assert.throws(() => new PinPolicy({ ...doc, comments: "x" }), (e) => e.code === "POLICY_INVALID" && e.path === "comments");
+  p.free();
+});
