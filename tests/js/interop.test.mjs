@@ -5,10 +5,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PinPolicy, CertpinError } from "certpin";
-import { FIXTURES } from "./helpers.mjs";
+import { FIXTURES, ROOT } from "./helpers.mjs";
 
 const tlsFx = (name) => join(FIXTURES, "tls", name);
 /** openssl x509 -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256 -binary | base64 */
@@ -181,4 +181,28 @@ test("a policy with $schema and comments: accepted, kept by toJSON, the same che
   assertPins(p);
   assert.throws(() => new PinPolicy({ ...doc, comments: "x" }), (e) => e.code === "POLICY_INVALID" && e.path === "comments");
   p.free();
+});
+
+test("the README's migration examples run as written and print what their comments say", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Coming from OkHttp, TrustKit, Android or curl"));
+  const blocks = [...section.matchAll(/<!-- migrate-example -->\n```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.equal(blocks.length, 3);
+  // Inside tests/js, so that "certpin" resolves to the built package.
+  const dir = join(ROOT, "tests", "js", ".tmp", "migrate-readme");
+  mkdirSync(dir, { recursive: true });
+  try {
+    const run = (code, i) => {
+      const file = join(dir, `example-${i}.mjs`);
+      writeFileSync(file, code);
+      return execFileSync(process.execPath, [file], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    };
+    const [okhttp, trustkit, android] = blocks.map(run);
+    assert.match(okhttp, /afwiKY3RxoMmLkuRW1l7QsPZTJPwDS2pdDROQjXw8ig=.*klO23nT2ehFDXCfx3eHTDRESMz3asj1muO\+4aIdjiuY=/);
+    assert.match(okhttp, /\[ 'IMPORT_PINS_MERGED' \]/);
+    assert.match(trustkit, /^report\n\[ 'IMPORT_UNSUPPORTED' \]\n$/);
+    assert.deepEqual(android.trim().split("\n").map((l) => l.split(" ").slice(0, 2).join(" ")), ["info IMPORT_CLEARTEXT", "warning IMPORT_TRUST_ANCHORS", "info IMPORT_DEBUG_OVERRIDES"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
