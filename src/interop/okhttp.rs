@@ -182,7 +182,7 @@ fn tokens(source: &str) -> Result<Vec<Located>> {
                         chars.next();
                         break;
                     }
-                    if !quoted && !(n.is_alphanumeric() || *n == '_') {
+                    if !(quoted || n.is_alphanumeric() || *n == '_') {
                         break;
                     }
                     name.push(*n);
