@@ -179,6 +179,8 @@ fn android_lenient_still_refuses_what_would_change_which_chains_pass() {
         (format!("<network-security-config><domain-config><domain>*.example.com</domain>{}</domain-config></network-security-config>", pin(ANDROID_A)), "wildcards"),
         ("<network-security-config><base-config/><debug-overrides/></network-security-config>".to_string(), "pins no domain"),
         ("<manifest/>".to_string(), "not <network-security-config>"),
+        (format!("<network-security-config><base-config>{}</base-config>{}</network-security-config>", pin(ANDROID_A), wrap(&pin(ANDROID_B)).replace("<network-security-config>", "").replace("</network-security-config>", "")), "only inside a <domain-config>"),
+        (format!("<network-security-config><debug-overrides>{}</debug-overrides>{}</network-security-config>", pin(ANDROID_A), wrap(&pin(ANDROID_B)).replace("<network-security-config>", "").replace("</network-security-config>", "")), "only inside a <domain-config>"),
         (format!("<network-security-config>{0}{0}</network-security-config>", format_args!("<domain-config><domain>a.com</domain>{}</domain-config>", pin(ANDROID_A))), "same names"),
         (format!("<network-security-config><domain-config><domain>a.com</domain>{}</domain-config>", pin(ANDROID_A)), "not closed"),
     ];

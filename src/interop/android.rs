@@ -46,8 +46,11 @@ pub fn import_android_nsc_lenient(xml: &str) -> Result<Import> {
         let path = format!("{here}/{}", nth.next(&child.name));
         match child.name.as_str() {
             "domain-config" => domain_config(child, &path, None, &mut entries, &mut findings)?,
-            "base-config" => base_config(child, &path, &mut findings),
+            "base-config" => base_config(child, &path, &mut findings)?,
             "debug-overrides" => {
+                for c in child.children.iter().filter(|c| c.name != "trust-anchors") {
+                    outside_domain_config(&c.name, &path, &mut findings)?;
+                }
                 let overrides = child
                     .children
                     .iter()
@@ -154,7 +157,7 @@ fn cleartext(e: &Element, path: &str, what: &str, out: &mut Vec<Finding>) {
     }
 }
 
-fn trust_anchors(e: &Element, path: &str, out: &mut Vec<Finding>) {
+fn trust_anchors(e: &Element, path: &str, out: &mut Vec<Finding>) -> Result<()> {
     unknown_attributes(e, path, &[], out);
     let mut sources = Vec::new();
     for c in &e.children {
@@ -189,19 +192,34 @@ fn trust_anchors(e: &Element, path: &str, out: &mut Vec<Finding>) {
             }
         ),
     ));
+    Ok(())
 }
 
-fn base_config(e: &Element, path: &str, out: &mut Vec<Finding>) {
+fn base_config(e: &Element, path: &str, out: &mut Vec<Finding>) -> Result<()> {
     unknown_attributes(e, path, &["cleartextTrafficPermitted"], out);
     cleartext(e, path, "every host without its own <domain-config>", out);
     let mut nth = Counter::default();
     for c in &e.children {
         let child_path = format!("{path}/{}", nth.next(&c.name));
         match c.name.as_str() {
-            "trust-anchors" => trust_anchors(c, &child_path, out),
-            other => unsupported_element(other, &child_path, out),
+            "trust-anchors" => trust_anchors(c, &child_path, out)?,
+            other => outside_domain_config(other, &child_path, out)?,
         }
     }
+    Ok(())
+}
+
+/// An element of `<base-config>` or `<debug-overrides>` other than trust anchors. A
+/// `<pin-set>` or `<domain>` there is refused as Android refuses it: reading past it
+/// would leave pins the author meant to apply silently unapplied.
+fn outside_domain_config(name: &str, path: &str, out: &mut Vec<Finding>) -> Result<()> {
+    if matches!(name, "pin-set" | "domain" | "domain-config") {
+        return Err(nsc(format!(
+            "{path}: Android allows <{name}> only inside a <domain-config>"
+        )));
+    }
+    unsupported_element(name, path, out);
+    Ok(())
 }
 
 fn pin_set(e: &Element, path: &str, out: &mut Vec<Finding>) -> Result<PinSet> {
@@ -320,7 +338,7 @@ fn domain_config(
     let effective = own.as_ref().or(inherited);
     for (c, child_path) in later {
         if c.name == "trust-anchors" {
-            trust_anchors(c, &child_path, out);
+            trust_anchors(c, &child_path, out)?;
         } else {
             domain_config(c, &child_path, effective, entries, out)?;
         }

@@ -2,7 +2,8 @@
 //! source: every `CertificatePinner.Builder()` and the `.add(pattern, pins…)` calls
 //! chained on it (`.add(…).add(…).build()`) or made on the variable it was assigned to
 //! (`builder.add(…)`). Arguments must be string literals: a constant, a template or a
-//! concatenation is refused with its line, since certpin cannot know its value.
+//! concatenation is refused with its line, since certpin cannot know its value. Control
+//! flow is not evaluated: an `.add` inside an `if` is read like any other.
 //!
 //! OkHttp's semantics carried over:
 //! - patterns: an exact host, `*.example.com` (exactly one extra label) and
