@@ -206,3 +206,58 @@ test("the README's migration examples run as written and print what their commen
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("mutated OkHttp, TrustKit and Android inputs: only CertpinError, fast, and the module keeps working", () => {
+  // Seeded xorshift: a failure names the iteration and replays exactly.
+  let state = 0x1ea4;
+  const rand = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+  const pick = (list) => list[Math.floor(rand() * list.length)];
+  const okhttp = `val p = CertificatePinner.Builder()\n  .add("**.example.com", "${INTERMEDIATE}", "sha1/qZk+NkcGgWq6PiVxeFDCbJzQ2J0=")\n  /* c */ .add("a.example.com", """${BACKUP}""")\n  .build()\nval b = CertificatePinner.Builder(); b.add("x.example.com", "${BACKUP}")`;
+  const trustkit = JSON.stringify({ kTSKSwizzleNetworkDelegates: false, kTSKPinnedDomains: { "example.com": { kTSKIncludeSubdomains: true, kTSKPublicKeyHashes: [b64(INTERMEDIATE), b64(BACKUP)], kTSKReportUris: ["https://r.example.com/"], kTSKExpirationDate: "2027-01-01" } } });
+  const android = `<network-security-config><base-config cleartextTrafficPermitted="true"><trust-anchors><certificates src="user" overridePins="true"/></trust-anchors></base-config><domain-config><domain includeSubdomains="true">example.com</domain><pin-set expiration="2027-01-01"><pin digest="SHA-256">${b64(INTERMEDIATE)}</pin></pin-set><domain-config><domain>a.example.com</domain></domain-config></domain-config><debug-overrides/></network-security-config>`;
+  const junk = ["(", ")", "\"", "\"\"\"", "/*", "*/", "//", "\n", "$", "\\", ".add(", "CertificatePinner.Builder()", "{", "}", "[", "]", "<", ">", "</", "&", "&amp;", "<!--", "\u0000", "é", "\uD800", ",", ":", "sha1/", "sha256/", "**.", "*."];
+  const mutate = (text) => {
+    let t = text;
+    for (let n = 1 + Math.floor(rand() * 4); n > 0; n -= 1) {
+      const at = Math.floor(rand() * (t.length + 1));
+      const r = rand();
+      if (r < 0.3) t = t.slice(0, at) + pick(junk) + t.slice(at);
+      else if (r < 0.5) t = t.slice(0, at) + t.slice(at + 1 + Math.floor(rand() * 20));
+      else if (r < 0.6) t = t.slice(0, at);
+      else if (r < 0.7) t = t.slice(0, at) + pick(junk).repeat(1 + Math.floor(rand() * 5000)) + t.slice(at);
+      else if (r < 0.85) t = t.slice(0, at) + String.fromCharCode(t.charCodeAt(at) ^ (1 << Math.floor(rand() * 7))) + t.slice(at + 1);
+      else t = t.slice(0, at) + t.slice(Math.floor(rand() * t.length));
+    }
+    return t;
+  };
+  const calls = [
+    ["fromOkHttp", () => PinPolicy.fromOkHttp(mutate(okhttp))],
+    ["fromTrustKit", () => PinPolicy.fromTrustKit(mutate(trustkit))],
+    ["fromAndroidNsc lenient", () => PinPolicy.fromAndroidNsc(mutate(android), { lenient: true })],
+    ["fromAndroidNsc", () => PinPolicy.fromAndroidNsc(mutate(android))],
+  ];
+  let made = 0;
+  for (let i = 0; i < 3000; i += 1) {
+    const [name, call] = pick(calls);
+    const start = performance.now();
+    try {
+      const p = call();
+      assert.ok(Array.isArray(p.importFindings));
+      p.toJSON();
+      p.free();
+      made += 1;
+    } catch (error) {
+      assert.ok(error instanceof CertpinError, `${name} #${i}: ${error?.name}: ${error?.message}`);
+    }
+    assert.ok(performance.now() - start < 1000, `${name} #${i} took too long`);
+  }
+  assert.ok(made > 100, `only ${made} mutated inputs were still importable: the mutations are too coarse to reach the importers' depths`);
+  const again = PinPolicy.fromOkHttp(okhttp);
+  assert.equal(again.toJSON().domains.length, 3);
+  again.free();
+});
