@@ -52,158 +52,169 @@ enum Token {
 /// A token and the 1-based line it starts on.
 type Located = (Token, usize);
 
-/// Splits Kotlin or Java source into tokens, skipping comments and whitespace.
+/// Splits Kotlin or Java source into tokens, skipping comments and whitespace. The
+/// syntax that matters is ASCII, so this walks bytes (smaller wasm than `chars()`): a
+/// byte of 0x80 or more is part of a multi-byte character and is copied, or taken as an
+/// identifier character, whole.
 fn tokens(source: &str) -> Result<Vec<Located>> {
+    let b = source.as_bytes();
+    let at = |i: usize| b.get(i).copied();
+    let has = |i: usize, s: &[u8]| b.get(i..i + s.len()) == Some(s);
     let mut out = Vec::new();
-    let mut chars = source.char_indices().peekable();
+    let mut i = 0usize;
     let mut line = 1usize;
-    let rest = |i: usize| source.get(i..).unwrap_or_default();
-    while let Some((i, c)) = chars.next() {
+    while let Some(c) = at(i) {
         match c {
-            '\n' => line += 1,
-            c if c.is_whitespace() => {}
-            '/' if rest(i).starts_with("//") => {
-                while chars.peek().is_some_and(|(_, c)| *c != '\n') {
-                    chars.next();
+            b'\n' => {
+                line += 1;
+                i += 1;
+            }
+            b'/' if has(i, b"//") => {
+                while at(i).is_some_and(|c| c != b'\n') {
+                    i += 1;
                 }
             }
-            '/' if rest(i).starts_with("/*") => {
+            b'/' if has(i, b"/*") => {
                 let start = line;
-                chars.next();
-                let mut closed = false;
-                while let Some((j, c)) = chars.next() {
-                    if c == '\n' {
-                        line += 1;
-                    } else if c == '*' && rest(j).starts_with("*/") {
-                        chars.next();
-                        closed = true;
-                        break;
-                    }
-                }
-                if !closed {
-                    return Err(invalid(Some(start), "a /* comment is not closed"));
-                }
-            }
-            '"' if rest(i).starts_with("\"\"\"") => {
-                // Kotlin raw string / Java text block: no escapes in Kotlin; Java text
-                // blocks are not pins' natural home, read them the same way.
-                let start = line;
-                chars.next();
-                chars.next();
-                let mut value = String::new();
-                let mut closed = false;
-                while let Some((j, c)) = chars.next() {
-                    if rest(j).starts_with("\"\"\"") {
-                        chars.next();
-                        chars.next();
-                        closed = true;
-                        break;
-                    }
-                    if c == '\n' {
-                        line += 1;
-                    }
-                    value.push(c);
-                }
-                if !closed {
-                    return Err(invalid(Some(start), "a \"\"\" string is not closed"));
-                }
-                let templated = value.contains('$');
-                out.push((Token::Str((!templated).then_some(value)), start));
-            }
-            '"' => {
-                let mut value = String::new();
-                let mut templated = false;
-                let mut closed = false;
-                while let Some((_, c)) = chars.next() {
-                    match c {
-                        '"' => {
-                            closed = true;
+                i += 2;
+                loop {
+                    match at(i) {
+                        None => return Err(invalid(Some(start), "a /* comment is not closed")),
+                        Some(b'*') if has(i, b"*/") => {
+                            i += 2;
                             break;
                         }
-                        '\n' => break,
-                        '$' => {
-                            templated = true;
-                            value.push(c);
+                        Some(b'\n') => {
+                            line += 1;
+                            i += 1;
                         }
-                        '\\' => match chars.next().map(|(_, c)| c) {
-                            Some('n') => value.push('\n'),
-                            Some('t') => value.push('\t'),
-                            Some('r') => value.push('\r'),
-                            Some('b') => value.push('\u{8}'),
-                            Some(c @ ('"' | '\'' | '\\' | '$')) => value.push(c),
-                            Some('u') => {
-                                let hex: String = (0..4)
-                                    .filter_map(|_| chars.next().map(|(_, c)| c))
-                                    .collect();
-                                let c = u32::from_str_radix(&hex, 16)
-                                    .ok()
-                                    .and_then(char::from_u32)
-                                    .ok_or_else(|| {
-                                        invalid(Some(line), format!("bad escape \\u{hex}"))
-                                    })?;
-                                value.push(c);
-                            }
-                            other => {
-                                return Err(invalid(
-                                    Some(line),
-                                    format!(
-                                        "escape \\{} in a string is not supported",
-                                        other.map(String::from).unwrap_or_default()
-                                    ),
-                                ))
-                            }
-                        },
-                        c => value.push(c),
+                        Some(_) => i += 1,
                     }
                 }
-                if !closed {
-                    return Err(invalid(Some(line), "a string is not closed on its line"));
+            }
+            b'"' if has(i, b"\"\"\"") => {
+                // Kotlin raw string / Java text block: no escapes are read.
+                let start = line;
+                i += 3;
+                let from = i;
+                while !has(i, b"\"\"\"") {
+                    match at(i) {
+                        None => return Err(invalid(Some(start), "a \"\"\" string is not closed")),
+                        Some(b'\n') => line += 1,
+                        Some(_) => {}
+                    }
+                    i += 1;
                 }
+                let value = source.get(from..i).unwrap_or_default();
+                i += 3;
+                let literal = (!value.contains('$')).then(|| value.to_string());
+                out.push((Token::Str(literal), start));
+            }
+            b'"' => {
+                i += 1;
+                let mut value: Vec<u8> = Vec::new();
+                let mut templated = false;
+                loop {
+                    match at(i) {
+                        None | Some(b'\n') => {
+                            return Err(invalid(Some(line), "a string is not closed on its line"))
+                        }
+                        Some(b'"') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(b'\\') => {
+                            let escaped = match at(i + 1) {
+                                Some(b'n') => '\n',
+                                Some(b't') => '\t',
+                                Some(b'r') => '\r',
+                                Some(b'b') => '\u{8}',
+                                Some(c @ (b'"' | b'\'' | b'\\' | b'$')) => char::from(c),
+                                Some(b'u') => {
+                                    let hex = source.get(i + 2..i + 6).unwrap_or_default();
+                                    let c = u32::from_str_radix(hex, 16)
+                                        .ok()
+                                        .and_then(char::from_u32)
+                                        .ok_or_else(|| {
+                                            invalid(Some(line), format!("bad escape \\u{hex}"))
+                                        })?;
+                                    i += 4;
+                                    c
+                                }
+                                _ => {
+                                    return Err(invalid(
+                                        Some(line),
+                                        "this escape in a string is not supported",
+                                    ))
+                                }
+                            };
+                            let mut utf8 = [0u8; 4];
+                            value.extend_from_slice(escaped.encode_utf8(&mut utf8).as_bytes());
+                            i += 2;
+                        }
+                        Some(c) => {
+                            templated |= c == b'$';
+                            value.push(c);
+                            i += 1;
+                        }
+                    }
+                }
+                let value = String::from_utf8(value)
+                    .map_err(|_| invalid(Some(line), "a string is not valid UTF-8"))?;
                 out.push((Token::Str((!templated).then_some(value)), line));
             }
-            '\'' => {
-                // A char literal: 'a', '\n', '\u0041'.
-                let mut escaped = false;
-                for (_, c) in chars.by_ref() {
-                    if c == '\n' {
-                        return Err(invalid(Some(line), "a char literal is not closed"));
+            b'\'' => {
+                // A char literal: 'a', '\n', '\u0041', '\''.
+                i += 1;
+                loop {
+                    match at(i) {
+                        None | Some(b'\n') => {
+                            return Err(invalid(Some(line), "a char literal is not closed"))
+                        }
+                        Some(b'\\') => i += 2,
+                        Some(b'\'') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(_) => i += 1,
                     }
-                    if !escaped && c == '\'' {
-                        break;
-                    }
-                    escaped = !escaped && c == '\\';
                 }
                 out.push((Token::Other, line));
             }
-            c if c.is_alphabetic() || c == '_' || c == '`' => {
-                let quoted = c == '`';
-                let mut name = if quoted { String::new() } else { c.to_string() };
-                while let Some((_, n)) = chars.peek() {
-                    if quoted && *n == '`' {
-                        chars.next();
-                        break;
-                    }
-                    if !(quoted || n.is_alphanumeric() || *n == '_') {
-                        break;
-                    }
-                    name.push(*n);
-                    chars.next();
+            b'`' => {
+                // Kotlin's `quoted identifier`.
+                i += 1;
+                let from = i;
+                while at(i).is_some_and(|c| c != b'`' && c != b'\n') {
+                    i += 1;
                 }
+                let name = source.get(from..i).unwrap_or_default().to_string();
+                i += 1;
+                out.push((Token::Ident(name), line));
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
+                let from = i;
+                while at(i).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80) {
+                    i += 1;
+                }
+                let name = source.get(from..i).unwrap_or_default().to_string();
                 out.push((Token::Ident(name), line));
             }
             c if c.is_ascii_digit() => {
-                while chars
-                    .peek()
-                    .is_some_and(|(_, n)| n.is_ascii_alphanumeric() || *n == '_' || *n == '.')
-                {
-                    chars.next();
+                while at(i).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.') {
+                    i += 1;
                 }
                 out.push((Token::Other, line));
             }
-            '.' | ',' | '(' | ')' | '=' | ';' | '{' | '}' | '+' | '[' | ']' | '*' => {
-                out.push((Token::Punct(c), line))
+            b'.' | b',' | b'(' | b')' | b'=' | b';' | b'{' | b'}' | b'+' | b'[' | b']' | b'*' => {
+                out.push((Token::Punct(char::from(c)), line));
+                i += 1;
             }
-            _ => out.push((Token::Other, line)),
+            c if c.is_ascii_whitespace() => i += 1,
+            _ => {
+                out.push((Token::Other, line));
+                i += 1;
+            }
         }
     }
     Ok(out)
