@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The certpin command line. Network I/O (probe, live check) lives here, never in the
 // wasm module. Exit codes: 0 ok, 1 the check failed, 2 bad input or usage.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import tls from "node:tls";
 import net from "node:net";
 import { parseArgs } from "node:util";
@@ -10,17 +10,19 @@ import {
   parseChain,
   computePins,
   formatPin,
+  parsePin,
   diagnose,
   PinPolicy,
 } from "./node.mjs";
 import { peerChain } from "./node-adapter.mjs";
-import { revocationCheckOptions, crlCheck, describeCrl, revocationOf, describeRevocation } from "./cli-revocation.mjs"; // revocation (issue 21)
+import { revocationCheckOptions, crlCheck, describeCrl, revocationOf, describeRevocation } from "./cli-revocation.mjs";
 import { BUNDLE_COMMANDS, runBundleCommand } from "./cli-bundle.mjs";
 
 const require = createRequire(import.meta.url);
 const { version } = require("./package.json");
 
 const FORMATS = ["okhttp", "hpkp", "curl", "android", "trustkit", "tlsa", "hex", "base64", "base64url"];
+const IMPORTS = ["json", "okhttp", "trustkit", "android-nsc", "curl", "hpkp"];
 const EXPORTS = ["hpkp", "hpkp-report-only", "okhttp", "android-nsc", "trustkit", "apple-ats", "curl", "tlsa", "json"];
 
 const HELP = {
@@ -31,55 +33,72 @@ Usage: certpin <command> [options]
 Commands:
   pins <file|->        pins of a chain, public key or CSR (PEM or DER)
   inspect <file|->     every certificate of a chain, readably, with findings
-  probe <host[:port]>  connect, print the served chain, its pins and a policy snippet
+  probe <host[:port]|https://host:port/>
+                       connect, print the served chain, its pins and a policy snippet
   check                check a chain (file or live host) against a policy
   lint <policy>        find risks in a policy
-  convert <file>       convert a policy to another format
-  audit                check every endpoint of a fleet against a policy (cli-audit.mjs)
-  plan                 lockout dates and the steps of a safe key rotation (cli-audit.mjs)
+  convert <file>       convert a policy to another format (or import OkHttp, TrustKit,
+                       Android, curl and HPKP pins)
+  audit                check every endpoint of a fleet against a policy
+  plan                 lockout dates and the steps of a safe key rotation
   ct-drift FILE...     certificates logged in CT for your names that no active pin accepts
   keygen               make a bundle signing key (Ed25519 or P-256)
   root init|rotate     make or rotate a trust root for signed policy bundles
   sign <policy>        sign a policy into a bundle (or co-sign one: --add-to)
   verify <bundle>      verify a signed bundle against a trust root
 
-Every command takes --json and --help. Exit codes: 0 ok, 1 check failed, 2 bad input.
+Common options (short forms as in curl and openssl):
+  -f, --format FORMAT     pin format          -a, --algorithm ALG  pin hash
+  -H, --host NAME         host to check       -p, --policy FILE    policy file
+  -o, --out FILE          write the output to FILE instead of standard output
+  -m, --timeout SECONDS   connect timeout     --cacert FILE        trust these CAs
+  -j, --json              JSON output         -h, --help           this help
+
+Exit codes: 0 ok, 1 check failed (or an error finding), 2 bad input or usage.
+Colour: on a terminal; NO_COLOR turns it off, FORCE_COLOR (not 0) forces it on.
 Run 'certpin <command> --help' for examples.`,
-  pins: `Usage: certpin pins <file|-> [--format FORMAT] [--algorithm sha256|sha384|sha512] [--json]
+  pins: `Usage: certpin pins <file|-> [-f|--format FORMAT] [-a|--algorithm sha256|sha384|sha512] [--json]
 
 Prints one pin per certificate, public key or certificate request in the input.
 Formats: ${FORMATS.join(", ")}.
 
 Examples:
   certpin pins chain.pem
-  certpin pins backup-key.pub.pem --format hpkp
+  certpin pins backup-key.pub.pem -f hpkp
   openssl s_client -connect example.com:443 -showcerts </dev/null | certpin pins -`,
-  inspect: `Usage: certpin inspect <file|-> [--host NAME] [--now TIME] [--json]
+  inspect: `Usage: certpin inspect <file|-> [-H|--host NAME] [--now TIME] [--json]
 
 Prints every certificate (subject, issuer, validity with days left, names, key,
 signature algorithm, fingerprint, pin) and the chain's problems (diagnose).
+Exit 0 when there is no error finding, 1 otherwise.
 
 Examples:
   certpin inspect chain.pem
   certpin inspect chain.pem --host api.example.com --json`,
-  probe: `Usage: certpin probe <host[:port]> [--servername NAME] [--timeout SECONDS] [--json]
+  probe: `Usage: certpin probe <host[:port] | https://host[:port]/> [--servername NAME] [--cacert FILE] [-m|--timeout SECONDS] [--json]
 
 Connects with TLS (port 443 by default), prints the served chain with pins and findings,
-and a ready policy snippet. It observes the chain whether or not it is trusted.
+and a ready policy snippet. It observes the chain whether or not it is trusted, and says
+whether it is: by Node's CA store, or with --cacert FILE by the CAs in FILE only (as curl).
 
 Examples:
   certpin probe example.com
-  certpin probe 10.0.0.5:8443 --servername api.internal`,
-  check: `Usage: certpin check --policy FILE [--host NAME] [--now TIME] [--timeout SECONDS] [--ocsp RESPONSE.der] [--crl LIST.crl] [--json] <chain-file | host[:port]>
+  certpin probe https://api.example.com:8443/health
+  certpin probe 10.0.0.5:8443 --servername api.internal --cacert internal-ca.pem`,
+  check: `Usage: certpin check -p|--policy FILE [-H|--host NAME] [--now TIME] [--cacert FILE] [-m|--timeout SECONDS] [--ocsp RESPONSE.der] [--crl LIST.crl] [--json] <chain-file | host[:port] | https://host[:port]/>
 
 Checks a chain against a policy. The chain is a file (PEM or DER, '-' for stdin) or a
-live host[:port]. --host names the host to check (default: the live host).
+live host. --host names the host to check (default: the live host). For a live host it
+also says whether the TLS stack trusted the chain (Node's CA store, or --cacert FILE):
+pinning adds to that validation, it does not replace it.
 --ocsp passes an OCSP response (DER) as the staple; --crl checks the chain against a CRL.
-Exit 0 when the host may proceed, 1 when the check fails, 2 for bad input.
+Exit 0 when the host may proceed by its pins, 1 when the check fails (or the CRL lists a
+certificate of the path), 2 for bad input.
 
 Examples:
-  certpin check --policy pins.json --host api.example.com chain.pem
-  certpin check --policy pins.json api.example.com:443`,
+  certpin check -p pins.json -H api.example.com chain.pem
+  certpin check -p pins.json https://api.example.com/
+  certpin check -p pins.json --cacert internal-ca.pem 10.0.0.5:8443 -H api.internal`,
   lint: `Usage: certpin lint <policy-file> [--chain FILE] [--now TIME] [--json]
 
 Finds risks in a policy (no backup pin, expiring entries, public-suffix patterns, ...).
@@ -89,25 +108,43 @@ Exit 0 when there is no error finding, 1 otherwise.
 Examples:
   certpin lint pins.json
   certpin lint pins.json --chain chain.pem`,
-  convert: `Usage: certpin convert <file|-> --to FORMAT [--from json|hpkp|android-nsc] [--host NAME]
+  convert: `Usage: certpin convert <file|-> --to FORMAT [--from ${IMPORTS.join("|")}] [-H|--host NAME] [--now TIME] [-o FILE]
 
-Converts a policy. --from hpkp reads a Public-Key-Pins header (needs --host);
---from android-nsc reads a network_security_config.xml.
+Converts a policy, or imports one:
+  --from okhttp       Kotlin or Java source with CertificatePinner.Builder().add(...) calls
+  --from trustkit     a TrustKit configuration as JSON (kTSKPinnedDomains)
+  --from android-nsc  a network_security_config.xml (pin-sets; everything else is listed)
+  --from curl         a --pinnedpubkey value (sha256//...;sha256//...), needs --host
+  --from hpkp         a Public-Key-Pins header, needs --host. Its max-age counts from when
+                      the header was received: give that time with --now TIME to write
+                      "expires"; without --now the output does not depend on the clock
+                      and has no "expires" (a note on stderr says so).
+What an import cannot carry over is printed to stderr as findings; exit 1 if one is an
+error (the policy is then stricter than the source).
 Formats: ${EXPORTS.join(", ")}.
 
 Examples:
-  certpin convert pins.json --to android-nsc > network_security_config.xml
-  certpin convert header.txt --from hpkp --host example.com --to json`,
+  certpin convert pins.json --to android-nsc -o network_security_config.xml
+  certpin convert Pinning.kt --from okhttp --to json -o pins.json
+  certpin convert header.txt --from hpkp -H example.com --now 2026-12-01T00:00:00Z --to json`,
 };
 
 class UsageError extends Error {
-  constructor(message) {
+  constructor(message, command) {
     super(message);
     this.code = "USAGE";
+    this.command = command;
   }
 }
 
-const color = process.stdout.isTTY && !process.env.NO_COLOR;
+/** FORCE_COLOR (any value but "0"/"false") forces colour on, then NO_COLOR turns it off, else a terminal has it (Node's own order). */
+function useColor(env, stream) {
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") return true;
+  if (env.FORCE_COLOR !== undefined) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  return Boolean(stream.isTTY);
+}
+const color = useColor(process.env, process.stdout);
 const paint = (code, text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
 const bold = (t) => paint(1, t);
 const red = (t) => paint(31, t);
@@ -136,7 +173,18 @@ function parseNow(value) {
 }
 
 function parseTarget(target) {
-  const match = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(target || "");
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target || "")) {
+    let url;
+    try {
+      url = new URL(target);
+    } catch {
+      throw new UsageError(`${JSON.stringify(target)} is not a URL`);
+    }
+    if (url.protocol !== "https:") throw new UsageError(`${url.protocol}// is not TLS: give an https:// URL or host[:port]`);
+    const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    return { host, port: url.port === "" ? 443 : Number(url.port) };
+  }
+  const match = /^(?:\[([^\]]+)\]|([^:/]+))(?::(\d+))?$/.exec(target || "");
   if (!match) throw new UsageError(`${JSON.stringify(target)} is not host[:port]`);
   const port = match[3] === undefined ? 443 : Number(match[3]);
   if (!(port > 0 && port < 65536)) throw new UsageError(`port ${match[3]} is out of range`);
@@ -150,22 +198,45 @@ function parseTimeout(value) {
   return seconds * 1000;
 }
 
+/** --cacert FILE: the CAs that alone are trusted (curl's meaning), as PEM text. */
+function readCaFile(path) {
+  if (path === undefined) return undefined;
+  const text = readText(path);
+  if (!text.includes("-----BEGIN CERTIFICATE-----")) throw new UsageError(`--cacert ${path}: no PEM certificate in the file`);
+  return text;
+}
+
+/** Where trust came from, for messages: --cacert FILE or Node's store. */
+function trustStore(caFile) {
+  return caFile === undefined ? "Node's CA store" : `--cacert ${caFile}`;
+}
+
 /** Connects, observes the served chain, disconnects. Trust is reported, not required. */
-function fetchChain({ host, port }, { servername, timeoutMs }) {
+function fetchChain({ host, port }, { servername, timeoutMs, ca, hostname }) {
   return new Promise((resolve, reject) => {
     const name = servername ?? (net.isIP(host) ? undefined : host);
-    const socket = tls.connect({ host, port, servername: name, rejectUnauthorized: false, ALPNProtocols: ["http/1.1"] });
+    const socket = tls.connect({
+      host,
+      port,
+      servername: name,
+      rejectUnauthorized: false,
+      ALPNProtocols: ["http/1.1"],
+      ...(ca === undefined ? {} : { ca }),
+    });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(Object.assign(new Error(`no TLS handshake with ${host}:${port} within ${timeoutMs / 1000} s`), { code: "TIMEOUT" }));
     }, timeoutMs);
     socket.once("secureConnect", () => {
       clearTimeout(timer);
-      const chain = peerChain(socket.getPeerCertificate(true));
+      const peer = socket.getPeerCertificate(true);
+      const chain = peerChain(peer);
+      // authorized covers the chain only; the name is checked as an https client would.
+      const nameError = socket.authorized && hostname ? tls.checkServerIdentity(hostname, peer) : undefined;
       const result = {
         chain,
-        authorized: socket.authorized,
-        authorizationError: socket.authorizationError ? String(socket.authorizationError) : null,
+        authorized: socket.authorized && !nameError,
+        authorizationError: socket.authorizationError ? String(socket.authorizationError) : nameError ? nameError.message : null,
         protocol: socket.getProtocol(),
       };
       socket.end();
@@ -217,62 +288,58 @@ function policySnippet(host, infos) {
   );
 }
 
-async function run(argv) {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-    return { text: HELP.main, code: command === undefined ? 2 : 0 };
+/** Options every command accepts; a command's own options are in COMMANDS[name].options. */
+const COMMON_OPTIONS = {
+  json: { type: "boolean", short: "j" },
+  help: { type: "boolean", short: "h" },
+  out: { type: "string", short: "o" },
+};
+
+/** Import findings (what a foreign config said that the policy does not carry), to stderr. */
+function reportImportFindings(policy) {
+  const findings = policy.importFindings ?? [];
+  if (findings.length) {
+    const out = [bold("Not imported:")];
+    printFindings(findings, out);
+    process.stderr.write(`${out.join("\n")}\n`);
   }
-  if (command === "--version" || command === "-v") return { text: version, code: 0 };
-  if (command === "audit" || command === "plan") {
-    const fleet = await import("./cli-audit.mjs");
-    return fleet[command](rest, { stderr: process.stderr, paint: { red, yellow, green } });
+  return findings.some((f) => f.severity === "error") ? 1 : 0;
+}
+
+/** A one-entry policy from curl's --pinnedpubkey value ("sha256//a;sha256//b"). */
+function fromCurl(text, host) {
+  const value = text.trim().replace(/^--pinnedpubkey[=\s]+/, "").replace(/^(['"])(.*)\1$/, "$2");
+  const pins = value.split(";").map((p) => p.trim()).filter(Boolean);
+  if (pins.length === 0) throw new UsageError("--from curl: no sha256//… pin in the input");
+  for (const pin of pins) {
+    if (!/^sha256\/\//i.test(pin)) throw new UsageError(`--from curl: ${JSON.stringify(pin.slice(0, 80))} is not a sha256//… pin (a file path is a key file: run 'certpin pins FILE')`);
   }
-  if (command === "ct-drift") return (await import("./cli-ct.mjs")).ctDriftCommand(rest); // issue 20
-  if (BUNDLE_COMMANDS.includes(command)) return runBundleCommand(command, rest);
-  if (!Object.hasOwn(HELP, command) || command === "main") {
-    throw new UsageError(`unknown command ${JSON.stringify(command)}; run 'certpin --help'`);
-  }
-  const spec = {
-    json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-    format: { type: "string" },
-    algorithm: { type: "string" },
-    host: { type: "string" },
-    now: { type: "string" },
-    servername: { type: "string" },
-    timeout: { type: "string" },
-    policy: { type: "string" },
-    chain: { type: "string" },
-    to: { type: "string" },
-    from: { type: "string" },
-    ocsp: { type: "string" }, // revocation (issue 21)
-    crl: { type: "string" },
-  };
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, options: spec, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError(error.message);
-  }
-  const { values: o, positionals } = parsed;
-  if (o.help) return { text: HELP[command], code: 0 };
-  if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}`);
-  const [arg] = positionals;
-  const out = [];
-  switch (command) {
-    case "pins": {
+  return new PinPolicy({ version: 1, domains: [{ host, pins: pins.map((p) => `sha256/${parsePin(p).base64}`) }] });
+}
+
+// The commands: name -> { options, run }. Help texts are HELP[name]. New commands live in
+// cli-<feature>.mjs and add one line here (and one in HELP).
+const COMMANDS = {
+  pins: {
+    options: { format: { type: "string", short: "f" }, algorithm: { type: "string", short: "a" } },
+    run(o, arg) {
       if (o.format !== undefined && !FORMATS.includes(o.format)) throw new UsageError(`unknown --format ${o.format}; one of ${FORMATS.join(", ")}`);
       const pins = computePins(readInput(arg), o.algorithm ? { algorithm: o.algorithm } : undefined);
       const shown = o.format ? pins.map((p) => formatPin(p, o.format)) : pins;
       if (o.json) return { json: shown, code: 0 };
       return { text: shown.join("\n"), code: 0 };
-    }
-    case "inspect": {
+    },
+  },
+  inspect: {
+    options: { host: { type: "string", short: "H" }, now: { type: "string" } },
+    run(o, arg) {
       const input = readInput(arg);
       const now = parseNow(o.now);
       const infos = parseChain(input);
       const findings = diagnose(input, { hostname: o.host, now });
-      if (o.json) return { json: { certificates: infos, findings, revocation: revocationOf(input) }, code: 0 };
+      const code = findings.some((f) => f.severity === "error") ? 1 : 0;
+      if (o.json) return { json: { certificates: infos, findings, revocation: revocationOf(input) }, code };
+      const out = [];
       describeChain(infos, now, out);
       describeRevocation(input, infos, out, { bold, yellow });
       if (findings.length) {
@@ -281,20 +348,25 @@ async function run(argv) {
       } else {
         out.push(green("No problems found."));
       }
-      return { text: out.join("\n"), code: 0 };
-    }
-    case "probe": {
+      return { text: out.join("\n"), code };
+    },
+  },
+  probe: {
+    options: { servername: { type: "string" }, timeout: { type: "string", short: "m" }, cacert: { type: "string" } },
+    async run(o, arg) {
       const target = parseTarget(arg);
       const now = Date.now();
-      const observed = await fetchChain(target, { servername: o.servername, timeoutMs: parseTimeout(o.timeout) });
+      const hostname = o.servername ?? target.host;
+      const observed = await fetchChain(target, { servername: o.servername, timeoutMs: parseTimeout(o.timeout), ca: readCaFile(o.cacert), hostname });
       if (observed.chain.length === 0) throw Object.assign(new Error(`${target.host}:${target.port} presented no certificate`), { code: "NO_CHAIN" });
       const infos = parseChain(observed.chain);
-      const hostname = o.servername ?? target.host;
       const findings = diagnose(observed.chain, { hostname, now });
+      const store = trustStore(o.cacert);
       if (o.json) {
-        return { json: { host: target.host, port: target.port, protocol: observed.protocol, trusted: observed.authorized, trustError: observed.authorizationError, certificates: infos, findings, policy: JSON.parse(policySnippet(hostname, infos)) }, code: 0 };
+        return { json: { host: target.host, port: target.port, protocol: observed.protocol, trusted: observed.authorized, trustError: observed.authorizationError, trustStore: store, certificates: infos, findings, policy: JSON.parse(policySnippet(hostname, infos)) }, code: 0 };
       }
-      out.push(`${bold(`${target.host}:${target.port}`)} ${observed.protocol}, ${observed.authorized ? green("trusted by Node's CA store") : yellow(`not trusted: ${observed.authorizationError}`)}`);
+      const out = [];
+      out.push(`${bold(`${target.host}:${target.port}`)} ${observed.protocol}, ${observed.authorized ? green(`trusted by ${store}`) : yellow(`not trusted by ${store}: ${observed.authorizationError}`)}`);
       describeChain(infos, now, out);
       if (findings.length) {
         out.push(bold("Findings:"));
@@ -303,77 +375,157 @@ async function run(argv) {
       out.push(bold("Policy snippet") + " (add a backup pin of a key that is NOT in this chain, or a rotation will lock clients out):");
       out.push(policySnippet(hostname, infos));
       return { text: out.join("\n"), code: 0 };
-    }
-    case "check": {
+    },
+  },
+  check: {
+    options: {
+      policy: { type: "string", short: "p" }, host: { type: "string", short: "H" }, now: { type: "string" },
+      timeout: { type: "string", short: "m" }, cacert: { type: "string" }, ocsp: { type: "string" }, crl: { type: "string" },
+    },
+    async run(o, arg) {
       if (o.policy === undefined) throw new UsageError("--policy FILE is required");
+      if (arg === undefined) throw new UsageError("a chain file or host[:port] is required");
+      const looksLikeFile = arg === "-" || (!/^https:\/\//i.test(arg) && /[/\\]|\.(pem|crt|cer|der)$/i.test(arg));
+      if (looksLikeFile && o.cacert !== undefined) throw new UsageError("--cacert applies to a live host, not to a chain file");
       const policy = new PinPolicy(readText(o.policy));
       let chain;
       let hostname = o.host;
       let port;
-      const looksLikeFile = arg === "-" || /[/\\]|\.(pem|crt|cer|der)$/i.test(arg || "");
-      if (arg === undefined) throw new UsageError("a chain file or host[:port] is required");
+      let trust;
       if (looksLikeFile) {
         chain = readInput(arg);
         if (hostname === undefined) throw new UsageError("--host NAME is required when the chain comes from a file");
       } else {
         const target = parseTarget(arg);
-        chain = (await fetchChain(target, { servername: o.host, timeoutMs: parseTimeout(o.timeout) })).chain;
         hostname ??= target.host;
+        const observed = await fetchChain(target, { servername: o.host, timeoutMs: parseTimeout(o.timeout), ca: readCaFile(o.cacert), hostname });
+        chain = observed.chain;
         port = target.port;
+        trust = { trusted: observed.authorized, error: observed.authorizationError, store: trustStore(o.cacert) };
       }
       const now = parseNow(o.now);
       const verdict = policy.check(chain, { hostname, now, ...(port ? { port } : {}), ...revocationCheckOptions(o) });
       policy.free();
       const crl = crlCheck(chain, o, now);
       const code = verdict.ok && crl?.status !== "revoked" ? 0 : 1;
-      if (o.json) return { json: crl ? { ...verdict, crl } : verdict, code };
+      if (o.json) return { json: { ...verdict, ...(trust ? { trust } : {}), ...(crl ? { crl } : {}) }, code };
+      const out = [];
       const head = verdict.ok ? green(`OK: ${verdict.status}`) : red(`FAILED: ${verdict.status}`);
       out.push(`${head}${verdict.enforced ? "" : dim(" (not enforced)")}`);
+      if (trust) {
+        out.push(trust.trusted
+          ? `Chain trusted by ${trust.store}.`
+          : yellow(`Chain NOT trusted by ${trust.store}: ${trust.error}. A client that validates the chain refuses this host whatever its pins.`));
+      }
       out.push(verdict.message);
       if (verdict.findings.length) printFindings(verdict.findings, out);
       describeCrl(crl, out, { red, green });
       return { text: out.join("\n"), code };
-    }
-    case "lint": {
+    },
+  },
+  lint: {
+    options: { chain: { type: "string" }, now: { type: "string" } },
+    run(o, arg) {
       const policy = new PinPolicy(readText(arg));
       const findings = policy.lint({ now: parseNow(o.now), ...(o.chain ? { chain: readInput(o.chain) } : {}) });
       policy.free();
       const code = findings.some((f) => f.severity === "error") ? 1 : 0;
       if (o.json) return { json: findings, code };
       if (findings.length === 0) return { text: green("No problems found."), code };
+      const out = [];
       printFindings(findings, out);
       return { text: out.join("\n"), code };
-    }
-    case "convert": {
+    },
+  },
+  convert: {
+    options: { to: { type: "string" }, from: { type: "string" }, host: { type: "string", short: "H" }, now: { type: "string" } },
+    run(o, arg) {
       if (o.to === undefined || !EXPORTS.includes(o.to)) throw new UsageError(`--to is required: one of ${EXPORTS.join(", ")}`);
-      const text = readText(arg);
       const from = o.from ?? "json";
+      if (!IMPORTS.includes(from)) throw new UsageError(`--from ${from}: one of ${IMPORTS.join(", ")}`);
+      if ((from === "hpkp" || from === "curl") && o.host === undefined) throw new UsageError(`--from ${from} needs --host NAME`);
+      if (o.now !== undefined && from !== "hpkp") throw new UsageError("--now applies to --from hpkp only");
+      const text = readText(arg);
       let policy;
       if (from === "json") policy = new PinPolicy(text);
       else if (from === "hpkp") {
-        if (o.host === undefined) throw new UsageError("--from hpkp needs --host NAME");
-        policy = PinPolicy.fromHpkpHeader(text.trim().replace(/^public-key-pins(-report-only)?\s*:\s*/i, ""), o.host);
-      } else if (from === "android-nsc") policy = PinPolicy.fromAndroidNsc(text);
-      else throw new UsageError(`--from ${from}: one of json, hpkp, android-nsc`);
+        // The header's own name decides report-only; the wasm reads it (never strip it here).
+        policy = PinPolicy.fromHpkpHeader(text.trim(), o.host, { now: o.now === undefined ? null : parseNow(o.now) });
+        if (o.now === undefined && /max-age\s*=/i.test(text)) {
+          process.stderr.write("certpin: note: max-age is not carried over (it counts from when the header was received): give that time with --now TIME to write \"expires\"\n");
+        }
+      } else if (from === "android-nsc") policy = PinPolicy.fromAndroidNsc(text, { lenient: true });
+      else if (from === "okhttp") policy = PinPolicy.fromOkHttp(text);
+      else if (from === "trustkit") policy = PinPolicy.fromTrustKit(text);
+      else policy = fromCurl(text, o.host);
+      const code = reportImportFindings(policy);
       const result = o.to === "json" ? JSON.stringify(policy.toJSON(), null, 2) : policy.export(o.to);
       policy.free();
-      if (o.json) return { json: o.to === "json" ? JSON.parse(result) : { format: o.to, text: result }, code: 0 };
-      return { text: result, code: 0 };
+      if (o.json) return { json: o.to === "json" ? JSON.parse(result) : { format: o.to, text: result }, code };
+      return { text: result, code };
+    },
+  },
+  // Commands that read their own arguments (`raw`), each in its own file.
+  audit: { raw: async (args) => (await import("./cli-audit.mjs")).audit(args, { stderr: process.stderr, paint: { red, yellow, green } }) },
+  plan: { raw: async (args) => (await import("./cli-audit.mjs")).plan(args, { stderr: process.stderr, paint: { red, yellow, green } }) },
+  "ct-drift": { raw: async (args) => (await import("./cli-ct.mjs")).ctDriftCommand(args) },
+  ...Object.fromEntries(BUNDLE_COMMANDS.map((name) => [name, { raw: (args) => runBundleCommand(name, args) }])),
+};
+
+async function run(argv) {
+  const [command, ...rest] = argv;
+  if (command === "--help" || command === "-h" || command === "help") return { text: HELP.main, code: 0 };
+  // No command is a usage error: the help goes to stderr.
+  if (command === undefined) return { text: HELP.main, code: 2, stream: process.stderr };
+  if (command === "--version" || command === "-v" || command === "-V") return { text: version, code: 0 };
+  if (!Object.hasOwn(COMMANDS, command)) {
+    throw new UsageError(`unknown command ${JSON.stringify(command)}; run 'certpin --help'`);
+  }
+  const { options, run: handler, raw } = COMMANDS[command];
+  if (raw) {
+    try {
+      return await raw(rest);
+    } catch (error) {
+      if (error && error.code === "USAGE") error.command ??= command;
+      throw error;
     }
-    default:
-      throw new UsageError(`unknown command ${command}`);
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error.message, command);
+  }
+  const { values: o, positionals } = parsed;
+  if (o.help) return { text: HELP[command], code: 0 };
+  if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}`, command);
+  try {
+    return { ...(await handler(o, positionals[0])), out: o.out };
+  } catch (error) {
+    if (error instanceof UsageError) error.command ??= command;
+    throw error;
   }
 }
 
-const wantsJson = process.argv.includes("--json");
+const wantsJson = process.argv.includes("--json") || process.argv.includes("-j");
 try {
-  const { text, json, code } = await run(process.argv.slice(2));
-  if (json !== undefined) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  else if (text !== undefined) process.stdout.write(`${text}\n`);
+  const { text, json, code, stream, out } = await run(process.argv.slice(2));
+  const output = json !== undefined ? `${JSON.stringify(json, null, 2)}\n` : text !== undefined ? `${text}\n` : "";
+  if (out !== undefined) {
+    try {
+      writeFileSync(out, output);
+    } catch (error) {
+      throw new UsageError(`cannot write ${out}: ${error.code || error.message}`);
+    }
+  } else {
+    (stream ?? process.stdout).write(output);
+  }
   process.exitCode = code;
 } catch (error) {
   const code = error.code || "ERROR";
-  const message = String(error.message).split("\n")[0];
+  let message = String(error.message).split("\n")[0];
+  // Usage errors: one line on stderr that says where the help is.
+  if (code === "USAGE") message += ` (see 'certpin ${error.command ? `${error.command} ` : ""}--help')`;
   if (wantsJson) process.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
   else process.stderr.write(`certpin: ${code}: ${message}\n`);
   process.exitCode = 2;

@@ -256,9 +256,18 @@ export function diagnose(
 export class PinPolicy {
   /** A string is parsed as JSON; throws POLICY_INVALID naming the JSON path. */
   constructor(policy: PolicyDocument | string);
-  static fromHpkpHeader(header: string, hostname: string): PinPolicy;
-  /** Reads an Android network_security_config.xml (`<domain-config>` / `<pin-set>`); NSC_INVALID otherwise. */
-  static fromAndroidNsc(xml: string): PinPolicy;
+  /**
+   * max-age counts from `now` (when the header was received; default Date.now());
+   * `now: null` reads no clock and writes no `expires`.
+   */
+  static fromHpkpHeader(header: string, hostname: string, options?: { now?: Instant | null }): PinPolicy;
+  /**
+   * The pins of an Android network_security_config.xml. Strict by default: anything but
+   * <domain-config>/<domain>/<pin-set> is NSC_INVALID. With `lenient: true` the pin-sets
+   * are imported and every other element (<base-config>, <trust-anchors>,
+   * <debug-overrides>, cleartextTrafficPermitted, ...) is listed in `importFindings`.
+   */
+  static fromAndroidNsc(xml: string, options?: AndroidNscImportOptions): ImportedPinPolicy;
   check(chain: ChainInput, options: CheckOptions & { hostname: string }): Verdict;
   lint(options?: { now?: Instant; chain?: ChainInput }): Finding[];
   toJSON(): PolicyDocument;
@@ -642,4 +651,52 @@ export interface PinPolicy {
 export declare namespace PinPolicy {
   /** The verified bundle's policy (same checks as verifyBundle), with `bundleVersion`. */
   function fromBundle(bundle: string | PolicyBundle, options: VerifyBundleOptions): PinPolicy;
+
+// ---- Migration (issue 16): importing OkHttp, TrustKit and Android configurations, and
+// the policy document's "$schema" and "comment" fields.
+
+export interface AndroidNscImportOptions {
+  /** Import the pin-sets and turn every element certpin cannot express into a finding. Default false. */
+  lenient?: boolean;
+}
+
+/** A policy made by PinPolicy.fromAndroidNsc / fromOkHttp / fromTrustKit. */
+export interface ImportedPinPolicy extends PinPolicy {
+  /**
+   * What the source configuration said that the policy does not carry (codes IMPORT_*:
+   * trust anchors, cleartext settings, debug overrides, sha1/ pins, TrustKit's two-pin
+   * rule, ...). Empty when everything was imported. An "error" finding means the policy
+   * is stricter than the source (e.g. a sha1/ pin that could not be imported).
+   */
+  readonly importFindings: Finding[];
+}
+
+export declare namespace PinPolicy {
+  /**
+   * The CertificatePinner.Builder().add(pattern, pins...) calls of Kotlin or Java source.
+   * Arguments must be string literals; OKHTTP_INVALID names the line otherwise.
+   */
+  function fromOkHttp(source: string): ImportedPinPolicy;
+  /**
+   * A TrustKit configuration as JSON (text or object): the whole configuration with
+   * kTSKPinnedDomains, or that dictionary alone. TRUSTKIT_INVALID names the key.
+   */
+  function fromTrustKit(config: string | object): ImportedPinPolicy;
+}
+
+export interface PolicyDocument {
+  /** Any string; editors use it to find the schema (certpin/policy.schema.json). Kept by toJSON(). */
+  $schema?: string;
+  /** Free text for people (at most 1024 characters). Kept by toJSON(). */
+  comment?: string;
+}
+
+export interface PolicyDomain {
+  /** Free text for people (at most 1024 characters). Kept by toJSON(). */
+  comment?: string;
+}
+
+export interface PolicyPin {
+  /** Free text for people, e.g. where a backup key is kept (at most 1024 characters). */
+  comment?: string;
 }

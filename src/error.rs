@@ -104,6 +104,13 @@ pub enum Error {
     RootVersion { version: u64, expected: u64 },
     /// A trust root past its `expires`.
     RootExpired { version: u64, expires: String },
+    // Migration (issue 16, `crate::interop`): importing other systems' configurations.
+    /// OkHttp `CertificatePinner` source that certpin cannot import; `line` is 1-based
+    /// (`None`: the source as a whole).
+    OkHttpInvalid { line: Option<usize>, reason: String },
+    /// A TrustKit configuration that certpin cannot import; `path` names the key
+    /// (`kTSKPinnedDomains["example.com"].kTSKPublicKeyHashes[1]`).
+    TrustKitInvalid { path: String, reason: String },
 }
 
 /// Why an enforcing adapter refused a connection: the failing verdict statuses.
@@ -168,6 +175,9 @@ pub const ERROR_CODES: &[&str] = &[
     "ROOT_THRESHOLD",
     "ROOT_VERSION",
     "ROOT_EXPIRED",
+    // Migration (issue 16)
+    "OKHTTP_INVALID",
+    "TRUSTKIT_INVALID",
 ];
 
 /// A context value attached to an error (exposed as properties of the JS error).
@@ -224,6 +234,9 @@ impl Error {
             Error::RootThreshold { .. } => "ROOT_THRESHOLD",
             Error::RootVersion { .. } => "ROOT_VERSION",
             Error::RootExpired { .. } => "ROOT_EXPIRED",
+            // Migration (issue 16)
+            Error::OkHttpInvalid { .. } => "OKHTTP_INVALID",
+            Error::TrustKitInvalid { .. } => "TRUSTKIT_INVALID",
         }
     }
 
@@ -306,6 +319,11 @@ impl Error {
                 ("version", Number(wide(*version))),
                 ("expected", Number(wide(*expected))),
             ],
+            // Migration (issue 16)
+            Error::OkHttpInvalid { line, .. } => {
+                line.map(|l| vec![("line", Number(l))]).unwrap_or_default()
+            }
+            Error::TrustKitInvalid { path, .. } => vec![("path", Text(path.clone()))],
         }
     }
 }
@@ -433,6 +451,17 @@ impl fmt::Display for Error {
                 f,
                 "trust root version {version} expired at {expires}: rotate to a new root (certpin root rotate) and ship it"
             ),
+            // Migration (issue 16)
+            Error::OkHttpInvalid {
+                line: Some(line),
+                reason,
+            } => write!(f, "cannot import the OkHttp CertificatePinner, line {line}: {reason}"),
+            Error::OkHttpInvalid { line: None, reason } => {
+                write!(f, "cannot import the OkHttp CertificatePinner: {reason}")
+            }
+            Error::TrustKitInvalid { path, reason } => {
+                write!(f, "cannot import the TrustKit configuration at {path}: {reason}")
+            }
         }
     }
 }
@@ -597,6 +626,17 @@ mod tests {
                 expires: s(),
             },
         ])
+        // Migration (issue 16)
+        .chain([
+            Error::OkHttpInvalid {
+                line: Some(1),
+                reason: s(),
+            },
+            Error::TrustKitInvalid {
+                path: s(),
+                reason: s(),
+            },
+        ])
         .collect()
     }
 
@@ -615,7 +655,8 @@ OCSP_INVALID,CRL_INVALID,CERT_REVOKED,LOG_LIST_INVALID,CT_INSUFFICIENT,\
 BUNDLE_MALFORMED,BUNDLE_BAD_SIGNATURE,BUNDLE_THRESHOLD,BUNDLE_UNKNOWN_KEY,BUNDLE_ROLLBACK,\
 BUNDLE_EXPIRED,BUNDLE_ISSUED_IN_FUTURE,BUNDLE_POLICY_INVALID,ROOT_MALFORMED,\
 ROOT_KEY_UNSUPPORTED,ROOT_BAD_SIGNATURE,ROOT_UNKNOWN_KEY,ROOT_THRESHOLD,ROOT_VERSION,\
-ROOT_EXPIRED"
+ROOT_EXPIRED,\
+OKHTTP_INVALID,TRUSTKIT_INVALID"
         );
     }
 

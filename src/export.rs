@@ -517,11 +517,28 @@ fn nsc(reason: impl Into<String>) -> Error {
 
 /// A parsed XML element of the small subset Android's config uses.
 #[derive(Debug)]
-struct Element {
-    name: String,
-    attributes: Vec<(String, String)>,
-    children: Vec<Element>,
-    text: String,
+pub(crate) struct Element {
+    pub(crate) name: String,
+    pub(crate) attributes: Vec<(String, String)>,
+    pub(crate) children: Vec<Element>,
+    pub(crate) text: String,
+}
+
+/// Reads a network security config's XML (bounded by `MAX_NSC_BYTES`) into elements,
+/// for the lenient importer in `crate::interop::android`.
+pub(crate) fn read_nsc_xml(xml: &str) -> Result<Element> {
+    if xml.len() > MAX_NSC_BYTES {
+        return Err(nsc(format!(
+            "{} bytes, over the limit of {MAX_NSC_BYTES}",
+            xml.len()
+        )));
+    }
+    XmlReader {
+        s: xml,
+        at: 0,
+        depth: 0,
+    }
+    .document()
 }
 
 /// Imports Android's `network_security_config.xml` (the `<domain-config>` elements with

@@ -24,6 +24,7 @@ mod host;
 mod hostname;
 mod hpkp;
 mod input;
+mod interop;
 mod lint;
 mod memo;
 mod name;
@@ -71,6 +72,11 @@ pub use input::{
     decode, decode_noted, Item, ItemKind, Part, MAX_CERTIFICATES, MAX_INPUT_BYTES, MAX_PEM_BLOCKS,
     PEM_BLOCK_SKIPPED,
 };
+pub use interop::{
+    codes as import_codes, import_android_nsc_lenient, import_okhttp, import_trustkit, Import,
+    IMPORT_FINDING_CODES, MAX_OKHTTP_ADD_CALLS, MAX_OKHTTP_BYTES, MAX_TRUSTKIT_BYTES,
+    MAX_TRUSTKIT_REPORT_URIS,
+};
 pub use lint::{lint, ENTRY_EXPIRY_WARNING_SECONDS, LINT_CODES};
 pub use memo::{ChainMemo, MEMO_CHAINS, MEMO_MAX_INPUT_BYTES};
 pub use name::{parse_rfc3339, rfc3339};
@@ -87,8 +93,9 @@ pub use plan::{
     MAX_UPDATE_LAG_DAYS, PLAN_FINDING_CODES,
 };
 pub use policy::{
-    DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy, PolicyDocument, MAX_DOMAINS,
-    MAX_PINS_PER_DOMAIN, MAX_POLICY_BYTES, MAX_REPORT_URI_LEN, POLICY_VERSION,
+    DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy, PolicyDocument, MAX_COMMENT_LEN,
+    MAX_DOMAINS, MAX_PINS_PER_DOMAIN, MAX_POLICY_BYTES, MAX_REPORT_URI_LEN, MAX_SCHEMA_LEN,
+    POLICY_VERSION,
 };
 pub use report::{pem, report_key, violation_report, ReportInput};
 pub use revocation::{

@@ -25,6 +25,10 @@ pub const MAX_DOMAINS: usize = 256;
 pub const MAX_PINS_PER_DOMAIN: usize = 64;
 /// Characters in a `reportUri`.
 pub const MAX_REPORT_URI_LEN: usize = 2048;
+/// Characters in a `comment` (on the document, an entry or a pin).
+pub const MAX_COMMENT_LEN: usize = 1024;
+/// Characters in the document's `$schema`.
+pub const MAX_SCHEMA_LEN: usize = 2048;
 
 /// What a pin does when it is found on the verified path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -158,6 +162,17 @@ impl DomainEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     domains: Vec<DomainEntry>,
+    notes: Notes,
+}
+
+/// What a document says for people and editors (`$schema`, `comment`s): kept so that
+/// `to_document` gives it back, never read by a check.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Notes {
+    schema: Option<String>,
+    comment: Option<String>,
+    /// Per entry (in `domains` order): its comment and its pins' comments.
+    entries: Vec<(Option<String>, Vec<Option<String>>)>,
 }
 
 fn invalid(path: &str, reason: impl Into<String>) -> Error {
@@ -306,7 +321,10 @@ impl Policy {
                 check_report_uri(uri, &join(&path, "reportUri"))?;
             }
         }
-        Ok(Policy { domains })
+        Ok(Policy {
+            domains,
+            notes: Notes::default(),
+        })
     }
 
     /// Parses policy JSON (SPEC.md "Policy document").
@@ -331,7 +349,12 @@ impl Policy {
     /// Reads an already-parsed document.
     pub fn from_value(value: &Value) -> Result<Policy> {
         let root = object(value, "", "the policy")?;
-        known_fields(root, "", &["version", "domains"])?;
+        known_fields(root, "", &["$schema", "version", "comment", "domains"])?;
+        let schema = match root.get("$schema") {
+            None => None,
+            Some(v) => Some(bounded_text(v, "$schema", MAX_SCHEMA_LEN)?),
+        };
+        let comment = comment_of(root, "")?;
         match root.get("version") {
             None => {
                 return Err(invalid(
@@ -364,12 +387,30 @@ impl Policy {
                 format!("{} entries, over the limit of {MAX_DOMAINS}", list.len()),
             ));
         }
-        let entries = list
+        let (entries, entry_notes): (Vec<_>, Vec<_>) = list
             .iter()
             .enumerate()
             .map(|(i, d)| parse_domain(d, &format!("domains[{i}]")))
-            .collect::<Result<Vec<_>>>()?;
-        Policy::new(entries)
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .unzip();
+        let mut policy = Policy::new(entries)?;
+        let any_entry_note =
+            entry_notes
+                .iter()
+                .any(|(c, pins): &(Option<String>, Vec<Option<String>>)| {
+                    c.is_some() || pins.iter().any(Option::is_some)
+                });
+        policy.notes = Notes {
+            schema,
+            comment,
+            entries: if any_entry_note {
+                entry_notes
+            } else {
+                Vec::new()
+            },
+        };
+        Ok(policy)
     }
 
     pub fn domains(&self) -> &[DomainEntry] {
@@ -407,36 +448,54 @@ impl Policy {
     /// The document again, canonical: normalised hosts, pins as `sha256/<base64>`,
     /// `expires` as an RFC 3339 instant. `Policy::from_value` reads it back unchanged.
     pub fn to_document(&self) -> PolicyDocument {
+        let notes = &self.notes;
         PolicyDocument {
+            schema: notes.schema.clone(),
             version: POLICY_VERSION,
+            comment: notes.comment.clone(),
             domains: self
                 .domains
                 .iter()
-                .map(|d| DomainDocument {
-                    host: d.host.to_string(),
-                    include_subdomains: d.include_subdomains,
-                    pins: d
-                        .pins
-                        .iter()
-                        .map(|p| {
-                            if p.state == PinState::Active && p.position == PinPosition::Any {
-                                PinDocument::Plain(p.pin.to_string())
-                            } else {
-                                PinDocument::Detailed {
-                                    pin: p.pin.to_string(),
-                                    state: p.state.name(),
-                                    position: p.position.name(),
+                .enumerate()
+                .map(|(i, d)| {
+                    let (comment, pin_comments) = notes
+                        .entries
+                        .get(i)
+                        .map(|(c, p)| (c.clone(), p.as_slice()))
+                        .unwrap_or_default();
+                    DomainDocument {
+                        host: d.host.to_string(),
+                        include_subdomains: d.include_subdomains,
+                        pins: d
+                            .pins
+                            .iter()
+                            .enumerate()
+                            .map(|(j, p)| {
+                                let comment = pin_comments.get(j).cloned().flatten();
+                                if p.state == PinState::Active
+                                    && p.position == PinPosition::Any
+                                    && comment.is_none()
+                                {
+                                    PinDocument::Plain(p.pin.to_string())
+                                } else {
+                                    PinDocument::Detailed {
+                                        pin: p.pin.to_string(),
+                                        state: p.state.name(),
+                                        position: p.position.name(),
+                                        comment,
+                                    }
                                 }
-                            }
-                        })
-                        .collect(),
-                    expires: d.expires.map(rfc3339),
-                    mode: d.mode.name(),
-                    report_uri: d.report_uri.clone(),
-                    // Revocation (issue 21): written only when not the default.
-                    revocation: (d.revocation != crate::revocation::RevocationMode::Off)
-                        .then(|| d.revocation.name()),
-                    ct: d.ct.map(Mode::name),
+                            })
+                            .collect(),
+                        expires: d.expires.map(rfc3339),
+                        mode: d.mode.name(),
+                        report_uri: d.report_uri.clone(),
+                        // Written only when not the default.
+                        revocation: (d.revocation != crate::revocation::RevocationMode::Off)
+                            .then(|| d.revocation.name()),
+                        ct: d.ct.map(Mode::name),
+                        comment,
+                    }
                 })
                 .collect(),
         }
@@ -451,7 +510,11 @@ impl Policy {
 /// The serialised form of a policy (what `PinPolicy.toJSON()` returns).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PolicyDocument {
+    #[serde(rename = "$schema", skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
     pub version: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
     pub domains: Vec<DomainDocument>,
 }
 
@@ -472,6 +535,8 @@ pub struct DomainDocument {
     /// Certificate Transparency (issue 20).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ct: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -482,12 +547,13 @@ pub enum PinDocument {
         pin: String,
         state: &'static str,
         position: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
     },
 }
 
 /// A JSON value read like `serde_json::Value` but refusing an object with the same key
-/// twice: serde_json keeps the last one silently, which could hide an entry. Signed
-/// bundles (issue 18) read their documents with it too.
+/// twice: serde_json keeps the last one silently, which could hide an entry.
 pub(crate) struct StrictJson(pub(crate) Value);
 
 impl<'de> serde::Deserialize<'de> for StrictJson {
@@ -553,7 +619,30 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
     }
 }
 
-fn parse_domain(v: &Value, path: &str) -> Result<DomainEntry> {
+/// A free-text string field (`comment`, `$schema`) of at most `max` characters.
+fn bounded_text(v: &Value, path: &str, max: usize) -> Result<String> {
+    let text = string(v, path)?;
+    let count = text.chars().count();
+    if count > max {
+        return Err(invalid(
+            path,
+            format!("{count} characters, over the limit of {max}"),
+        ));
+    }
+    Ok(text.to_string())
+}
+
+/// The optional `comment` of an object at `path`: free text for people (where a backup
+/// key is kept, who owns an entry); it never changes what a check does.
+fn comment_of(obj: &Map<String, Value>, path: &str) -> Result<Option<String>> {
+    obj.get("comment")
+        .map(|v| bounded_text(v, &join(path, "comment"), MAX_COMMENT_LEN))
+        .transpose()
+}
+
+type EntryNotes = (Option<String>, Vec<Option<String>>);
+
+fn parse_domain(v: &Value, path: &str) -> Result<(DomainEntry, EntryNotes)> {
     let obj = object(v, path, "a domains entry")?;
     known_fields(
         obj,
@@ -567,8 +656,10 @@ fn parse_domain(v: &Value, path: &str) -> Result<DomainEntry> {
             "reportUri",
             "revocation",
             "ct",
+            "comment",
         ],
     )?;
+    let comment = comment_of(obj, path)?;
     let host_path = join(path, "host");
     let host_text = string(
         obj.get("host")
@@ -599,11 +690,13 @@ fn parse_domain(v: &Value, path: &str) -> Result<DomainEntry> {
             ),
         ));
     }
-    let pins = pin_list
+    let (pins, pin_comments): (Vec<_>, Vec<_>) = pin_list
         .iter()
         .enumerate()
         .map(|(j, p)| parse_pin_entry(p, &format!("{pins_path}[{j}]")))
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
     let expires = match obj.get("expires") {
         None => None,
         Some(v) => {
@@ -674,16 +767,19 @@ fn parse_domain(v: &Value, path: &str) -> Result<DomainEntry> {
             }
         }
     };
-    Ok(DomainEntry {
-        host,
-        include_subdomains,
-        pins,
-        expires,
-        mode,
-        report_uri,
-        revocation,
-        ct,
-    })
+    Ok((
+        DomainEntry {
+            host,
+            include_subdomains,
+            pins,
+            expires,
+            mode,
+            report_uri,
+            revocation,
+            ct,
+        },
+        (comment, pin_comments),
+    ))
 }
 
 fn check_report_uri(uri: &str, path: &str) -> Result<()> {
@@ -713,7 +809,7 @@ fn check_report_uri(uri: &str, path: &str) -> Result<()> {
     Ok(())
 }
 
-fn parse_pin_entry(v: &Value, path: &str) -> Result<PinEntry> {
+fn parse_pin_entry(v: &Value, path: &str) -> Result<(PinEntry, Option<String>)> {
     let pin_of = |text: &str, path: &str| {
         Pin::parse(text).map_err(|e| match e {
             Error::PinMalformed { reason, .. } => invalid(path, format!("malformed pin: {reason}")),
@@ -721,9 +817,10 @@ fn parse_pin_entry(v: &Value, path: &str) -> Result<PinEntry> {
         })
     };
     match v {
-        Value::String(text) => Ok(PinEntry::active(pin_of(text, path)?)),
+        Value::String(text) => Ok((PinEntry::active(pin_of(text, path)?), None)),
         Value::Object(obj) => {
-            known_fields(obj, path, &["pin", "state", "position"])?;
+            known_fields(obj, path, &["pin", "state", "position", "comment"])?;
+            let comment = comment_of(obj, path)?;
             let pin_path = join(path, "pin");
             let text = string(
                 obj.get("pin")
@@ -765,16 +862,19 @@ fn parse_pin_entry(v: &Value, path: &str) -> Result<PinEntry> {
                     }
                 }
             };
-            Ok(PinEntry {
-                pin,
-                state,
-                position,
-            })
+            Ok((
+                PinEntry {
+                    pin,
+                    state,
+                    position,
+                },
+                comment,
+            ))
         }
         other => Err(invalid(
             path,
             format!(
-                "a pin is a string (\"sha256/…\") or an object {{\"pin\", \"state\", \"position\"}}, not {}",
+                "a pin is a string (\"sha256/…\") or an object {{\"pin\", \"state\", \"position\", \"comment\"}}, not {}",
                 type_name(other)
             ),
         )),

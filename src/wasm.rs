@@ -24,6 +24,7 @@ mod plan;
 type JsResult<T> = core::result::Result<T, JsValue>;
 
 // Revocation (issue 21): checkOcsp, checkCrl, revocationInfo, the ocspResponse option.
+mod interop;
 mod revocation;
 
 /// Turns a core error into a JS `Error` with `name`, `code` and context properties.
@@ -660,46 +661,40 @@ impl PinPolicy {
         Ok(PinPolicy::of(policy_of(&policy).map_err(js_error)?))
     }
 
-    /// `PinPolicy.fromHpkpHeader(header, hostname)`: a one-entry policy from an HPKP
-    /// header (`Public-Key-Pins-Report-Only: …` gives report mode). `max-age` counts from
-    /// now.
+    /// `PinPolicy.fromHpkpHeader(header, hostname, { now? })`: a one-entry policy from an
+    /// HPKP header (`Public-Key-Pins-Report-Only: …` gives report mode). `max-age` counts
+    /// from `now` (when the header was received; default `Date.now()`); `now: null` reads
+    /// no clock and gives no `expires`.
     #[wasm_bindgen(js_name = fromHpkpHeader)]
-    pub fn from_hpkp_header(header: JsValue, hostname: JsValue) -> JsResult<PinPolicy> {
+    pub fn from_hpkp_header(
+        header: JsValue,
+        hostname: JsValue,
+        options: JsValue,
+    ) -> JsResult<PinPolicy> {
         let run = || -> Result<Policy> {
+            let options = options_of(&options, &["now"])?;
+            let noted_at = match get(&options, "now") {
+                Some(v) if v.is_null() => None,
+                _ => Some(now_of(&options)?),
+            };
             let header = header
                 .as_string()
                 .ok_or_else(|| invalid("header", "must be a string"))?;
             let hostname = hostname
                 .as_string()
                 .ok_or_else(|| invalid("hostname", "must be a string"))?;
-            crate::hpkp::from_hpkp_header(
-                &header,
-                &hostname,
-                false,
-                Some(js_sys::Date::now() as i64),
-            )
+            crate::hpkp::from_hpkp_header(&header, &hostname, false, noted_at)
         };
         Ok(PinPolicy::of(run().map_err(js_error)?))
     }
 
-    /// `PinPolicy.fromAndroidNsc(xml)`: the pins of an Android `network_security_config.xml`
-    /// (its `<domain-config>`/`<domain>`/`<pin-set>` subset; anything else is `NSC_INVALID`).
+    /// `PinPolicy.fromAndroidNsc(xml, { lenient? })`: the pins of an Android
+    /// `network_security_config.xml`. Strict by default (anything but the
+    /// `<domain-config>`/`<domain>`/`<pin-set>` subset is `NSC_INVALID`); `lenient: true`
+    /// imports the pin-sets and lists the rest in `importFindings` (`crate::interop`).
     #[wasm_bindgen(js_name = fromAndroidNsc)]
-    pub fn from_android_nsc(xml: JsValue) -> JsResult<PinPolicy> {
-        let run = || -> Result<Policy> {
-            if let Some(text) = xml.dyn_ref::<js_sys::JsString>() {
-                if text.length() as usize > crate::export::MAX_NSC_BYTES {
-                    return Err(Error::NscInvalid {
-                        reason: format!("over the limit of {} bytes", crate::export::MAX_NSC_BYTES),
-                    });
-                }
-            }
-            let xml = xml
-                .as_string()
-                .ok_or_else(|| invalid("xml", "must be a string"))?;
-            crate::export::import_android_nsc(&xml)
-        };
-        Ok(PinPolicy::of(run().map_err(js_error)?))
+    pub fn from_android_nsc(xml: JsValue, options: JsValue) -> JsResult<JsValue> {
+        interop::from_android_nsc(xml, options)
     }
 
     /// `policy.check(chain, { hostname, port?, now?, verifySignatures?, clockSkewSeconds? })`.

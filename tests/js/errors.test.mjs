@@ -188,6 +188,15 @@ const CASES = {
     ],
   ],
   CT_INSUFFICIENT: [],
+  // Migration (issue 16): importers of other systems' configurations.
+  OKHTTP_INVALID: [
+    ["a pin that is a constant, not a literal", ["PinPolicy"], (c) => c.PinPolicy.fromOkHttp('CertificatePinner.Builder()\n  .add("example.com", PIN_1)\n  .build()'), { line: 2 }],
+    ["source without a CertificatePinner", ["PinPolicy"], (c) => c.PinPolicy.fromOkHttp("val client = OkHttpClient()")],
+  ],
+  TRUSTKIT_INVALID: [
+    ["a misspelt domain key", ["PinPolicy"], (c) => c.PinPolicy.fromTrustKit({ kTSKPinnedDomains: { "example.com": { kTSKPublicKeyHashes: [Buffer.alloc(32).toString("base64")], kTSKEnforcePinnig: true } } }), { path: 'kTSKPinnedDomains["example.com"].kTSKEnforcePinnig' }],
+    ["a hash of the wrong length", ["PinPolicy"], (c) => c.PinPolicy.fromTrustKit('{"example.com": {"kTSKPublicKeyHashes": ["AAAA"]}}'), { path: '["example.com"].kTSKPublicKeyHashes[0]' }],
+  ],
 };
 
 /** Codes whose triggering input needs a live connection: the test file that covers them. */

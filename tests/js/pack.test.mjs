@@ -53,6 +53,7 @@ test("pack: the tarball holds exactly the package files", () => {
     "node.cjs",
     "node.mjs",
     "package.json",
+    "policy.schema.json",
     "shared.cjs",
     "shared.js",
     "wasm-bytes.cjs",

@@ -1,0 +1,362 @@
+//! TrustKit's configuration (datatheorem/TrustKit, `TrustKit/TSKTrustKitConfig.h` and
+//! docs/getting-started.md) in a JSON form: either the whole configuration
+//! `{ "kTSKSwizzleNetworkDelegates": false, "kTSKPinnedDomains": { … } }` or the
+//! `kTSKPinnedDomains` dictionary alone. Keys are read strictly: an unknown key is a
+//! `TRUSTKIT_INVALID` error naming its path (a typo must not silently drop a setting);
+//! known keys certpin cannot express are findings.
+//!
+//! Per domain: `kTSKPublicKeyHashes` (base64 SHA-256 SPKI digests, 32 bytes each) become
+//! the pins; `kTSKIncludeSubdomains` → `includeSubdomains`; `kTSKEnforcePinning` (default
+//! true) → mode `enforce` / `report`; `kTSKExpirationDate` ("yyyy-MM-dd", UTC midnight as
+//! TrustKit iOS reads it) → `expires`; the first of `kTSKReportUris` → `reportUri`.
+//! TrustKit's own refusals (fewer than two pins, includeSubdomains on a public suffix)
+//! are findings: certpin would accept such a policy, TrustKit would not have.
+
+use super::{codes, Import};
+use crate::error::{Error, Result};
+use crate::finding::Finding;
+use crate::host::HostPattern;
+use crate::name::parse_rfc3339;
+use crate::pin::Pin;
+use crate::policy::{DomainEntry, Mode, PinEntry, Policy, StrictJson};
+use serde_json::{Map, Value};
+
+/// Bytes of configuration JSON accepted.
+pub const MAX_TRUSTKIT_BYTES: usize = 256 * 1024;
+/// Report URIs read from one domain.
+pub const MAX_TRUSTKIT_REPORT_URIS: usize = 16;
+
+const DOMAINS: &str = "kTSKPinnedDomains";
+
+fn invalid(path: &str, reason: impl Into<String>) -> Error {
+    Error::TrustKitInvalid {
+        path: path.to_string(),
+        reason: reason.into(),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn boolean(v: &Value, path: &str) -> Result<bool> {
+    v.as_bool()
+        .ok_or_else(|| invalid(path, format!("must be true or false, not {}", kind(v))))
+}
+
+fn strings<'a>(v: &'a Value, path: &str, limit: usize) -> Result<Vec<&'a str>> {
+    let list = v.as_array().ok_or_else(|| {
+        invalid(
+            path,
+            format!("must be an array of strings, not {}", kind(v)),
+        )
+    })?;
+    if list.len() > limit {
+        return Err(invalid(
+            path,
+            format!("{} items, over the limit of {limit}", list.len()),
+        ));
+    }
+    list.iter()
+        .enumerate()
+        .map(|(i, s)| {
+            s.as_str().ok_or_else(|| {
+                invalid(
+                    &format!("{path}[{i}]"),
+                    format!("must be a string, not {}", kind(s)),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Imports a TrustKit configuration (JSON text).
+pub fn import_trustkit(text: &str) -> Result<Import> {
+    if text.len() > MAX_TRUSTKIT_BYTES {
+        return Err(invalid(
+            "$",
+            format!(
+                "the configuration is {} bytes, over the limit of {MAX_TRUSTKIT_BYTES}",
+                text.len()
+            ),
+        ));
+    }
+    let StrictJson(value) = serde_json::from_str(text)
+        .map_err(|e| invalid("$", format!("the configuration is not valid JSON: {e}")))?;
+    let root = value.as_object().ok_or_else(|| {
+        invalid(
+            "$",
+            format!("the configuration must be an object, not {}", kind(&value)),
+        )
+    })?;
+    let mut findings = Vec::new();
+    let whole_config = root.keys().any(|k| k.starts_with("kTSK"));
+    let (domains, prefix) = if whole_config {
+        for (key, v) in root {
+            match key.as_str() {
+                DOMAINS => {}
+                "kTSKSwizzleNetworkDelegates" => {
+                    boolean(v, key)?;
+                    findings.push(Finding::info(
+                        codes::UNSUPPORTED,
+                        format!("{key} is not imported: it is about how TrustKit hooks into an iOS app; with certpin, the adapter (certpin/node) or your own check does the pinning"),
+                    ));
+                }
+                "kTSKIgnorePinningForUserDefinedTrustAnchors" => {
+                    if boolean(v, key)? {
+                        findings.push(Finding::warning(
+                            codes::PIN_OVERRIDE,
+                            format!("{key}: true made TrustKit skip the pins for chains that end at a user-installed CA; certpin enforces the pins for every chain, so such a chain (a debugging proxy, a corporate CA) is refused"),
+                        ));
+                    }
+                }
+                other => {
+                    return Err(invalid(
+                        other,
+                        format!(
+                            "unknown key {:?}; the keys here are {DOMAINS}, kTSKSwizzleNetworkDelegates, kTSKIgnorePinningForUserDefinedTrustAnchors",
+                            other.chars().take(64).collect::<String>()
+                        ),
+                    ))
+                }
+            }
+        }
+        let domains = root
+            .get(DOMAINS)
+            .ok_or_else(|| invalid(DOMAINS, "the pinned domains are missing"))?;
+        let domains = domains.as_object().ok_or_else(|| {
+            invalid(
+                DOMAINS,
+                format!("must be an object of domains, not {}", kind(domains)),
+            )
+        })?;
+        (domains, DOMAINS)
+    } else {
+        (root, "")
+    };
+    if domains.len() > crate::policy::MAX_DOMAINS {
+        return Err(invalid(
+            if prefix.is_empty() { "$" } else { prefix },
+            format!(
+                "{} domains, over the limit of {}",
+                domains.len(),
+                crate::policy::MAX_DOMAINS
+            ),
+        ));
+    }
+    let mut entries = Vec::new();
+    let mut paths = Vec::new();
+    for (name, config) in domains {
+        let path = format!("{prefix}[{:?}]", name.chars().take(255).collect::<String>());
+        if let Some(entry) = domain(name, config, &path, &mut findings)? {
+            entries.push(entry);
+            paths.push(path);
+        }
+    }
+    let policy = Policy::new(entries).map_err(|e| match e {
+        Error::PolicyInvalid { path, reason } => {
+            // domains[i].field → the TrustKit path of that domain
+            let mapped = path
+                .strip_prefix("domains[")
+                .and_then(|r| r.split_once(']'))
+                .and_then(|(n, rest)| {
+                    let p = paths.get(n.parse::<usize>().ok()?)?;
+                    Some(format!("{p}{rest}"))
+                })
+                .unwrap_or_else(|| {
+                    if prefix.is_empty() {
+                        "$".into()
+                    } else {
+                        prefix.into()
+                    }
+                });
+            invalid(&mapped, reason)
+        }
+        other => other,
+    })?;
+    Ok(Import { policy, findings })
+}
+
+const DOMAIN_KEYS: &[&str] = &[
+    "kTSKPublicKeyHashes",
+    "kTSKIncludeSubdomains",
+    "kTSKEnforcePinning",
+    "kTSKExpirationDate",
+    "kTSKReportUris",
+    "kTSKDisableDefaultReportUri",
+    "kTSKExcludeSubdomainFromParentPolicy",
+    "kTSKPublicKeyAlgorithms",
+    "kTSKAdditionalTrustAnchors",
+];
+
+fn domain(
+    name: &str,
+    config: &Value,
+    path: &str,
+    findings: &mut Vec<Finding>,
+) -> Result<Option<DomainEntry>> {
+    let host = HostPattern::parse(name).map_err(|r| invalid(path, r))?;
+    if !matches!(host, HostPattern::Exact(_)) {
+        return Err(invalid(
+            path,
+            "TrustKit domains have no wildcards: write the name and kTSKIncludeSubdomains: true",
+        ));
+    }
+    let obj: &Map<String, Value> = config.as_object().ok_or_else(|| {
+        invalid(
+            path,
+            format!(
+                "a domain's configuration is an object, not {}",
+                kind(config)
+            ),
+        )
+    })?;
+    for key in obj.keys() {
+        if !DOMAIN_KEYS.contains(&key.as_str()) {
+            let hint = DOMAIN_KEYS
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(key))
+                .map(|k| format!(" (did you mean {k}?)"))
+                .unwrap_or_default();
+            return Err(invalid(
+                &format!("{path}.{}", key.chars().take(64).collect::<String>()),
+                format!(
+                    "unknown key{hint}; the keys of a domain are {}",
+                    DOMAIN_KEYS.join(", ")
+                ),
+            ));
+        }
+    }
+    let at = |key: &str| format!("{path}.{key}");
+    let flag = |key: &str| -> Result<Option<bool>> {
+        obj.get(key).map(|v| boolean(v, &at(key))).transpose()
+    };
+    if flag("kTSKExcludeSubdomainFromParentPolicy")? == Some(true) {
+        findings.push(Finding::warning(
+            codes::SUBDOMAIN_NOT_EXCLUDED,
+            format!("{path}: kTSKExcludeSubdomainFromParentPolicy took {name} out of its parent's pinning; certpin cannot unpin a name below a pinned parent, so {name} keeps the parent's pins (stricter)"),
+        ));
+        return Ok(None);
+    }
+    if obj.contains_key("kTSKPublicKeyAlgorithms") {
+        findings.push(Finding::info(
+            codes::UNSUPPORTED,
+            format!("{path}.kTSKPublicKeyAlgorithms is not imported: TrustKit 1.6 and later ignore it too (a pin is a hash of the whole SubjectPublicKeyInfo, whatever its algorithm)"),
+        ));
+    }
+    if obj.contains_key("kTSKAdditionalTrustAnchors") {
+        findings.push(Finding::warning(
+            codes::TRUST_ANCHORS,
+            format!("{path}.kTSKAdditionalTrustAnchors is not imported: certpin checks pins on top of the TLS stack's own validation and does not choose the CAs; give the same CAs to the TLS stack (Node: the `ca` option or NODE_EXTRA_CA_CERTS)"),
+        ));
+    }
+    let hashes_path = at("kTSKPublicKeyHashes");
+    let hashes = strings(
+        obj.get("kTSKPublicKeyHashes").ok_or_else(|| {
+            invalid(
+                &hashes_path,
+                "the pins are missing: a domain needs its public key hashes",
+            )
+        })?,
+        &hashes_path,
+        crate::policy::MAX_PINS_PER_DOMAIN,
+    )?;
+    let mut pins = Vec::new();
+    for (i, h) in hashes.iter().enumerate() {
+        let p = format!("{hashes_path}[{i}]");
+        // TrustKit hashes are bare base64 of a SHA-256 digest; it refuses other lengths.
+        if h.trim_start().to_ascii_lowercase().starts_with("sha") && h.contains('/') {
+            return Err(invalid(
+                &p,
+                "TrustKit hashes are the bare base64 of a SHA-256 digest: drop the sha256/ prefix",
+            ));
+        }
+        let pin = Pin::parse(&format!("sha256/{}", h.trim())).map_err(|e| {
+            invalid(
+                &p,
+                format!("not a TrustKit hash (base64 of a 32-byte SHA-256 digest): {e}"),
+            )
+        })?;
+        if pins.contains(&pin) {
+            return Err(invalid(&p, "this hash is listed twice"));
+        }
+        pins.push(pin);
+    }
+    let include_subdomains = flag("kTSKIncludeSubdomains")?.unwrap_or(false);
+    let enforce = flag("kTSKEnforcePinning")?.unwrap_or(true);
+    if pins.len() < 2 {
+        findings.push(Finding::warning(
+            codes::TOO_FEW_PINS,
+            format!("{path}: {} pin(s): TrustKit refuses a domain with fewer than two pins (it needs a backup pin); certpin accepts it, but add the pin of a backup key kept offline", pins.len()),
+        ));
+    }
+    if include_subdomains && crate::suffix::is_public_suffix(host.name()) {
+        findings.push(Finding::warning(
+            codes::PUBLIC_SUFFIX,
+            format!("{path}: kTSKIncludeSubdomains on {name}, a public suffix: TrustKit refuses this (it would pin every site below it)"),
+        ));
+    }
+    let expires = match obj.get("kTSKExpirationDate") {
+        None => None,
+        Some(v) => {
+            let p = at("kTSKExpirationDate");
+            let text = v.as_str().ok_or_else(|| {
+                invalid(
+                    &p,
+                    format!("must be a date string (yyyy-MM-dd), not {}", kind(v)),
+                )
+            })?;
+            let bad = || {
+                invalid(
+                    &p,
+                    format!(
+                        "{:?} is not a date (yyyy-MM-dd)",
+                        text.chars().take(32).collect::<String>()
+                    ),
+                )
+            };
+            if text.len() != 10 {
+                return Err(bad());
+            }
+            Some(parse_rfc3339(text).ok_or_else(bad)?)
+        }
+    };
+    let mut report_uri = None;
+    if let Some(v) = obj.get("kTSKReportUris") {
+        let p = at("kTSKReportUris");
+        let uris = strings(v, &p, MAX_TRUSTKIT_REPORT_URIS)?;
+        report_uri = uris.first().map(|u| u.to_string());
+        if uris.len() > 1 {
+            findings.push(Finding::warning(
+                codes::REPORT_URI,
+                format!(
+                    "{p}: certpin reports to one URI per entry; {} not imported (send to them from your onReport handler)",
+                    uris.get(1..).unwrap_or_default().join(", ")
+                ),
+            ));
+        }
+    }
+    if flag("kTSKDisableDefaultReportUri")? == Some(false) {
+        findings.push(Finding::info(
+            codes::REPORT_URI,
+            format!("{path}.kTSKDisableDefaultReportUri: false asked TrustKit to also report to its default URI; certpin has no default report URI"),
+        ));
+    }
+    Ok(Some(DomainEntry {
+        host,
+        include_subdomains,
+        pins: pins.into_iter().map(PinEntry::active).collect(),
+        expires,
+        mode: if enforce { Mode::Enforce } else { Mode::Report },
+        report_uri,
+        revocation: Default::default(),
+        ct: None,
+    }))
+}
