@@ -418,7 +418,6 @@ export interface PinPolicy {
    */
   lookup(hostname: string): PolicyEntry | null;
 }
-}
 
 // ---- Revocation (issue 21) ----
 
@@ -475,7 +474,6 @@ export interface RevocationInfo {
   mustStaple: boolean;
 }
 export function revocationInfo(chain: ChainInput): RevocationInfo[];
-}
 
 // ---- Certificate Transparency (issue 20) ----
 
@@ -651,6 +649,7 @@ export interface PinPolicy {
 export declare namespace PinPolicy {
   /** The verified bundle's policy (same checks as verifyBundle), with `bundleVersion`. */
   function fromBundle(bundle: string | PolicyBundle, options: VerifyBundleOptions): PinPolicy;
+}
 
 // ---- Migration (issue 16): importing OkHttp, TrustKit and Android configurations, and
 // the policy document's "$schema" and "comment" fields.

@@ -155,12 +155,17 @@ export declare function reportSender(options: ReportSenderOptions): ReportSender
 export declare function pinnedPoolFactory(
   policy: PolicyInput,
   options?: PinnedDispatcherOptions,
-): (origin: string | URL, options: Record<string, unknown>) => import("undici").Pool;
+): (origin: string | URL, options: Record<string, unknown>) => import("undici-types").Pool;
 
 // ---- Certificate Transparency (issue 20) ----
 export interface PinningOptions {
   /** For policy entries with "ct": the CT log list you trust (v3 JSON) and the CT policy. */
   ct?: { logList: string | object; policy?: "chrome" | "apple" };
+  /** The path-rule relaxations of CheckOptions, passed to every check (each off by default). */
+  allowSha1?: boolean;
+  minRsaBits?: number;
+  allowUnknownCriticalExtensions?: boolean;
+  allowCommonNameFallback?: boolean;
 }
 
 // ---- Signed policy bundles (issue 18) ----

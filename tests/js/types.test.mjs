@@ -75,7 +75,17 @@ console.log(JSON.stringify({
 import * as certpin from "certpin";
 const chain = readFileSync(${JSON.stringify(join(FIXTURES, "tls", "good-chain.pem"))}, "utf8");
 const [leafPin, caPin] = certpin.computePins(chain);
-const document = { version: 1, domains: [{ host: "localhost", pins: [leafPin, { pin: caPin, state: "candidate", position: "ca" }], expires: "2040-01-01", mode: "report", reportUri: "https://r.example/", includeSubdomains: true }] };
+const document = {
+  $schema: "./node_modules/certpin/policy.schema.json",
+  comment: "every optional member, so that each declared one is seen at run time",
+  version: 1,
+  domains: [{
+    host: "localhost",
+    pins: [leafPin, { pin: caPin, state: "candidate", position: "ca", comment: "the issuing CA" }],
+    expires: "2040-01-01", mode: "report", reportUri: "https://r.example/", includeSubdomains: true,
+    revocation: "check", ct: "report", comment: "one entry",
+  }],
+};
 const policy = new certpin.PinPolicy(document);
 // The option names a function accepts, from its own refusal of an unknown one.
 const known = (call) => {

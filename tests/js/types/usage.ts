@@ -6,6 +6,9 @@
 import init, {
   CertpinError, ERROR_CODES, PinPolicy, checkPins, computePins, diagnose, errorCodes, formatPin,
   init as namedInit, parseChain, parsePin, setNativeVerifier, verifyLinks, wasmMemoryBytes,
+  bundleSigningInput, checkCrl, checkOcsp, ctDrift, revocationInfo, updateRoot, verifyBundle, verifyScts,
+  type CtVerdict, type DriftReport, type PolicyBundle, type RevocationInfo, type RevocationResult, type TrustRoot,
+  type VerifiedBundle,
   type CertificateInfo, type CertpinErrorCode, type ChainInput, type CheckOptions, type ComputePinsOptions,
   type Finding, type InitSource, type Instant, type LinkCheck, type NativeVerifier, type ParsedPin,
   type PinAlgorithm, type PinFormat, type PinPosition, type PinState, type PolicyDocument, type PolicyDomain,
@@ -14,7 +17,8 @@ import init, {
 } from "certpin";
 import {
   CertpinError as NodeCertpinError, STATUS_CODES, peerChain, pinTlsSocket, pinnedAgent, pinnedCheckServerIdentity,
-  pinnedDispatcher, pinnedFetch,
+  pinnedDispatcher, pinnedFetch, pinnedPoolFactory, policyUpdater, reportSender,
+  type PolicyUpdater, type ReportSender, type ReportSenderStats,
   type PinnedDispatcherOptions, type PinnedTLSSocket, type PinningError, type PinningOptions, type PinningReport,
   type PolicyInput,
 } from "certpin/node";
@@ -92,7 +96,11 @@ export async function main(pem: string): Promise<void> {
     now: () => Date.now(),
     verifySignatures: true,
     clockSkewSeconds: 30,
-    hostname: "api.example.com",
+    ct: { logList: "{}", policy: "apple" },
+    allowSha1: false,
+    minRsaBits: 2048,
+    allowUnknownCriticalExtensions: false,
+    allowCommonNameFallback: false,
   };
   const policyInputs: PolicyInput[] = [policy, document, JSON.stringify(document)];
   const agent: https.Agent = pinnedAgent(document, { keepAlive: true, pinning });
@@ -111,6 +119,44 @@ export async function main(pem: string): Promise<void> {
   await fetch.dispatcher.close();
   await dispatcher.close();
   const refused: PinningError["code"] = STATUS_CODES.mismatch;
+  const factory = pinnedPoolFactory(policy, { connect: { ca: "pem" }, pinning });
+
+  // Revocation, Certificate Transparency, signed policy bundles.
+  const staple = new Uint8Array([48, 3, 10, 1, 0]);
+  const ocsp: RevocationResult = checkOcsp(input, staple, { now, clockSkewSeconds: 60 });
+  const crl: RevocationResult = checkCrl(input, staple.buffer, { now: Date.now() });
+  const offered: RevocationInfo[] = revocationInfo(input);
+  const stapled: Verdict = policy.check(input, { hostname: "api.example.com", ocspResponse: staple, ct: { logList: {}, policy: "chrome" } });
+  const sct: CtVerdict = verifyScts(input, { logList: "{}", now, policy: "apple" });
+  const drift: DriftReport = ctDrift(policy, [pem, new Uint8Array([48])], { now });
+  const root: TrustRoot = JSON.parse("{}");
+  const bundle: PolicyBundle = JSON.parse("{}");
+  const verified: VerifiedBundle = verifyBundle(bundle, { root, now, minVersion: 2 });
+  const nextRoot: TrustRoot = updateRoot(root, [JSON.stringify(root)], { now });
+  const signingBytes: Uint8Array = bundleSigningInput(bundle.signed);
+  const fromBundle: PinPolicy = PinPolicy.fromBundle(JSON.stringify(bundle), { root: JSON.stringify(root) });
+  const bundleVersion: number | undefined = fromBundle.bundleVersion;
+  const updater: PolicyUpdater = policyUpdater({
+    url: "https://policy.example.com/policy", root, statePath: "/var/lib/app/pins.state", fallback: bundle,
+    onExpired: "fail-closed", intervalMs: 3_600_000, timeoutMs: 10_000, maxBytes: 512 * 1024, ca: "pem",
+    headers: { "x-client": "app" },
+    onUpdate: (o) => console.log(o.status, o.version), onError: (e, o) => console.log(e.code, o.previousVersion),
+    onOutcome: (o) => console.log(o.error?.code), onWarning: (m) => console.log(m),
+  });
+  await updater.refresh();
+  const updaterAgent: https.Agent = pinnedAgent(updater, { pinning });
+  console.log(updater.version, updater.policy, updater.highestVersion, updater.expires, updater.currentPolicy());
+  updater.close();
+  const sender: ReportSender = reportSender({
+    url: "https://reports.example.com/report", token: "secret", policy, agentOptions: { keepAlive: true },
+    allowHttp: false, batchSize: 50, batchDelayMs: 1000, maxQueue: 1000, dedupWindowMs: 3_600_000,
+    retryBaseMs: 1000, retryMaxMs: 300_000, maxAgeMs: 86_400_000, timeoutMs: 10_000,
+    onDrop: (d) => console.log(d.reason, d.count, d.detail), onError: (e) => console.log(e.message),
+    client: "app/1", now: () => Date.now(),
+  });
+  const sendingAgent = pinnedAgent(policy, { pinning: { onReport: sender } });
+  await sender.flush();
+  const stats: ReportSenderStats = await sender.close({ timeoutMs: 5000 });
 
   // Wrong uses: each must stay a type error.
   // @ts-expect-error clockSkewSeconds is a number
@@ -125,5 +171,7 @@ export async function main(pem: string): Promise<void> {
   pinnedFetch();
 
   console.log(infos, formatted, status, report, reportKey, matched, fromHpkp, fromNsc, checked, lint, exported, again,
-    findings, byPins, byDocument, links, memory, codes, fromWasm, made, policyInputs, der, response.status, refused, wrongKey);
+    findings, byPins, byDocument, links, memory, codes, fromWasm, made, policyInputs, der, response.status, refused, wrongKey,
+    factory, ocsp, crl, offered, stapled, sct, drift, verified, nextRoot, signingBytes, bundleVersion, updaterAgent,
+    sendingAgent, stats, sender.stats().droppedByReason["queue-full"]);
 }
