@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import tls from "node:tls";
 import { parseArgs } from "node:util";
-import { PinPolicy, parseChain } from "./node.mjs";
+import { PinPolicy, checkOcsp, parseChain, verifyScts } from "./node.mjs";
 import { peerChain } from "./node-adapter.mjs";
 
 export const AUDIT_HELP = `Usage: certpin audit --policy FILE [--endpoints FILE] [--json] [--html FILE]
@@ -26,6 +26,8 @@ A host listed in --endpoints is reached only at the addresses listed there.
 --timeout S       per endpoint (default 10, at most 600)
 --deadline S      for the whole audit (default 300, at most 3600)
 --cacert FILE     CA certificates (PEM) to record trust against, instead of Node's store
+--log-list FILE   a CT log list (v3 JSON) you trust: SCTs are verified and entries with
+                  "ct" are checked with it (without it, an entry with "ct": "enforce" fails)
 --now TIME        evaluate at this RFC 3339 time (default: now)
 --update-lag-days N  days a policy update needs to reach clients, for lockout dates (30)
 --progress        show the progress line even when stderr is not a terminal
@@ -155,7 +157,7 @@ function observe({ host, address, port }, { timeoutMs, ca }) {
         trusted: socket.authorized,
         trustError: socket.authorizationError ? String(socket.authorizationError) : null,
         protocol: socket.getProtocol(),
-        ocspStapled: staple !== null && staple.length > 0,
+        staple: staple !== null && staple.length > 0 ? new Uint8Array(staple) : null,
       });
     });
     socket.once("error", (error) => done({ error: `cannot connect: ${error.code || error.message}`, status: "unreachable" }));
@@ -176,12 +178,18 @@ function lagDays(value) {
 }
 
 /** What one endpoint serves, checked and planned. */
-function evaluate(policy, endpoint, seen, now, updateLagDays) {
+function evaluate(policy, endpoint, seen, now, updateLagDays, logList) {
   const base = { host: endpoint.host, address: endpoint.address, port: endpoint.port };
   if (seen.error) {
     return { ...base, ok: false, status: seen.status, error: seen.error, daysLeft: null, lockoutAt: null, servedPins: [], caKeys: [], chain: [] };
   }
-  const verdict = policy.check(seen.chain, { hostname: endpoint.host, port: endpoint.port, now });
+  const verdict = policy.check(seen.chain, {
+    hostname: endpoint.host,
+    port: endpoint.port,
+    now,
+    ...(seen.staple ? { ocspResponse: seen.staple } : {}),
+    ...(logList ? { ct: { logList } } : {}),
+  });
   const infos = seen.chain.length ? parseChain(seen.chain) : [];
   const leaf = infos[0];
   const hostPlan = seen.chain.length
@@ -208,10 +216,33 @@ function evaluate(policy, endpoint, seen, now, updateLagDays) {
     caKeys: (path.length ? path.slice(1) : infos.slice(1).map((c) => c.index))
       .map((i) => ({ pin: infos[i].spkiSha256, subject: infos[i].subject, notAfter: infos[i].notAfter })),
     includesIntermediates: path.length >= 2,
-    ocspStapled: seen.ocspStapled,
+    ocspStapled: seen.staple !== null,
+    ocsp: seen.staple ? ocspFact(seen.chain, seen.staple, now) : null,
+    scts: leaf ? leaf.scts.length : 0,
+    ct: logList && seen.chain.length ? ctFact(seen.chain, logList, now) : null,
     findings: verdict.findings,
     chain: seen.chain.map(pemOf),
   };
+}
+
+/** What the stapled OCSP response says (checkOcsp), or why it is unusable. */
+function ocspFact(chain, staple, now) {
+  try {
+    const { status, certIndex, thisUpdate, nextUpdate, revokedAt, reason } = checkOcsp(chain, staple, { now });
+    return { status, certIndex, thisUpdate, nextUpdate, revokedAt, reason };
+  } catch (error) {
+    return { status: "invalid", error: `${error.code}: ${error.message}` };
+  }
+}
+
+/** Whether the leaf's embedded SCTs satisfy Chrome's CT policy with the given log list. */
+function ctFact(chain, logList, now) {
+  try {
+    const { compliant, distinctLogs, requiredLogs } = verifyScts(chain, { logList, now });
+    return { compliant, distinctLogs, requiredLogs };
+  } catch (error) {
+    return { compliant: false, error: `${error.code}: ${error.message}` };
+  }
 }
 
 const FAILURE_ORDER = ["unreachable", "timeout", "deadline", "no-chain", "invalid-chain", "hostname-mismatch", "cert-expired", "cert-revoked", "revoked", "ct-insufficient", "mismatch"];
@@ -355,6 +386,7 @@ export async function audit(args, io) {
     timeout: { type: "string" },
     deadline: { type: "string" },
     cacert: { type: "string" },
+    "log-list": { type: "string" },
     now: { type: "string" },
     progress: { type: "boolean" },
     "update-lag-days": { type: "string" },
@@ -370,6 +402,7 @@ export async function audit(args, io) {
   const deadlineMs = number(o.deadline, "deadline", 300, 3600) * 1000;
   const ca = o.cacert === undefined ? undefined : readFile(o.cacert, "CA file").toString("utf8");
   const baseline = o.baseline === undefined ? null : readBaseline(o.baseline);
+  const logList = o["log-list"] === undefined ? null : readFile(o["log-list"], "log list").toString("utf8");
   const now = instant(o.now);
   const lag = lagDays(o["update-lag-days"]);
   const { endpoints: todo, findings } = targets(policy, listed);
@@ -387,7 +420,7 @@ export async function audit(args, io) {
     const remaining = Math.max(1, Math.min(timeoutMs, deadline - Date.now()));
     const seen = await observe(endpoint, { timeoutMs: remaining, ca });
     if (seen.status === "timeout" && Date.now() >= deadline) seen.status = "deadline";
-    const result = evaluate(policy, endpoint, seen, now, lag);
+    const result = evaluate(policy, endpoint, seen, now, lag, logList);
     done += 1;
     if (!result.ok) failing += 1;
     progress();

@@ -259,3 +259,42 @@ test("policy.plan through the package: same dates as the CLI; bad options are Ce
   assert.throws(() => policy.plan({ chains: { localhost: "not a chain" } }), (e) => e instanceof CertpinError);
   policy.free();
 });
+
+test("audit: the stapled OCSP response is checked and recorded (a revoked staple fails the endpoint)", async () => {
+  const rev = (name) => join(FIXTURES, "revocation", name);
+  // The revocation fixtures' fixed instant, inside every response's validity window.
+  const now = readFileSync(rev("now.txt"), "utf8").trim();
+  const staple = async (leaf, response) => {
+    const server = tls.createServer({ key: read(rev(`${leaf}.key`)), cert: Buffer.concat([read(rev(`${leaf}.pem`)), read(rev("intermediate.pem"))]) }, (s) => {
+      s.on("error", () => {});
+      s.end();
+    });
+    server.on("OCSPRequest", (certificate, issuer, callback) => callback(null, read(rev(response))));
+    await new Promise((r) => server.listen(0, "127.0.0.1", r));
+    return server;
+  };
+  const good = await staple("good", "ocsp-good-delegated.der");
+  const revoked = await staple("revoked", "ocsp-revoked.der");
+  try {
+    const interPin = openssl(rev("intermediate.pem")).pin;
+    const policy = join(tmp, "staple-pins.json");
+    writeFileSync(policy, JSON.stringify({ version: 1, domains: [
+      { host: "good.example.com", pins: [interPin], revocation: "check" },
+      { host: "revoked.example.com", pins: [interPin], revocation: "check" },
+    ] }));
+    const endpoints = join(tmp, "staple.txt");
+    writeFileSync(endpoints, `good.example.com@127.0.0.1:${good.address().port}\nrevoked.example.com@127.0.0.1:${revoked.address().port}\n`);
+    const r = await cli(["audit", "--policy", policy, "--endpoints", endpoints, "--now", now, "--json"]);
+    assert.equal(r.code, 1, r.stderr);
+    const byHost = Object.fromEntries(JSON.parse(r.stdout).endpoints.map((e) => [e.host, e]));
+    assert.equal(byHost["good.example.com"].ok, true);
+    assert.equal(byHost["good.example.com"].ocspStapled, true);
+    assert.equal(byHost["good.example.com"].ocsp.status, "good");
+    assert.equal(byHost["revoked.example.com"].ok, false);
+    assert.equal(byHost["revoked.example.com"].status, "cert-revoked");
+    assert.equal(byHost["revoked.example.com"].ocsp.status, "revoked");
+    assert.equal(byHost["revoked.example.com"].scts, 0);
+  } finally {
+    await Promise.all([good, revoked].map((s) => new Promise((r) => s.close(r))));
+  }
+});
