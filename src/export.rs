@@ -21,6 +21,8 @@
 //!   only, so it refuses both. Formats that union overlapping patterns (okhttp) refuse
 //!   policies whose entries overlap, since certpin never merges entries.
 //! - `expires` and `reportUri`: written where the format has them, else a comment.
+//! - `ct` and `revocation` (checks beyond pins that no exported format performs): a
+//!   comment in the formats that have comments; `FORMAT_UNSUPPORTED` in hpkp and curl.
 
 use crate::error::{Error, Result};
 use crate::host::HostPattern;
@@ -106,6 +108,25 @@ fn enforce_only(format: &str, i: usize, d: &DomainEntry) -> Result<()> {
     Ok(())
 }
 
+/// hpkp and curl have no comments: an entry that also requires CT or revocation
+/// evidence cannot be written without silently loosening it.
+fn pins_only(format: &str, i: usize, d: &DomainEntry) -> Result<()> {
+    let beyond = match (d.ct, d.revocation) {
+        (Some(ct), _) => format!("\"ct\": \"{}\"", ct.name()),
+        (None, r) if r != crate::revocation::RevocationMode::Off => {
+            format!("\"revocation\": \"{}\"", r.name())
+        }
+        _ => return Ok(()),
+    };
+    Err(unsupported(
+        format,
+        format!(
+            "{} also requires {beyond}, which {format} cannot express: it would check the pins only",
+            who(i, d)
+        ),
+    ))
+}
+
 fn active(d: &DomainEntry) -> Vec<&PinEntry> {
     d.pins
         .iter()
@@ -160,6 +181,18 @@ fn notes(d: &DomainEntry, positions: bool, expiry: bool, report_uri: bool) -> Ve
             ));
         }
     }
+    if let Some(ct) = d.ct {
+        out.push(format!(
+            "certpin also checks Certificate Transparency for this entry (\"ct\": \"{}\"); this format does not",
+            ct.name()
+        ));
+    }
+    if d.revocation != crate::revocation::RevocationMode::Off {
+        out.push(format!(
+            "certpin also checks revocation for this entry (\"revocation\": \"{}\"); this format does not",
+            d.revocation.name()
+        ));
+    }
     out
 }
 
@@ -173,6 +206,7 @@ fn hpkp(policy: &Policy, report_only: bool) -> Result<String> {
         return Err(unsupported(format, "an HPKP header pins the one host that sends it: export a policy with exactly one entry"));
     };
     sha256_only(format, 0, d)?;
+    pins_only(format, 0, d)?;
     if !report_only {
         enforce_only(format, 0, d)?;
     }
@@ -428,6 +462,7 @@ fn curl(policy: &Policy) -> Result<String> {
         ));
     };
     sha256_only("curl", 0, d)?;
+    pins_only("curl", 0, d)?;
     enforce_only("curl", 0, d)?;
     if let Some(p) = d
         .pins

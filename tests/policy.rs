@@ -1001,3 +1001,29 @@ fn checked_in_js_fixtures_still_hold_the_fixed_keys() {
         assert_eq!(pins, want, "{name}");
     }
 }
+
+/// `ct` and `revocation` ask for checks no exported format performs: never dropped
+/// silently (a comment where the format has comments, FORMAT_UNSUPPORTED in hpkp and curl).
+#[test]
+fn exports_never_drop_ct_or_revocation() {
+    let a = format!("sha256/{}", "A".repeat(43) + "=");
+    let b = format!("sha256/{}", "B".repeat(42) + "A=");
+    for (extra, said) in [
+        (r#","ct":"enforce""#, r#""ct": "enforce""#),
+        (
+            r#","revocation":"require-staple""#,
+            r#""revocation": "require-staple""#,
+        ),
+    ] {
+        let p = policy(&entry("api.example.com", &[&a, &b], extra));
+        for format in ["okhttp", "android-nsc", "trustkit", "tlsa"] {
+            let text = export(&p, format).unwrap();
+            assert!(text.contains(said), "{format} does not say {said}:\n{text}");
+        }
+        for format in ["hpkp", "curl"] {
+            let error = export(&p, format).unwrap_err();
+            assert_eq!(error.code(), "FORMAT_UNSUPPORTED", "{format}");
+            assert!(error.to_string().contains(said), "{format}: {error}");
+        }
+    }
+}
