@@ -470,8 +470,18 @@ pub fn verify_scts(
 /// verified path. A link that verified is used even when the rest of the path was refused
 /// (an expired root, a SHA-1 link above): `issuer_key_hash` needs the key that signed the
 /// leaf, not a trusted path.
+///
+/// Identifying the issuer is not accepting the chain, so the path is built with the
+/// relaxed algorithm rules (SHA-1 links, RSA keys down to 1024 bits): the RFC 6962 test
+/// vectors and older real chains are signed that way, and `check` refuses such a chain by
+/// its own rules whatever its SCTs say.
 pub fn verified_issuer(certs: &[Certificate]) -> Option<&Certificate> {
-    let outcome = crate::path::pin_path(certs);
+    let rules = crate::path::PathRules {
+        allow_sha1: true,
+        min_rsa_bits: crate::verify::MIN_RSA_BITS,
+        allow_unknown_critical_extensions: false,
+    };
+    let outcome = crate::path::pin_path_with(certs, &rules);
     issuer_on(certs, &outcome.path)
 }
 
