@@ -26,6 +26,7 @@ use crate::name::rfc3339;
 use crate::path::pin_path_with;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy};
+use crate::verdict::Status;
 use serde::Serialize;
 
 /// Hosts one plan may cover.
@@ -47,6 +48,7 @@ pub const PLAN_FINDING_CODES: &[&str] = &[
     "PLAN_LATE",
     "PLAN_LOCKOUT_UNAVOIDABLE",
     "PLAN_FAILS_OPEN_FIRST",
+    "PLAN_EVIDENCE_NOT_CHECKED",
 ];
 
 /// What the plan is asked for.
@@ -216,11 +218,29 @@ fn plan_host(
             format!("{} is in report mode: failures are reported, nobody is locked out; plan as below before switching it to enforce", entry.describe()),
         ));
     }
-    if verdict.status.is_failure() {
-        planner.failing_now(&mut out, verdict.status.name(), &active);
+    // A plan is given no OCSP staple and no CT log list: a status that only says such
+    // evidence is missing is not about the pins, which are judged on their own below.
+    let evidence_only = matches!(verdict.status, Status::CertRevoked | Status::CtInsufficient);
+    if evidence_only && !hits.is_empty() {
+        out.status = "matched";
+        out.findings.push(Finding::info(
+            "PLAN_EVIDENCE_NOT_CHECKED",
+            format!(
+                "the check of {} also needs evidence a plan is not given (an OCSP staple or a CT log list: {}); the plan judges the pins only",
+                out.host,
+                verdict.status.name()
+            ),
+        ));
+    } else if verdict.status.is_failure() {
+        let status = if evidence_only {
+            "mismatch"
+        } else {
+            verdict.status.name()
+        };
+        out.status = status;
+        planner.failing_now(&mut out, status, &active);
         return Ok(out);
-    }
-    if verdict.status.name() != "matched" {
+    } else if verdict.status != Status::Matched {
         // policy-expired: the entry no longer applies; a renewal is a new entry.
         out.steps.push(planner.step(
             (now, None),

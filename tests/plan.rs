@@ -278,3 +278,36 @@ fn bounds_are_errors() {
         "INVALID_ARGUMENT"
     );
 }
+
+#[test]
+fn missing_staple_or_log_list_is_not_a_pin_lockout() {
+    // A plan is given no OCSP staple and no CT log list: entries that require them are
+    // planned on their pins, with a finding saying what was not checked.
+    let (certs, leaf, _) = chain((2026, 1, 1), (2026, 12, 1));
+    for extra in [r#","ct":"enforce""#, r#","revocation":"require-staple""#] {
+        let p = policy(&format!(r#"{{"host":"{HOST}","pins":["{leaf}"]{extra}}}"#));
+        let h = plan_one(&p, certs.clone(), 30);
+        assert_eq!(h.status, "matched", "{extra}");
+        assert_eq!(
+            h.lockout_at.as_deref(),
+            Some("2026-12-01T00:00:00Z"),
+            "{extra}"
+        );
+        assert!(
+            codes(&h.findings).contains(&"PLAN_EVIDENCE_NOT_CHECKED"),
+            "{extra}"
+        );
+        // Pins that do not match are still a lockout now, whatever else is missing.
+        let other = policy(&format!(
+            r#"{{"host":"{HOST}","pins":["{}"]{extra}}}"#,
+            key_pin("other")
+        ));
+        let h = plan_one(&other, certs.clone(), 30);
+        assert_eq!(h.status, "mismatch", "{extra}");
+        assert_eq!(
+            h.lockout_at.as_deref(),
+            Some("2026-06-01T00:00:00Z"),
+            "{extra}"
+        );
+    }
+}
