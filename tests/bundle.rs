@@ -202,3 +202,40 @@ fn mutations_never_panic_and_never_pass_changed_content() {
         }
     }
 }
+
+/// Review: one P-256 key written twice in a root, as its uncompressed SPKI and as its
+/// compressed SPKI (SEC 1 section 2.3.3; both decode to the same point), has two key ids.
+/// A root with threshold 2 over those two entries must not let that one key meet the
+/// threshold alone, neither for the root itself nor for a bundle.
+#[test]
+fn one_key_under_two_encodings_is_not_two_keys() {
+    let k = key(false);
+    let spki = k.pair.subject_public_key_info();
+    // rcgen writes the uncompressed SPKI: 26 bytes of header, then 04 || X || Y.
+    assert_eq!(spki.len(), 91);
+    assert_eq!(spki[26], 0x04);
+    let (x, y) = (&spki[27..59], &spki[59..91]);
+    let mut compressed = hex_bytes("3039301306072a8648ce3d020106082a8648ce3d030107032200");
+    compressed.push(if y[31] & 1 == 1 { 0x03 } else { 0x02 });
+    compressed.extend_from_slice(x);
+    let twin = Key {
+        id: bundle_key_id(&compressed),
+        public: STANDARD.encode(&compressed),
+        pair: KeyPair::try_from(k.pair.serialize_der()).unwrap(),
+    };
+    assert_ne!(twin.id, k.id);
+    let r = root(&[&k, &twin], &[&k, &twin], 1, 2);
+    let b = bundle(&[&k, &twin], &bundle_signed(1));
+    let outcome = verify_bundle(&b, &r, AT);
+    assert!(
+        outcome.is_err(),
+        "one key met a threshold of 2: {outcome:?}"
+    );
+}
+
+fn hex_bytes(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
