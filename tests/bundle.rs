@@ -239,3 +239,24 @@ fn hex_bytes(s: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
 }
+
+/// Review: an Ed25519 root key of small order (the identity point) is refused when the
+/// root is read: its signatures can be forged (R = identity, S = 0), and `node:crypto`
+/// accepts them (tests/js/bundles.test.mjs shows it).
+#[test]
+fn a_small_order_ed25519_key_is_not_a_root_key() {
+    let k = key(true);
+    let mut spki = hex_bytes("302a300506032b6570032100");
+    let mut raw = [0u8; 32];
+    raw[0] = 1;
+    spki.extend_from_slice(&raw);
+    let weak = Key {
+        id: bundle_key_id(&spki),
+        public: STANDARD.encode(&spki),
+        pair: KeyPair::generate_for(&PKCS_ED25519).unwrap(),
+    };
+    let r = root(&[&k, &weak], &[&k], 1, 1);
+    let e = verify_bundle(&bundle(&[&k], &bundle_signed(1)), &r, AT).unwrap_err();
+    assert_eq!(e.code(), "ROOT_KEY_UNSUPPORTED", "{e}");
+    assert!(e.to_string().contains("small order"), "{e}");
+}

@@ -448,6 +448,28 @@ fn canonical_spki(
     ))
 }
 
+/// An Ed25519 public key must be a point in its canonical encoding and not of small
+/// order: for a small-order key anyone can make a signature that a cofactorless verifier
+/// (OpenSSL, so `node:crypto`) accepts for every message (R the identity, S = 0), and a
+/// non-canonical encoding is a second key id for the same point.
+fn ed25519_point(raw: &[u8]) -> core::result::Result<(), String> {
+    let refuse = |why: &str| {
+        format!(
+            "an Ed25519 key that {why}: generate a new key (certpin keygen --algorithm ed25519)"
+        )
+    };
+    let bytes = <[u8; 32]>::try_from(raw).map_err(|_| refuse("is not 32 bytes"))?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| refuse("is not a point of the curve"))?;
+    if key.is_weak() {
+        return Err(refuse("has small order (anyone can forge its signatures)"));
+    }
+    if key.to_edwards().compress().to_bytes() != bytes {
+        return Err(refuse("is not in its canonical encoding"));
+    }
+    Ok(())
+}
+
 /// Ed25519 (RFC 8410) or an EC key on P-256 (RFC 5480); anything else is refused.
 fn key_algorithm(spki: &[u8]) -> core::result::Result<SignatureAlgorithm, String> {
     let (rest, parsed) = SubjectPublicKeyInfo::from_der(spki)
@@ -465,6 +487,7 @@ fn key_algorithm(spki: &[u8]) -> core::result::Result<SignatureAlgorithm, String
     match (oid.as_str(), curve.as_deref()) {
         ("1.3.101.112", None) if parsed.algorithm.parameters.is_none() => {
             canonical_spki(spki, ED25519_SPKI_PREFIX, 32, "Ed25519")?;
+            ed25519_point(spki.get(ED25519_SPKI_PREFIX.len()..).unwrap_or_default())?;
             Ok(SignatureAlgorithm::Ed25519)
         }
         ("1.2.840.10045.2.1", Some("1.2.840.10045.3.1.7")) => {
