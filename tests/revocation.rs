@@ -767,3 +767,62 @@ fn a_crl_shard_for_another_distribution_point_does_not_cover_the_leaf() {
     let ok = check_crl(&chain("good"), &own, &at(now)).unwrap();
     assert_eq!((ok.status, ok.cert_index), (RevocationStatus::Good, 0));
 }
+
+/// Review: a leaf whose TLS feature extension (RFC 7633) cannot be read strictly (here
+/// status_request written as the non-minimal INTEGER 02 02 00 05, which a lenient BER
+/// reader takes for 5) must not read as "not must-staple": certpin cannot tell that it
+/// is not, so it needs a staple (fail closed). The leaf is made at test time with
+/// `openssl x509 -req` from the fixtures' intermediate.
+#[test]
+fn an_unreadable_tls_feature_extension_is_treated_as_must_staple() {
+    let work = std::env::temp_dir().join(format!("certpin-tlsf-{}", std::process::id()));
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::write(
+        work.join("ext.cnf"),
+        "subjectAltName = DNS:odd.example.com\n1.3.6.1.5.5.7.1.24 = DER:300402020005\n",
+    )
+    .unwrap();
+    let csr = std::process::Command::new("openssl")
+        .args(["req", "-new", "-subj", "/CN=odd.example.com", "-key"])
+        .arg(dir().join("good.key"))
+        .arg("-out")
+        .arg(work.join("odd.csr"))
+        .status()
+        .unwrap();
+    assert!(csr.success());
+    let signed = std::process::Command::new("openssl")
+        .args(["x509", "-req", "-days", "30", "-set_serial", "4242", "-in"])
+        .arg(work.join("odd.csr"))
+        .arg("-CA")
+        .arg(dir().join("intermediate.pem"))
+        .arg("-CAkey")
+        .arg(dir().join("intermediate.key"))
+        .arg("-extfile")
+        .arg(work.join("ext.cnf"))
+        .arg("-out")
+        .arg(work.join("odd.pem"))
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(signed.success());
+    let leaf = std::fs::read_to_string(work.join("odd.pem")).unwrap();
+    std::fs::remove_dir_all(&work).ok();
+    let chain = vec![
+        Part::Text(leaf),
+        Part::Text(text("intermediate.pem")),
+        Part::Text(text("root.pem")),
+    ];
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let options = CheckOptions::at(now).for_host("odd.example.com");
+    let v = check_policy(&policy(""), &chain, &options).unwrap();
+    assert_eq!(
+        (v.ok, v.status),
+        (false, Status::CertRevoked),
+        "{:?}",
+        v.findings
+    );
+    assert!(codes(&v).contains(&"OCSP_STAPLE_MISSING"));
+}
