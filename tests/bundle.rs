@@ -202,3 +202,61 @@ fn mutations_never_panic_and_never_pass_changed_content() {
         }
     }
 }
+
+/// Review: one P-256 key written twice in a root, as its uncompressed SPKI and as its
+/// compressed SPKI (SEC 1 section 2.3.3; both decode to the same point), has two key ids.
+/// A root with threshold 2 over those two entries must not let that one key meet the
+/// threshold alone, neither for the root itself nor for a bundle.
+#[test]
+fn one_key_under_two_encodings_is_not_two_keys() {
+    let k = key(false);
+    let spki = k.pair.subject_public_key_info();
+    // rcgen writes the uncompressed SPKI: 26 bytes of header, then 04 || X || Y.
+    assert_eq!(spki.len(), 91);
+    assert_eq!(spki[26], 0x04);
+    let (x, y) = (&spki[27..59], &spki[59..91]);
+    let mut compressed = hex_bytes("3039301306072a8648ce3d020106082a8648ce3d030107032200");
+    compressed.push(if y[31] & 1 == 1 { 0x03 } else { 0x02 });
+    compressed.extend_from_slice(x);
+    let twin = Key {
+        id: bundle_key_id(&compressed),
+        public: STANDARD.encode(&compressed),
+        pair: KeyPair::try_from(k.pair.serialize_der()).unwrap(),
+    };
+    assert_ne!(twin.id, k.id);
+    let r = root(&[&k, &twin], &[&k, &twin], 1, 2);
+    let b = bundle(&[&k, &twin], &bundle_signed(1));
+    let outcome = verify_bundle(&b, &r, AT);
+    assert!(
+        outcome.is_err(),
+        "one key met a threshold of 2: {outcome:?}"
+    );
+}
+
+fn hex_bytes(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Review: an Ed25519 root key of small order (the identity point) is refused when the
+/// root is read: its signatures can be forged (R = identity, S = 0), and `node:crypto`
+/// accepts them (tests/js/bundles.test.mjs shows it).
+#[test]
+fn a_small_order_ed25519_key_is_not_a_root_key() {
+    let k = key(true);
+    let mut spki = hex_bytes("302a300506032b6570032100");
+    let mut raw = [0u8; 32];
+    raw[0] = 1;
+    spki.extend_from_slice(&raw);
+    let weak = Key {
+        id: bundle_key_id(&spki),
+        public: STANDARD.encode(&spki),
+        pair: KeyPair::generate_for(&PKCS_ED25519).unwrap(),
+    };
+    let r = root(&[&k, &weak], &[&k], 1, 1);
+    let e = verify_bundle(&bundle(&[&k], &bundle_signed(1)), &r, AT).unwrap_err();
+    assert_eq!(e.code(), "ROOT_KEY_UNSUPPORTED", "{e}");
+    assert!(e.to_string().contains("small order"), "{e}");
+}

@@ -707,3 +707,122 @@ fn diagnose_names_the_revocation_information() {
     assert_eq!(find("muststaple", "MUST_STAPLE").len(), 1);
     assert!(find("good", "MUST_STAPLE").is_empty());
 }
+
+/// Review: a CRL partitioned by distribution point (issuingDistributionPoint with a
+/// fullName, as CAs that shard their CRLs write) covers only the certificates whose CRL
+/// distribution point names it (RFC 5280 section 6.3.3 (b)(2)(i)). A shard that does not
+/// list the leaf must not say it is good. Made at test time with `openssl ca -gencrl`
+/// (the intermediate's key); OpenSSL's verdict on the same bytes, checked here too:
+/// `openssl verify -crl_check` says "different CRL scope" for the other shard and OK for
+/// the leaf's own (good.pem's CDP is http://127.0.0.1:9/ca.crl).
+#[test]
+fn a_crl_shard_for_another_distribution_point_does_not_cover_the_leaf() {
+    let work = std::env::temp_dir().join(format!("certpin-idp-{}", std::process::id()));
+    std::fs::create_dir_all(&work).unwrap();
+    let shard = |url: &str| -> Vec<u8> {
+        std::fs::write(work.join("index.txt"), "").unwrap();
+        let cnf = format!(
+            "[ ca ]\ndefault_ca = d\n[ d ]\ndatabase = {}\ndefault_md = sha256\n\
+             [ idp ]\nissuingDistributionPoint = critical, @dp\n[ dp ]\nfullname = URI:{url}\n",
+            work.join("index.txt").display()
+        );
+        std::fs::write(work.join("ca.cnf"), cnf).unwrap();
+        let out = work.join("c.der");
+        let pem = work.join("c.pem");
+        let status = std::process::Command::new("openssl")
+            .args(["ca", "-batch", "-config"])
+            .arg(work.join("ca.cnf"))
+            .arg("-cert")
+            .arg(dir().join("intermediate.pem"))
+            .arg("-keyfile")
+            .arg(dir().join("intermediate.key"))
+            .args(["-gencrl", "-crldays", "7", "-crlexts", "idp", "-out"])
+            .arg(&pem)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let status = std::process::Command::new("openssl")
+            .args(["crl", "-outform", "DER", "-in"])
+            .arg(&pem)
+            .arg("-out")
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::fs::read(&out).unwrap()
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let other = shard("http://127.0.0.1:9/shard-2.crl");
+    let own = shard("http://127.0.0.1:9/ca.crl");
+    std::fs::remove_dir_all(&work).ok();
+    let e = check_crl(&chain("good"), &other, &at(now));
+    assert!(
+        matches!(&e, Err(Error::CrlInvalid { reason }) if reason.contains("does not cover")),
+        "{e:?}"
+    );
+    let ok = check_crl(&chain("good"), &own, &at(now)).unwrap();
+    assert_eq!((ok.status, ok.cert_index), (RevocationStatus::Good, 0));
+}
+
+/// Review: a leaf whose TLS feature extension (RFC 7633) cannot be read strictly (here
+/// status_request written as the non-minimal INTEGER 02 02 00 05, which a lenient BER
+/// reader takes for 5) must not read as "not must-staple": certpin cannot tell that it
+/// is not, so it needs a staple (fail closed). The leaf is made at test time with
+/// `openssl x509 -req` from the fixtures' intermediate.
+#[test]
+fn an_unreadable_tls_feature_extension_is_treated_as_must_staple() {
+    let work = std::env::temp_dir().join(format!("certpin-tlsf-{}", std::process::id()));
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::write(
+        work.join("ext.cnf"),
+        "subjectAltName = DNS:odd.example.com\n1.3.6.1.5.5.7.1.24 = DER:300402020005\n",
+    )
+    .unwrap();
+    let csr = std::process::Command::new("openssl")
+        .args(["req", "-new", "-subj", "/CN=odd.example.com", "-key"])
+        .arg(dir().join("good.key"))
+        .arg("-out")
+        .arg(work.join("odd.csr"))
+        .status()
+        .unwrap();
+    assert!(csr.success());
+    let signed = std::process::Command::new("openssl")
+        .args(["x509", "-req", "-days", "30", "-set_serial", "4242", "-in"])
+        .arg(work.join("odd.csr"))
+        .arg("-CA")
+        .arg(dir().join("intermediate.pem"))
+        .arg("-CAkey")
+        .arg(dir().join("intermediate.key"))
+        .arg("-extfile")
+        .arg(work.join("ext.cnf"))
+        .arg("-out")
+        .arg(work.join("odd.pem"))
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(signed.success());
+    let leaf = std::fs::read_to_string(work.join("odd.pem")).unwrap();
+    std::fs::remove_dir_all(&work).ok();
+    let chain = vec![
+        Part::Text(leaf),
+        Part::Text(text("intermediate.pem")),
+        Part::Text(text("root.pem")),
+    ];
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let options = CheckOptions::at(now).for_host("odd.example.com");
+    let v = check_policy(&policy(""), &chain, &options).unwrap();
+    assert_eq!(
+        (v.ok, v.status),
+        (false, Status::CertRevoked),
+        "{:?}",
+        v.findings
+    );
+    assert!(codes(&v).contains(&"OCSP_STAPLE_MISSING"));
+}

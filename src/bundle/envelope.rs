@@ -419,6 +419,57 @@ fn root_key(entry: &Json, path: &str) -> Result<RootKey> {
     })
 }
 
+/// The only SPKI encodings accepted (RFC 8410 section 4; RFC 5480 section 2 with the
+/// uncompressed point of SEC 1 section 2.3.3), each followed by the raw key. A key id is
+/// the hash of the SPKI bytes, so one key in two encodings (a compressed and an
+/// uncompressed point, a long-form DER length) would have two ids and count twice
+/// towards a threshold: every other encoding is refused.
+const ED25519_SPKI_PREFIX: &[u8] = &[
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+];
+const P256_SPKI_PREFIX: &[u8] = &[
+    0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a,
+    0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00, 0x04,
+];
+
+fn canonical_spki(
+    spki: &[u8],
+    prefix: &[u8],
+    raw_len: usize,
+    what: &str,
+) -> core::result::Result<(), String> {
+    if spki.len() == prefix.len() + raw_len && spki.starts_with(prefix) {
+        return Ok(());
+    }
+    Err(format!(
+        "an {what} key in a non-canonical encoding: bundle keys are the DER \
+         SubjectPublicKeyInfo that certpin keygen and node:crypto export (an uncompressed \
+         point for P-256)"
+    ))
+}
+
+/// An Ed25519 public key must be a point in its canonical encoding and not of small
+/// order: for a small-order key anyone can make a signature that a cofactorless verifier
+/// (OpenSSL, so `node:crypto`) accepts for every message (R the identity, S = 0), and a
+/// non-canonical encoding is a second key id for the same point.
+fn ed25519_point(raw: &[u8]) -> core::result::Result<(), String> {
+    let refuse = |why: &str| {
+        format!(
+            "an Ed25519 key that {why}: generate a new key (certpin keygen --algorithm ed25519)"
+        )
+    };
+    let bytes = <[u8; 32]>::try_from(raw).map_err(|_| refuse("is not 32 bytes"))?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| refuse("is not a point of the curve"))?;
+    if key.is_weak() {
+        return Err(refuse("has small order (anyone can forge its signatures)"));
+    }
+    if key.to_edwards().compress().to_bytes() != bytes {
+        return Err(refuse("is not in its canonical encoding"));
+    }
+    Ok(())
+}
+
 /// Ed25519 (RFC 8410) or an EC key on P-256 (RFC 5480); anything else is refused.
 fn key_algorithm(spki: &[u8]) -> core::result::Result<SignatureAlgorithm, String> {
     let (rest, parsed) = SubjectPublicKeyInfo::from_der(spki)
@@ -434,10 +485,17 @@ fn key_algorithm(spki: &[u8]) -> core::result::Result<SignatureAlgorithm, String
         .and_then(|p| p.as_oid().ok())
         .map(|o| o.to_id_string());
     match (oid.as_str(), curve.as_deref()) {
-        ("1.3.101.112", None) if parsed.algorithm.parameters.is_none() => Ok(SignatureAlgorithm::Ed25519),
-        ("1.2.840.10045.2.1", Some("1.2.840.10045.3.1.7")) => Ok(SignatureAlgorithm::Ecdsa {
-            hash: SignatureHash::Sha256,
-        }),
+        ("1.3.101.112", None) if parsed.algorithm.parameters.is_none() => {
+            canonical_spki(spki, ED25519_SPKI_PREFIX, 32, "Ed25519")?;
+            ed25519_point(spki.get(ED25519_SPKI_PREFIX.len()..).unwrap_or_default())?;
+            Ok(SignatureAlgorithm::Ed25519)
+        }
+        ("1.2.840.10045.2.1", Some("1.2.840.10045.3.1.7")) => {
+            canonical_spki(spki, P256_SPKI_PREFIX, 64, "ECDSA P-256")?;
+            Ok(SignatureAlgorithm::Ecdsa {
+                hash: SignatureHash::Sha256,
+            })
+        }
         ("1.2.840.10045.2.1", Some(other)) => Err(format!(
             "an EC key on curve {other}: bundle keys are Ed25519 or ECDSA P-256 (certpin keygen --algorithm ed25519|p256)"
         )),

@@ -147,15 +147,19 @@ fn parse(crl: &[u8]) -> core::result::Result<Crl<'_>, String> {
 
 /// The IssuingDistributionPoint flags that limit a CRL's scope (RFC 5280 5.2.5).
 #[derive(Default)]
-struct Scope {
+struct Scope<'a> {
     only_user: bool,
     only_ca: bool,
     only_some_reasons: bool,
     indirect: bool,
     only_attribute: bool,
+    /// The distributionPoint, when present: `Some(uris)` for a fullName (its URIs; other
+    /// name forms are left out, so they match nothing), `None` for
+    /// nameRelativeToCRLIssuer, which certpin does not resolve.
+    distribution_point: Option<Option<Vec<&'a [u8]>>>,
 }
 
-fn scope(value: &[u8]) -> core::result::Result<Scope, String> {
+fn scope(value: &[u8]) -> core::result::Result<Scope<'_>, String> {
     let mut idp = whole_sequence(value, "issuingDistributionPoint")?;
     let mut scope = Scope::default();
     let flag = |t: &Tlv<'_>| match t.content {
@@ -167,7 +171,7 @@ fn scope(value: &[u8]) -> core::result::Result<Scope, String> {
             .any()
             .map_err(|e| format!("issuingDistributionPoint: {e}"))?;
         match field.tag {
-            0xa0 => {}
+            0xa0 => scope.distribution_point = Some(distribution_point(field.content)?),
             0x81 => scope.only_user = flag(&field)?,
             0x82 => scope.only_ca = flag(&field)?,
             0x83 => scope.only_some_reasons = true,
@@ -181,6 +185,30 @@ fn scope(value: &[u8]) -> core::result::Result<Scope, String> {
         }
     }
     Ok(scope)
+}
+
+/// A DistributionPointName (RFC 5280 section 4.2.1.13): the URIs of a fullName, or
+/// `None` for nameRelativeToCRLIssuer.
+fn distribution_point(content: &[u8]) -> core::result::Result<Option<Vec<&[u8]>>, String> {
+    let what = "issuingDistributionPoint distributionPoint";
+    let mut r = Reader::new(content);
+    let name = r.any().map_err(|e| format!("{what}: {e}"))?;
+    r.finish(what)?;
+    match name.tag {
+        0xa0 => {
+            let mut names = Reader::new(name.content);
+            let mut uris = Vec::new();
+            while !names.is_empty() {
+                let general = names.any().map_err(|e| format!("{what}: {e}"))?;
+                if general.tag == 0x86 {
+                    uris.push(general.content);
+                }
+            }
+            Ok(Some(uris))
+        }
+        0xa1 => Ok(None),
+        other => Err(format!("{what}: unexpected tag {other:#04x}")),
+    }
 }
 
 /// Walks every entry (bounded), and returns the one for `serial`: (revocationDate,
@@ -314,6 +342,21 @@ pub(super) fn check(
                 }
                 if idp.only_some_reasons {
                     return Err(invalid("a CRL that covers only some revocation reasons: it cannot say a certificate is not revoked"));
+                }
+                // RFC 5280 section 6.3.3 (b)(2)(i): a CRL for one distribution point (a
+                // shard) covers the certificates whose CRL distribution points name it.
+                let other_point = match &idp.distribution_point {
+                    None => false,
+                    Some(None) => true,
+                    Some(Some(uris)) => {
+                        let own = super::revocation_info(child).crl_urls;
+                        !uris.iter().any(|u| own.iter().any(|o| o.as_bytes() == *u))
+                    }
+                };
+                if other_point {
+                    return Err(invalid(format!(
+                        "the CRL's issuingDistributionPoint says it does not cover certificate {cert_index}: it is the CRL of another distribution point (a shard); fetch the one the certificate's CRL distribution point names"
+                    )));
                 }
                 if idp.only_attribute
                     || (idp.only_ca && !child.facts().is_ca)

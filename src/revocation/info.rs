@@ -35,18 +35,32 @@ fn uri(name: &GeneralName<'_>) -> Option<String> {
 }
 
 /// Whether a TLS feature extension value (SEQUENCE OF INTEGER) lists status_request.
+/// A value that is not strict DER counts as listing it (fail closed): a lenient reader
+/// may well see status_request in it (a non-minimal INTEGER 00 05), and certpin cannot
+/// tell that the certificate is not must-staple.
 fn lists_status_request(value: &[u8]) -> bool {
     let Ok(mut list) = whole_sequence(value, "TLS feature") else {
-        return false;
+        return true;
     };
     while !list.is_empty() {
         match list.expect(INTEGER, "TLS feature") {
             Ok(int) if int.content == [STATUS_REQUEST] => return true,
+            Ok(int) if !minimal_integer(int.content) => return true,
             Ok(_) => {}
-            Err(_) => return false,
+            Err(_) => return true,
         }
     }
     false
+}
+
+/// A DER INTEGER's content: not empty, no redundant leading 00 or FF byte.
+fn minimal_integer(content: &[u8]) -> bool {
+    match content {
+        [] => false,
+        [0, next, ..] => next & 0x80 != 0,
+        [0xff, next, ..] => next & 0x80 == 0,
+        _ => true,
+    }
 }
 
 /// The revocation information `cert` offers.

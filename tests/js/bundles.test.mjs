@@ -289,3 +289,34 @@ test("the pure-Rust verifier (browsers, workerd) gives the same answers as node:
     setNativeVerifier(createNodeVerifier());
   }
 });
+
+// Review: an Ed25519 key of small order (here the identity point, raw 01 00..00) has
+// signatures anyone can make: R = identity, S = 0 satisfies [S]B = R + [k]A for every
+// message, and node:crypto (OpenSSL) accepts it (checked here first). A root listing such
+// a key next to one real key would let that one key meet a threshold of 2 on Node and
+// Deno; it must be refused as a root key.
+test("a small-order Ed25519 key is refused as a root key (its signatures can be forged)", async () => {
+  const crypto = await import("node:crypto");
+  const raw = Buffer.alloc(32);
+  raw[0] = 1;
+  const spki = Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), raw]);
+  const forged = Buffer.concat([raw, Buffer.alloc(32)]).toString("base64");
+  const weakPublic = crypto.createPublicKey({ key: spki, format: "der", type: "spki" });
+  assert.equal(crypto.verify(null, Buffer.from("any message"), weakPublic, Buffer.from(forged, "base64")), true);
+  const weak = {
+    kind: "ed25519",
+    publicKeyBase64: spki.toString("base64"),
+    keyId: `sha256/${crypto.createHash("sha256").update(spki).digest("base64")}`,
+  };
+  const signed = {
+    type: "certpin-root",
+    version: 1,
+    expires: "2030-01-01T00:00:00Z",
+    threshold: 2,
+    keys: [ed, weak].map((k) => ({ keyId: k.keyId, publicKey: k.publicKeyBase64 })),
+  };
+  const root = { signed, signatures: [signWith(ed, signed), { keyId: weak.keyId, sig: forged }] };
+  const bundle = makeBundle([ed]);
+  bundle.signatures.push({ keyId: weak.keyId, sig: forged });
+  refused("ROOT_KEY_UNSUPPORTED", () => verifyBundle(bundle, { root, now: NOW }));
+});
