@@ -312,11 +312,18 @@ function makeReportSender(adapter) {
     async function close({ timeoutMs: closeTimeout = 5000 } = {}) {
       closed = true;
       const deadline = Date.now() + closeTimeout;
-      while (queue.length && Date.now() < deadline) {
-        const { pending } = await flush();
-        if (!pending) break;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(0, nextAttemptAt - now()), Math.max(0, deadline - Date.now()))));
-      }
+      const deliver = (async () => {
+        while (queue.length && Date.now() < deadline) {
+          const { pending } = await flush();
+          if (!pending) break;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(0, nextAttemptAt - now()), Math.max(0, deadline - Date.now()))));
+        }
+      })();
+      // The deadline holds even while a batch is in flight: what is still queued then is
+      // dropped, and destroying the agent below aborts the request.
+      let deadlineTimer;
+      await Promise.race([deliver, new Promise((resolve) => (deadlineTimer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+      clearTimeout(deadlineTimer);
       if (timer) clearTimeout(timer);
       timer = null;
       const left = queue.splice(0);
