@@ -193,7 +193,15 @@ function makeReportSender(adapter) {
       const body = JSON.stringify(batch.map((e) => ({ id: e.id, report: e.report, reportKey: e.key, occurrences: e.occurrences, status: e.status, client })));
       const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(body), "user-agent": VERSION };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
-      return new Promise((resolve) => {
+      return new Promise((settle) => {
+        // One deadline for the whole exchange: `timeout` alone is an idle timeout, which a
+        // collector that trickles its answer never triggers.
+        const deadline = setTimeout(() => request.destroy(new Error(`the collector did not answer within ${timeoutMs} ms`)), timeoutMs);
+        deadline.unref();
+        const resolve = (value) => {
+          clearTimeout(deadline);
+          settle(value);
+        };
         const request = transport.request(url, { method: "POST", agent, headers, timeout: timeoutMs }, (response) => {
           const chunks = [];
           let size = 0;
