@@ -71,3 +71,156 @@ test("reportSender: a collector that trickles its answer byte by byte is given u
     await collector.close();
   }
 });
+
+// ---------------------------------------------------------------------------------
+// policyUpdater
+
+const ROGUE = spkiPin(read("rogue-leaf.pem"));
+const BOTH_CAS = [CA, read("rogue-root.pem")];
+const key = newKey("ed25519");
+const root = makeRoot([key]);
+const iso = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+const bundleOf = (version, pins, { issuedAt = Date.now() - 60_000, expires = Date.now() + 86_400_000, signers = [key] } = {}) =>
+  JSON.stringify(makeBundle(signers, { version, issuedAt: iso(issuedAt), expires: iso(expires), policy: { version: 1, domains: [{ host: "localhost", pins }] } }));
+
+/** An HTTPS server on 127.0.0.1 that counts the requests it receives; `answer` serves a bundle. */
+async function httpsServer(identity, answer = () => "ok") {
+  const state = { requests: 0 };
+  const server = https.createServer(identity, (req, res) => {
+    state.requests++;
+    req.resume();
+    const body = answer(req);
+    if (typeof body === "object") return res.writeHead(body.status, body.headers).end(body.body);
+    res.writeHead(200, { connection: "close" }).end(body);
+  });
+  Object.assign(state, await listen(server));
+  return state;
+}
+const GENUINE = { key: read("good-leaf.key"), cert: Buffer.concat([read("good-leaf.pem"), read("good-intermediate.pem")]) };
+const ATTACKER = { key: read("rogue-leaf.key"), cert: read("rogue-leaf.pem") };
+
+/** One GET through `agent`: { status, reused } or the error's code. */
+const get = (agent, port) => new Promise((resolve) => {
+  const req = https.get({ host: "127.0.0.1", servername: "localhost", port, agent, path: "/" }, (res) => {
+    const reused = res.socket.isSessionReused();
+    res.resume();
+    res.on("end", () => resolve({ status: res.statusCode, reused }));
+  });
+  req.on("error", (e) => resolve({ error: e.code || e.message }));
+});
+
+test("updater: a session resumed from the previous bundle version is not trusted by the next one (a pin removed by the update stays removed)", async () => {
+  let served = bundleOf(1, [GOOD, ROGUE]);
+  const bundles = await httpsServer(GENUINE, () => served);
+  const attacker = await httpsServer(ATTACKER);
+  const updater = policyUpdater({ url: `https://127.0.0.1:${bundles.port}/policy`, root, ca: CA, onExpired: "fail-closed", intervalMs: 0 });
+  try {
+    assert.equal((await updater.refresh()).status, "updated");
+    const agent = pinnedAgent(updater, { ca: BOTH_CAS, maxCachedSessions: 10, keepAlive: false });
+    assert.deepEqual(await get(agent, attacker.port), { status: 200, reused: false }, "version 1 pins the attacker's key");
+    assert.deepEqual(await get(agent, attacker.port), { status: 200, reused: true }, "the agent resumes the session (else this test proves nothing)");
+    served = bundleOf(2, [GOOD]);
+    assert.equal((await updater.refresh()).status, "updated");
+    const before = attacker.requests;
+    const third = await get(agent, attacker.port);
+    assert.equal(third.error, "NO_CHAIN", "version 2 refuses the session resumed from version 1");
+    assert.equal(attacker.requests, before, "no request reached the attacker");
+    // Every later attempt is refused too: resumed (NO_CHAIN) until the agent drops the
+    // old session, then on a full handshake (PIN_MISMATCH).
+    const later = [];
+    for (let i = 0; i < 4; i++) later.push((await get(agent, attacker.port)).error);
+    assert.ok(later.every((code) => code === "NO_CHAIN" || code === "PIN_MISMATCH"), later.join());
+    assert.ok(later.includes("PIN_MISMATCH"), later.join());
+    assert.equal(attacker.requests, before, "no request reached the attacker");
+    agent.destroy();
+  } finally {
+    updater.close();
+    await bundles.close();
+    await attacker.close();
+  }
+});
+
+test("updater: fail-closed refuses a resumed session once the bundle expired, before any byte is sent", async () => {
+  const expires = Date.now() + 2500;
+  const updater = policyUpdater({ url: "https://127.0.0.1:9/policy", root, ca: CA, onExpired: "fail-closed", intervalMs: 0, fallback: bundleOf(1, [GOOD], { expires }) });
+  const genuine = await httpsServer(GENUINE);
+  try {
+    const agent = pinnedAgent(updater, { ca: CA, maxCachedSessions: 10, keepAlive: false });
+    assert.deepEqual(await get(agent, genuine.port), { status: 200, reused: false });
+    assert.deepEqual(await get(agent, genuine.port), { status: 200, reused: true });
+    await sleep(Math.max(0, Math.floor(expires / 1000) * 1000 - Date.now()) + 100);
+    const before = genuine.requests;
+    assert.deepEqual(await get(agent, genuine.port), { error: "BUNDLE_EXPIRED" });
+    assert.equal(genuine.requests, before);
+    agent.destroy();
+  } finally {
+    updater.close();
+    await genuine.close();
+  }
+});
+
+test("updater: a tampered state file never brings back an older, unsigned or foreign-signed policy, and never throws", () => {
+  const dir = mkdtempSync(join(tmpdir(), "certpin-review-"));
+  const statePath = join(dir, "state.json");
+  const fallback = bundleOf(5, [GOOD]);
+  const state = (bundle, extra = {}) => JSON.stringify({ format: "certpin-updater-state-v1", highestVersion: 1, bundle, ...extra });
+  const foreign = newKey("ed25519");
+  const cases = {
+    "an older signed version": [state(bundleOf(3, [ROGUE])), 5],
+    "an unsigned policy": [state(JSON.stringify({ signed: JSON.parse(bundleOf(9, [ROGUE])).signed, signatures: [] })), 5],
+    "a higher version signed by a key the root does not list": [state(bundleOf(9, [ROGUE], { signers: [foreign] })), 5],
+    "a higher version with its policy swapped after signing": [state((() => { const b = JSON.parse(bundleOf(9, [GOOD])); b.signed.policy.domains[0].pins = [ROGUE, ROGUE]; return JSON.stringify(b); })()), 5],
+    "highestVersion far above every bundle (lock-out)": [state(bundleOf(4, [GOOD]), { highestVersion: 1e12 }), 5],
+    "JSON null": ["null", 5],
+    "an array": ["[]", 5],
+    "a number bundle": [state(42), 5],
+    "bundle is not JSON": [state("{not json"), 5],
+    "an expired bundle without signed": [state(JSON.stringify({ signatures: [] })), 5],
+    "not UTF-8 / binary": [Buffer.from([0xff, 0xfe, 0, 1, 2]), 5],
+  };
+  for (const [label, [contents, version]] of Object.entries(cases)) {
+    writeFileSync(statePath, contents);
+    const outcomes = [];
+    let updater;
+    assert.doesNotThrow(() => {
+      updater = policyUpdater({ url: "https://127.0.0.1:9/policy", root, statePath, fallback, onExpired: "fail-closed", intervalMs: 0, onOutcome: (o) => outcomes.push(o) });
+    }, label);
+    assert.equal(updater.version, version, label);
+    assert.ok(updater.highestVersion <= 5, `${label}: highestVersion ${updater.highestVersion}`);
+    const verdict = updater.currentPolicy().check(read("rogue-leaf.pem"), { hostname: "localhost", verifySignatures: false });
+    assert.equal(verdict.status, "mismatch", `${label}: the attacker's key must not be pinned`);
+    for (const o of outcomes) assert.equal(o.error?.name, "CertpinError", `${label}: ${o.error?.message}`);
+    updater.close();
+  }
+});
+
+test("updater: the server cannot push an older, unsigned, oversized or redirected answer", async () => {
+  let answer = () => bundleOf(5, [GOOD]);
+  const bundles = await httpsServer(GENUINE, (req) => answer(req));
+  const updater = policyUpdater({ url: `https://127.0.0.1:${bundles.port}/policy`, root, ca: CA, onExpired: "fail-closed", intervalMs: 0, maxBytes: 64 * 1024 });
+  try {
+    assert.equal((await updater.refresh()).status, "updated");
+    const attempts = {
+      "an older version": [() => bundleOf(4, [ROGUE]), "refused"],
+      "an unsigned policy": [() => JSON.stringify({ version: 1, domains: [{ host: "localhost", pins: [ROGUE, ROGUE] }] }), "refused"],
+      "a bundle signed by another key": [() => bundleOf(6, [ROGUE], { signers: [newKey("ed25519")] }), "refused"],
+      "an expired newer version": [() => bundleOf(6, [ROGUE], { issuedAt: Date.now() - 7200_000, expires: Date.now() - 3600_000 }), "refused"],
+      "a content-length over maxBytes": [() => ({ status: 200, headers: { "content-length": String(10 * 1024 * 1024) }, body: "" }), "failed"],
+      "a redirect to another bundle": [() => ({ status: 302, headers: { location: "https://127.0.0.1:1/evil" }, body: "" }), "failed"],
+      "an empty body": [() => "", "refused"],
+      "deeply nested JSON": [() => "[".repeat(60_000), "refused"],
+    };
+    for (const [label, [make, status]] of Object.entries(attempts)) {
+      answer = make;
+      const outcome = await updater.refresh();
+      assert.equal(outcome.status, status, `${label}: ${outcome.error?.message}`);
+      assert.equal(outcome.error?.name, "CertpinError", `${label}: ${outcome.error?.message}`);
+      assert.equal(typeof outcome.error.code, "string");
+      assert.equal(updater.version, 5, label);
+      assert.equal(updater.currentPolicy().check(read("rogue-leaf.pem"), { hostname: "localhost", verifySignatures: false }).status, "mismatch", label);
+    }
+  } finally {
+    updater.close();
+    await bundles.close();
+  }
+});
