@@ -441,12 +441,15 @@ function makeAdapter(certpin) {
   function pinnedConnector(base, guard) {
     return function connect(connectOptions, callback) {
       const isHttps = connectOptions.protocol === "https:";
-      let guarded = false;
+      // The socket pinConnection is attached to. The one handed to undici must be that
+      // one: a connector may return one socket and call back with another (a race of
+      // attempts), and the other would otherwise reach undici unpinned.
+      let pinned = null;
       const returned = base(connectOptions, (error, socket) => {
         if (error) return callback(error);
-        if (isHttps && !guarded) {
-          // A connector that did not hand the socket back synchronously (a tunnel): pin
-          // it now, before undici writes. Its handshake must be finished, or bytes
+        if (isHttps && socket !== pinned) {
+          // A socket certpin has not seen (a tunnel, or not the one returned): pin it
+          // now, before undici writes. Its handshake must be finished, or bytes
           // written now would leave before the check could run.
           if (!(socket instanceof tls.TLSSocket) || !socket._secureEstablished) {
             const refusal = invalidArgument(
@@ -456,7 +459,7 @@ function makeAdapter(certpin) {
             if (socket && typeof socket.destroy === "function") socket.destroy();
             return callback(refusal);
           }
-          guarded = true;
+          pinned = socket;
           // The refusal goes to the callback; the connector may listen for no errors.
           socket.on("error", () => {});
           pinConnection(socket, guard);
@@ -464,8 +467,8 @@ function makeAdapter(certpin) {
         }
         return callback(null, socket);
       });
-      if (isHttps && !guarded && returned instanceof tls.TLSSocket) {
-        guarded = true;
+      if (isHttps && pinned === null && returned instanceof tls.TLSSocket) {
+        pinned = returned;
         pinConnection(returned, guard);
       }
       return returned;

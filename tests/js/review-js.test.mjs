@@ -224,3 +224,40 @@ test("updater: the server cannot push an older, unsigned, oversized or redirecte
     await bundles.close();
   }
 });
+
+// ---------------------------------------------------------------------------------
+// Adapters
+
+test("pinnedDispatcher: a connector that returns one TLS socket and hands back another cannot slip the other through unpinned", async () => {
+  const { createRequire } = await import("node:module");
+  const undici = createRequire(import.meta.url)("undici");
+  const { pinnedDispatcher } = await import("certpin/node");
+  const { PinPolicy } = await import("certpin");
+  const tls = await import("node:tls");
+  const genuine = await httpsServer(GENUINE);
+  const attacker = await httpsServer(ATTACKER);
+  const policy = new PinPolicy({ version: 1, domains: [{ host: "localhost", pins: [GOOD, "sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="] }] });
+  // A connector in the style of one that races attempts: it returns its first attempt
+  // at once and calls back later with the one that won (here, the attacker's).
+  const connect = (options, callback) => {
+    const first = tls.connect({ host: "127.0.0.1", port: genuine.port, servername: "localhost", ca: BOTH_CAS });
+    first.on("error", () => {});
+    const winner = tls.connect({ host: "127.0.0.1", port: attacker.port, servername: "localhost", ca: BOTH_CAS });
+    winner.once("secureConnect", () => { first.destroy(); callback(null, winner); });
+    winner.once("error", (error) => callback(error));
+    return first;
+  };
+  const dispatcher = pinnedDispatcher(policy, { connect });
+  try {
+    const outcome = await undici.request(`https://localhost:${genuine.port}/`, { dispatcher }).then(
+      async (res) => ({ status: res.statusCode, body: await res.body.text() }),
+      (error) => ({ error: error.code }),
+    );
+    assert.equal(outcome.error, "PIN_MISMATCH", JSON.stringify(outcome));
+    assert.equal(attacker.requests, 0, "the attacker received a request");
+  } finally {
+    await dispatcher.close().catch(() => {});
+    await genuine.close();
+    await attacker.close();
+  }
+});
