@@ -52,10 +52,17 @@ function makeUpdater(certpin) {
         return;
       }
       const fail = (message, extra) => certpinError("BUNDLE_FETCH_FAILED", `cannot fetch the policy bundle from ${url}: ${message}`, extra);
-      const req = lib.get(target, {
-        ...(ca !== undefined ? { ca } : {}),
-        headers: { accept: "application/json", ...(etag ? { "if-none-match": etag } : {}), ...headers },
-      });
+      let req;
+      try {
+        req = lib.get(target, {
+          ...(ca !== undefined ? { ca } : {}),
+          headers: { accept: "application/json", ...(etag ? { "if-none-match": etag } : {}), ...headers },
+        });
+      } catch (error) {
+        // A request Node refuses to make (a server ETag that is no valid header value, a bad ca).
+        reject(fail(error.message, { cause: error }));
+        return;
+      }
       // One deadline for the whole exchange (connect, headers and body), not per read.
       const timer = setTimeout(() => req.destroy(fail(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
       const done = (fn, value) => {
@@ -134,6 +141,26 @@ function makeUpdater(certpin) {
     }
     const { url, root, statePath, fallback, onExpired } = options;
     if (typeof url !== "string") throw invalid("url", "the URL the signed bundle is served at is required");
+    // Checked now, not at the first refresh (where they would only show in its outcome).
+    let parsedUrl;
+    try {
+      parsedUrl = new URL(url);
+    } catch {
+      throw invalid("url", `${JSON.stringify(url)} is not a URL`);
+    }
+    if (parsedUrl.protocol !== "https:" && parsedUrl.protocol !== "http:") throw invalid("url", "must be an https: (or http:) URL");
+    if (options.headers !== undefined) {
+      if (options.headers === null || typeof options.headers !== "object" || Array.isArray(options.headers)) throw invalid("headers", "must be an object of header names to string values");
+      for (const [name, value] of Object.entries(options.headers)) {
+        try {
+          if (typeof value !== "string") throw new Error("the value must be a string");
+          http.validateHeaderName(name);
+          http.validateHeaderValue(name, value);
+        } catch (error) {
+          throw invalid(`headers.${name}`, error.message);
+        }
+      }
+    }
     if (root === undefined || root === null) throw invalid("root", "the trust root (root.json) is required");
     if (onExpired !== "fail-open" && onExpired !== "fail-closed") {
       throw invalid("onExpired", 'say what happens when the last good bundle expires: "fail-open" (pins stop being enforced, with a warning) or "fail-closed" (connections to pinned hosts are refused)');

@@ -261,3 +261,22 @@ test("pinnedDispatcher: a connector that returns one TLS socket and hands back a
     await attacker.close();
   }
 });
+
+test("updater: a bad url or headers is refused when the updater is made, with a CertpinError; a refresh never yields a bare TypeError", async () => {
+  const base = { root, onExpired: "fail-closed", intervalMs: 0 };
+  for (const [label, extra] of Object.entries({
+    "not a URL": { url: "not a url" },
+    "ftp:": { url: "ftp://127.0.0.1/policy" },
+    "a header name with a space": { url: "https://127.0.0.1:9/policy", headers: { "bad name": "x" } },
+    "a header value with a newline": { url: "https://127.0.0.1:9/policy", headers: { "x-ok": "a\r\nx-injected: 1" } },
+    "headers as a string": { url: "https://127.0.0.1:9/policy", headers: "x-a: 1" },
+  })) {
+    assert.throws(() => policyUpdater({ ...base, ...extra }), (e) => e.name === "CertpinError" && e.code === "INVALID_ARGUMENT", label);
+  }
+  const updater = policyUpdater({ ...base, url: "https://127.0.0.1:9/policy", headers: { "x-client": "certpin" }, timeoutMs: 2000 });
+  const outcome = await updater.refresh();
+  assert.equal(outcome.status, "failed");
+  assert.equal(outcome.error.name, "CertpinError");
+  assert.equal(outcome.error.code, "BUNDLE_FETCH_FAILED");
+  updater.close();
+});
