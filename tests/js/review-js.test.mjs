@@ -280,3 +280,36 @@ test("updater: a bad url or headers is refused when the updater is made, with a 
   assert.equal(outcome.error.code, "BUNDLE_FETCH_FAILED");
   updater.close();
 });
+
+test("bytes written before the handshake (pinTlsSocket, pinnedAgent) never reach the attacker, TLS 1.2 and 1.3", async () => {
+  const tls = await import("node:tls");
+  const { pinTlsSocket } = await import("certpin/node");
+  const { PinPolicy } = await import("certpin");
+  const policy = new PinPolicy({ version: 1, domains: [{ host: "localhost", pins: [GOOD, "sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="] }] });
+  for (const version of ["TLSv1.2", "TLSv1.3"]) {
+    const state = { received: 0 };
+    const server = tls.createServer({ ...ATTACKER, minVersion: version, maxVersion: version }, (socket) => {
+      socket.on("data", (data) => (state.received += data.length));
+      socket.on("error", () => {});
+    });
+    const { port, close } = await listen(server);
+    try {
+      const socket = pinTlsSocket(tls.connect({ host: "127.0.0.1", servername: "localhost", port, ca: BOTH_CAS }), policy);
+      socket.write("GET /secret HTTP/1.1\r\nauthorization: Bearer s3cret\r\n\r\n"); // queued before the handshake
+      const error = await new Promise((resolve) => { socket.on("error", resolve); socket.on("secureConnect", () => resolve(null)); });
+      assert.equal(error?.code, "PIN_MISMATCH", `${version} pinTlsSocket`);
+      const agent = pinnedAgent(policy, { ca: BOTH_CAS });
+      const requestError = await new Promise((resolve) => {
+        const req = https.request({ host: "127.0.0.1", servername: "localhost", port, agent, method: "POST", headers: { authorization: "Bearer s3cret" } }, () => resolve(null));
+        req.on("error", resolve);
+        req.end("body written at once");
+      });
+      assert.equal(requestError?.code, "PIN_MISMATCH", `${version} pinnedAgent`);
+      await sleep(100);
+      assert.equal(state.received, 0, `${version}: the attacker received ${state.received} application bytes`);
+      agent.destroy();
+    } finally {
+      await close();
+    }
+  }
+});
