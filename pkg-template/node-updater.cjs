@@ -19,6 +19,9 @@ const STATE_FORMAT = "certpin-updater-state-v1";
 const DEFAULT_MAX_BYTES = 512 * 1024;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_INTERVAL_MS = 60 * 60 * 1000;
+// A state file holds one bundle (at most the core's 320 KiB bound, JSON-escaped): a larger
+// one is not read at all.
+const MAX_STATE_BYTES = 2 * 1024 * 1024;
 const OPTIONS = ["url", "root", "statePath", "fallback", "onExpired", "intervalMs", "timeoutMs", "maxBytes",
   "ca", "headers", "onUpdate", "onError", "onOutcome", "onWarning", "_beforeRename"];
 const UPDATER = Symbol.for("certpin.policyUpdater");
@@ -225,9 +228,13 @@ function makeUpdater(certpin) {
     if (statePath !== undefined) {
       let stateText;
       try {
+        const size = fs.statSync(statePath).size;
+        if (size > MAX_STATE_BYTES) throw new Error(`it is ${size} bytes, over the ${MAX_STATE_BYTES} bytes a state file can be`);
         stateText = fs.readFileSync(statePath, "utf8");
       } catch (error) {
-        if (error.code !== "ENOENT") report({ status: "failed", version: null, error });
+        if (error.code !== "ENOENT") {
+          report({ status: "failed", version: null, error: certpinError("BUNDLE_STATE_INVALID", `the updater state ${statePath} cannot be read (${error.message}); starting from the fallback bundle`, { cause: error }) });
+        }
       }
       if (stateText !== undefined) {
         try {
@@ -266,6 +273,7 @@ function makeUpdater(certpin) {
       // Another process sharing the file may have stored a higher version meanwhile:
       // never replace it with a lower one (the file's highest version only grows).
       try {
+        if ((await fsp.stat(statePath)).size > MAX_STATE_BYTES) throw new Error("oversized");
         const onDisk = JSON.parse(await fsp.readFile(statePath, "utf8"));
         if (verifyStored(onDisk.bundle, 0).version > current.verified.version) return;
       } catch {

@@ -313,3 +313,26 @@ test("bytes written before the handshake (pinTlsSocket, pinnedAgent) never reach
     }
   }
 });
+
+test("updater: an unreadable or oversized state file is reported as BUNDLE_STATE_INVALID (a CertpinError) and not read whole", async () => {
+  const { mkdirSync, openSync, ftruncateSync, closeSync } = await import("node:fs");
+  const dir = mkdtempSync(join(tmpdir(), "certpin-review-"));
+  const asDirectory = join(dir, "state-dir");
+  mkdirSync(asDirectory);
+  const huge = join(dir, "huge.json");
+  const fd = openSync(huge, "w");
+  ftruncateSync(fd, 700 * 1024 * 1024); // sparse: 700 MB of NULs, over V8's longest string
+  closeSync(fd);
+  const fallback = bundleOf(5, [GOOD]);
+  for (const [label, statePath] of [["a directory", asDirectory], ["700 MB", huge]]) {
+    const outcomes = [];
+    const started = Date.now();
+    const updater = policyUpdater({ url: "https://127.0.0.1:9/policy", root, statePath, fallback, onExpired: "fail-closed", intervalMs: 0, onOutcome: (o) => outcomes.push(o) });
+    assert.ok(Date.now() - started < 2000, `${label}: ${Date.now() - started} ms`);
+    assert.equal(updater.version, 5, label);
+    assert.equal(outcomes.length, 1, label);
+    assert.equal(outcomes[0].error.name, "CertpinError", `${label}: ${outcomes[0].error.message}`);
+    assert.equal(outcomes[0].error.code, "BUNDLE_STATE_INVALID", label);
+    updater.close();
+  }
+});
