@@ -13,8 +13,9 @@
 // the session was not resumed, so a pin check that lives only there can be skipped
 // (rejectUnauthorized: false, a resumed session). A resumed session exposes no
 // certificates at all, so certpin accepts one only when the session was issued on a
-// connection that passed the same policy for the same name (sessions are bound to the
-// secret negotiated with the pinned server); otherwise it fails closed.
+// connection that passed the same policy for the same name with the same check options
+// (sessions are bound to the secret negotiated with the pinned server); otherwise it
+// fails closed.
 //
 // Pinning adds to Node's chain validation against trusted roots; it does not replace it.
 //
@@ -146,7 +147,22 @@ function makeAdapter(certpin) {
 
   /** What every connection of one adapter shares: where its policy comes from, its options. */
   function makeGuard(policy, pinning, where) {
-    return { policyFor: policySource(policy), options: readOptions(pinning, where) };
+    const options = readOptions(pinning, where);
+    return { policyFor: policySource(policy), options, checkKey: checkOptionsKey(options) };
+  }
+
+  /**
+   * What a session approval is bound to besides the policy and the name: the check
+   * options that passed it, so a session approved by a laxer adapter (verifySignatures:
+   * false, allowSha1, ...) never resumes into a stricter one sharing the policy object.
+   */
+  function checkOptionsKey(options) {
+    try {
+      const values = CHECK_OPTIONS.map((key) => (options[key] === undefined ? null : options[key]));
+      return crypto.createHash("sha256").update(JSON.stringify(values)).digest("base64");
+    } catch {
+      return crypto.randomBytes(16).toString("base64"); // not serialisable: approvals stay with this adapter
+    }
   }
 
   // ---------------------------------------------------------------------------------
@@ -230,44 +246,45 @@ function makeAdapter(certpin) {
 
   // ---------------------------------------------------------------------------------
   // Resumption: a session is accepted only if certpin saw the connection that issued it
-  // pass the same policy object for the same name, with a pin matched on a full
+  // pass the same policy object for the same name under the same check options
+  // (checkOptionsKey), with a pin matched on a full
   // handshake. Sessions a connection announces before its check (TLS 1.2 may announce
   // before 'secureConnect') wait for the check; after it (TLS 1.3 tickets) they are
   // approved as they come, and only if the check passed.
 
-  function sessionKey(hostname, session) {
-    return `${hostname}\0${crypto.createHash("sha256").update(session).digest("base64")}`;
+  function sessionKey(hostname, session, checkKey) {
+    return `${hostname}\0${checkKey}\0${crypto.createHash("sha256").update(session).digest("base64")}`;
   }
 
-  function approveSession(policy, hostname, session, verdict) {
+  function approveSession(policy, hostname, session, verdict, checkKey) {
     let approved = approvedSessions.get(policy);
     if (!approved) {
       approved = new Map();
       approvedSessions.set(policy, approved);
     }
-    approved.set(sessionKey(hostname, session), verdict);
+    approved.set(sessionKey(hostname, session, checkKey), verdict);
     if (approved.size > MAX_APPROVED_SESSIONS) approved.delete(approved.keys().next().value);
   }
 
   /** The verdict of the connection that issued `session`, if it passed this policy. */
-  function approvedVerdict(policy, hostname, session) {
+  function approvedVerdict(policy, hostname, session, checkKey) {
     const approved = approvedSessions.get(policy);
-    return (session && approved && approved.get(sessionKey(hostname, session))) || null;
+    return (session && approved && approved.get(sessionKey(hostname, session, checkKey))) || null;
   }
 
   /** Collects a socket's sessions from the start; `approve` releases them once it passed. */
-  function trackSessions(socket) {
+  function trackSessions(socket, checkKey) {
     let passed = null;
     const pending = [];
     socket.on("session", (session) => {
-      if (passed) approveSession(passed.policy, passed.hostname, session, passed.verdict);
+      if (passed) approveSession(passed.policy, passed.hostname, session, passed.verdict, checkKey);
       else if (pending.length < 8) pending.push(session);
     });
     return {
       approve(policy, hostname, verdict) {
         if (!(verdict.ok && verdict.status === "matched" && !socket.isSessionReused())) return;
         passed = { policy, hostname, verdict };
-        for (const session of pending.splice(0)) approveSession(policy, hostname, session, verdict);
+        for (const session of pending.splice(0)) approveSession(policy, hostname, session, verdict, checkKey);
       },
     };
   }
@@ -276,14 +293,14 @@ function makeAdapter(certpin) {
    * The policy's verdict for an established TLS socket and the name it verified.
    * Never throws for a failed check (the caller decides); throws CertpinError for misuse.
    */
-  function verdictForSocket(policy, socket, hostname, port, options) {
+  function verdictForSocket(policy, socket, hostname, port, options, checkKey) {
     const checkOptions = connectionCheckOptions(options, hostname, port);
     if (socket.isSessionReused()) {
       // No certificates are visible on a resumed session.
       const session = socket.getSession();
       const notPinned = policy.check([], checkOptions);
       if (notPinned.status === "not-pinned" || notPinned.status === "policy-expired") return notPinned;
-      const original = approvedVerdict(policy, hostname, session);
+      const original = approvedVerdict(policy, hostname, session, checkKey);
       if (original) {
         return { ...original, findings: [...original.findings, { code: "SESSION_RESUMED", severity: "info",
           message: "the TLS session was resumed; its certificates were pinned when the session was first established" }] };
@@ -307,7 +324,7 @@ function makeAdapter(certpin) {
    */
   function pinConnection(socket, guard) {
     captureStaple(socket);
-    const sessions = trackSessions(socket);
+    const sessions = trackSessions(socket, guard.checkKey);
     const check = () => {
       let verdict;
       let policy;
@@ -316,7 +333,7 @@ function makeAdapter(certpin) {
         hostname = verifiedName(socket); // (a)
         policy = guard.policyFor(); // (b)
         const port = connectOptionsOf(socket).port || socket.remotePort;
-        verdict = verdictForSocket(policy, socket, hostname, port, guard.options); // (c)
+        verdict = verdictForSocket(policy, socket, hostname, port, guard.options, guard.checkKey); // (c)
       } catch (error) {
         socket.destroy(error instanceof CertpinError ? error : invalidArgument("connection", String(error && error.message), error));
         return;

@@ -336,3 +336,39 @@ test("updater: an unreadable or oversized state file is reported as BUNDLE_STATE
     updater.close();
   }
 });
+
+test("pinTlsSocket: a session approved under lax check options does not resume into an adapter with stricter ones (same policy object)", async () => {
+  const tls = await import("node:tls");
+  const { pinTlsSocket } = await import("certpin/node");
+  const { PinPolicy } = await import("certpin");
+  // forged-chain.pem: a leaf naming the pinned intermediate (name and key id) but signed
+  // by another key (tests/fixtures/tls/make.sh); only verifySignatures tells them apart.
+  const policy = new PinPolicy({ version: 1, domains: [{ host: "localhost", pins: [spkiPin(read("good-intermediate.pem")), "sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="] }] });
+  const server = tls.createServer({ key: read("forged-leaf.key"), cert: read("forged-chain.pem") }, (socket) => {
+    socket.on("error", () => {});
+    socket.end("hi");
+  });
+  const { port, close } = await listen(server);
+  const connect = (pinning, session) => new Promise((resolve) => {
+    const sessions = [];
+    const socket = pinTlsSocket(tls.connect({ host: "127.0.0.1", servername: "localhost", port, ca: BOTH_CAS, rejectUnauthorized: false, session }), policy, pinning);
+    socket.on("session", (s) => sessions.push(s));
+    socket.on("error", (error) => resolve({ error: error.code }));
+    let reused = null;
+    socket.on("secureConnect", () => { reused = socket.isSessionReused(); socket.resume(); });
+    socket.on("close", () => resolve({ reused, status: socket.certpinVerdict?.status, sessions }));
+  });
+  try {
+    const strictFull = await connect({});
+    assert.ok(strictFull.error, "the default options refuse the forged chain on a full handshake");
+    const lax = await connect({ verifySignatures: false });
+    assert.equal(lax.status, "matched", "verifySignatures: false matches the forged chain (the caller's choice)");
+    assert.ok(lax.sessions.length > 0);
+    const laxAgain = await connect({ verifySignatures: false }, lax.sessions.at(-1));
+    assert.equal(laxAgain.reused, true, `the session resumes under the options that approved it: ${JSON.stringify({ ...laxAgain, sessions: laxAgain.sessions?.length })}`);
+    const strict = await connect({}, lax.sessions.at(-1));
+    assert.equal(strict.error, "NO_CHAIN", `the strict adapter resumed a session its options never approved: ${JSON.stringify({ ...strict, sessions: undefined })}`);
+  } finally {
+    await close();
+  }
+});
