@@ -65,6 +65,10 @@ function makeAdapter(certpin) {
     return staple ? { ...options, ocspResponse: staple } : options;
   }
 
+  // The policy each pinned socket passed (keep-alive pools drop sockets whose policy is no
+  // longer the current one, see pinnedAgent).
+  const socketPolicies = new WeakMap();
+
   // Sessions approved for resumption, per policy object: "name\0sha256(session)" -> verdict.
   const MAX_APPROVED_SESSIONS = 1024;
   const approvedSessions = new WeakMap();
@@ -344,6 +348,7 @@ function makeAdapter(certpin) {
         socket.destroy(pinningError(verdict));
         return;
       }
+      socketPolicies.set(socket, policy);
       sessions.approve(policy, hostname, verdict);
     };
     // _secureEstablished is Node's flag for a finished handshake (attached late: the
@@ -423,7 +428,35 @@ function makeAdapter(certpin) {
     const { pinning, ...rest } = agentOptions || {};
     refuseMisplacedPinning(rest, "agentOptions", "pinnedAgent(policy, { pinning: { ... } })");
     const guard = makeGuard(policy, pinning, "agentOptions.pinning");
+    // A socket kept alive is reused only while the policy it passed is still the one a new
+    // connection would get: after a policy updater adopts a new version (a pin removed) or
+    // fails closed, the sockets pinned under the old one are closed, not reused.
+    const current = (socket) => {
+      try {
+        return socketPolicies.get(socket) === guard.policyFor();
+      } catch {
+        return false;
+      }
+    };
     class PinnedAgent extends https.Agent {
+      addRequest(req, options) {
+        const stale = Object.values(this.freeSockets).flat().filter((socket) => !current(socket));
+        if (stale.length === 0) return super.addRequest(req, options);
+        // Node removes a socket from the pool on its 'close'; the request waits for that.
+        let left = stale.length;
+        for (const socket of stale) {
+          socket.once("close", () => {
+            if (--left === 0) super.addRequest(req, options);
+          });
+          socket.destroy();
+        }
+        return undefined;
+      }
+
+      keepSocketAlive(socket) {
+        return current(socket) && super.keepSocketAlive(socket);
+      }
+
       createConnection(...args) {
         // https.Agent's own createConnection offers cached sessions and caches new ones;
         // the pin check is attached before the handshake can finish.

@@ -372,3 +372,32 @@ test("pinTlsSocket: a session approved under lax check options does not resume i
     await close();
   }
 });
+
+test("pinnedAgent with keepAlive: after an update (or a fail-closed expiry) a socket pinned under the old policy is not reused", async () => {
+  let served = bundleOf(1, [GOOD, ROGUE]);
+  const bundles = await httpsServer(GENUINE, () => served);
+  const state = { requests: 0 };
+  const attackerServer = https.createServer(ATTACKER, (req, res) => { state.requests++; req.resume(); res.end("ok"); });
+  const attacker = await listen(attackerServer);
+  const updater = policyUpdater({ url: `https://127.0.0.1:${bundles.port}/policy`, root, ca: CA, onExpired: "fail-closed", intervalMs: 0 });
+  const agent = pinnedAgent(updater, { ca: BOTH_CAS, keepAlive: true, maxSockets: 1 });
+  try {
+    assert.equal((await updater.refresh()).status, "updated");
+    assert.equal((await get(agent, attacker.port)).status, 200, "version 1 pins the attacker's key");
+    await sleep(20);
+    assert.equal(Object.values(agent.freeSockets).flat().length, 1, "the socket is kept alive (else this test proves nothing)");
+    assert.equal((await get(agent, attacker.port)).status, 200, "reused under the same version");
+    await sleep(20);
+    served = bundleOf(2, [GOOD]);
+    assert.equal((await updater.refresh()).status, "updated");
+    const before = state.requests;
+    const after = await get(agent, attacker.port);
+    assert.equal(after.error, "PIN_MISMATCH", `version 2 no longer pins the attacker: ${JSON.stringify(after)}`);
+    assert.equal(state.requests, before, "no request reached the attacker after the update");
+  } finally {
+    agent.destroy();
+    updater.close();
+    await bundles.close();
+    await attacker.close();
+  }
+});
