@@ -179,10 +179,22 @@ function makeReportSender(adapter) {
         drop([{ report }], "queue-full");
         return;
       }
+      // Serialised now: a report JSON cannot carry (a BigInt, a cycle) is ignored here
+      // instead of failing its batch later, and what is sent is what send() was given.
+      let json;
+      try {
+        json = JSON.stringify(report);
+      } catch {
+        json = undefined;
+      }
+      if (typeof json !== "string") {
+        stats.ignored++;
+        return;
+      }
       recent.delete(key);
       recent.set(key, t);
       if (recent.size > 4 * maxQueue) recent.delete(recent.keys().next().value);
-      const entry = { id: crypto.randomUUID(), key, report, status: verdict && typeof verdict.status === "string" ? verdict.status : null, occurrences: 1, queuedAt: t };
+      const entry = { id: crypto.randomUUID(), key, report, json, status: verdict && typeof verdict.status === "string" ? verdict.status : null, occurrences: 1, queuedAt: t };
       queue.push(entry);
       queued.set(key, entry);
       stats.queued = queue.length;
@@ -190,7 +202,9 @@ function makeReportSender(adapter) {
     }
 
     function post(batch) {
-      const body = JSON.stringify(batch.map((e) => ({ id: e.id, report: e.report, reportKey: e.key, occurrences: e.occurrences, status: e.status, client })));
+      // Each report as serialised by send() (JSON text, spliced in as is).
+      const item = (e) => `{"id":${JSON.stringify(e.id)},"report":${e.json},"reportKey":${JSON.stringify(e.key)},"occurrences":${e.occurrences},"status":${JSON.stringify(e.status)},"client":${JSON.stringify(client)}}`;
+      const body = `[${batch.map(item).join(",")}]`;
       const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(body), "user-agent": VERSION };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
       return new Promise((settle) => {

@@ -401,3 +401,37 @@ test("pinnedAgent with keepAlive: after an update (or a fail-closed expiry) a so
     await attacker.close();
   }
 });
+
+test("reportSender: a report JSON cannot carry (BigInt, a cycle, mutated after send) never makes flush reject or the timer crash the process", async () => {
+  const bodies = [];
+  const collector = await listen(http.createServer((request, response) => {
+    let body = "";
+    request.on("data", (c) => (body += c));
+    request.on("end", () => { bodies.push(JSON.parse(body)); response.writeHead(200).end("{}"); });
+  }));
+  const unhandled = [];
+  const onUnhandled = (reason) => unhandled.push(reason);
+  process.on("unhandledRejection", onUnhandled);
+  const send = reportSender({ url: `http://127.0.0.1:${collector.port}/report`, batchDelayMs: 0 });
+  try {
+    assert.doesNotThrow(() => send({ ...REPORT, extra: 1n }, { reportKey: "c".repeat(64), status: "mismatch" }));
+    const cyclic = { ...REPORT };
+    cyclic.self = cyclic;
+    assert.doesNotThrow(() => send(cyclic, { reportKey: "d".repeat(64), status: "mismatch" }));
+    const mutated = { ...REPORT, port: 8443 };
+    send(mutated, { reportKey: "e".repeat(64), status: "mismatch" });
+    mutated.extra = 2n; // changed after send: what was sent is what send() saw
+    await sleep(200); // the timer's own pump runs
+    await send.flush();
+    assert.deepEqual(unhandled, []);
+    const delivered = bodies.flat();
+    assert.equal(delivered.length, 1, JSON.stringify(delivered));
+    assert.equal(delivered[0].report.port, 8443);
+    assert.equal(delivered[0].report.extra, undefined);
+    assert.equal(send.stats().ignored, 2);
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+    await send.close({ timeoutMs: 0 });
+    await collector.close();
+  }
+});
