@@ -349,6 +349,10 @@ function makeAdapter(certpin) {
         return;
       }
       socketPolicies.set(socket, policy);
+      if (guard.sockets) {
+        guard.sockets.add(socket);
+        socket.once("close", () => guard.sockets.delete(socket));
+      }
       sessions.approve(policy, hostname, verdict);
     };
     // _secureEstablished is Node's flag for a finished handshake (attached late: the
@@ -561,13 +565,42 @@ function makeAdapter(certpin) {
    * An undici Agent (a fetch dispatcher) whose every connection is pinned. Works with
    * undici's own fetch (pinnedFetch), and with Node 20's global fetch (see README).
    */
+  /**
+   * An undici dispatcher class whose dispatch first closes the connections pinned under a
+   * policy that is no longer the current one (a policy updater adopted a new version or
+   * failed closed), so that no request goes out on them; undici connects again under
+   * the current policy.
+   */
+  function sweepingDispatcher(Base, guard) {
+    guard.sockets = guard.sockets || new Set();
+    return class extends Base {
+      dispatch(opts, handler) {
+        let current = null;
+        try {
+          current = guard.policyFor();
+        } catch {
+          // No policy a new connection may use (fail-closed): none of the old ones either.
+        }
+        // Destroyed before the request is queued: undici sees the connection gone and
+        // opens a new one, pinned under the current policy.
+        for (const socket of guard.sockets) {
+          if (socketPolicies.get(socket) === current) continue;
+          guard.sockets.delete(socket);
+          socket.destroy();
+        }
+        return super.dispatch(opts, handler);
+      }
+    };
+  }
+
   function pinnedDispatcher(policy, options) {
     const undici = loadUndici();
     const { connect, pinning, agentOptions } = splitDispatcherOptions(options, "options");
     const guard = makeGuard(policy, pinning, "options.pinning");
     const base = baseConnector(undici, connect, "options.connect", agentOptions);
     try {
-      return new undici.Agent({ ...agentOptions, connect: pinnedConnector(base, guard) });
+      const Agent = sweepingDispatcher(undici.Agent, guard);
+      return new Agent({ ...agentOptions, connect: pinnedConnector(base, guard) });
     } catch (error) {
       throw invalidArgument("options", error.message, error);
     }
@@ -583,10 +616,11 @@ function makeAdapter(certpin) {
     const { connect, pinning, agentOptions } = splitDispatcherOptions(options, "options");
     const guard = makeGuard(policy, pinning, "options.pinning");
     if (connect !== undefined) baseConnector(undici, connect, "options.connect", agentOptions); // validated now
+    const Pool = sweepingDispatcher(undici.Pool, guard);
     return function factory(origin, poolOptions) {
       const given = poolOptions && poolOptions.connect !== undefined ? poolOptions.connect : connect;
       const base = baseConnector(undici, given, "connect", { ...poolOptions, ...agentOptions });
-      return new undici.Pool(origin, { ...poolOptions, ...agentOptions, connect: pinnedConnector(base, guard) });
+      return new Pool(origin, { ...poolOptions, ...agentOptions, connect: pinnedConnector(base, guard) });
     };
   }
 

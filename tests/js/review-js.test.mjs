@@ -435,3 +435,36 @@ test("reportSender: a report JSON cannot carry (BigInt, a cycle, mutated after s
     await collector.close();
   }
 });
+
+for (const way of ["pinnedDispatcher", "undici Agent with pinnedPoolFactory"]) test(`${way} with keep-alive: after an update a connection pinned under the old policy is not reused`, async () => {
+  const { createRequire } = await import("node:module");
+  const undici = createRequire(import.meta.url)("undici");
+  const { pinnedDispatcher, pinnedPoolFactory } = await import("certpin/node");
+  let served = bundleOf(1, [GOOD, ROGUE]);
+  const bundles = await httpsServer(GENUINE, () => served);
+  const state = { requests: 0 };
+  const attacker = await listen(https.createServer(ATTACKER, (req, res) => { state.requests++; req.resume(); res.end("ok"); }));
+  const updater = policyUpdater({ url: `https://127.0.0.1:${bundles.port}/policy`, root, ca: CA, onExpired: "fail-closed", intervalMs: 0 });
+  const connect = { ca: BOTH_CAS, servername: "localhost" };
+  const dispatcher = way === "pinnedDispatcher" ? pinnedDispatcher(updater, { connect }) : new undici.Agent({ factory: pinnedPoolFactory(updater, { connect }) });
+  const request = () => undici.request(`https://127.0.0.1:${attacker.port}/`, { dispatcher }).then(
+    async (res) => ({ status: res.statusCode, body: await res.body.text() }),
+    (error) => ({ error: error.code }),
+  );
+  try {
+    assert.equal((await updater.refresh()).status, "updated");
+    assert.equal((await request()).status, 200, "version 1 pins the attacker's key");
+    assert.equal((await request()).status, 200);
+    served = bundleOf(2, [GOOD]);
+    assert.equal((await updater.refresh()).status, "updated");
+    const before = state.requests;
+    const after = await request();
+    assert.equal(after.error, "PIN_MISMATCH", `version 2 no longer pins the attacker: ${JSON.stringify(after)}`);
+    assert.equal(state.requests, before, "no request reached the attacker after the update");
+  } finally {
+    await dispatcher.close().catch(() => {});
+    updater.close();
+    await bundles.close();
+    await attacker.close();
+  }
+});
