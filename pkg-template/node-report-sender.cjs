@@ -340,7 +340,9 @@ function makeReportSender(adapter) {
           if (!pending) break;
           await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(0, nextAttemptAt - now()), Math.max(0, deadline - Date.now()))));
         }
-      })();
+      })().catch((error) => {
+        stats.lastError = String(error && error.message); // never an unhandled rejection once the deadline passed
+      });
       // The deadline holds even while a batch is in flight: what is still queued then is
       // dropped, and destroying the agent below aborts the request.
       let deadlineTimer;
