@@ -13,8 +13,9 @@
 // the session was not resumed, so a pin check that lives only there can be skipped
 // (rejectUnauthorized: false, a resumed session). A resumed session exposes no
 // certificates at all, so certpin accepts one only when the session was issued on a
-// connection that passed the same policy for the same name (sessions are bound to the
-// secret negotiated with the pinned server); otherwise it fails closed.
+// connection that passed the same policy for the same name with the same check options
+// (sessions are bound to the secret negotiated with the pinned server); otherwise it
+// fails closed.
 //
 // Pinning adds to Node's chain validation against trusted roots; it does not replace it.
 //
@@ -63,6 +64,10 @@ function makeAdapter(certpin) {
     const staple = staples.get(socket);
     return staple ? { ...options, ocspResponse: staple } : options;
   }
+
+  // The policy each pinned socket passed (keep-alive pools drop sockets whose policy is no
+  // longer the current one, see pinnedAgent).
+  const socketPolicies = new WeakMap();
 
   // Sessions approved for resumption, per policy object: "name\0sha256(session)" -> verdict.
   const MAX_APPROVED_SESSIONS = 1024;
@@ -146,7 +151,22 @@ function makeAdapter(certpin) {
 
   /** What every connection of one adapter shares: where its policy comes from, its options. */
   function makeGuard(policy, pinning, where) {
-    return { policyFor: policySource(policy), options: readOptions(pinning, where) };
+    const options = readOptions(pinning, where);
+    return { policyFor: policySource(policy), options, checkKey: checkOptionsKey(options) };
+  }
+
+  /**
+   * What a session approval is bound to besides the policy and the name: the check
+   * options that passed it, so a session approved by a laxer adapter (verifySignatures:
+   * false, allowSha1, ...) never resumes into a stricter one sharing the policy object.
+   */
+  function checkOptionsKey(options) {
+    try {
+      const values = CHECK_OPTIONS.map((key) => (options[key] === undefined ? null : options[key]));
+      return crypto.createHash("sha256").update(JSON.stringify(values)).digest("base64");
+    } catch {
+      return crypto.randomBytes(16).toString("base64"); // not serialisable: approvals stay with this adapter
+    }
   }
 
   // ---------------------------------------------------------------------------------
@@ -230,44 +250,45 @@ function makeAdapter(certpin) {
 
   // ---------------------------------------------------------------------------------
   // Resumption: a session is accepted only if certpin saw the connection that issued it
-  // pass the same policy object for the same name, with a pin matched on a full
+  // pass the same policy object for the same name under the same check options
+  // (checkOptionsKey), with a pin matched on a full
   // handshake. Sessions a connection announces before its check (TLS 1.2 may announce
   // before 'secureConnect') wait for the check; after it (TLS 1.3 tickets) they are
   // approved as they come, and only if the check passed.
 
-  function sessionKey(hostname, session) {
-    return `${hostname}\0${crypto.createHash("sha256").update(session).digest("base64")}`;
+  function sessionKey(hostname, session, checkKey) {
+    return `${hostname}\0${checkKey}\0${crypto.createHash("sha256").update(session).digest("base64")}`;
   }
 
-  function approveSession(policy, hostname, session, verdict) {
+  function approveSession(policy, hostname, session, verdict, checkKey) {
     let approved = approvedSessions.get(policy);
     if (!approved) {
       approved = new Map();
       approvedSessions.set(policy, approved);
     }
-    approved.set(sessionKey(hostname, session), verdict);
+    approved.set(sessionKey(hostname, session, checkKey), verdict);
     if (approved.size > MAX_APPROVED_SESSIONS) approved.delete(approved.keys().next().value);
   }
 
   /** The verdict of the connection that issued `session`, if it passed this policy. */
-  function approvedVerdict(policy, hostname, session) {
+  function approvedVerdict(policy, hostname, session, checkKey) {
     const approved = approvedSessions.get(policy);
-    return (session && approved && approved.get(sessionKey(hostname, session))) || null;
+    return (session && approved && approved.get(sessionKey(hostname, session, checkKey))) || null;
   }
 
   /** Collects a socket's sessions from the start; `approve` releases them once it passed. */
-  function trackSessions(socket) {
+  function trackSessions(socket, checkKey) {
     let passed = null;
     const pending = [];
     socket.on("session", (session) => {
-      if (passed) approveSession(passed.policy, passed.hostname, session, passed.verdict);
+      if (passed) approveSession(passed.policy, passed.hostname, session, passed.verdict, checkKey);
       else if (pending.length < 8) pending.push(session);
     });
     return {
       approve(policy, hostname, verdict) {
         if (!(verdict.ok && verdict.status === "matched" && !socket.isSessionReused())) return;
         passed = { policy, hostname, verdict };
-        for (const session of pending.splice(0)) approveSession(policy, hostname, session, verdict);
+        for (const session of pending.splice(0)) approveSession(policy, hostname, session, verdict, checkKey);
       },
     };
   }
@@ -276,14 +297,14 @@ function makeAdapter(certpin) {
    * The policy's verdict for an established TLS socket and the name it verified.
    * Never throws for a failed check (the caller decides); throws CertpinError for misuse.
    */
-  function verdictForSocket(policy, socket, hostname, port, options) {
+  function verdictForSocket(policy, socket, hostname, port, options, checkKey) {
     const checkOptions = connectionCheckOptions(options, hostname, port);
     if (socket.isSessionReused()) {
       // No certificates are visible on a resumed session.
       const session = socket.getSession();
       const notPinned = policy.check([], checkOptions);
       if (notPinned.status === "not-pinned" || notPinned.status === "policy-expired") return notPinned;
-      const original = approvedVerdict(policy, hostname, session);
+      const original = approvedVerdict(policy, hostname, session, checkKey);
       if (original) {
         return { ...original, findings: [...original.findings, { code: "SESSION_RESUMED", severity: "info",
           message: "the TLS session was resumed; its certificates were pinned when the session was first established" }] };
@@ -307,7 +328,7 @@ function makeAdapter(certpin) {
    */
   function pinConnection(socket, guard) {
     captureStaple(socket);
-    const sessions = trackSessions(socket);
+    const sessions = trackSessions(socket, guard.checkKey);
     const check = () => {
       let verdict;
       let policy;
@@ -316,7 +337,7 @@ function makeAdapter(certpin) {
         hostname = verifiedName(socket); // (a)
         policy = guard.policyFor(); // (b)
         const port = connectOptionsOf(socket).port || socket.remotePort;
-        verdict = verdictForSocket(policy, socket, hostname, port, guard.options); // (c)
+        verdict = verdictForSocket(policy, socket, hostname, port, guard.options, guard.checkKey); // (c)
       } catch (error) {
         socket.destroy(error instanceof CertpinError ? error : invalidArgument("connection", String(error && error.message), error));
         return;
@@ -326,6 +347,11 @@ function makeAdapter(certpin) {
       if (!verdict.ok) {
         socket.destroy(pinningError(verdict));
         return;
+      }
+      socketPolicies.set(socket, policy);
+      if (guard.sockets) {
+        guard.sockets.add(socket);
+        socket.once("close", () => guard.sockets.delete(socket));
       }
       sessions.approve(policy, hostname, verdict);
     };
@@ -406,7 +432,35 @@ function makeAdapter(certpin) {
     const { pinning, ...rest } = agentOptions || {};
     refuseMisplacedPinning(rest, "agentOptions", "pinnedAgent(policy, { pinning: { ... } })");
     const guard = makeGuard(policy, pinning, "agentOptions.pinning");
+    // A socket kept alive is reused only while the policy it passed is still the one a new
+    // connection would get: after a policy updater adopts a new version (a pin removed) or
+    // fails closed, the sockets pinned under the old one are closed, not reused.
+    const current = (socket) => {
+      try {
+        return socketPolicies.get(socket) === guard.policyFor();
+      } catch {
+        return false;
+      }
+    };
     class PinnedAgent extends https.Agent {
+      addRequest(req, options) {
+        const stale = Object.values(this.freeSockets).flat().filter((socket) => !current(socket));
+        if (stale.length === 0) return super.addRequest(req, options);
+        // Node removes a socket from the pool on its 'close'; the request waits for that.
+        let left = stale.length;
+        for (const socket of stale) {
+          socket.once("close", () => {
+            if (--left === 0) super.addRequest(req, options);
+          });
+          socket.destroy();
+        }
+        return undefined;
+      }
+
+      keepSocketAlive(socket) {
+        return current(socket) && super.keepSocketAlive(socket);
+      }
+
       createConnection(...args) {
         // https.Agent's own createConnection offers cached sessions and caches new ones;
         // the pin check is attached before the handshake can finish.
@@ -441,12 +495,15 @@ function makeAdapter(certpin) {
   function pinnedConnector(base, guard) {
     return function connect(connectOptions, callback) {
       const isHttps = connectOptions.protocol === "https:";
-      let guarded = false;
+      // The socket pinConnection is attached to. The one handed to undici must be that
+      // one: a connector may return one socket and call back with another (a race of
+      // attempts), and the other would otherwise reach undici unpinned.
+      let pinned = null;
       const returned = base(connectOptions, (error, socket) => {
         if (error) return callback(error);
-        if (isHttps && !guarded) {
-          // A connector that did not hand the socket back synchronously (a tunnel): pin
-          // it now, before undici writes. Its handshake must be finished, or bytes
+        if (isHttps && socket !== pinned) {
+          // A socket certpin has not seen (a tunnel, or not the one returned): pin it
+          // now, before undici writes. Its handshake must be finished, or bytes
           // written now would leave before the check could run.
           if (!(socket instanceof tls.TLSSocket) || !socket._secureEstablished) {
             const refusal = invalidArgument(
@@ -456,7 +513,7 @@ function makeAdapter(certpin) {
             if (socket && typeof socket.destroy === "function") socket.destroy();
             return callback(refusal);
           }
-          guarded = true;
+          pinned = socket;
           // The refusal goes to the callback; the connector may listen for no errors.
           socket.on("error", () => {});
           pinConnection(socket, guard);
@@ -464,8 +521,8 @@ function makeAdapter(certpin) {
         }
         return callback(null, socket);
       });
-      if (isHttps && !guarded && returned instanceof tls.TLSSocket) {
-        guarded = true;
+      if (isHttps && pinned === null && returned instanceof tls.TLSSocket) {
+        pinned = returned;
         pinConnection(returned, guard);
       }
       return returned;
@@ -508,13 +565,42 @@ function makeAdapter(certpin) {
    * An undici Agent (a fetch dispatcher) whose every connection is pinned. Works with
    * undici's own fetch (pinnedFetch), and with Node 20's global fetch (see README).
    */
+  /**
+   * An undici dispatcher class whose dispatch first closes the connections pinned under a
+   * policy that is no longer the current one (a policy updater adopted a new version or
+   * failed closed), so that no request goes out on them; undici connects again under
+   * the current policy.
+   */
+  function sweepingDispatcher(Base, guard) {
+    guard.sockets = guard.sockets || new Set();
+    return class extends Base {
+      dispatch(opts, handler) {
+        let current = null;
+        try {
+          current = guard.policyFor();
+        } catch {
+          // No policy a new connection may use (fail-closed): none of the old ones either.
+        }
+        // Destroyed before the request is queued: undici sees the connection gone and
+        // opens a new one, pinned under the current policy.
+        for (const socket of guard.sockets) {
+          if (socketPolicies.get(socket) === current) continue;
+          guard.sockets.delete(socket);
+          socket.destroy();
+        }
+        return super.dispatch(opts, handler);
+      }
+    };
+  }
+
   function pinnedDispatcher(policy, options) {
     const undici = loadUndici();
     const { connect, pinning, agentOptions } = splitDispatcherOptions(options, "options");
     const guard = makeGuard(policy, pinning, "options.pinning");
     const base = baseConnector(undici, connect, "options.connect", agentOptions);
     try {
-      return new undici.Agent({ ...agentOptions, connect: pinnedConnector(base, guard) });
+      const Agent = sweepingDispatcher(undici.Agent, guard);
+      return new Agent({ ...agentOptions, connect: pinnedConnector(base, guard) });
     } catch (error) {
       throw invalidArgument("options", error.message, error);
     }
@@ -530,10 +616,11 @@ function makeAdapter(certpin) {
     const { connect, pinning, agentOptions } = splitDispatcherOptions(options, "options");
     const guard = makeGuard(policy, pinning, "options.pinning");
     if (connect !== undefined) baseConnector(undici, connect, "options.connect", agentOptions); // validated now
+    const Pool = sweepingDispatcher(undici.Pool, guard);
     return function factory(origin, poolOptions) {
       const given = poolOptions && poolOptions.connect !== undefined ? poolOptions.connect : connect;
       const base = baseConnector(undici, given, "connect", { ...poolOptions, ...agentOptions });
-      return new undici.Pool(origin, { ...poolOptions, ...agentOptions, connect: pinnedConnector(base, guard) });
+      return new Pool(origin, { ...poolOptions, ...agentOptions, connect: pinnedConnector(base, guard) });
     };
   }
 

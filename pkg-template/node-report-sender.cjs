@@ -179,10 +179,22 @@ function makeReportSender(adapter) {
         drop([{ report }], "queue-full");
         return;
       }
+      // Serialised now: a report JSON cannot carry (a BigInt, a cycle) is ignored here
+      // instead of failing its batch later, and what is sent is what send() was given.
+      let json;
+      try {
+        json = JSON.stringify(report);
+      } catch {
+        json = undefined;
+      }
+      if (typeof json !== "string") {
+        stats.ignored++;
+        return;
+      }
       recent.delete(key);
       recent.set(key, t);
       if (recent.size > 4 * maxQueue) recent.delete(recent.keys().next().value);
-      const entry = { id: crypto.randomUUID(), key, report, status: verdict && typeof verdict.status === "string" ? verdict.status : null, occurrences: 1, queuedAt: t };
+      const entry = { id: crypto.randomUUID(), key, report, json, status: verdict && typeof verdict.status === "string" ? verdict.status : null, occurrences: 1, queuedAt: t };
       queue.push(entry);
       queued.set(key, entry);
       stats.queued = queue.length;
@@ -190,10 +202,20 @@ function makeReportSender(adapter) {
     }
 
     function post(batch) {
-      const body = JSON.stringify(batch.map((e) => ({ id: e.id, report: e.report, reportKey: e.key, occurrences: e.occurrences, status: e.status, client })));
+      // Each report as serialised by send() (JSON text, spliced in as is).
+      const item = (e) => `{"id":${JSON.stringify(e.id)},"report":${e.json},"reportKey":${JSON.stringify(e.key)},"occurrences":${e.occurrences},"status":${JSON.stringify(e.status)},"client":${JSON.stringify(client)}}`;
+      const body = `[${batch.map(item).join(",")}]`;
       const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(body), "user-agent": VERSION };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
-      return new Promise((resolve) => {
+      return new Promise((settle) => {
+        // One deadline for the whole exchange: `timeout` alone is an idle timeout, which a
+        // collector that trickles its answer never triggers.
+        const deadline = setTimeout(() => request.destroy(new Error(`the collector did not answer within ${timeoutMs} ms`)), timeoutMs);
+        deadline.unref();
+        const resolve = (value) => {
+          clearTimeout(deadline);
+          settle(value);
+        };
         const request = transport.request(url, { method: "POST", agent, headers, timeout: timeoutMs }, (response) => {
           const chunks = [];
           let size = 0;
@@ -312,11 +334,20 @@ function makeReportSender(adapter) {
     async function close({ timeoutMs: closeTimeout = 5000 } = {}) {
       closed = true;
       const deadline = Date.now() + closeTimeout;
-      while (queue.length && Date.now() < deadline) {
-        const { pending } = await flush();
-        if (!pending) break;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(0, nextAttemptAt - now()), Math.max(0, deadline - Date.now()))));
-      }
+      const deliver = (async () => {
+        while (queue.length && Date.now() < deadline) {
+          const { pending } = await flush();
+          if (!pending) break;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(0, nextAttemptAt - now()), Math.max(0, deadline - Date.now()))));
+        }
+      })().catch((error) => {
+        stats.lastError = String(error && error.message); // never an unhandled rejection once the deadline passed
+      });
+      // The deadline holds even while a batch is in flight: what is still queued then is
+      // dropped, and destroying the agent below aborts the request.
+      let deadlineTimer;
+      await Promise.race([deliver, new Promise((resolve) => (deadlineTimer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+      clearTimeout(deadlineTimer);
       if (timer) clearTimeout(timer);
       timer = null;
       const left = queue.splice(0);

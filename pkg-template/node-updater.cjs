@@ -19,6 +19,9 @@ const STATE_FORMAT = "certpin-updater-state-v1";
 const DEFAULT_MAX_BYTES = 512 * 1024;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_INTERVAL_MS = 60 * 60 * 1000;
+// A state file holds one bundle (at most the core's 320 KiB bound, JSON-escaped): a larger
+// one is not read at all.
+const MAX_STATE_BYTES = 2 * 1024 * 1024;
 const OPTIONS = ["url", "root", "statePath", "fallback", "onExpired", "intervalMs", "timeoutMs", "maxBytes",
   "ca", "headers", "onUpdate", "onError", "onOutcome", "onWarning", "_beforeRename"];
 const UPDATER = Symbol.for("certpin.policyUpdater");
@@ -52,10 +55,17 @@ function makeUpdater(certpin) {
         return;
       }
       const fail = (message, extra) => certpinError("BUNDLE_FETCH_FAILED", `cannot fetch the policy bundle from ${url}: ${message}`, extra);
-      const req = lib.get(target, {
-        ...(ca !== undefined ? { ca } : {}),
-        headers: { accept: "application/json", ...(etag ? { "if-none-match": etag } : {}), ...headers },
-      });
+      let req;
+      try {
+        req = lib.get(target, {
+          ...(ca !== undefined ? { ca } : {}),
+          headers: { accept: "application/json", ...(etag ? { "if-none-match": etag } : {}), ...headers },
+        });
+      } catch (error) {
+        // A request Node refuses to make (a server ETag that is no valid header value, a bad ca).
+        reject(fail(error.message, { cause: error }));
+        return;
+      }
       // One deadline for the whole exchange (connect, headers and body), not per read.
       const timer = setTimeout(() => req.destroy(fail(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
       const done = (fn, value) => {
@@ -134,6 +144,26 @@ function makeUpdater(certpin) {
     }
     const { url, root, statePath, fallback, onExpired } = options;
     if (typeof url !== "string") throw invalid("url", "the URL the signed bundle is served at is required");
+    // Checked now, not at the first refresh (where they would only show in its outcome).
+    let parsedUrl;
+    try {
+      parsedUrl = new URL(url);
+    } catch {
+      throw invalid("url", `${JSON.stringify(url)} is not a URL`);
+    }
+    if (parsedUrl.protocol !== "https:" && parsedUrl.protocol !== "http:") throw invalid("url", "must be an https: (or http:) URL");
+    if (options.headers !== undefined) {
+      if (options.headers === null || typeof options.headers !== "object" || Array.isArray(options.headers)) throw invalid("headers", "must be an object of header names to string values");
+      for (const [name, value] of Object.entries(options.headers)) {
+        try {
+          if (typeof value !== "string") throw new Error("the value must be a string");
+          http.validateHeaderName(name);
+          http.validateHeaderValue(name, value);
+        } catch (error) {
+          throw invalid(`headers.${name}`, error.message);
+        }
+      }
+    }
     if (root === undefined || root === null) throw invalid("root", "the trust root (root.json) is required");
     if (onExpired !== "fail-open" && onExpired !== "fail-closed") {
       throw invalid("onExpired", 'say what happens when the last good bundle expires: "fail-open" (pins stop being enforced, with a warning) or "fail-closed" (connections to pinned hosts are refused)');
@@ -198,9 +228,13 @@ function makeUpdater(certpin) {
     if (statePath !== undefined) {
       let stateText;
       try {
+        const size = fs.statSync(statePath).size;
+        if (size > MAX_STATE_BYTES) throw new Error(`it is ${size} bytes, over the ${MAX_STATE_BYTES} bytes a state file can be`);
         stateText = fs.readFileSync(statePath, "utf8");
       } catch (error) {
-        if (error.code !== "ENOENT") report({ status: "failed", version: null, error });
+        if (error.code !== "ENOENT") {
+          report({ status: "failed", version: null, error: certpinError("BUNDLE_STATE_INVALID", `the updater state ${statePath} cannot be read (${error.message}); starting from the fallback bundle`, { cause: error }) });
+        }
       }
       if (stateText !== undefined) {
         try {
@@ -239,6 +273,7 @@ function makeUpdater(certpin) {
       // Another process sharing the file may have stored a higher version meanwhile:
       // never replace it with a lower one (the file's highest version only grows).
       try {
+        if ((await fsp.stat(statePath)).size > MAX_STATE_BYTES) throw new Error("oversized");
         const onDisk = JSON.parse(await fsp.readFile(statePath, "utf8"));
         if (verifyStored(onDisk.bundle, 0).version > current.verified.version) return;
       } catch {
