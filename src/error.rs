@@ -111,6 +111,24 @@ pub enum Error {
     /// A TrustKit configuration that certpin cannot import; `path` names the key
     /// (`kTSKPinnedDomains["example.com"].kTSKPublicKeyHashes[1]`).
     TrustKitInvalid { path: String, reason: String },
+    /// A `policyUpdater` (certpin/node) that has no policy it may use, or could not get
+    /// one: it throws these in JavaScript, as the adapters throw `ConnectionRefused`'s
+    /// codes; they are listed here so that `ERROR_CODES` names every code certpin throws.
+    UpdaterFailed {
+        failure: UpdaterFailure,
+        reason: String,
+    },
+}
+
+/// What a `policyUpdater` could not do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdaterFailure {
+    /// The bundle could not be fetched (network, HTTP status, bound, timeout).
+    FetchFailed,
+    /// The state file could not be read or is not a state file.
+    StateInvalid,
+    /// No verified bundle yet (no state file, no fallback, no successful refresh).
+    Unavailable,
 }
 
 /// Why an enforcing adapter refused a connection: the failing verdict statuses.
@@ -178,6 +196,9 @@ pub const ERROR_CODES: &[&str] = &[
     // Migration (issue 16)
     "OKHTTP_INVALID",
     "TRUSTKIT_INVALID",
+    "BUNDLE_FETCH_FAILED",
+    "BUNDLE_STATE_INVALID",
+    "BUNDLE_UNAVAILABLE",
 ];
 
 /// A context value attached to an error (exposed as properties of the JS error).
@@ -237,6 +258,11 @@ impl Error {
             // Migration (issue 16)
             Error::OkHttpInvalid { .. } => "OKHTTP_INVALID",
             Error::TrustKitInvalid { .. } => "TRUSTKIT_INVALID",
+            Error::UpdaterFailed { failure, .. } => match failure {
+                UpdaterFailure::FetchFailed => "BUNDLE_FETCH_FAILED",
+                UpdaterFailure::StateInvalid => "BUNDLE_STATE_INVALID",
+                UpdaterFailure::Unavailable => "BUNDLE_UNAVAILABLE",
+            },
         }
     }
 
@@ -324,6 +350,7 @@ impl Error {
                 line.map(|l| vec![("line", Number(l))]).unwrap_or_default()
             }
             Error::TrustKitInvalid { path, .. } => vec![("path", Text(path.clone()))],
+            Error::UpdaterFailed { .. } => vec![],
         }
     }
 }
@@ -462,6 +489,7 @@ impl fmt::Display for Error {
             Error::TrustKitInvalid { path, reason } => {
                 write!(f, "cannot import the TrustKit configuration at {path}: {reason}")
             }
+            Error::UpdaterFailed { reason, .. } => write!(f, "policy updater: {reason}"),
         }
     }
 }
@@ -637,6 +665,17 @@ mod tests {
                 reason: s(),
             },
         ])
+        .chain(
+            [
+                UpdaterFailure::FetchFailed,
+                UpdaterFailure::StateInvalid,
+                UpdaterFailure::Unavailable,
+            ]
+            .map(|failure| Error::UpdaterFailed {
+                failure,
+                reason: s(),
+            }),
+        )
         .collect()
     }
 
@@ -656,7 +695,7 @@ BUNDLE_MALFORMED,BUNDLE_BAD_SIGNATURE,BUNDLE_THRESHOLD,BUNDLE_UNKNOWN_KEY,BUNDLE
 BUNDLE_EXPIRED,BUNDLE_ISSUED_IN_FUTURE,BUNDLE_POLICY_INVALID,ROOT_MALFORMED,\
 ROOT_KEY_UNSUPPORTED,ROOT_BAD_SIGNATURE,ROOT_UNKNOWN_KEY,ROOT_THRESHOLD,ROOT_VERSION,\
 ROOT_EXPIRED,\
-OKHTTP_INVALID,TRUSTKIT_INVALID"
+OKHTTP_INVALID,TRUSTKIT_INVALID,BUNDLE_FETCH_FAILED,BUNDLE_STATE_INVALID,BUNDLE_UNAVAILABLE"
         );
     }
 

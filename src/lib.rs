@@ -59,7 +59,7 @@ pub use ct::{
 pub use diagnose::{
     codes as diagnose_codes, diagnose, DiagnoseOptions, LONG_PATH_THRESHOLD, MIN_RSA_STRENGTH,
 };
-pub use error::{ContextValue, Error, RefusedStatus, Result, ERROR_CODES};
+pub use error::{ContextValue, Error, RefusedStatus, Result, UpdaterFailure, ERROR_CODES};
 pub use export::{export, import_android_nsc, EXPORT_FORMATS, HPKP_EXPORT_MAX_AGE, MAX_NSC_BYTES};
 pub use finding::{Finding, Severity};
 pub use host::{normalize_hostname, CanonicalHost, HostPattern, MAX_LABEL_LEN, MAX_NAME_LEN};

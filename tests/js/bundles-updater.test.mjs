@@ -278,3 +278,30 @@ test("SIGKILL at random moments while the state is rewritten: every restart find
     if (highestPersisted > 0) assert.ok(updater.version >= highestPersisted, `round ${round}: ${updater.version} < ${highestPersisted}`);
   }
 });
+
+test("an updater with no verified bundle yet (no state, no fallback, no refresh) refuses: BUNDLE_UNAVAILABLE, also through an adapter", async () => {
+  const updater = policyUpdater({ url: "https://127.0.0.1:9/policy", root, statePath: join(dir, "never-written.json"), onExpired: "fail-closed", intervalMs: 0 });
+  try {
+    assert.throws(() => updater.currentPolicy(), (e) => e.name === "CertpinError" && e.code === "BUNDLE_UNAVAILABLE" && /fallback/.test(e.message));
+    // A real TLS server: the policy is asked for when its handshake completes.
+    let requests = 0;
+    const server = https.createServer({ key: read("good-leaf.key"), cert: Buffer.concat([read("good-leaf.pem"), read("good-intermediate.pem")]) }, (req, res) => {
+      requests += 1;
+      res.end("ok");
+    });
+    await new Promise((r) => server.listen(0, "127.0.0.1", r));
+    const agent = pinnedAgent(updater, { ca: CA });
+    try {
+      const error = await new Promise((resolve) => {
+        https.get(`https://localhost:${server.address().port}/`, { agent }, () => resolve(null)).on("error", resolve);
+      });
+      assert.equal(error?.code, "BUNDLE_UNAVAILABLE", String(error));
+      assert.equal(requests, 0, "no request reached the server");
+    } finally {
+      agent.destroy();
+      await new Promise((r) => server.close(r));
+    }
+  } finally {
+    updater.close();
+  }
+});

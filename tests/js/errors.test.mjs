@@ -197,6 +197,10 @@ const CASES = {
     ["a misspelt domain key", ["PinPolicy"], (c) => c.PinPolicy.fromTrustKit({ kTSKPinnedDomains: { "example.com": { kTSKPublicKeyHashes: [Buffer.alloc(32).toString("base64")], kTSKEnforcePinnig: true } } }), { path: 'kTSKPinnedDomains["example.com"].kTSKEnforcePinnig' }],
     ["a hash of the wrong length", ["PinPolicy"], (c) => c.PinPolicy.fromTrustKit('{"example.com": {"kTSKPublicKeyHashes": ["AAAA"]}}'), { path: '["example.com"].kTSKPublicKeyHashes[0]' }],
   ],
+  // policyUpdater's own codes (certpin/node): see ELSEWHERE.
+  BUNDLE_FETCH_FAILED: [],
+  BUNDLE_STATE_INVALID: [],
+  BUNDLE_UNAVAILABLE: [],
 };
 
 /** Codes whose triggering input needs a live connection: the test file that covers them. */
@@ -209,6 +213,10 @@ const ELSEWHERE = {
   NO_CHAIN: "adapter-node.test.mjs",
   CERT_REVOKED: "revocation.test.mjs", // revocation (issue 21): a stapling server refused
   CT_INSUFFICIENT: "ct-adapter.test.mjs",
+  // Thrown by policyUpdater (certpin/node) against real servers and state files.
+  BUNDLE_FETCH_FAILED: "bundles-updater.test.mjs",
+  BUNDLE_STATE_INVALID: "review-js.test.mjs",
+  BUNDLE_UNAVAILABLE: "bundles-updater.test.mjs",
 };
 
 /** Calls the case, returns the thrown error (failing if nothing was thrown). */
