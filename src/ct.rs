@@ -11,7 +11,6 @@
 //! CT is what public browsers require of publicly trusted certificates; like pinning it
 //! adds to a TLS stack's own validation and does not replace it.
 
-mod der;
 mod drift;
 mod loglist;
 mod sct;
@@ -647,7 +646,7 @@ mod tests {
 
     fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
-        der::write(&mut out, tag, body);
+        crate::der::write(&mut out, tag, body);
         out
     }
 

@@ -16,6 +16,7 @@ mod cert;
 mod chain;
 mod check;
 mod ct;
+mod der;
 mod diagnose;
 mod error;
 mod export;

@@ -408,7 +408,7 @@ pub(crate) fn check_key(
 /// hash, any salt length up to a bound, trailer field 1.
 fn pss_params(der: &[u8]) -> Result<SignatureAlgorithm, String> {
     let bad = |why: &str| format!("rsassaPss with {why}");
-    let (tag, body, rest) = read_tlv(der).ok_or_else(|| bad("malformed parameters"))?;
+    let (tag, body, rest) = crate::der::tlv(der).ok_or_else(|| bad("malformed parameters"))?;
     if tag != 0x30 || !rest.is_empty() {
         return Err(bad("malformed parameters"));
     }
@@ -418,7 +418,8 @@ fn pss_params(der: &[u8]) -> Result<SignatureAlgorithm, String> {
     let mut input = body;
     let mut last_tag = 0u8;
     while !input.is_empty() {
-        let (tag, field, rest) = read_tlv(input).ok_or_else(|| bad("malformed parameters"))?;
+        let (tag, field, rest) =
+            crate::der::tlv(input).ok_or_else(|| bad("malformed parameters"))?;
         if tag <= last_tag {
             return Err(bad("fields out of order"));
         }
@@ -429,8 +430,9 @@ fn pss_params(der: &[u8]) -> Result<SignatureAlgorithm, String> {
                 hash = hash_of_algorithm_identifier(field).ok_or_else(|| bad("an unknown hash"))?
             }
             0xa1 => {
-                let (t, mgf, r) = read_tlv(field).ok_or_else(|| bad("a malformed MGF"))?;
-                let (t2, oid, after_oid) = read_tlv(mgf).ok_or_else(|| bad("a malformed MGF"))?;
+                let (t, mgf, r) = crate::der::tlv(field).ok_or_else(|| bad("a malformed MGF"))?;
+                let (t2, oid, after_oid) =
+                    crate::der::tlv(mgf).ok_or_else(|| bad("a malformed MGF"))?;
                 if t != 0x30 || !r.is_empty() || t2 != 0x06 || oid != MGF1_OID {
                     return Err(bad("a mask generation function other than MGF1"));
                 }
@@ -438,7 +440,8 @@ fn pss_params(der: &[u8]) -> Result<SignatureAlgorithm, String> {
                     .ok_or_else(|| bad("an unknown MGF1 hash"))?;
             }
             0xa2 => {
-                let (t, int, r) = read_tlv(field).ok_or_else(|| bad("a malformed salt length"))?;
+                let (t, int, r) =
+                    crate::der::tlv(field).ok_or_else(|| bad("a malformed salt length"))?;
                 if t != 0x02 || !r.is_empty() || int.is_empty() || int.len() > 4 {
                     return Err(bad("a malformed salt length"));
                 }
@@ -473,11 +476,11 @@ const MGF1_OID: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08];
 
 /// The hash named by a DER AlgorithmIdentifier (with NULL or absent parameters).
 fn hash_of_algorithm_identifier(der: &[u8]) -> Option<SignatureHash> {
-    let (tag, body, rest) = read_tlv(der)?;
+    let (tag, body, rest) = crate::der::tlv(der)?;
     if tag != 0x30 || !rest.is_empty() {
         return None;
     }
-    let (oid_tag, oid, params) = read_tlv(body)?;
+    let (oid_tag, oid, params) = crate::der::tlv(body)?;
     if oid_tag != 0x06 || !(params.is_empty() || params == [0x05, 0x00]) {
         return None;
     }
@@ -508,43 +511,17 @@ fn oid_to_string(content: &[u8]) -> Option<String> {
     )
 }
 
-/// One DER TLV with a one-byte tag and a minimal definite length: (tag, content, rest).
-fn read_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, rest) = input.split_first()?;
-    let (&first, rest) = rest.split_first()?;
-    let (len, rest) = if first < 0x80 {
-        (usize::from(first), rest)
-    } else {
-        let count = usize::from(first & 0x7f);
-        if count == 0 || count > 3 {
-            return None;
-        }
-        let bytes = rest.get(..count)?;
-        if bytes.first() == Some(&0) {
-            return None;
-        }
-        let len = bytes
-            .iter()
-            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-        if len < 0x80 {
-            return None;
-        }
-        (len, rest.get(count..)?)
-    };
-    Some((tag, rest.get(..len)?, rest.get(len..)?))
-}
-
 /// A DER `Ecdsa-Sig-Value` (RFC 5480 / X9.62): r and s as fixed-width big-endian
 /// scalars of `width` bytes, strict (minimal INTEGERs, positive, no trailing bytes).
 fn ecdsa_der_to_fixed(der: &[u8], width: usize) -> Option<Vec<u8>> {
-    let (tag, body, rest) = read_tlv(der)?;
+    let (tag, body, rest) = crate::der::tlv(der)?;
     if tag != 0x30 || !rest.is_empty() {
         return None;
     }
     let mut out = Vec::with_capacity(width * 2);
     let mut input = body;
     for _ in 0..2 {
-        let (t, int, r) = read_tlv(input)?;
+        let (t, int, r) = crate::der::tlv(input)?;
         input = r;
         if t != 0x02 || int.is_empty() || int.first().is_some_and(|b| b & 0x80 != 0) {
             return None;
@@ -788,9 +765,12 @@ mod tests {
 
     #[test]
     fn tlv_lengths_are_minimal() {
-        assert!(read_tlv(&[0x04, 0x81, 0x05, 1, 2, 3, 4, 5]).is_none());
-        assert!(read_tlv(&[0x04, 0x80]).is_none());
-        assert_eq!(read_tlv(&[0x04, 0x01, 9]).map(|t| t.1), Some(&[9u8][..]));
+        assert!(crate::der::tlv(&[0x04, 0x81, 0x05, 1, 2, 3, 4, 5]).is_none());
+        assert!(crate::der::tlv(&[0x04, 0x80]).is_none());
+        assert_eq!(
+            crate::der::tlv(&[0x04, 0x01, 9]).map(|t| t.1),
+            Some(&[9u8][..])
+        );
     }
 
     #[test]

@@ -2,8 +2,6 @@
 //! DER, the precertificate TBS rebuilt from it (section 3.2: the leaf's TBS without
 //! that extension), and the `digitally-signed` input a log signed.
 
-use super::der;
-
 /// DER of the extnID 1.3.6.1.4.1.11129.2.4.2 (the embedded SCT list), tag and length
 /// included.
 const SCT_LIST_OID: &[u8] = &[
@@ -56,44 +54,44 @@ pub struct Embedded {
 /// extension; `Err` says what is malformed (two SCT-list extensions, broken DER, a
 /// broken TLS list, trailing bytes anywhere): such a certificate has no usable SCT.
 pub fn embedded(tbs_der: &[u8]) -> Result<Option<Embedded>, String> {
-    let tbs = der::read(tbs_der).ok_or("the TBS certificate is not DER")?;
+    let tbs = crate::der::read(tbs_der).map_err(|_| "the TBS certificate is not DER")?;
     if tbs.tag != 0x30 || !tbs.rest.is_empty() {
         return Err("the TBS certificate is not one DER SEQUENCE".into());
     }
     // The fields before the extensions, kept verbatim.
-    let mut head: Vec<u8> = Vec::with_capacity(tbs.body.len());
-    let mut input = tbs.body;
+    let mut head: Vec<u8> = Vec::with_capacity(tbs.content.len());
+    let mut input = tbs.content;
     let mut extensions = None;
     while !input.is_empty() {
-        let field = der::read(input).ok_or("a TBS field is not DER")?;
+        let field = crate::der::read(input).map_err(|_| "a TBS field is not DER")?;
         input = field.rest;
         if field.tag == 0xa3 {
             if !input.is_empty() {
                 return Err("fields follow the extensions in the TBS certificate".into());
             }
-            extensions = Some(field.body);
+            extensions = Some(field.content);
         } else {
-            head.extend_from_slice(field.whole);
+            head.extend_from_slice(field.raw);
         }
     }
     let Some(wrapped) = extensions else {
         return Ok(None);
     };
-    let list = der::read(wrapped).ok_or("the extensions are not DER")?;
+    let list = crate::der::read(wrapped).map_err(|_| "the extensions are not DER")?;
     if list.tag != 0x30 || !list.rest.is_empty() {
         return Err("the extensions field is not one SEQUENCE".into());
     }
-    let mut kept: Vec<u8> = Vec::with_capacity(list.body.len());
+    let mut kept: Vec<u8> = Vec::with_capacity(list.content.len());
     let mut sct_value: Option<&[u8]> = None;
-    let mut input = list.body;
+    let mut input = list.content;
     while !input.is_empty() {
-        let extension = der::read(input).ok_or("an extension is not DER")?;
+        let extension = crate::der::read(input).map_err(|_| "an extension is not DER")?;
         input = extension.rest;
         if extension.tag != 0x30 {
             return Err("an extension is not a SEQUENCE".into());
         }
-        if !extension.body.starts_with(SCT_LIST_OID) {
-            kept.extend_from_slice(extension.whole);
+        if !extension.content.starts_with(SCT_LIST_OID) {
+            kept.extend_from_slice(extension.raw);
             continue;
         }
         if sct_value.is_some() {
@@ -102,7 +100,7 @@ pub fn embedded(tbs_der: &[u8]) -> Result<Option<Embedded>, String> {
                     .into(),
             );
         }
-        sct_value = Some(extension_value(extension.body)?);
+        sct_value = Some(extension_value(extension.content)?);
     }
     let Some(value) = sct_value else {
         return Ok(None);
@@ -111,30 +109,31 @@ pub fn embedded(tbs_der: &[u8]) -> Result<Option<Embedded>, String> {
     let mut body = head;
     if !kept.is_empty() {
         let mut sequence = Vec::with_capacity(kept.len() + 4);
-        der::write(&mut sequence, 0x30, &kept);
-        der::write(&mut body, 0xa3, &sequence);
+        crate::der::write(&mut sequence, 0x30, &kept);
+        crate::der::write(&mut body, 0xa3, &sequence);
     }
     let mut precert_tbs = Vec::with_capacity(body.len() + 4);
-    der::write(&mut precert_tbs, 0x30, &body);
+    crate::der::write(&mut precert_tbs, 0x30, &body);
     Ok(Some(Embedded { scts, precert_tbs }))
 }
 
 /// The extnValue of an Extension body `extnID [critical] extnValue`, with the extnID
 /// already known to be the SCT list's: the OCTET STRING inside the OCTET STRING.
 fn extension_value(body: &[u8]) -> Result<&[u8], String> {
-    let oid = der::read(body).ok_or("the SCT extension is not DER")?;
-    let mut next = der::read(oid.rest).ok_or("the SCT extension has no value")?;
+    let oid = crate::der::read(body).map_err(|_| "the SCT extension is not DER")?;
+    let mut next = crate::der::read(oid.rest).map_err(|_| "the SCT extension has no value")?;
     if next.tag == 0x01 {
-        next = der::read(next.rest).ok_or("the SCT extension has no value")?;
+        next = crate::der::read(next.rest).map_err(|_| "the SCT extension has no value")?;
     }
     if next.tag != 0x04 || !next.rest.is_empty() {
         return Err("the SCT extension's value is not one OCTET STRING".into());
     }
-    let inner = der::read(next.body).ok_or("the SCT list is not a DER OCTET STRING")?;
+    let inner =
+        crate::der::read(next.content).map_err(|_| "the SCT list is not a DER OCTET STRING")?;
     if inner.tag != 0x04 || !inner.rest.is_empty() {
         return Err("the SCT list is not one DER OCTET STRING".into());
     }
-    Ok(inner.body)
+    Ok(inner.content)
 }
 
 /// A big-endian reader over TLS bytes.

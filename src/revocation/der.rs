@@ -4,13 +4,7 @@
 //! the crate is built at opt-level 3, where inlining them into every field read made the
 //! OCSP and CRL code several KB larger for no measurable speed.
 
-/// One TLV: its tag, its content and the whole encoding (tag and length included).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Tlv<'a> {
-    pub tag: u8,
-    pub content: &'a [u8],
-    pub raw: &'a [u8],
-}
+pub(crate) use crate::der::Tlv;
 
 /// A cursor over a sequence of TLVs.
 #[derive(Debug, Clone, Copy)]
@@ -44,49 +38,10 @@ impl<'a> Reader<'a> {
     }
 
     /// The next TLV, whatever its tag.
-    #[inline(never)]
     pub fn any(&mut self) -> Result<Tlv<'a>, String> {
-        let (&tag, rest) = self
-            .input
-            .split_first()
-            .ok_or_else(|| "truncated: a field is missing".to_string())?;
-        if tag & 0x1f == 0x1f {
-            return Err(format!("unsupported multi-byte tag {tag:#04x}"));
-        }
-        let (&first, rest) = rest
-            .split_first()
-            .ok_or_else(|| "truncated length".to_string())?;
-        let (len, rest) = if first < 0x80 {
-            (usize::from(first), rest)
-        } else {
-            let count = usize::from(first & 0x7f);
-            if count == 0 {
-                return Err("indefinite length (BER, not DER)".into());
-            }
-            if count > 4 {
-                return Err("a length over 4 bytes".into());
-            }
-            let bytes = rest
-                .get(..count)
-                .ok_or_else(|| "truncated length".to_string())?;
-            if bytes.first() == Some(&0) {
-                return Err("a non-minimal length".into());
-            }
-            let len = bytes
-                .iter()
-                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-            if len < 0x80 {
-                return Err("a non-minimal length".into());
-            }
-            (len, rest.get(count..).unwrap_or_default())
-        };
-        let content = rest
-            .get(..len)
-            .ok_or_else(|| format!("truncated: a field of {len} bytes runs past the end"))?;
-        let header = self.input.len() - rest.len();
-        let raw = self.input.get(..header + len).unwrap_or_default();
-        self.input = rest.get(len..).unwrap_or_default();
-        Ok(Tlv { tag, content, raw })
+        let tlv = crate::der::read(self.input).map_err(crate::der::DerError::message)?;
+        self.input = tlv.rest;
+        Ok(tlv)
     }
 
     /// The next TLV, which must have `tag`; `what` names it in the error.
@@ -270,6 +225,7 @@ mod tests {
                 tag: UTC_TIME,
                 content: c,
                 raw: c,
+                rest: &[],
             })
         };
         assert_eq!(t(b"700101000000Z"), Ok(0));
