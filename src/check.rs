@@ -188,16 +188,11 @@ pub fn check_pins(chain: &[Part], pins: &[Pin], options: &CheckOptions) -> Resul
         .as_deref()
         .map(normalize_hostname)
         .transpose()?;
-    let entry = DomainEntry {
-        host: HostPattern::Exact(hostname.clone().unwrap_or_default()),
-        include_subdomains: false,
-        pins: pins.iter().cloned().map(PinEntry::active).collect(),
-        expires: None,
-        mode: Mode::Enforce,
-        report_uri: None,
-        revocation: Default::default(),
-        ct: None,
-    };
+    let entry = DomainEntry::of_active_pins(
+        HostPattern::Exact(hostname.clone().unwrap_or_default()),
+        false,
+        pins.iter().cloned(),
+    );
     let (certs, notes) = parse_served(chain)?;
     let mut verdict = evaluate(
         Some(&entry),

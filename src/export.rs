@@ -710,14 +710,8 @@ fn domain_config(
     };
     for (host, sub) in domains {
         out.push(DomainEntry {
-            host,
-            include_subdomains: sub,
-            pins: pins.iter().cloned().map(PinEntry::active).collect(),
             expires: *expires,
-            mode: Mode::Enforce,
-            report_uri: None,
-            revocation: Default::default(),
-            ct: None,
+            ..DomainEntry::of_active_pins(host, sub, pins.iter().cloned())
         });
     }
     Ok(())

@@ -137,6 +137,26 @@ pub struct DomainEntry {
 }
 
 impl DomainEntry {
+    /// An enforcing entry of active pins that may match anywhere, every other field at
+    /// its default (no expiry, no report URI, revocation off, no CT): what the importers
+    /// and `checkPins` start from, setting the rest with struct update syntax.
+    pub fn of_active_pins(
+        host: HostPattern,
+        include_subdomains: bool,
+        pins: impl IntoIterator<Item = Pin>,
+    ) -> DomainEntry {
+        DomainEntry {
+            host,
+            include_subdomains,
+            pins: pins.into_iter().map(PinEntry::active).collect(),
+            expires: None,
+            mode: Mode::Enforce,
+            report_uri: None,
+            revocation: Default::default(),
+            ct: None,
+        }
+    }
+
     /// Whether the entry has expired at `now_ms` (milliseconds since the epoch). At the
     /// `expires` instant itself it has.
     pub fn expired_at(&self, now_ms: i64) -> bool {
@@ -190,7 +210,7 @@ fn join(parent: &str, field: &str) -> String {
     }
 }
 
-fn type_name(v: &Value) -> &'static str {
+pub(crate) fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

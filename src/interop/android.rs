@@ -16,7 +16,7 @@ use crate::finding::Finding;
 use crate::host::HostPattern;
 use crate::name::parse_rfc3339;
 use crate::pin::Pin;
-use crate::policy::{DomainEntry, Mode, PinEntry, Policy};
+use crate::policy::{DomainEntry, Policy};
 
 fn nsc(reason: impl Into<String>) -> Error {
     Error::NscInvalid {
@@ -352,14 +352,8 @@ fn domain_config(
     };
     for (host, sub) in domains {
         entries.push(DomainEntry {
-            host,
-            include_subdomains: sub,
-            pins: pins.iter().cloned().map(PinEntry::active).collect(),
             expires: *expires,
-            mode: Mode::Enforce,
-            report_uri: None,
-            revocation: Default::default(),
-            ct: None,
+            ..DomainEntry::of_active_pins(host, sub, pins.iter().cloned())
         });
     }
     Ok(())

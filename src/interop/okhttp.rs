@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::host::HostPattern;
 use crate::pin::Pin;
-use crate::policy::{DomainEntry, Mode, PinEntry, Policy};
+use crate::policy::{DomainEntry, Policy};
 
 /// Bytes of source accepted.
 pub const MAX_OKHTTP_BYTES: usize = 256 * 1024;
@@ -583,16 +583,7 @@ fn entries_of(calls: Vec<AddCall>) -> Result<Import> {
     let entries = groups
         .iter()
         .zip(merged)
-        .map(|(g, pins)| DomainEntry {
-            host: g.host.clone(),
-            include_subdomains: false,
-            pins: pins.into_iter().map(PinEntry::active).collect(),
-            expires: None,
-            mode: Mode::Enforce,
-            report_uri: None,
-            revocation: Default::default(),
-            ct: None,
-        })
+        .map(|(g, pins)| DomainEntry::of_active_pins(g.host.clone(), false, pins))
         .collect();
     let policy = Policy::new(entries).map_err(|e| match e {
         Error::PolicyInvalid { path, reason } => {

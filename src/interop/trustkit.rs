@@ -18,7 +18,7 @@ use crate::finding::Finding;
 use crate::host::HostPattern;
 use crate::name::parse_rfc3339;
 use crate::pin::Pin;
-use crate::policy::{DomainEntry, Mode, PinEntry, Policy, StrictJson};
+use crate::policy::{DomainEntry, Mode, Policy, StrictJson};
 use serde_json::{Map, Value};
 
 /// Bytes of configuration JSON accepted.
@@ -35,16 +35,7 @@ fn invalid(path: &str, reason: impl Into<String>) -> Error {
     }
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+use crate::policy::type_name as kind;
 
 fn boolean(v: &Value, path: &str) -> Result<bool> {
     v.as_bool()
@@ -350,13 +341,9 @@ fn domain(
         ));
     }
     Ok(Some(DomainEntry {
-        host,
-        include_subdomains,
-        pins: pins.into_iter().map(PinEntry::active).collect(),
         expires,
         mode: if enforce { Mode::Enforce } else { Mode::Report },
         report_uri,
-        revocation: Default::default(),
-        ct: None,
+        ..DomainEntry::of_active_pins(host, include_subdomains, pins)
     }))
 }
