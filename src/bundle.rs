@@ -18,9 +18,9 @@ pub use canonical::{Json, MAX_SAFE_INTEGER};
 pub use envelope::{key_id_of, Root, RootKey};
 
 use crate::error::{Error, Result};
-use crate::name::rfc3339;
 use crate::policy::Policy;
-use crate::verify::{check_key, installed_verifier, SignatureAlgorithm, VerifyOutcome};
+use crate::signature::verify::{check_key, installed_verifier, SignatureAlgorithm, VerifyOutcome};
+use crate::x509::name::rfc3339;
 use envelope::{parse_bundle, parse_root, BundleSigned, Envelope};
 
 /// Prefix of a bundle's signing input: a signature over a root can never pass as one

@@ -1,29 +1,35 @@
 //! Policy evaluation: one chain, one host, one instant → a `Verdict`. Used by both
 //! `PinPolicy.check` (a policy entry chosen by host) and `checkPins` (an ad hoc entry of
-//! active pins). See `crate::verdict` for what the verdict means.
+//! active pins). See `crate::check::verdict` for what the verdict means.
 //!
 //! Steps, each recorded as a finding when it fails: the chain is decoded (an empty array
 //! is status `no-chain`); the entry for the host is found (none: `not-pinned`, fail
 //! open); an expired entry fails open (`policy-expired`); the path is built
-//! (`crate::path`: signature-verified unless the caller opted out); the leaf must cover
+//! (`crate::chain::path`: signature-verified unless the caller opted out); the leaf must cover
 //! the hostname (`crate::hostname`) and the path must be within its validity
 //! (`crate::validity`); then pins are compared as bytes against path certificates,
 //! honouring each pin's position and state.
 
-use crate::cert::Certificate;
+pub(crate) mod memo;
+pub(crate) mod report;
+pub(crate) mod verdict;
+
 use crate::chain::parse_chain_noted;
+use crate::chain::path::{
+    pin_path_towards, pin_path_with, served_path, Goal, PathOutcome, PathRules,
+};
+use crate::chain::validity::check_validity;
+use crate::check::report::{report_key, violation_report, ReportInput};
+use crate::check::verdict::{Matched, Status, Verdict};
 use crate::error::{Error, Result};
 use crate::finding::Finding;
-use crate::host::{normalize_hostname, HostPattern};
-use crate::hostname::check_hostname_with;
 use crate::input::Part;
-use crate::name::rfc3339;
-use crate::path::{pin_path_towards, pin_path_with, served_path, Goal, PathOutcome, PathRules};
+use crate::names::host::{normalize_hostname, HostPattern};
+use crate::names::hostname::check_hostname_with;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinState, Policy, MAX_PINS_PER_DOMAIN};
-use crate::report::{report_key, violation_report, ReportInput};
-use crate::validity::check_validity;
-use crate::verdict::{Matched, Status, Verdict};
+use crate::x509::cert::Certificate;
+use crate::x509::name::rfc3339;
 use core::fmt::Write as _;
 
 /// The largest `clockSkewSeconds` accepted: one day. More would all but disable the
@@ -130,7 +136,7 @@ pub(crate) fn policy_hostname(options: &CheckOptions) -> Result<String> {
 }
 
 /// [`check_policy`] for certificates already parsed and a hostname from
-/// [`policy_hostname`], with the caller's path builder (`crate::memo` passes one that
+/// [`policy_hostname`], with the caller's path builder (`crate::check::memo` passes one that
 /// remembers verified paths). `build_path` is called only when a pinned, unexpired entry
 /// applies to a served chain and `options.verify_signatures` is set; it must return what
 /// [`pin_path_with`] would.
@@ -595,7 +601,7 @@ fn path_validity(
     pins: &[PinEntry],
     now: i64,
     options: &CheckOptions,
-) -> crate::validity::ValidityOutcome {
+) -> crate::chain::validity::ValidityOutcome {
     let checked = match path.split_last() {
         Some((top, below)) if !below.is_empty() && anchor_pinned(pins, certs, *top) => below,
         _ => path,

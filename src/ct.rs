@@ -19,11 +19,11 @@ pub use drift::{ct_drift, DriftCertificate, DriftHost, DriftReport, MAX_DRIFT_CE
 pub use loglist::{Log, LogList, LogState, MAX_LOGS, MAX_LOG_LIST_BYTES, MAX_OPERATORS};
 pub use sct::{embedded, parse_sct_list, signed_data, Embedded, Sct, MAX_SCTS_PER_CERTIFICATE};
 
-use crate::cert::{spki_of_public_key, Certificate};
 use crate::finding::Finding;
-use crate::verify::{
+use crate::signature::verify::{
     check_key, installed_verifier, SignatureAlgorithm, SignatureHash, VerifyOutcome,
 };
+use crate::x509::cert::{spki_of_public_key, Certificate};
 use base64::Engine as _;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -150,7 +150,7 @@ pub struct CtVerdict {
 pub fn timestamp_text(ms: i64) -> String {
     // Year 9999 at most: an SCT's u64 timestamp can be anything.
     let ms = ms.clamp(-62_135_596_800_000, 253_402_300_799_999);
-    let seconds = crate::name::rfc3339(ms.div_euclid(1000));
+    let seconds = crate::x509::name::rfc3339(ms.div_euclid(1000));
     let millis = ms.rem_euclid(1000);
     match seconds.strip_suffix('Z') {
         Some(head) => format!("{head}.{millis:03}Z"),
@@ -475,12 +475,12 @@ pub fn verify_scts(
 /// vectors and older real chains are signed that way, and `check` refuses such a chain by
 /// its own rules whatever its SCTs say.
 pub fn verified_issuer(certs: &[Certificate]) -> Option<&Certificate> {
-    let rules = crate::path::PathRules {
+    let rules = crate::chain::path::PathRules {
         allow_sha1: true,
-        min_rsa_bits: crate::verify::MIN_RSA_BITS,
+        min_rsa_bits: crate::signature::verify::MIN_RSA_BITS,
         allow_unknown_critical_extensions: false,
     };
-    let outcome = crate::path::pin_path_with(certs, &rules);
+    let outcome = crate::chain::path::pin_path_with(certs, &rules);
     issuer_on(certs, &outcome.path)
 }
 
@@ -646,7 +646,7 @@ mod tests {
 
     fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
-        crate::der::write(&mut out, tag, body);
+        crate::input::der::write(&mut out, tag, body);
         out
     }
 

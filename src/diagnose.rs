@@ -2,16 +2,16 @@
 //! fails. Everything here is advice; the decisions are made by path building
 //! (`path`), hostname verification (`hostname`), validity (`validity`) and the policy.
 
-use crate::cert::{signature_algorithm_name, Certificate};
-use crate::finding::{Finding, Severity};
-use crate::hostname::check_hostname;
-use crate::path::{
+use crate::chain::path::{
     codes::SIGNATURE_ALGORITHM_UNSUPPORTED, verified_path, verified_path_towards, Goal,
     PathOutcome, PathRules,
 };
+use crate::chain::validity::{check_validity, expiring_soon, EXPIRY_WARNING_SECONDS};
+use crate::finding::{Finding, Severity};
+use crate::names::hostname::check_hostname;
 use crate::pin::{HashAlgorithm, Pin};
-use crate::validity::{check_validity, expiring_soon, EXPIRY_WARNING_SECONDS};
-use crate::verify::{SignatureAlgorithm, SignatureHash};
+use crate::signature::verify::{SignatureAlgorithm, SignatureHash};
+use crate::x509::cert::{signature_algorithm_name, Certificate};
 
 /// Finding codes `diagnose` adds to those of path building, hostname and validity
 /// checks. Stable: never renamed.

@@ -10,6 +10,8 @@
 //! CERTIFICATE REQUEST block is still refused, and an input with nothing but skipped
 //! blocks is refused with the first one's reason.
 
+pub(crate) mod der;
+
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use base64::Engine as _;

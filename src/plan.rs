@@ -12,21 +12,21 @@
 //! before the step that relies on it (RFC 7671 section 8.1's "current + next" rollover;
 //! RFC 7469 section 4.3 backup pins).
 //!
-//! Every step that changes the entry is linted (`crate::lint`) on the entry as the step
+//! Every step that changes the entry is linted (`crate::policy::lint`) on the entry as the step
 //! leaves it; its findings travel with the step, so a plan never proposes a state the
 //! linter would flag without saying so. Keys that do not exist yet ("the next key") are
 //! stood in for by placeholder pins while linting and are named in words in the steps.
 
-use crate::cert::Certificate;
+use crate::chain::path::pin_path_with;
+use crate::check::verdict::Status;
 use crate::check::{check_policy_parsed, pin_hits, CheckOptions};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Severity};
-use crate::host::normalize_hostname;
-use crate::name::rfc3339;
-use crate::path::pin_path_with;
+use crate::names::host::normalize_hostname;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy};
-use crate::verdict::Status;
+use crate::x509::cert::Certificate;
+use crate::x509::name::rfc3339;
 use serde::Serialize;
 
 /// Hosts one plan may cover.
@@ -327,7 +327,7 @@ impl Planner<'_> {
         let mut entry = self.entry.clone();
         entry.pins = pins.to_vec();
         match Policy::new(vec![entry]) {
-            Ok(one) => crate::lint::lint(&one, at.saturating_mul(1000), chain)
+            Ok(one) => crate::policy::lint::lint(&one, at.saturating_mul(1000), chain)
                 .into_iter()
                 .filter(|f| f.severity != Severity::Info)
                 .collect(),

@@ -8,10 +8,12 @@
 //! Pins follow RFC 7469 section 2.4 (a hash of the DER SubjectPublicKeyInfo). Host
 //! patterns and precedence are in `crate::host`.
 
+pub(crate) mod lint;
+
 use crate::error::{Error, Result};
-use crate::host::HostPattern;
-use crate::name::{parse_rfc3339, rfc3339};
+use crate::names::host::HostPattern;
 use crate::pin::Pin;
+use crate::x509::name::{parse_rfc3339, rfc3339};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -438,7 +440,7 @@ impl Policy {
     }
 
     /// The entry that applies to `hostname` (already normalised, see
-    /// `crate::host::normalize_hostname`) and its index: the most specific match
+    /// `crate::names::host::normalize_hostname`) and its index: the most specific match
     /// (an exact host, then the longest matched suffix, then `*.` before `**.` /
     /// `includeSubdomains`). Entries are never merged.
     pub fn find(&self, hostname: &str) -> Option<(usize, &DomainEntry)> {
@@ -455,11 +457,11 @@ impl Policy {
     }
 
     /// `PinPolicy.lookup`: the entry that applies to `hostname` (any spelling: it is
-    /// canonicalised by `crate::host::normalize_hostname`, so `127.1` finds a
+    /// canonicalised by `crate::names::host::normalize_hostname`, so `127.1` finds a
     /// `127.0.0.1` entry), as the document writes it, or `None` when no entry pins it.
     /// The decision is [`Policy::find`]'s, the one `check` makes.
     pub fn lookup(&self, hostname: &str) -> crate::error::Result<Option<DomainDocument>> {
-        let hostname = crate::host::normalize_hostname(hostname)?;
+        let hostname = crate::names::host::normalize_hostname(hostname)?;
         Ok(self
             .find(&hostname)
             .and_then(|(index, _)| self.to_document().domains.into_iter().nth(index)))

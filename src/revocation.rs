@@ -7,7 +7,7 @@
 //! path certificate by its issuer's name and key hashes and its serial, and be signed by
 //! that issuer or by a responder certificate the issuer signed for OCSP signing
 //! (id-kp-OCSPSigning); a CRL must be signed by the issuer of the certificate it speaks
-//! for. Signatures go through the installed [`crate::verify::SignatureVerifier`], as path
+//! for. Signatures go through the installed [`crate::signature::verify::SignatureVerifier`], as path
 //! links do. Malformed, unverifiable or stale evidence is an error (`OCSP_INVALID`,
 //! `CRL_INVALID`) that says which, never a quiet "good".
 //!
@@ -20,16 +20,16 @@ mod der;
 mod info;
 mod ocsp;
 
-use crate::cert::Certificate;
 use crate::chain::parse_chain;
+use crate::chain::path::pin_path;
+use crate::check::verdict::Status;
 use crate::check::MAX_CLOCK_SKEW_SECONDS;
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::input::Part;
-use crate::name::rfc3339;
-use crate::path::pin_path;
-use crate::verdict::Status;
-use crate::verify::installed_verifier;
+use crate::signature::verify::installed_verifier;
+use crate::x509::cert::Certificate;
+use crate::x509::name::rfc3339;
 use serde::Serialize;
 
 pub use info::{must_staple, revocation_info, RevocationInfo};

@@ -7,7 +7,7 @@ use crate::diagnose::{diagnose, DiagnoseOptions};
 use crate::error::{ContextValue, Error, Result, ERROR_CODES};
 use crate::input::{Part, MAX_CERTIFICATES, MAX_INPUT_BYTES};
 use crate::pin::{HashAlgorithm, Pin, PinFormat};
-use crate::verify::{
+use crate::signature::verify::{
     installed_verifier, reset_verifier, set_verifier, SignatureAlgorithm, SignatureVerifier,
     VerifyOutcome,
 };
@@ -194,7 +194,7 @@ fn string_option(object: &Option<Options>, key: &str) -> Result<Option<String>> 
 pub fn parse_chain_js(input: JsValue) -> JsResult<JsValue> {
     let certs = parse_chain(&parts_of(&input).map_err(js_error)?).map_err(js_error)?;
     // Self-signatures are checked within the path budget (issue 15 item 12).
-    let flags = crate::path::self_signed_flags(&certs, installed_verifier().as_ref());
+    let flags = crate::chain::path::self_signed_flags(&certs, installed_verifier().as_ref());
     let infos: Vec<CertificateInfo> = certs
         .iter()
         .zip(flags)
@@ -354,7 +354,7 @@ pub fn verify_links_js(chain: JsValue) -> JsResult<JsValue> {
     let verifier = installed_verifier();
     let mut results = vec![];
     // Within the path budget (issue 15 item 12): a link past it is not checked.
-    for (child, issuer, outcome) in crate::path::link_checks(&certs, verifier.as_ref()) {
+    for (child, issuer, outcome) in crate::chain::path::link_checks(&certs, verifier.as_ref()) {
         let Some(c) = certs.get(child) else {
             continue;
         };
@@ -402,7 +402,7 @@ pub fn diagnose_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
                         "diagnose needs the hostname to find the policy's entry",
                     )
                 })?;
-                let host = crate::host::normalize_hostname(host)?;
+                let host = crate::names::host::normalize_hostname(host)?;
                 // The pins that decide for this host: the active pins of its entry (none
                 // when no entry pins the host).
                 Some(policy.find(&host).map(|(_, entry)| {
@@ -456,8 +456,8 @@ pub fn diagnose_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
 
 // ---- Pin policies (issue 3) ----
 
+use crate::check::memo::ChainMemo;
 use crate::check::{check_pins, check_policy, CheckOptions};
-use crate::memo::ChainMemo;
 use crate::policy::Policy;
 
 /// `now` as a JS `Date` or a number of milliseconds; `Date.now()` when absent (the one
@@ -530,15 +530,16 @@ fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
         bool_option(&options, "allowUnknownCriticalExtensions")?.unwrap_or(false);
     check.allow_common_name = bool_option(&options, "allowCommonNameFallback")?.unwrap_or(false);
     if let Some(bits) = integer_option(&options, "minRsaBits", 16384.0)? {
-        let min = i64::from(crate::verify::MIN_RSA_BITS);
-        let default = i64::from(crate::path::DEFAULT_MIN_RSA_BITS);
+        let min = i64::from(crate::signature::verify::MIN_RSA_BITS);
+        let default = i64::from(crate::chain::path::DEFAULT_MIN_RSA_BITS);
         if !(min..=default).contains(&bits) {
             return Err(invalid(
                 "minRsaBits",
                 format!("must be from {min} (the smallest key certpin verifies) to {default}"),
             ));
         }
-        check.rules.min_rsa_bits = u32::try_from(bits).unwrap_or(crate::path::DEFAULT_MIN_RSA_BITS);
+        check.rules.min_rsa_bits =
+            u32::try_from(bits).unwrap_or(crate::chain::path::DEFAULT_MIN_RSA_BITS);
     }
     check.hostname = string_option(&options, "hostname")?;
     check.port = integer_option(&options, "port", 65535.0)?.and_then(|p| u16::try_from(p).ok());
@@ -569,7 +570,7 @@ fn chain_parts(chain: &JsValue) -> Result<Vec<Part>> {
 /// the verified path; a `Verdict`.
 #[wasm_bindgen(js_name = checkPins)]
 pub fn check_pins_js(chain: JsValue, pins: JsValue, options: JsValue) -> JsResult<JsValue> {
-    let run = || -> Result<crate::verdict::Verdict> {
+    let run = || -> Result<crate::check::verdict::Verdict> {
         let options = check_options_of(&options)?;
         if !Array::is_array(&pins) {
             return Err(invalid("pins", "must be an array of pin strings"));
@@ -603,7 +604,7 @@ pub fn check_pins_js(chain: JsValue, pins: JsValue, options: JsValue) -> JsResul
 #[wasm_bindgen]
 pub struct PinPolicy {
     policy: Policy,
-    /// Recently checked chains (`crate::memo`).
+    /// Recently checked chains (`crate::check::memo`).
     memo: core::cell::RefCell<ChainMemo>,
     /// The signed bundle's version when the policy came from one (issue 18).
     bundle_version: Option<u64>,
@@ -683,7 +684,7 @@ impl PinPolicy {
             let hostname = hostname
                 .as_string()
                 .ok_or_else(|| invalid("hostname", "must be a string"))?;
-            crate::hpkp::from_hpkp_header(&header, &hostname, false, noted_at)
+            crate::interop::hpkp::from_hpkp_header(&header, &hostname, false, noted_at)
         };
         Ok(PinPolicy::of(run().map_err(js_error)?))
     }
@@ -699,7 +700,7 @@ impl PinPolicy {
 
     /// `policy.check(chain, { hostname, port?, now?, verifySignatures?, clockSkewSeconds? })`.
     pub fn check(&self, chain: JsValue, options: JsValue) -> JsResult<JsValue> {
-        let run = || -> Result<crate::verdict::Verdict> {
+        let run = || -> Result<crate::check::verdict::Verdict> {
             let options = check_options_of(&options)?;
             let chain = chain_parts(&chain)?;
             // A JS verifier that checks with this same policy re-enters here while the
@@ -721,7 +722,11 @@ impl PinPolicy {
                 None => None,
                 Some(chain) => Some(parse_chain(&parts_of(&chain)?)?),
             };
-            Ok(crate::lint::lint(&self.policy, now, certs.as_deref()))
+            Ok(crate::policy::lint::lint(
+                &self.policy,
+                now,
+                certs.as_deref(),
+            ))
         };
         to_js(&run().map_err(js_error)?)
     }
@@ -738,7 +743,7 @@ impl PinPolicy {
             let format = format
                 .as_string()
                 .ok_or_else(|| invalid("format", "must be a string"))?;
-            crate::export::export(&self.policy, &format)
+            crate::interop::export::export(&self.policy, &format)
         };
         run().map_err(js_error)
     }

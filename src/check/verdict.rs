@@ -4,7 +4,7 @@
 //! A verdict is a result, never an error: malformed input throws before one is made.
 //! `ok` says whether the host may proceed; `status` says what was found even when
 //! `ok` is true (report mode, fail-open states). Pins are matched only against the
-//! certificates of the path from the leaf built by `crate::path` (the signature-verified
+//! certificates of the path from the leaf built by `crate::chain::path` (the signature-verified
 //! path by default; the served chain in order when the caller passes
 //! `verifySignatures: false`), so a pinned certificate appended to an unrelated chain
 //! never matches (CVE-2016-2402).

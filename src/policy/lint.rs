@@ -7,13 +7,13 @@
 //! one not), TrustKit (at least two pins when enforcing; no public-suffix entries) and
 //! Android NSC (`<pin-set expiration>`: pins expire so a stale app fails open).
 
-use crate::cert::Certificate;
+use crate::chain::path::verified_path;
 use crate::check::pin_hits;
 use crate::finding::Finding;
-use crate::host::HostPattern;
-use crate::name::rfc3339;
-use crate::path::verified_path;
+use crate::names::host::HostPattern;
 use crate::policy::{DomainEntry, Mode, PinPosition, PinState, Policy};
+use crate::x509::cert::Certificate;
+use crate::x509::name::rfc3339;
 
 /// An entry expiring within this many seconds is flagged (30 days).
 pub const ENTRY_EXPIRY_WARNING_SECONDS: i64 = 30 * 86_400;
@@ -33,7 +33,7 @@ pub const LINT_CODES: &[&str] = &[
     "CANDIDATE_PAST_EXPIRY",
 ];
 
-use crate::suffix::is_public_suffix;
+use crate::names::suffix::is_public_suffix;
 
 fn label(i: usize, d: &DomainEntry) -> String {
     format!("domains[{i}] ({})", d.describe())
@@ -169,7 +169,7 @@ fn lint_chain(policy: &Policy, certs: &[Certificate], out: &mut Vec<Finding>) {
         .facts()
         .dns_names
         .iter()
-        .filter_map(|n| crate::host::normalize_name(&n.replace("*.", "certpin-probe.")).ok())
+        .filter_map(|n| crate::names::host::normalize_name(&n.replace("*.", "certpin-probe.")).ok())
         .collect();
     let covering: Vec<usize> = policy
         .domains()

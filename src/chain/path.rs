@@ -32,12 +32,12 @@
 //!
 //! This is not validation against trusted roots: the host's TLS stack still does that.
 
-use crate::cert::Certificate;
 use crate::finding::{Finding, Severity};
-use crate::verify::{
+use crate::signature::verify::{
     installed_verifier, rsa_key_shape, verify_link, SignatureAlgorithm, SignatureHash,
     SignatureVerifier, VerifyOutcome,
 };
+use crate::x509::cert::Certificate;
 use std::collections::BTreeMap;
 
 /// The longest path built: the leaf and 9 signers above it (OkHttp and OpenSSL allow 9).

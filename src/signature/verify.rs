@@ -8,7 +8,7 @@
 //! [`set_verifier`]. Both receive only combinations the core accepted, so they answer the
 //! same question and must give the same answer.
 
-use crate::cert::{signature_algorithm_name, Certificate};
+use crate::x509::cert::{signature_algorithm_name, Certificate};
 use core::cell::RefCell;
 use core::fmt;
 use std::rc::Rc;
@@ -201,7 +201,7 @@ thread_local! {
 }
 
 /// Changes each time a verifier is installed or reset: a remembered verification is
-/// only reused under the generation that made it (`crate::memo`).
+/// only reused under the generation that made it (`crate::check::memo`).
 pub fn verifier_generation() -> u64 {
     GENERATION.with(core::cell::Cell::get)
 }
@@ -408,7 +408,8 @@ pub(crate) fn check_key(
 /// hash, any salt length up to a bound, trailer field 1.
 fn pss_params(der: &[u8]) -> Result<SignatureAlgorithm, String> {
     let bad = |why: &str| format!("rsassaPss with {why}");
-    let (tag, body, rest) = crate::der::tlv(der).ok_or_else(|| bad("malformed parameters"))?;
+    let (tag, body, rest) =
+        crate::input::der::tlv(der).ok_or_else(|| bad("malformed parameters"))?;
     if tag != 0x30 || !rest.is_empty() {
         return Err(bad("malformed parameters"));
     }
@@ -419,7 +420,7 @@ fn pss_params(der: &[u8]) -> Result<SignatureAlgorithm, String> {
     let mut last_tag = 0u8;
     while !input.is_empty() {
         let (tag, field, rest) =
-            crate::der::tlv(input).ok_or_else(|| bad("malformed parameters"))?;
+            crate::input::der::tlv(input).ok_or_else(|| bad("malformed parameters"))?;
         if tag <= last_tag {
             return Err(bad("fields out of order"));
         }
@@ -430,9 +431,10 @@ fn pss_params(der: &[u8]) -> Result<SignatureAlgorithm, String> {
                 hash = hash_of_algorithm_identifier(field).ok_or_else(|| bad("an unknown hash"))?
             }
             0xa1 => {
-                let (t, mgf, r) = crate::der::tlv(field).ok_or_else(|| bad("a malformed MGF"))?;
+                let (t, mgf, r) =
+                    crate::input::der::tlv(field).ok_or_else(|| bad("a malformed MGF"))?;
                 let (t2, oid, after_oid) =
-                    crate::der::tlv(mgf).ok_or_else(|| bad("a malformed MGF"))?;
+                    crate::input::der::tlv(mgf).ok_or_else(|| bad("a malformed MGF"))?;
                 if t != 0x30 || !r.is_empty() || t2 != 0x06 || oid != MGF1_OID {
                     return Err(bad("a mask generation function other than MGF1"));
                 }
@@ -441,7 +443,7 @@ fn pss_params(der: &[u8]) -> Result<SignatureAlgorithm, String> {
             }
             0xa2 => {
                 let (t, int, r) =
-                    crate::der::tlv(field).ok_or_else(|| bad("a malformed salt length"))?;
+                    crate::input::der::tlv(field).ok_or_else(|| bad("a malformed salt length"))?;
                 if t != 0x02 || !r.is_empty() || int.is_empty() || int.len() > 4 {
                     return Err(bad("a malformed salt length"));
                 }
@@ -476,11 +478,11 @@ const MGF1_OID: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08];
 
 /// The hash named by a DER AlgorithmIdentifier (with NULL or absent parameters).
 fn hash_of_algorithm_identifier(der: &[u8]) -> Option<SignatureHash> {
-    let (tag, body, rest) = crate::der::tlv(der)?;
+    let (tag, body, rest) = crate::input::der::tlv(der)?;
     if tag != 0x30 || !rest.is_empty() {
         return None;
     }
-    let (oid_tag, oid, params) = crate::der::tlv(body)?;
+    let (oid_tag, oid, params) = crate::input::der::tlv(body)?;
     if oid_tag != 0x06 || !(params.is_empty() || params == [0x05, 0x00]) {
         return None;
     }
@@ -514,14 +516,14 @@ fn oid_to_string(content: &[u8]) -> Option<String> {
 /// A DER `Ecdsa-Sig-Value` (RFC 5480 / X9.62): r and s as fixed-width big-endian
 /// scalars of `width` bytes, strict (minimal INTEGERs, positive, no trailing bytes).
 fn ecdsa_der_to_fixed(der: &[u8], width: usize) -> Option<Vec<u8>> {
-    let (tag, body, rest) = crate::der::tlv(der)?;
+    let (tag, body, rest) = crate::input::der::tlv(der)?;
     if tag != 0x30 || !rest.is_empty() {
         return None;
     }
     let mut out = Vec::with_capacity(width * 2);
     let mut input = body;
     for _ in 0..2 {
-        let (t, int, r) = crate::der::tlv(input)?;
+        let (t, int, r) = crate::input::der::tlv(input)?;
         input = r;
         if t != 0x02 || int.is_empty() || int.first().is_some_and(|b| b & 0x80 != 0) {
             return None;
@@ -765,10 +767,10 @@ mod tests {
 
     #[test]
     fn tlv_lengths_are_minimal() {
-        assert!(crate::der::tlv(&[0x04, 0x81, 0x05, 1, 2, 3, 4, 5]).is_none());
-        assert!(crate::der::tlv(&[0x04, 0x80]).is_none());
+        assert!(crate::input::der::tlv(&[0x04, 0x81, 0x05, 1, 2, 3, 4, 5]).is_none());
+        assert!(crate::input::der::tlv(&[0x04, 0x80]).is_none());
         assert_eq!(
-            crate::der::tlv(&[0x04, 0x01, 9]).map(|t| t.1),
+            crate::input::der::tlv(&[0x04, 0x01, 9]).map(|t| t.1),
             Some(&[9u8][..])
         );
     }

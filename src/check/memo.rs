@@ -5,7 +5,7 @@
 //! is the exact input (every part's bytes or text, compared in full), never a name or
 //! a digest: a remembered chain is reused only for byte-identical input, so what was
 //! decided for it is what would be decided again. A verified path is also tied to the
-//! verifier that built it (`crate::verify::verifier_generation`): installing another
+//! verifier that built it (`crate::signature::verify::verifier_generation`): installing another
 //! verifier forgets every path. Hostname, validity at `now`, the policy entry and the pins
 //! are evaluated on every check, as without the memo.
 //!
@@ -13,17 +13,17 @@
 //! inputs of at most [`MEMO_MAX_INPUT_BYTES`]; larger or failing inputs are checked
 //! without it. Errors are never remembered.
 
-use crate::cert::Certificate;
+use crate::chain::path::{pin_path_with, PathOutcome, PathRules};
+use crate::check::verdict::Verdict;
 use crate::check::{
     check_policy, check_policy_parsed, parse_served, policy_hostname, CheckOptions,
 };
 use crate::error::Result;
 use crate::finding::Finding;
 use crate::input::Part;
-use crate::path::{pin_path_with, PathOutcome, PathRules};
 use crate::policy::Policy;
-use crate::verdict::Verdict;
-use crate::verify::verifier_generation;
+use crate::signature::verify::verifier_generation;
+use crate::x509::cert::Certificate;
 
 /// Chains remembered per policy.
 pub const MEMO_CHAINS: usize = 32;
