@@ -28,6 +28,7 @@ use crate::names::host::{normalize_hostname, HostPattern};
 use crate::names::hostname::check_hostname_with;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinState, Policy, MAX_PINS_PER_DOMAIN};
+use crate::signature::verify::SignatureVerifier;
 use crate::x509::cert::Certificate;
 use crate::x509::name::rfc3339;
 use core::fmt::Write as _;
@@ -109,7 +110,13 @@ pub const CHECK_FINDING_CODES: &[&str] = &[
 ];
 
 /// `PinPolicy.check`: the entry for `options.hostname` (required) decides.
-pub fn check_policy(policy: &Policy, chain: &[Part], options: &CheckOptions) -> Result<Verdict> {
+/// Signatures are checked with `verifier`.
+pub fn check_policy(
+    policy: &Policy,
+    chain: &[Part],
+    options: &CheckOptions,
+    verifier: &dyn SignatureVerifier,
+) -> Result<Verdict> {
     let hostname = policy_hostname(options)?;
     let (certs, notes) = parse_served(chain)?;
     check_policy_parsed(
@@ -118,7 +125,8 @@ pub fn check_policy(policy: &Policy, chain: &[Part], options: &CheckOptions) -> 
         &certs,
         &notes,
         options,
-        &mut pin_path_with,
+        &mut |certs, rules| pin_path_with(certs, rules, verifier),
+        verifier,
     )
 }
 
@@ -139,7 +147,8 @@ pub(crate) fn policy_hostname(options: &CheckOptions) -> Result<String> {
 /// [`policy_hostname`], with the caller's path builder (`crate::check::memo` passes one that
 /// remembers verified paths). `build_path` is called only when a pinned, unexpired entry
 /// applies to a served chain and `options.verify_signatures` is set; it must return what
-/// [`pin_path_with`] would.
+/// [`pin_path_with`] would with `verifier`, which checks every other signature (the
+/// OCSP staple's, the SCTs').
 pub(crate) fn check_policy_parsed(
     policy: &Policy,
     hostname: &str,
@@ -147,6 +156,7 @@ pub(crate) fn check_policy_parsed(
     notes: &[Finding],
     options: &CheckOptions,
     build_path: &mut BuildPath<'_>,
+    verifier: &dyn SignatureVerifier,
 ) -> Result<Verdict> {
     let entry = policy.find(hostname).map(|(_, e)| e);
     let mut verdict = evaluate(
@@ -156,6 +166,7 @@ pub(crate) fn check_policy_parsed(
         Some(hostname),
         options,
         build_path,
+        verifier,
     )?;
     verdict.findings.splice(0..0, notes.iter().cloned());
     Ok(verdict)
@@ -172,8 +183,14 @@ pub(crate) fn parse_served(chain: &[Part]) -> Result<(Vec<Certificate>, Vec<Find
 }
 
 /// `checkPins`: the chain against a list of active pins that may match anywhere on the
-/// path. Without a hostname no hostname check is made.
-pub fn check_pins(chain: &[Part], pins: &[Pin], options: &CheckOptions) -> Result<Verdict> {
+/// path. Without a hostname no hostname check is made. Signatures are checked with
+/// `verifier`.
+pub fn check_pins(
+    chain: &[Part],
+    pins: &[Pin],
+    options: &CheckOptions,
+    verifier: &dyn SignatureVerifier,
+) -> Result<Verdict> {
     if pins.is_empty() {
         return Err(Error::InvalidArgument {
             argument: "pins".into(),
@@ -206,7 +223,8 @@ pub fn check_pins(chain: &[Part], pins: &[Pin], options: &CheckOptions) -> Resul
         &certs,
         hostname.as_deref(),
         options,
-        &mut pin_path_with,
+        &mut |certs, rules| pin_path_with(certs, rules, verifier),
+        verifier,
     )?;
     verdict.findings.splice(0..0, notes);
     Ok(verdict)
@@ -278,6 +296,7 @@ fn evaluate(
     hostname: Option<&str>,
     options: &CheckOptions,
     build_path: &mut BuildPath<'_>,
+    verifier: &dyn SignatureVerifier,
 ) -> Result<Verdict> {
     if !(0..=MAX_CLOCK_SKEW_SECONDS).contains(&options.clock_skew_seconds) {
         return Err(Error::InvalidArgument {
@@ -379,7 +398,7 @@ fn evaluate(
                     accept: &accept,
                     spent: first.cost,
                 };
-                let second = pin_path_towards(certs, &options.rules, &goal);
+                let second = pin_path_towards(certs, &options.rules, &goal, verifier);
                 if second.valid {
                     second
                 } else {
@@ -444,7 +463,7 @@ fn evaluate(
             entry.revocation,
             certs,
             outcome.valid.then_some(path.as_slice()),
-            options.ocsp_response.as_deref(),
+            options.ocsp_response.as_deref().map(|s| (s, verifier)),
             &crate::revocation::RevocationOptions {
                 now_ms: options.now_ms,
                 clock_skew_seconds: options.clock_skew_seconds,
@@ -499,8 +518,14 @@ fn evaluate(
     }
     // ---- Certificate Transparency (issue 20) ----
     if let (Some(ct_mode), false) = (entry.ct, certs.is_empty()) {
-        let (passed, findings) =
-            crate::ct::check_entry(ct_mode, options.ct.as_ref(), certs, &path, options.now_ms);
+        let (passed, findings) = crate::ct::check_entry(
+            ct_mode,
+            options.ct.as_ref(),
+            certs,
+            &path,
+            options.now_ms,
+            verifier,
+        );
         verdict.findings.extend(findings);
         if !passed {
             failures.push(Status::CtInsufficient);

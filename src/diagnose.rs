@@ -10,7 +10,7 @@ use crate::chain::validity::{check_validity, expiring_soon, EXPIRY_WARNING_SECON
 use crate::finding::{Finding, Severity};
 use crate::names::hostname::check_hostname;
 use crate::pin::{HashAlgorithm, Pin};
-use crate::signature::verify::{SignatureAlgorithm, SignatureHash};
+use crate::signature::verify::{SignatureAlgorithm, SignatureHash, SignatureVerifier};
 use crate::x509::cert::{signature_algorithm_name, Certificate};
 
 /// Finding codes `diagnose` adds to those of path building, hostname and validity
@@ -78,15 +78,20 @@ pub struct DiagnoseOptions {
     pub expected_pins: Option<Vec<Pin>>,
 }
 
-/// Troubleshooting findings for `certs` (input order, leaf first), most severe first.
-pub fn diagnose(certs: &[Certificate], options: &DiagnoseOptions) -> Vec<Finding> {
+/// Troubleshooting findings for `certs` (input order, leaf first), most severe first;
+/// signatures are checked with `verifier`.
+pub fn diagnose(
+    certs: &[Certificate],
+    options: &DiagnoseOptions,
+    verifier: &dyn SignatureVerifier,
+) -> Vec<Finding> {
     let Some(leaf) = certs.first() else {
         return vec![Finding::error(
             NO_CHAIN,
             "no certificate was given: pass the chain the server sent, leaf first",
         )];
     };
-    let mut outcome = verified_path(certs);
+    let mut outcome = verified_path(certs, verifier);
     let mut validity = check_validity(certs, &outcome.path, options.now, 0);
     if outcome.valid && validity.expired {
         // As a check does: look for a path whose certificates are all in their period
@@ -107,7 +112,7 @@ pub fn diagnose(certs: &[Certificate], options: &DiagnoseOptions) -> Vec<Finding
             accept: &accept,
             spent: outcome.cost,
         };
-        let second = verified_path_towards(certs, &PathRules::default(), &goal);
+        let second = verified_path_towards(certs, &PathRules::default(), &goal, verifier);
         if second.valid {
             let checked = match second.path.split_last() {
                 Some((top, below)) if !below.is_empty() && pinned(*top) => below,

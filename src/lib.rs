@@ -37,9 +37,8 @@ pub use bundle::{
 pub use chain::path::{
     codes as path_codes, link_checks, link_cost, pin_path, pin_path_towards, pin_path_with,
     self_signed_flags, served_path, verified_path, verified_path_towards, verified_path_under,
-    verified_path_with, verified_path_with_rules, Goal, PathOutcome, PathRules,
-    DEFAULT_MIN_RSA_BITS, MAX_CANDIDATE_STEPS, MAX_PATH_LENGTH, MAX_SIGNATURE_CHECKS,
-    MAX_VERIFICATION_COST,
+    Goal, PathOutcome, PathRules, DEFAULT_MIN_RSA_BITS, MAX_CANDIDATE_STEPS, MAX_PATH_LENGTH,
+    MAX_SIGNATURE_CHECKS, MAX_VERIFICATION_COST,
 };
 pub use chain::validity::{
     check_validity, codes as validity_codes, expiring_soon, ValidityOutcome, EXPIRY_WARNING_SECONDS,
@@ -100,8 +99,7 @@ pub use revocation::{
     RevocationOutcome, RevocationStatus, MAX_CRL_BYTES, MAX_CRL_ENTRIES, MAX_OCSP_RESPONSE_BYTES,
 };
 pub use signature::verify::{
-    installed_verifier, is_self_signed, is_self_signed_with, reset_verifier, set_verifier,
-    verifier_generation, verify_link, RustCryptoVerifier, SignatureAlgorithm, SignatureHash,
+    is_self_signed, verify_link, RustCryptoVerifier, SignatureAlgorithm, SignatureHash,
     SignatureVerifier, VerifyOutcome, MAX_RSA_BITS, MIN_RSA_BITS,
 };
 pub use x509::cert::{

@@ -1,4 +1,4 @@
-//! diagnose(): every finding code, each from a chain that shows it, with messages a
+//! diagnose(, &RustCryptoVerifier): every finding code, each from a chain that shows it, with messages a
 //! person can act on.
 #![allow(
     clippy::unwrap_used,
@@ -8,6 +8,7 @@
 )]
 
 mod common;
+use certpin::RustCryptoVerifier;
 use certpin::{
     diagnose, diagnose_codes, hostname_codes, path_codes, validity_codes, Certificate,
     DiagnoseOptions, Finding, HashAlgorithm, Pin, Severity,
@@ -30,6 +31,7 @@ fn run(
             now,
             expected_pins: pins,
         },
+        &RustCryptoVerifier,
     )
 }
 

@@ -14,6 +14,7 @@
 
 mod common;
 use certpin::path_codes::*;
+use certpin::RustCryptoVerifier;
 use certpin::{
     check_pins, parse_chain, parse_rfc3339, verified_path, CheckOptions, Error, HashAlgorithm,
     Part, PathRules, Pin, Status, Verdict, MAX_VERIFICATION_COST,
@@ -32,7 +33,7 @@ fn pin_of(der: &[u8]) -> Pin {
 
 fn check(chain: &[&Vec<u8>], pins: &[Pin], options: &CheckOptions) -> Verdict {
     let parts: Vec<Part> = chain.iter().map(|d| Part::Bytes((*d).clone())).collect();
-    check_pins(&parts, pins, options).unwrap()
+    check_pins(&parts, pins, options, &RustCryptoVerifier).unwrap()
 }
 
 fn has(v: &Verdict, code: &str) -> bool {
@@ -192,6 +193,7 @@ fn unknown_critical_extension_is_refused_unless_allowed() {
             now: NOW,
             expected_pins: None,
         },
+        &RustCryptoVerifier,
     );
     assert!(findings
         .iter()
@@ -494,6 +496,7 @@ fn backtracking_finds_the_valid_path_past_an_expired_cross_sign() {
             now,
             expected_pins: None,
         },
+        &RustCryptoVerifier,
     );
     assert!(
         !findings.iter().any(|f| f.code == "CERT_EXPIRED"),
@@ -526,7 +529,7 @@ fn names_compare_case_and_space_insensitively() {
     let leaf = leaf_spec(&["www.example.com"]).signed_by(&key("leaf"), &as_named, &key("inter"));
     let chain = certs(&[&leaf, &inter, &p.root]);
     assert_ne!(chain[0].issuer_der(), chain[1].subject_der());
-    let out = verified_path(&chain);
+    let out = verified_path(&chain, &RustCryptoVerifier);
     assert!(out.valid, "{out:?}");
     assert_eq!(out.path, vec![0, 1, 2]);
     // A different name is not linked.
@@ -538,7 +541,7 @@ fn names_compare_case_and_space_insensitively() {
     );
     other.params.distinguished_name = dn;
     let leaf = leaf_spec(&["www.example.com"]).signed_by(&key("leaf"), &other, &key("inter"));
-    let out = verified_path(&certs(&[&leaf, &inter, &p.root]));
+    let out = verified_path(&certs(&[&leaf, &inter, &p.root]), &RustCryptoVerifier);
     assert_eq!(out.path, vec![0]);
     assert!(out.valid, "the issuer is not served: {out:?}");
 }
@@ -661,7 +664,7 @@ fn expensive_look_alikes_exhaust_a_cost_weighted_budget() {
             unit_cost,
             "{name}"
         );
-        let out = verified_path(&parsed);
+        let out = verified_path(&parsed, &RustCryptoVerifier);
         assert!(!out.valid);
         // The checks run are what the budget allows, no more (15 candidates of P-256
         // fit in it: all are checked and the chain is simply invalid).
@@ -706,6 +709,7 @@ fn a_keycert_file_is_checked_with_a_warning_that_never_quotes_the_key() {
         &[Part::Text(input)],
         &[pin_of(&p.inter)],
         &CheckOptions::at(NOW * MS).for_host("www.example.com"),
+        &RustCryptoVerifier,
     )
     .unwrap();
     assert_eq!(v.status, Status::Matched, "{v:#?}");
@@ -728,6 +732,7 @@ fn a_keycert_file_is_checked_with_a_warning_that_never_quotes_the_key() {
         &[Part::Text(broken)],
         &[pin_of(&p.inter)],
         &CheckOptions::at(NOW * MS),
+        &RustCryptoVerifier,
     )
     .unwrap_err();
     assert_eq!(e.code(), "PEM_MALFORMED");

@@ -9,6 +9,7 @@
     clippy::panic
 )]
 
+use certpin::RustCryptoVerifier;
 use certpin::{
     check_pins, check_policy, export, from_hpkp_header, import_android_nsc, lint, parse_chain,
     CheckOptions, Error, Part, Pin, Policy, Status, Verdict,
@@ -142,7 +143,13 @@ fn pin_with(pin: &str, state: &str, position: &str) -> String {
 }
 
 fn check(p: &Policy, chain: &[String], host: &str, now: i64) -> Verdict {
-    check_policy(p, &parts(chain), &CheckOptions::at(now).for_host(host)).unwrap()
+    check_policy(
+        p,
+        &parts(chain),
+        &CheckOptions::at(now).for_host(host),
+        &RustCryptoVerifier,
+    )
+    .unwrap()
 }
 
 fn codes(v: &Verdict) -> Vec<&'static str> {
@@ -454,6 +461,7 @@ fn report_mode_never_blocks_but_reports() {
             port: Some(8443),
             ..CheckOptions::at(NOW).for_host("api.example.com")
         },
+        &RustCryptoVerifier,
     )
     .unwrap();
     assert_eq!(
@@ -493,6 +501,7 @@ fn report_mode_never_blocks_but_reports() {
             port: Some(8443),
             ..CheckOptions::at(NOW + 3_600_000).for_host("api.example.com")
         },
+        &RustCryptoVerifier,
     )
     .unwrap();
     assert_eq!(later.report_key, v.report_key);
@@ -505,7 +514,13 @@ fn report_mode_never_blocks_but_reports() {
 fn check_pins_one_shot() {
     let c = chains();
     let pins = [Pin::parse(ROOT).unwrap()];
-    let v = check_pins(&parts(&c.good), &pins, &CheckOptions::at(NOW)).unwrap();
+    let v = check_pins(
+        &parts(&c.good),
+        &pins,
+        &CheckOptions::at(NOW),
+        &RustCryptoVerifier,
+    )
+    .unwrap();
     assert_eq!(
         (v.status, v.ok, v.hostname.clone()),
         (Status::Matched, true, None)
@@ -516,26 +531,34 @@ fn check_pins_one_shot() {
         &parts(&c.good),
         &pins,
         &CheckOptions::at(NOW).for_host("elsewhere.example.org"),
+        &RustCryptoVerifier,
     )
     .unwrap();
     assert_eq!(v.status, Status::HostnameMismatch);
-    let v = check_pins(&[], &pins, &CheckOptions::at(NOW)).unwrap();
+    let v = check_pins(&[], &pins, &CheckOptions::at(NOW), &RustCryptoVerifier).unwrap();
     assert_eq!((v.status, v.ok), (Status::NoChain, false));
     let unverified = CheckOptions {
         verify_signatures: false,
         ..CheckOptions::at(NOW)
     };
-    let v = check_pins(&parts(&c.good), &pins, &unverified).unwrap();
+    let v = check_pins(&parts(&c.good), &pins, &unverified, &RustCryptoVerifier).unwrap();
     assert_eq!(
         (v.status, v.verified_path.clone()),
         (Status::Matched, vec![0, 1, 2])
     );
-    let e = check_pins(&parts(&c.good), &[], &CheckOptions::at(NOW)).unwrap_err();
+    let e = check_pins(
+        &parts(&c.good),
+        &[],
+        &CheckOptions::at(NOW),
+        &RustCryptoVerifier,
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "INVALID_ARGUMENT");
     let e = check_policy(
         &policy(&entry("a.com", &[ROOT], "")),
         &parts(&c.good),
         &CheckOptions::at(NOW),
+        &RustCryptoVerifier,
     )
     .unwrap_err();
     assert_eq!(e.code(), "INVALID_ARGUMENT");
@@ -544,7 +567,7 @@ fn check_pins_one_shot() {
         ..CheckOptions::at(NOW)
     };
     assert_eq!(
-        check_pins(&parts(&c.good), &pins, &skew)
+        check_pins(&parts(&c.good), &pins, &skew, &RustCryptoVerifier)
             .unwrap_err()
             .code(),
         "INVALID_ARGUMENT"
@@ -578,7 +601,7 @@ fn appended_pinned_certificate_never_matches() {
         verify_signatures: false,
         ..CheckOptions::at(NOW).for_host("api.example.com")
     };
-    let v = check_policy(&p, &parts(&c.forged), &unverified).unwrap();
+    let v = check_policy(&p, &parts(&c.forged), &unverified, &RustCryptoVerifier).unwrap();
     assert_eq!(v.status, Status::Matched);
 }
 
@@ -656,7 +679,7 @@ fn every_lint_code() {
         ]
         .join(","),
     );
-    let found = lint(&p, NOW, Some(&certs));
+    let found = lint(&p, NOW, Some(&certs), &RustCryptoVerifier);
     let codes: Vec<&str> = found.iter().map(|f| f.code).collect();
     for code in certpin::LINT_CODES {
         assert!(codes.contains(code), "{code} missing: {found:#?}");
@@ -670,18 +693,23 @@ fn every_lint_code() {
         &[INTERMEDIATE, BACKUP],
         ",\"expires\":\"2028-01-01\"",
     ));
-    assert_eq!(lint(&good, NOW, Some(&certs)), vec![]);
+    assert_eq!(lint(&good, NOW, Some(&certs), &RustCryptoVerifier), vec![]);
     // The HPKP rule catches a "backup" that is in the chain.
     let fake_backup = policy(&entry("api.example.com", &[INTERMEDIATE, ROOT], ""));
-    let codes: Vec<&str> = lint(&fake_backup, NOW, Some(&certs))
+    let codes: Vec<&str> = lint(&fake_backup, NOW, Some(&certs), &RustCryptoVerifier)
         .iter()
         .map(|f| f.code)
         .collect();
     assert_eq!(codes, ["NO_BACKUP_PIN"]);
-    let codes: Vec<&str> = lint(&policy(&entry("**.com", &[LEAF, BACKUP], "")), NOW, None)
-        .iter()
-        .map(|f| f.code)
-        .collect();
+    let codes: Vec<&str> = lint(
+        &policy(&entry("**.com", &[LEAF, BACKUP], "")),
+        NOW,
+        None,
+        &RustCryptoVerifier,
+    )
+    .iter()
+    .map(|f| f.code)
+    .collect();
     assert_eq!(codes, ["PUBLIC_SUFFIX_PATTERN"]);
 }
 

@@ -116,7 +116,12 @@ fn candidate_chain(leaf: usize, certs: &[Certificate]) -> Vec<usize> {
 }
 
 /// `ctDrift(policy, certificates, { now })`.
-pub fn ct_drift(policy: &Policy, certs: &[Certificate], now_ms: i64) -> DriftReport {
+pub fn ct_drift(
+    policy: &Policy,
+    certs: &[Certificate],
+    now_ms: i64,
+    verifier: &dyn crate::signature::verify::SignatureVerifier,
+) -> DriftReport {
     let now = now_ms.div_euclid(1000);
     let leaves: Vec<usize> = certs
         .iter()
@@ -142,7 +147,7 @@ pub fn ct_drift(policy: &Policy, certs: &[Certificate], now_ms: i64) -> DriftRep
                 .iter()
                 .filter_map(|i| certs.get(*i).cloned())
                 .collect();
-            let outcome = crate::chain::path::pin_path(&subset);
+            let outcome = crate::chain::path::pin_path(&subset, verifier);
             let path = outcome
                 .path
                 .iter()

@@ -117,7 +117,12 @@ mod tests {
                 r#"{{"version":1,"domains":[{{"host":"**.{suffix}","pins":["sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","sha256/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA="]}}]}}"#
             ))
             .unwrap_or_else(|e| panic!("{suffix}: {e}"));
-            let findings = crate::policy::lint::lint(&policy, 0, None);
+            let findings = crate::policy::lint::lint(
+                &policy,
+                0,
+                None,
+                &crate::signature::verify::RustCryptoVerifier,
+            );
             assert!(
                 findings.iter().any(|f| f.code == "PUBLIC_SUFFIX_PATTERN"),
                 "**.{suffix}: {findings:?}"

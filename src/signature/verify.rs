@@ -3,15 +3,14 @@
 //! The core decodes a certificate's signature `AlgorithmIdentifier` once into a
 //! [`SignatureAlgorithm`] (RFC 4055 for RSA-PSS, RFC 5758 for ECDSA, RFC 8410 for
 //! Ed25519), checks that the issuer key fits it and is within bounds, and only then asks
-//! a [`SignatureVerifier`] whether the signature holds. The default verifier is pure Rust
-//! (RustCrypto); a host can install a faster one (Node's `node:crypto`) with
-//! [`set_verifier`]. Both receive only combinations the core accepted, so they answer the
-//! same question and must give the same answer.
+//! a [`SignatureVerifier`] whether the signature holds. The verifier is an argument of
+//! every function that checks a signature, passed down from its caller: the pure-Rust
+//! [`RustCryptoVerifier`], or one a host supplies (Node's `node:crypto`). Both receive
+//! only combinations the core accepted, so they answer the same question and must give
+//! the same answer. No verifier is stored anywhere.
 
 use crate::x509::cert::{signature_algorithm_name, Certificate};
-use core::cell::RefCell;
 use core::fmt;
-use std::rc::Rc;
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey as ParsedKey;
 use x509_parser::x509::SubjectPublicKeyInfo;
@@ -195,50 +194,6 @@ pub trait SignatureVerifier {
     ) -> VerifyOutcome;
 }
 
-thread_local! {
-    static INSTALLED: RefCell<Option<Rc<dyn SignatureVerifier>>> = const { RefCell::new(None) };
-    static GENERATION: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
-}
-
-/// Changes each time a verifier is installed or reset: a remembered verification is
-/// only reused under the generation that made it (`crate::check::memo`).
-pub fn verifier_generation() -> u64 {
-    GENERATION.with(core::cell::Cell::get)
-}
-
-fn next_generation() {
-    GENERATION.with(|g| g.set(g.get().wrapping_add(1)));
-}
-
-/// Installs the verifier path building uses from now on (on this thread; wasm has one).
-pub fn set_verifier(verifier: Box<dyn SignatureVerifier>) {
-    let verifier: Rc<dyn SignatureVerifier> = Rc::from(verifier);
-    next_generation();
-    INSTALLED.with(|slot| {
-        if let Ok(mut slot) = slot.try_borrow_mut() {
-            *slot = Some(verifier);
-        }
-    });
-}
-
-/// Goes back to the built-in pure-Rust verifier.
-pub fn reset_verifier() {
-    next_generation();
-    INSTALLED.with(|slot| {
-        if let Ok(mut slot) = slot.try_borrow_mut() {
-            *slot = None;
-        }
-    });
-}
-
-/// The verifier in use: the installed one, else [`RustCryptoVerifier`]. The handle is
-/// cloned out, so a verifier that calls back into certpin cannot hit a held borrow.
-pub fn installed_verifier() -> Rc<dyn SignatureVerifier> {
-    INSTALLED
-        .with(|slot| slot.try_borrow().ok().and_then(|s| s.clone()))
-        .unwrap_or_else(|| Rc::new(RustCryptoVerifier))
-}
-
 /// Verifies `child`'s signature with `issuer`'s key: decodes the algorithm, checks the
 /// key fits it and is in bounds, then asks `verifier`.
 pub fn verify_link(
@@ -261,14 +216,8 @@ pub fn verify_link(
     )
 }
 
-/// Self-issued (subject = issuer) and its signature verifies with its own key, with the
-/// installed verifier.
-pub fn is_self_signed(cert: &Certificate) -> bool {
-    is_self_signed_with(cert, installed_verifier().as_ref())
-}
-
-/// [`is_self_signed`] with a given verifier.
-pub fn is_self_signed_with(cert: &Certificate, verifier: &dyn SignatureVerifier) -> bool {
+/// Self-issued (subject = issuer) and its signature verifies with its own key.
+pub fn is_self_signed(cert: &Certificate, verifier: &dyn SignatureVerifier) -> bool {
     cert.is_self_issued() && verify_link(cert, cert, verifier) == VerifyOutcome::Valid
 }
 
