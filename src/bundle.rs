@@ -1,4 +1,4 @@
-//! Signed policy bundles and their trust roots (SPEC.md "Signed policy bundles"),
+//! Signed policy bundles and their trust roots (README "Signed policy bundles"),
 //! following The Update Framework's rules for signed metadata (TUF specification
 //! section 5.3): a document is `{ signed, signatures: [{ keyId, sig }] }`; a signature
 //! covers a fixed prefix naming the document type followed by the RFC 8785 canonical

@@ -1,5 +1,5 @@
 //! A served chain: the certificates of an input, in input order (leaf first), and the
-//! public description of each (`CertificateInfo`, SPEC.md).
+//! public description of each (`CertificateInfo`).
 
 pub(crate) mod path;
 pub(crate) mod validity;
@@ -87,7 +87,7 @@ fn csr_pin(der: &[u8], index: usize, algorithm: HashAlgorithm) -> Result<Pin> {
     Ok(Pin::of_spki(algorithm, der.get(range).unwrap_or_default()))
 }
 
-/// The public description of one certificate (SPEC.md `CertificateInfo`).
+/// The public description of one certificate (the JS `CertificateInfo`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CertificateInfo {

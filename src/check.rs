@@ -37,7 +37,7 @@ use core::fmt::Write as _;
 /// validity check.
 pub const MAX_CLOCK_SKEW_SECONDS: i64 = 86_400;
 
-/// How to check (SPEC.md `CheckOptions`). `now_ms` is always given: the core never reads
+/// How to check (the JS `CheckOptions`). `now_ms` is always given: the core never reads
 /// a clock.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckOptions {
@@ -55,9 +55,9 @@ pub struct CheckOptions {
     /// `allowCommonNameFallback`: match the subject CN of a leaf without any SAN
     /// (default false).
     pub allow_common_name: bool,
-    /// Revocation (issue 21): the OCSP response the server stapled, if the host has one.
+    /// Revocation: the OCSP response the server stapled, if the host has one.
     pub ocsp_response: Option<Vec<u8>>,
-    /// Certificate Transparency (issue 20): the log list and CT policy for entries with
+    /// Certificate Transparency: the log list and CT policy for entries with
     /// `"ct"`; `None` makes an entry with `"ct": "enforce"` fail closed.
     pub ct: Option<crate::ct::CtCheck>,
 }
@@ -102,9 +102,9 @@ pub const CHECK_FINDING_CODES: &[&str] = &[
     "CANDIDATE_PIN_MATCHED",
     "CANDIDATE_PIN_UNMATCHED",
     "REPORT_ONLY",
-    // Issue 15: a PEM block that is not a certificate was skipped.
+    // A PEM block that is not a certificate was skipped.
     "PEM_BLOCK_SKIPPED",
-    // Certificate Transparency (issue 20); `crate::ct_codes` lists the CT evaluation's own.
+    // Certificate Transparency; `crate::ct_codes` lists the CT evaluation's own.
     "CT_INSUFFICIENT",
     "CT_LOG_LIST_MISSING",
 ];
@@ -240,8 +240,8 @@ pub(crate) struct PinHit {
 }
 
 /// Every (pin, path certificate) pair whose key the pin names and whose depth the pin's
-/// position allows. Revoked pins are looked for on every served certificate (SPEC.md:
-/// revoked "makes any chain that contains it fail"); their depth is then the path depth,
+/// position allows. Revoked pins are looked for on every served certificate (README
+/// "Policy document": `revoked` "fails any chain that contains that key"); their depth is then the path depth,
 /// or `usize::MAX` for a certificate off the path.
 pub(crate) fn pin_hits(pins: &[PinEntry], certs: &[Certificate], path: &[usize]) -> Vec<PinHit> {
     let mut by_algorithm: Vec<(HashAlgorithm, Vec<Pin>)> = Vec::new();
@@ -458,7 +458,7 @@ fn evaluate(
                 ),
             ));
         }
-        // Revocation (issue 21): the staple, the entry's setting, must-staple.
+        // Revocation: the staple, the entry's setting, must-staple.
         crate::revocation::apply(
             entry.revocation,
             certs,
@@ -516,7 +516,7 @@ fn evaluate(
             }
         }
     }
-    // ---- Certificate Transparency (issue 20) ----
+    // ---- Certificate Transparency ----
     if let (Some(ct_mode), false) = (entry.ct, certs.is_empty()) {
         let (passed, findings) = crate::ct::check_entry(
             ct_mode,
@@ -648,7 +648,8 @@ fn subject_of(certs: &[Certificate], index: usize) -> String {
         .unwrap_or_default()
 }
 
-/// OkHttp's failure text (REFERENCE.md "Failure message"), with positions, states and
+/// OkHttp's `CertificatePinner` failure text ("Certificate pinning failure!", the peer
+/// certificate chain, the pinned certificates for the host), with positions, states and
 /// the reason; on success one line naming the pin and where it matched.
 fn message(
     verdict: &Verdict,

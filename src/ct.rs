@@ -105,7 +105,7 @@ impl core::str::FromStr for CtPolicy {
     }
 }
 
-/// One SCT as judged (SPEC.md `verifyScts` `scts[]`, plus `counts`).
+/// One SCT as judged (the JS `verifyScts` `scts[]`, plus `counts`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SctResult {
@@ -126,7 +126,7 @@ pub struct SctResult {
     pub signature_algorithm: String,
 }
 
-/// The verdict of `verifyScts` (SPEC.md "Certificate Transparency").
+/// The verdict of `verifyScts` (README "Certificate Transparency").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CtVerdict {

@@ -140,9 +140,9 @@ pub fn diagnose(
         findings.extend(pin_findings(certs, &outcome, pins));
     }
     findings.extend(certificate_findings(certs, &outcome, &findings));
-    // Revocation (issue 21): OCSP responders, CRLs, must-staple, CRL-only CAs.
+    // Revocation: OCSP responders, CRLs, must-staple, CRL-only CAs.
     findings.extend(crate::revocation::info_findings(certs));
-    // Certificate Transparency (issue 20): the SCTs each certificate embeds.
+    // Certificate Transparency: the SCTs each certificate embeds.
     findings.extend(crate::ct::diagnose_findings(certs));
     // Most severe first; within a severity, the order the checks ran.
     findings.sort_by_key(|f| f.severity);

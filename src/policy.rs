@@ -1,4 +1,4 @@
-//! The pin policy document (SPEC.md "Policy document"), parsed once into a typed
+//! The pin policy document (README "Policy document"), parsed once into a typed
 //! `Policy`. The parser walks `serde_json::Value` by hand so that every refusal is
 //! `Error::PolicyInvalid` with the JSON path of the fault (`domains[2].pins[0]`; `$` is
 //! the document itself). Unknown fields are errors, so a typo never silently turns
@@ -131,9 +131,9 @@ pub struct DomainEntry {
     pub expires: Option<i64>,
     pub mode: Mode,
     pub report_uri: Option<String>,
-    /// Revocation (issue 21): `"revocation"`, default `off` (`crate::revocation::apply`).
+    /// Revocation: `"revocation"`, default `off` (`crate::revocation::apply`).
     pub revocation: crate::revocation::RevocationMode,
-    /// Certificate Transparency (issue 20): `Some(Enforce)` makes a chain whose SCTs do
+    /// Certificate Transparency: `Some(Enforce)` makes a chain whose SCTs do
     /// not satisfy the CT policy fail (`ct-insufficient`); `Some(Report)` only reports.
     pub ct: Option<Mode>,
 }
@@ -349,7 +349,7 @@ impl Policy {
         })
     }
 
-    /// Parses policy JSON (SPEC.md "Policy document").
+    /// Parses policy JSON (README "Policy document").
     pub fn from_json(text: &str) -> Result<Policy> {
         if text.len() > MAX_POLICY_BYTES {
             return Err(invalid(
@@ -551,10 +551,10 @@ pub struct DomainDocument {
     pub mode: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_uri: Option<String>,
-    /// Revocation (issue 21): absent when `off`.
+    /// Revocation: absent when `off`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revocation: Option<&'static str>,
-    /// Certificate Transparency (issue 20).
+    /// Certificate Transparency.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ct: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -755,7 +755,7 @@ fn parse_domain(v: &Value, path: &str) -> Result<(DomainEntry, EntryNotes)> {
         None => None,
         Some(v) => Some(string(v, &join(path, "reportUri"))?.to_string()),
     };
-    // Revocation (issue 21)
+    // Revocation
     let revocation = match obj.get("revocation") {
         None => crate::revocation::RevocationMode::Off,
         Some(v) => {
@@ -772,7 +772,7 @@ fn parse_domain(v: &Value, path: &str) -> Result<(DomainEntry, EntryNotes)> {
             })?
         }
     };
-    // Certificate Transparency (issue 20)
+    // Certificate Transparency
     let ct = match obj.get("ct") {
         None => None,
         Some(v) => {

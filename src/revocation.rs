@@ -1,4 +1,4 @@
-//! Revocation (SPEC.md "Revocation"): is a certificate of the verified path revoked,
+//! Revocation (README "Revocation"): is a certificate of the verified path revoked,
 //! according to evidence the host hands over: an OCSP response (RFC 6960, usually the
 //! one the server stapled) or a CRL (RFC 5280 section 5) the host fetched. Nothing here
 //! fetches anything: the core only verifies bytes it is given.
@@ -68,7 +68,7 @@ pub enum Responder {
     Delegated,
 }
 
-/// SPEC.md `checkOcsp` / `checkCrl` result.
+/// The JS `checkOcsp` / `checkCrl` result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RevocationOutcome {

@@ -1,4 +1,4 @@
-//! What a `PinPolicy` remembers between checks (issue 9): the chains it was given
+//! What a `PinPolicy` remembers between checks: the chains it was given
 //! recently, parsed, and for each the signature-verified path once it was built.
 //!
 //! A server sends the same chain on every connection, so most checks repeat one. The key

@@ -1,4 +1,4 @@
-//! Watching the logs (issue 20): given certificates the user obtained from CT logs for
+//! Watching the logs: given certificates the user obtained from CT logs for
 //! their names, which unexpired ones would no active pin of their host accept? Each is a
 //! possible misissuance, or a lockout waiting for the next deployment. When the
 //! certificate's verified path reaches a CA key the policy pins somewhere (any entry,

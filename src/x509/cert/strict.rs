@@ -1,5 +1,5 @@
 //! DER checks that x509-parser does not make but BoringSSL's parser (and webpki) do, on
-//! the fields a decision reads (issue 15 item 5). Each failure names the field, for
+//! the fields a decision reads. Each failure names the field, for
 //! `CERT_MALFORMED`: the TBS version (v1 must not be encoded explicitly, extensions need
 //! v3, an extensions field must hold at least one), the serial number (minimal INTEGER),
 //! the subjectAltName (no bytes after its SEQUENCE, at least one name, ASCII dNSName
