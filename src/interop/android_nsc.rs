@@ -9,9 +9,9 @@
 //! `<pin digest>` is SHA-256 only (Android refuses anything else, so does certpin);
 //! `overridePins="true"` on a trust anchor skips pinning for chains that end at it.
 
-use super::{codes, Import};
+use super::Import;
 use crate::error::{Error, Result};
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingCode};
 use crate::interop::export::{read_nsc_xml, Element};
 use crate::names::host::HostPattern;
 use crate::pin::Pin;
@@ -59,7 +59,7 @@ pub fn import_android_nsc_lenient(xml: &str) -> Result<Import> {
                     .filter(|c| attribute(c, "overridePins") == Some("true"))
                     .count();
                 findings.push(Finding::info(
-                    codes::DEBUG_OVERRIDES,
+                    FindingCode::ImportDebugOverrides,
                     format!(
                         "{path}: not imported. Android applies <debug-overrides> only to builds \
                          with android:debuggable=\"true\"{}; certpin has no debug build, so \
@@ -119,7 +119,7 @@ fn unknown_attributes(e: &Element, path: &str, known: &[&str], out: &mut Vec<Fin
     for (k, v) in &e.attributes {
         if !known.contains(&k.as_str()) {
             out.push(Finding::warning(
-                codes::UNSUPPORTED,
+                FindingCode::ImportUnsupported,
                 format!(
                     "{path}: attribute {k}={:?} is not imported: certpin does not know it",
                     v.chars().take(80).collect::<String>()
@@ -131,7 +131,7 @@ fn unknown_attributes(e: &Element, path: &str, known: &[&str], out: &mut Vec<Fin
 
 fn unsupported_element(name: &str, path: &str, out: &mut Vec<Finding>) {
     out.push(Finding::warning(
-        codes::UNSUPPORTED,
+        FindingCode::ImportUnsupported,
         format!("{path}: <{name}> is not imported: certpin reads <domain-config> pins only"),
     ));
 }
@@ -140,14 +140,14 @@ fn cleartext(e: &Element, path: &str, what: &str, out: &mut Vec<Finding>) {
     match attribute(e, "cleartextTrafficPermitted") {
         None => {}
         Some("true") => out.push(Finding::warning(
-            codes::CLEARTEXT,
+            FindingCode::ImportCleartext,
             format!(
                 "{path}: cleartextTrafficPermitted=\"true\" is not imported: the app may reach \
                  {what} over plain HTTP, where no pin applies; certpin checks TLS connections only"
             ),
         )),
         Some(v) => out.push(Finding::info(
-            codes::CLEARTEXT,
+            FindingCode::ImportCleartext,
             format!(
                 "{path}: cleartextTrafficPermitted={:?} is not imported: certpin cannot refuse \
                  plain HTTP; make sure {what} is only reached over https",
@@ -170,7 +170,7 @@ fn trust_anchors(e: &Element, path: &str, out: &mut Vec<Finding>) -> Result<()> 
         sources.push(src.chars().take(80).collect::<String>());
         if attribute(c, "overridePins") == Some("true") {
             out.push(Finding::warning(
-                codes::PIN_OVERRIDE,
+                FindingCode::ImportPinOverride,
                 format!(
                     "{path}: <certificates src={src:?} overridePins=\"true\"> made Android skip the \
                      pins for chains that end at these CAs; certpin enforces the pins for every \
@@ -180,7 +180,7 @@ fn trust_anchors(e: &Element, path: &str, out: &mut Vec<Finding>) -> Result<()> 
         }
     }
     out.push(Finding::warning(
-        codes::TRUST_ANCHORS,
+        FindingCode::ImportTrustAnchors,
         format!(
             "{path}: the trust anchors ({}) are not imported: certpin checks pins on top of the \
              TLS stack's own validation and does not choose the CAs; give the same CAs to the \
@@ -345,7 +345,7 @@ fn domain_config(
     }
     let Some((pins, expires)) = effective else {
         out.push(Finding::info(
-            codes::NOT_PINNED,
+            FindingCode::ImportNotPinned,
             format!("{path}: {names} has no <pin-set>: not pinned in the policy either"),
         ));
         return Ok(());

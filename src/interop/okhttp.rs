@@ -18,9 +18,9 @@
 //!   stricter (that key no longer matches). A pattern whose pins are all `sha1/` would
 //!   pin nothing and is refused (`OKHTTP_INVALID`).
 
-use super::{codes, Import};
+use super::Import;
 use crate::error::{Error, Result};
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingCode};
 use crate::names::host::HostPattern;
 use crate::pin::Pin;
 use crate::policy::{DomainEntry, Policy};
@@ -495,7 +495,7 @@ fn entries_of(calls: Vec<AddCall>) -> Result<Import> {
                 }
                 sha1 += 1;
                 findings.push(Finding::error(
-                    codes::SHA1_PIN,
+                    FindingCode::ImportSha1Pin,
                     format!(
                         "line {line}: {text} for {} is not imported: certpin pins SHA-256 digests and \
                          cannot derive one from a SHA-1 digest, so chains with only this key are \
@@ -553,7 +553,7 @@ fn entries_of(calls: Vec<AddCall>) -> Result<Import> {
                     }
                 }
                 findings.push(Finding::info(
-                    codes::PINS_MERGED,
+                    FindingCode::ImportPinsMerged,
                     format!(
                         "line {}: {} also gets the {} pin(s) of {} (line {}), as OkHttp accepts the pins of every matching pattern ({} added)",
                         g.line,
@@ -566,7 +566,7 @@ fn entries_of(calls: Vec<AddCall>) -> Result<Import> {
                 ));
             } else if shares_some(&h.host, &g.host) {
                 findings.push(Finding::warning(
-                    codes::PATTERN_OVERLAP,
+                    FindingCode::ImportPatternOverlap,
                     format!(
                         "line {}: {} and {} (line {}) both match {}, where OkHttp accepts the pins of both; certpin uses only {}'s pins there (stricter)",
                         g.line,
