@@ -7,7 +7,7 @@
 //!
 //! - `android_nsc`: Android's `network_security_config.xml`, read leniently (`<base-config>`,
 //!   `<trust-anchors>`, `<debug-overrides>`, `cleartextTrafficPermitted` become findings).
-//!   The strict reader stays `crate::interop::export::import_android_nsc`.
+//!   The strict reader is `android_nsc::import_android_nsc`.
 //! - `okhttp`: the `CertificatePinner.Builder().add(pattern, pins…)` calls of Kotlin or
 //!   Java source (okhttp3 `CertificatePinner`).
 //! - `trustkit`: a JSON form of TrustKit's configuration (`kTSKPinnedDomains`).
@@ -20,8 +20,11 @@
 pub(crate) mod export;
 pub(crate) mod hpkp;
 
-mod android_nsc;
+pub(crate) mod android_nsc;
+mod apple_ats;
+mod curl;
 mod okhttp;
+mod tlsa;
 mod trustkit;
 
 use crate::finding::Finding;

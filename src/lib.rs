@@ -58,10 +58,9 @@ pub use finding::{Finding, FindingCode, Severity};
 pub use input::{
     decode, decode_noted, Item, ItemKind, Part, MAX_CERTIFICATES, MAX_INPUT_BYTES, MAX_PEM_BLOCKS,
 };
-pub use interop::export::{
-    export, import_android_nsc, EXPORT_FORMATS, HPKP_EXPORT_MAX_AGE, MAX_NSC_BYTES,
-};
-pub use interop::hpkp::{from_hpkp_header, MAX_HPKP_HEADER_BYTES};
+pub use interop::android_nsc::{import_android_nsc, MAX_NSC_BYTES};
+pub use interop::export::{export, EXPORT_FORMATS};
+pub use interop::hpkp::{from_hpkp_header, HPKP_EXPORT_MAX_AGE, MAX_HPKP_HEADER_BYTES};
 pub use interop::{
     import_android_nsc_lenient, import_okhttp, import_trustkit, Import, MAX_OKHTTP_ADD_CALLS,
     MAX_OKHTTP_BYTES, MAX_TRUSTKIT_BYTES, MAX_TRUSTKIT_REPORT_URIS,
