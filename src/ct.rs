@@ -123,7 +123,7 @@ pub struct CtVerdict {
 pub fn timestamp_text(ms: i64) -> String {
     // Year 9999 at most: an SCT's u64 timestamp can be anything.
     let ms = ms.clamp(-62_135_596_800_000, 253_402_300_799_999);
-    let seconds = crate::x509::name::rfc3339(ms.div_euclid(1000));
+    let seconds = crate::time::rfc3339(crate::time::seconds(ms));
     let millis = ms.rem_euclid(1000);
     match seconds.strip_suffix('Z') {
         Some(head) => format!("{head}.{millis:03}Z"),

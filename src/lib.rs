@@ -16,6 +16,7 @@ mod plan;
 mod policy;
 mod revocation;
 mod signature;
+mod time;
 mod wasm;
 mod x509;
 
@@ -46,7 +47,7 @@ pub use policy::lint::lint;
 pub use policy::{
     DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy, PolicyDocument, POLICY_VERSION,
 };
-pub use x509::name::parse_rfc3339;
+pub use time::parse_rfc3339;
 
 // ---- Checks and their verdicts ----
 pub use check::memo::ChainMemo;
