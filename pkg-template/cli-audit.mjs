@@ -377,20 +377,11 @@ function targets(policy, listed) {
 
 export async function audit(args, io) {
   const { values: o, positionals } = parseStrict(args, {
-    policy: { type: "string", short: "p" },
-    endpoints: { type: "string", short: "e" },
-    json: { type: "boolean" },
-    html: { type: "string" },
-    baseline: { type: "string" },
-    concurrency: { type: "string" },
-    timeout: { type: "string" },
-    deadline: { type: "string" },
-    cacert: { type: "string" },
-    "log-list": { type: "string" },
-    now: { type: "string" },
-    progress: { type: "boolean" },
-    "update-lag-days": { type: "string" },
-    help: { type: "boolean", short: "h" },
+    policy: { type: "string", short: "p" }, endpoints: { type: "string", short: "e" },
+    json: { type: "boolean" }, html: { type: "string" }, baseline: { type: "string" },
+    concurrency: { type: "string" }, timeout: { type: "string" }, deadline: { type: "string" },
+    cacert: { type: "string" }, "log-list": { type: "string" }, now: { type: "string" },
+    progress: { type: "boolean" }, "update-lag-days": { type: "string" }, help: { type: "boolean", short: "h" },
   });
   if (o.help) return { text: AUDIT_HELP, code: 0 };
   if (positionals.length) throw usage(`unexpected argument ${JSON.stringify(positionals[0])}; endpoints go in --endpoints FILE`);

@@ -1,5 +1,4 @@
-// certpin keygen | root init | root rotate | sign | verify (issue 18: signed policy
-// bundles). Signing happens here with node:crypto; the wasm core only verifies (and
+// certpin keygen | root init | root rotate | sign | verify: signed policy bundles. Signing happens here with node:crypto; the wasm core only verifies (and
 // gives the exact bytes to sign, bundleSigningInput). Private keys are read from files
 // or standard input ('-'), never from arguments.
 import { readFileSync, openSync, writeSync, closeSync, fsyncSync, renameSync, rmSync } from "node:fs";

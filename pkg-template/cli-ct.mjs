@@ -1,5 +1,5 @@
 // `certpin ct-drift`: certificates logged in CT for your names that no active pin of
-// their host would accept (issue 20). The wasm core decides (ctDrift); this file reads
+// their host would accept. The wasm core decides (ctDrift); this file reads
 // files, and fetches a URL only when the user passes one. Exit codes: 0 nothing found,
 // 1 unpinned certificates found, 2 bad input or usage.
 import { readFileSync } from "node:fs";

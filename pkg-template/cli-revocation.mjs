@@ -1,4 +1,4 @@
-// Revocation for the certpin CLI (issue 21): `check --ocsp FILE` passes an OCSP response
+// Revocation for the certpin CLI: `check --ocsp FILE` passes an OCSP response
 // (DER, e.g. from `openssl s_client -status` or `openssl ocsp -respout`) to the check as
 // the staple; `check --crl FILE` verifies a CRL (DER or PEM) for the chain and fails the
 // check when it lists a certificate of the path; `inspect` shows what revocation

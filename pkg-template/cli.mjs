@@ -13,6 +13,8 @@ import {
   parsePin,
   diagnose,
   PinPolicy,
+  PIN_FORMATS,
+  EXPORT_FORMATS,
 } from "./node.mjs";
 import { peerChain } from "./node-adapter.mjs";
 import { revocationCheckOptions, crlCheck, describeCrl, revocationOf, describeRevocation } from "./cli-revocation.mjs";
@@ -21,9 +23,9 @@ import { BUNDLE_COMMANDS, runBundleCommand } from "./cli-bundle.mjs";
 const require = createRequire(import.meta.url);
 const { version } = require("./package.json");
 
-const FORMATS = ["okhttp", "hpkp", "curl", "android", "trustkit", "tlsa", "hex", "base64", "base64url"];
 const IMPORTS = ["json", "okhttp", "trustkit", "android-nsc", "curl", "hpkp"];
-const EXPORTS = ["hpkp", "hpkp-report-only", "okhttp", "android-nsc", "trustkit", "apple-ats", "curl", "tlsa", "json"];
+// convert --to: the crate's export formats, and certpin's own policy JSON.
+const EXPORTS = [...EXPORT_FORMATS, "json"];
 
 const HELP = {
   main: `certpin ${version}: certificate pins, pin policies and chain checks
@@ -60,7 +62,7 @@ Run 'certpin <command> --help' for examples.`,
   pins: `Usage: certpin pins <file|-> [-f|--format FORMAT] [-a|--algorithm sha256|sha384|sha512] [--json]
 
 Prints one pin per certificate, public key or certificate request in the input.
-Formats: ${FORMATS.join(", ")}.
+Formats: ${PIN_FORMATS.join(", ")}.
 
 Examples:
   certpin pins chain.pem
@@ -323,7 +325,7 @@ const COMMANDS = {
   pins: {
     options: { format: { type: "string", short: "f" }, algorithm: { type: "string", short: "a" } },
     run(o, arg) {
-      if (o.format !== undefined && !FORMATS.includes(o.format)) throw new UsageError(`unknown --format ${o.format}; one of ${FORMATS.join(", ")}`);
+      if (o.format !== undefined && !PIN_FORMATS.includes(o.format)) throw new UsageError(`unknown --format ${o.format}; one of ${PIN_FORMATS.join(", ")}`);
       const pins = computePins(readInput(arg), o.algorithm ? { algorithm: o.algorithm } : undefined);
       const shown = o.format ? pins.map((p) => formatPin(p, o.format)) : pins;
       if (o.json) return { json: shown, code: 0 };

@@ -73,6 +73,20 @@ impl FromStr for HashAlgorithm {
     }
 }
 
+/// The names of the `PinFormat`s, as `formatPin` takes them, in this order everywhere
+/// they are listed (CLI help, the pin page, the TypeScript `PinFormat` union).
+pub const PIN_FORMATS: &[&str] = &[
+    "okhttp",
+    "hpkp",
+    "curl",
+    "android",
+    "trustkit",
+    "tlsa",
+    "hex",
+    "base64",
+    "base64url",
+];
+
 /// The text forms a pin can be written in (SPEC.md, "Pin formats").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PinFormat {
@@ -103,9 +117,7 @@ impl FromStr for PinFormat {
             _ => {
                 return Err(Error::InvalidArgument {
                     argument: "format".into(),
-                    reason: format!(
-                        "{s:?} is not one of okhttp, hpkp, curl, android, trustkit, tlsa, hex, base64, base64url"
-                    ),
+                    reason: format!("{s:?} is not one of {}", PIN_FORMATS.join(", ")),
                 })
             }
         })

@@ -16,6 +16,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+mod formats;
+
 // Signed policy bundles (issue 18).
 mod bundle;
 mod lookup;

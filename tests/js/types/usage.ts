@@ -4,7 +4,8 @@
 // installed the packed tarball. Never run: it only has to type-check. Each
 // `@ts-expect-error` line is a wrong use that must stay a type error.
 import init, {
-  CertpinError, ERROR_CODES, PinPolicy, checkPins, computePins, diagnose, errorCodes, formatPin,
+  CertpinError, ERROR_CODES, EXPORT_FORMATS, PIN_FORMATS, PinPolicy, checkPins, computePins, diagnose, errorCodes,
+  exportFormats, formatPin, pinFormats,
   init as namedInit, parseChain, parsePin, setNativeVerifier, verifyLinks, wasmMemoryBytes,
   bundleSigningInput, checkCrl, checkOcsp, ctDrift, revocationInfo, updateRoot, verifyBundle, verifyScts,
   type CtVerdict, type DriftReport, type PolicyBundle, type RevocationInfo, type RevocationResult, type TrustRoot,
@@ -78,6 +79,11 @@ export async function main(pem: string): Promise<void> {
   const memory: number = wasmMemoryBytes();
   const codes: readonly CertpinErrorCode[] = ERROR_CODES;
   const fromWasm: CertpinErrorCode[] = errorCodes();
+  const pinFormatList: readonly PinFormat[] = PIN_FORMATS;
+  const exportFormatList: readonly PolicyExportFormat[] = EXPORT_FORMATS;
+  const formatsFromWasm: [PinFormat[], PolicyExportFormat[]] = [pinFormats(), exportFormats()];
+  // @ts-expect-error PIN_FORMATS is frozen
+  PIN_FORMATS.push("hex");
 
   try {
     computePins("");
@@ -89,6 +95,7 @@ export async function main(pem: string): Promise<void> {
     }
   }
   const made = new CertpinError("made by hand", "INVALID_ARGUMENT");
+  const wrapped = new CertpinError("made by hand, with its cause", "INVALID_ARGUMENT", { cause: made });
 
   // certpin/node
   const pinning: PinningOptions = {
@@ -171,7 +178,8 @@ export async function main(pem: string): Promise<void> {
   pinnedFetch();
 
   console.log(infos, formatted, status, report, reportKey, matched, fromHpkp, fromNsc, checked, lint, exported, again,
-    findings, byPins, byDocument, links, memory, codes, fromWasm, made, policyInputs, der, response.status, refused, wrongKey,
+    findings, byPins, byDocument, links, memory, codes, fromWasm, pinFormatList, exportFormatList, formatsFromWasm, made,
+    wrapped, policyInputs, der, response.status, refused, wrongKey,
     factory, ocsp, crl, offered, stapled, sct, drift, verified, nextRoot, signingBytes, bundleVersion, updaterAgent,
     sendingAgent, stats, sender.stats().droppedByReason["queue-full"]);
 }
