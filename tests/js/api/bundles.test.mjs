@@ -1,4 +1,4 @@
-// Signed policy bundles (issue 18) through the built package: every refusal with its
+// Signed policy bundles through the built package: every refusal with its
 // code, against documents signed independently (node:crypto, openssl pkeyutl; see
 // bundle-helpers.mjs), and the CLI as a user runs it.
 import { test } from "node:test";

@@ -1,4 +1,4 @@
-// Certificate Transparency (issue 20) through the built package: verifyScts, the SCTs in
+// Certificate Transparency through the built package: verifyScts, the SCTs in
 // parseChain and diagnose, and PinPolicy entries with "ct". Every certificate, SCT and
 // log list is made by tests/js/support/ct-helpers.mjs from fresh keys: the SCT signatures are
 // made and checked with node:crypto over bytes the test builds itself (the precert TBS

@@ -142,7 +142,7 @@ const CASES = {
     ["XML that is not a network security config", ["PinPolicy"], (c) => c.PinPolicy.fromAndroidNsc("<manifest><application/></manifest>")],
     ["not XML at all", ["PinPolicy"], (c) => c.PinPolicy.fromAndroidNsc("{}")],
   ],
-  // Signed policy bundles (issue 18): documents signed with node:crypto (bundle-helpers.mjs).
+  // Signed policy bundles: documents signed with node:crypto (bundle-helpers.mjs).
   BUNDLE_MALFORMED: [["a bundle without signatures", ["verifyBundle"], (c) => c.verifyBundle({ signed: B.good.signed, signatures: [] }, { root: B.root, now: B.now }), { path: "$.signatures" }]],
   BUNDLE_BAD_SIGNATURE: [["a bundle changed after signing", ["verifyBundle"], (c) => c.verifyBundle({ signed: { ...B.good.signed, version: 2 }, signatures: B.good.signatures }, { root: B.root, now: B.now }), { keyId: undefined }]],
   BUNDLE_THRESHOLD: [["one key signing twice for a 2-of-2 root", ["verifyBundle"], (c) => c.verifyBundle(signedBundle([B.k1, B.k1]), { root: B.root2, now: B.now }), { valid: 1, threshold: 2 }]],
@@ -166,7 +166,7 @@ const CASES = {
   HOSTNAME_MISMATCH: [],
   CERT_EXPIRED: [],
   NO_CHAIN: [],
-  // Revocation (issue 21)
+  // Revocation
   OCSP_INVALID: [
     ["an OCSP response that is not DER", ["checkOcsp"], (c) => c.checkOcsp(chainPem, new Uint8Array([1, 2, 3]))],
     ["an OCSP response with responseStatus tryLater", ["checkOcsp"], (c) => c.checkOcsp(chainPem, new Uint8Array([0x30, 0x03, 0x0a, 0x01, 0x03]))],
@@ -177,7 +177,7 @@ const CASES = {
     ["a CRL over the size bound", ["checkCrl"], (c) => c.checkCrl(chainPem, new Uint8Array(8 * ONE_MIB + 1))],
   ],
   CERT_REVOKED: [],
-  // Certificate Transparency (issue 20)
+  // Certificate Transparency
   LOG_LIST_INVALID: [
     ["a log list that is not JSON", ["verifyScts"], (c) => c.verifyScts(chainPem, { logList: "{", now: 0 }), { path: "$" }],
     [
@@ -188,7 +188,7 @@ const CASES = {
     ],
   ],
   CT_INSUFFICIENT: [],
-  // Migration (issue 16): importers of other systems' configurations.
+  // Migration: importers of other systems' configurations.
   OKHTTP_INVALID: [
     ["a pin that is a constant, not a literal", ["PinPolicy"], (c) => c.PinPolicy.fromOkHttp('CertificatePinner.Builder()\n  .add("example.com", PIN_1)\n  .build()'), { line: 2 }],
     ["source without a CertificatePinner", ["PinPolicy"], (c) => c.PinPolicy.fromOkHttp("val client = OkHttpClient()")],
@@ -211,7 +211,7 @@ const ELSEWHERE = {
   HOSTNAME_MISMATCH: "node-adapter/adapter-node.test.mjs",
   CERT_EXPIRED: "node-adapter/adapter-node.test.mjs",
   NO_CHAIN: "node-adapter/adapter-node.test.mjs",
-  CERT_REVOKED: "api/revocation.test.mjs", // revocation (issue 21): a stapling server refused
+  CERT_REVOKED: "api/revocation.test.mjs", // revocation: a stapling server refused
   CT_INSUFFICIENT: "node-adapter/ct-adapter.test.mjs",
   // Thrown by policyUpdater (certpin/node) against real servers and state files.
   BUNDLE_FETCH_FAILED: "node-adapter/bundles-updater.test.mjs",

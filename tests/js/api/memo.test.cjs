@@ -1,5 +1,5 @@
 'use strict';
-// What a PinPolicy remembers between checks (issue 9), through the built package in Node:
+// What a PinPolicy remembers between checks, through the built package in Node:
 // a repeated check gives exactly the verdict of a first check by a fresh policy, for
 // every bypass fixture and host; bytes changed in place in the caller's Uint8Array (or
 // one byte of a copy) are never taken for the remembered chain; installing another

@@ -1,4 +1,4 @@
-// Path semantics through the built package (issue 15): the strict defaults, each
+// Path semantics through the built package: the strict defaults, each
 // relaxation as an explicit option of checkPins / PinPolicy.check, with both verifiers
 // (node:crypto, which the Node entry installs, and the pure-Rust one in the wasm).
 import assert from "node:assert/strict";

@@ -1,7 +1,7 @@
 'use strict';
 // PinPolicy and checkPins through the built package (`require("certpin")`, its Node
-// CommonJS entry): the bad-input list of issue 3, each verdict status this layer
-// decides, lint, export and imports, and errors as CertpinError with code and path. The
+// CommonJS entry): malformed policies, each verdict status this layer decides, lint,
+// export and imports, and errors as CertpinError with code and path. The
 // chains are tests/fixtures/policy/*.pem (made by tests/policy.rs write_js_fixtures from
 // the fixed keys beside them).
 const test = require('node:test');

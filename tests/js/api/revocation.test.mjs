@@ -1,4 +1,4 @@
-// Revocation (issue 21) through the built package: checkOcsp / checkCrl on responses
+// Revocation through the built package: checkOcsp / checkCrl on responses
 // and CRLs made by openssl (tests/fixtures/revocation/make.sh, which also records
 // OpenSSL's verdict on each: openssl-verdicts.txt), and certpin/node's pinnedAgent
 // against real TLS servers on 127.0.0.1 that staple those responses ('OCSPRequest').

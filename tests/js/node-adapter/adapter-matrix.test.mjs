@@ -1,4 +1,4 @@
-// The adapter matrix (issue 14): every adapter × every way a name reaches it × two
+// The adapter matrix: every adapter × every way a name reaches it × two
 // servers on 127.0.0.1, started and stopped here: the genuine one (matrix-genuine, from
 // the pinned intermediate) and an attacker whose chain comes from a second CA that the
 // client trusts too (matrix-attacker, from rogue-root), so only the pin stands between

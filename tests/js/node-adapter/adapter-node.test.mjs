@@ -459,9 +459,9 @@ test("a certificate outside its validity at the adapter's clock is refused with 
 });
 
 // ---------------------------------------------------------------------------------------
-// Issue 14, one test per finding (each failed before the fix). The rogue server serves a
-// chain from a second CA the client trusts, for localhost and 127.0.0.1; the policy pins
-// those names to the good chain's intermediate.
+// The name that is pinned: one test per way it was once wrong (each failed before the
+// fix). The rogue server serves a chain from a second CA the client trusts, for
+// localhost and 127.0.0.1; the policy pins those names to the good chain's intermediate.
 
 const pinnedNames = (pins) =>
   new PinPolicy({ version: 1, domains: ["localhost", "127.0.0.1"].map((host) => ({ host, pins })) });

@@ -1,4 +1,4 @@
-// policyUpdater (issue 18) under Deno, through certpin/node's Deno entry (node:https,
+// policyUpdater under Deno, through certpin/node's Deno entry (node:https,
 // node:fs): it fetches a signed bundle from an HTTPS server this Node test runs on
 // 127.0.0.1, persists state, refuses a replayed old version, and a pinned agent uses the
 // new pins for its next connection.

@@ -1,4 +1,4 @@
-// policyUpdater (issue 18) against a real HTTPS server on 127.0.0.1 started here: it
+// policyUpdater against a real HTTPS server on 127.0.0.1 started here: it
 // updates; a replayed old bundle is refused and the current policy kept; a 100 MB answer
 // is cut off at the bound; a SIGKILL in the middle of writing state leaves the last good
 // bundle intact; a pinned agent uses the new pins for its next connection.

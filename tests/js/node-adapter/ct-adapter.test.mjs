@@ -1,4 +1,4 @@
-// certpin/node with a CT requirement (issue 20): a real TLS server on 127.0.0.1 serves a
+// certpin/node with a CT requirement: a real TLS server on 127.0.0.1 serves a
 // leaf with embedded SCTs (made by ct-helpers.mjs with fresh keys); an entry with
 // "ct": "enforce" lets the compliant leaf through and refuses the other with
 // CT_INSUFFICIENT; "report" only reports.

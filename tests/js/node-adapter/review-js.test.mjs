@@ -1,4 +1,4 @@
-// Security review of the JavaScript side (review-js): attacks on reportSender, the
+// Security review of the JavaScript side: attacks on reportSender, the
 // policyUpdater and the adapters, each against real servers on 127.0.0.1 started here.
 // Each test names the attack; the assertion is what must hold for the attack to fail.
 import { test } from "node:test";

@@ -1,4 +1,4 @@
-// The README's signed-bundle walkthrough (issue 18), run as written: the shell block with
+// The README's signed-bundle walkthrough, run as written: the shell block with
 // the package's `certpin` bin in a fresh directory, then the Node service block against
 // a bundle server and a pinned API server on 127.0.0.1. The only changes:
 // pins.example.com and api.example.com become the local servers, pins.json is written

@@ -93,7 +93,7 @@ console.log(JSON.stringify(computePins(require("node:fs").readFileSync(0, "utf8"
   }
 });
 
-test("pack: code using the API as SPEC.md shows type-checks against index.d.ts", async () => {
+test("pack: code using the documented API type-checks against index.d.ts", async () => {
   writeFileSync(
     join(project.dir, "good.ts"),
     `import init, {

@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 const cjs = require("certpin");
 const dts = readFileSync(join(PKG_DIR, "index.d.ts"), "utf8");
 
-// The public API of SPEC.md (plus the JS-side names every entry adds).
+// The public API (plus the JS-side names every entry adds).
 const SPEC_NAMES = [
   "parseChain", "computePins", "parsePin", "formatPin", "checkPins", "diagnose", "PinPolicy",
   "errorCodes", "CertpinError", "ERROR_CODES", "init", "default",
@@ -82,7 +82,7 @@ test("index.d.ts declares every runtime export, with no `any`", () => {
   assert.deepEqual(readFileSync(join(PKG_DIR, "index.d.cts"), "utf8"), dts);
 });
 
-test("index.d.ts declares the whole SPEC.md API", (t) => {
+test("index.d.ts declares the whole public API", (t) => {
   const declared = declaredValueNames();
   assert.deepEqual(SPEC_NAMES.filter((n) => !declared.includes(n)), []);
   const missing = SPEC_NAMES.filter((n) => !(n in cjs));

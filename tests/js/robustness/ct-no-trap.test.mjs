@@ -1,4 +1,4 @@
-// CT under hostile input (issue 20): every single-bit flip of a leaf with two valid SCTs,
+// CT under hostile input: every single-bit flip of a leaf with two valid SCTs,
 // and seeded mutations of a log list, through verifyScts and parseChain. Only a
 // CertpinError may be thrown, the module keeps working, and no mutated leaf keeps a valid
 // SCT: a flip in the TBS breaks the CA's signature (so there is no verified issuer), a flip

@@ -224,7 +224,7 @@ test(`no trap: ${ITERATIONS.toLocaleString("en")} mutated inputs through every e
   console.log(`no-trap: ${ITERATIONS} calls, slowest ${slowest.ms.toFixed(1)} ms (${slowest.name}, #${slowest.i}); codes: ${JSON.stringify(Object.fromEntries(seenCodes))}`);
 });
 
-// ---- Revocation (issue 21): OCSP responses and CRLs ----
+// ---- Revocation: OCSP responses and CRLs ----
 // Mutations of the openssl-made responses and CRLs (tests/fixtures/revocation) through
 // checkOcsp, checkCrl and PinPolicy.check's ocspResponse, with their own seeded PRNG so
 // that the test above replays as before.

@@ -1,4 +1,4 @@
-// Independent truth for signed policy bundles (issue 18): documents are built and signed
+// Independent truth for signed policy bundles: documents are built and signed
 // here with node:crypto (and openssl pkeyutl) over a canonical JSON computed in JS
 // (RFC 8785 notes that for integers and sorted keys it is JSON.stringify with members
 // sorted by UTF-16 code units, which is what Array.prototype.sort compares), never with

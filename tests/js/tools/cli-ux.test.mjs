@@ -1,4 +1,4 @@
-// The certpin command as curl and openssl users expect it (issue 16, item 7), run as a
+// The certpin command as curl and openssl users expect it, run as a
 // user runs it: the package's `bin` in a child process, against TLS servers on
 // 127.0.0.1 started and stopped here. Expected pins are openssl's.
 import { test, before, after } from "node:test";

@@ -1,4 +1,4 @@
-// ctDrift and `certpin ct-drift` (issue 20): certificates "from CT logs" (made here with
+// ctDrift and `certpin ct-drift`: certificates "from CT logs" (made here with
 // fresh keys by ct-helpers.mjs) checked against a pin policy. Expected answers follow
 // from how each certificate was made: issued by the pinned CA (accepted), by a CA the
 // policy pins for another host (unpinned, that CA's pin suggested), by an unknown CA

@@ -1,4 +1,4 @@
-// The pin generator page shows each certificate's embedded SCTs (issue 20), in headless
+// The pin generator page shows each certificate's embedded SCTs, in headless
 // Chromium: a chain made by ct-helpers.mjs with two SCTs (fresh keys) is pasted; the
 // leaf's details list both log ids, the CA's none.
 import assert from "node:assert/strict";
