@@ -6,6 +6,7 @@ import { dirname, basename, join } from "node:path";
 import crypto from "node:crypto";
 import { parseArgs } from "node:util";
 import { bundleSigningInput, verifyBundle, updateRoot, PinPolicy } from "./node.mjs";
+import { UsageError } from "./cli-errors.mjs";
 
 export const BUNDLE_COMMANDS = ["keygen", "root", "sign", "verify"];
 
@@ -32,13 +33,6 @@ Prints the bundle unless --out is given.`,
 Exit 0 when the bundle verifies against the root, 1 when it is refused (the error code
 says why), 2 for bad usage or unreadable files.`,
 };
-
-class UsageError extends Error {
-  constructor(message) {
-    super(message);
-    this.code = "USAGE";
-  }
-}
 
 function read(path, what) {
   try {

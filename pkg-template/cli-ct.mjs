@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ctDrift } from "./node.mjs";
+import { UsageError } from "./cli-errors.mjs";
 
 export const CT_DRIFT_HELP = `Usage: certpin ct-drift --policy FILE [--now TIME] [--json] <FILE|URL>...
 
@@ -23,13 +24,6 @@ Exit 0 when every certificate is pinned, 1 when some are not, 2 for bad input.
 Examples:
   certpin ct-drift --policy pins.json logged/*.pem
   certpin ct-drift --policy pins.json export.json --json`;
-
-class UsageError extends Error {
-  constructor(message) {
-    super(message);
-    this.code = "USAGE";
-  }
-}
 
 /** At most this many bytes are read from one file or URL. */
 const MAX_SOURCE_BYTES = 64 * 1024 * 1024;

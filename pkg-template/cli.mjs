@@ -19,6 +19,7 @@ import {
 import { peerChain } from "./node-adapter.mjs";
 import { revocationCheckOptions, crlCheck, describeCrl, revocationOf, describeRevocation } from "./cli-revocation.mjs";
 import { BUNDLE_COMMANDS, runBundleCommand } from "./cli-bundle.mjs";
+import { UsageError, commandError } from "./cli-errors.mjs";
 
 const require = createRequire(import.meta.url);
 const { version } = require("./package.json");
@@ -131,14 +132,6 @@ Examples:
   certpin convert header.txt --from hpkp -H example.com --now 2026-12-01T00:00:00Z --to json`,
 };
 
-class UsageError extends Error {
-  constructor(message, command) {
-    super(message);
-    this.code = "USAGE";
-    this.command = command;
-  }
-}
-
 /** FORCE_COLOR (any value but "0"/"false") forces colour on, then NO_COLOR turns it off, else a terminal has it (Node's own order). */
 function useColor(env, stream) {
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") return true;
@@ -227,7 +220,7 @@ function fetchChain({ host, port }, { servername, timeoutMs, ca, hostname }) {
     });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(Object.assign(new Error(`no TLS handshake with ${host}:${port} within ${timeoutMs / 1000} s`), { code: "TIMEOUT" }));
+      reject(commandError(`no TLS handshake with ${host}:${port} within ${timeoutMs / 1000} s`, "TIMEOUT"));
     }, timeoutMs);
     socket.once("secureConnect", () => {
       clearTimeout(timer);
@@ -246,7 +239,7 @@ function fetchChain({ host, port }, { servername, timeoutMs, ca, hostname }) {
     });
     socket.once("error", (error) => {
       clearTimeout(timer);
-      reject(Object.assign(new Error(`cannot connect to ${host}:${port}: ${error.code || error.message}`), { code: "CONNECT_FAILED" }));
+      reject(commandError(`cannot connect to ${host}:${port}: ${error.code || error.message}`, "CONNECT_FAILED"));
     });
   });
 }
@@ -360,7 +353,7 @@ const COMMANDS = {
       const now = Date.now();
       const hostname = o.servername ?? target.host;
       const observed = await fetchChain(target, { servername: o.servername, timeoutMs: parseTimeout(o.timeout), ca: readCaFile(o.cacert), hostname });
-      if (observed.chain.length === 0) throw Object.assign(new Error(`${target.host}:${target.port} presented no certificate`), { code: "NO_CHAIN" });
+      if (observed.chain.length === 0) throw commandError(`${target.host}:${target.port} presented no certificate`, "NO_CHAIN");
       const infos = parseChain(observed.chain);
       const findings = diagnose(observed.chain, { hostname, now });
       const store = trustStore(o.cacert);

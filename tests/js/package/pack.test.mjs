@@ -36,6 +36,7 @@ test("pack: the tarball holds exactly the package files", () => {
     "cli-audit.mjs",
     "cli-bundle.mjs",
     "cli-ct.mjs",
+    "cli-errors.mjs",
     "cli-revocation.mjs",
     "cli.mjs",
     "deno.js",
