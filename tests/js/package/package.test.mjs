@@ -100,6 +100,39 @@ test("ERROR_CODES is frozen, equals errorCodes(), and is the CertpinErrorCode un
   assert.deepEqual(union.split("|").map((s) => JSON.parse(s.trim())), [...esm.ERROR_CODES]);
 });
 
+test("PIN_FORMATS and EXPORT_FORMATS are frozen, equal pinFormats() and exportFormats(), and are the typings' unions", () => {
+  for (const [list, fromWasm, type] of [
+    ["PIN_FORMATS", "pinFormats", "PinFormat"],
+    ["EXPORT_FORMATS", "exportFormats", "PolicyExportFormat"],
+  ]) {
+    for (const api of [esm, cjs]) {
+      assert.ok(Object.isFrozen(api[list]), list);
+      assert.deepEqual([...api[list]], api[fromWasm](), list);
+    }
+    const union = new RegExp(`export type ${type} = ([^;]*);`).exec(dts)[1];
+    assert.deepEqual(union.split("|").map((s) => JSON.parse(s.trim())), [...esm[list]], type);
+  }
+  // Each is exactly what the functions it names accept.
+  const { pem } = smokeCase();
+  const [pin] = esm.computePins(pem);
+  for (const format of esm.PIN_FORMATS) assert.equal(typeof esm.formatPin(pin, format), "string", format);
+  assert.throws(() => esm.formatPin(pin, "md5"), { code: "INVALID_ARGUMENT" });
+  const policy = new esm.PinPolicy({ version: 1, domains: [{ host: "api.example.com", pins: [pin, `sha256/${Buffer.alloc(32, 1).toString("base64")}`] }] });
+  try {
+    for (const format of esm.EXPORT_FORMATS) {
+      try {
+        assert.equal(typeof policy.export(format), "string", format);
+      } catch (error) {
+        // A format may refuse what it cannot express, never the format's name itself.
+        assert.notEqual(error.code, "INVALID_ARGUMENT", `${format}: ${error.message}`);
+      }
+    }
+    assert.throws(() => policy.export("json"), { code: "INVALID_ARGUMENT" });
+  } finally {
+    policy.free();
+  }
+});
+
 test("CertpinError: instanceof works by name, for errors from any instance", () => {
   const foreign = new Error("made elsewhere");
   foreign.name = "CertpinError";
