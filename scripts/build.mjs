@@ -239,6 +239,10 @@ function assemblePackage() {
   // entries for Node and Deno re-export exactly these.
   const adapterExports = Object.keys(require(join(PKG_DIR, "node-adapter.cjs")));
   substitute({ "/*@ADAPTER_EXPORTS@*/": adapterExports.join(", ") }, ["node-adapter.mjs", "node-adapter-deno.js"]);
+  for (const file of readdirSync(PKG_DIR).filter((f) => /\.(c?js|mjs|d\.ts)$/.test(f))) {
+    const marker = /\/\*@[A-Z0-9_]+@\*\//.exec(readFileSync(join(PKG_DIR, file), "utf8"));
+    if (marker) throw new Error(`${file}: the build left the marker ${marker[0]} in (no value for it)`);
+  }
   // The same declarations, read as CommonJS by TypeScript for `require(...)`; their
   // relative imports of "./x.js" become "./x.cjs" so they stay within the CJS copies.
   for (const file of readdirSync(PKG_DIR).filter((f) => f.endsWith(".d.ts"))) {
