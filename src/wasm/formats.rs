@@ -3,8 +3,8 @@
 //! JavaScript lists (`PIN_FORMATS`, `EXPORT_FORMATS`, the CLI help, the pin page) and the
 //! TypeScript unions are never typed by hand.
 
-use crate::export::EXPORT_FORMATS;
 use crate::pin::PIN_FORMATS;
+use crate::EXPORT_FORMATS;
 use wasm_bindgen::prelude::*;
 
 /// `pinFormats()`: every format `formatPin` writes.
