@@ -73,20 +73,6 @@ impl FromStr for HashAlgorithm {
     }
 }
 
-/// The names of the `PinFormat`s, as `formatPin` takes them, in this order everywhere
-/// they are listed (CLI help, the pin page, the TypeScript `PinFormat` union).
-pub const PIN_FORMATS: &[&str] = &[
-    "okhttp",
-    "hpkp",
-    "curl",
-    "android",
-    "trustkit",
-    "tlsa",
-    "hex",
-    "base64",
-    "base64url",
-];
-
 /// The text forms a pin can be written in (SPEC.md, "Pin formats").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PinFormat {
@@ -100,6 +86,20 @@ pub enum PinFormat {
     Base64,
     Base64url,
 }
+
+/// The names of the `PinFormat`s, as `formatPin` takes them, in this order everywhere
+/// they are listed (CLI help, the pin page, the TypeScript `PinFormat` union).
+pub const PIN_FORMATS: &[&str] = &[
+    "okhttp",
+    "hpkp",
+    "curl",
+    "android",
+    "trustkit",
+    "tlsa",
+    "hex",
+    "base64",
+    "base64url",
+];
 
 impl FromStr for PinFormat {
     type Err = Error;
