@@ -3,8 +3,8 @@
 // Object's SQLite on local disk, with the latency of each POST (p50/p99). A benchmark,
 // not a test: nothing is asserted. Brief (a few seconds per row) on a shared machine.
 import { join } from "node:path";
-import { startCollector } from "../tests/js/collector-harness.mjs";
-import { fixture, pemBlocks, tempDir } from "../tests/js/helpers.mjs";
+import { startCollector } from "../tests/js/support/collector-harness.mjs";
+import { fixture, pemBlocks, tempDir } from "../tests/js/support/helpers.mjs";
 
 const EC_CHAIN = pemBlocks(fixture("ec-chain.pem")).map(({ der }) => `-----BEGIN CERTIFICATE-----\n${der.toString("base64")}\n-----END CERTIFICATE-----\n`);
 const CONFIG = {

@@ -9,7 +9,8 @@ import initGlue from "./certpin_web.js";
 
 // The wasm exports (parseChain, computePins, ...), listed by the build from the glue.
 export { /*@WASM_EXPORTS@*/ } from "./certpin_web.js";
-export { CertpinError, ERROR_CODES } from "./shared.js";
+// The JavaScript parts of the API (CertpinError, ERROR_CODES, ...), listed by the build.
+export { /*@SHARED_EXPORTS@*/ } from "./shared.js";
 import { CertpinError } from "./shared.js";
 
 let ready = null;

@@ -7,6 +7,7 @@ import tls from "node:tls";
 import { parseArgs } from "node:util";
 import { PinPolicy, checkOcsp, parseChain, verifyScts } from "./node.mjs";
 import { peerChain } from "./node-adapter.mjs";
+import { UsageError, commandError } from "./cli-errors.mjs";
 
 export const AUDIT_HELP = `Usage: certpin audit --policy FILE [--endpoints FILE] [--json] [--html FILE]
                      [--baseline FILE] [--concurrency N] [--timeout SECONDS]
@@ -59,13 +60,7 @@ Examples:
 const MAX_ENDPOINTS = 1000;
 const MAX_LINE = 1024;
 
-export class AuditUsageError extends Error {
-  constructor(message) {
-    super(message);
-    this.code = "USAGE";
-  }
-}
-const usage = (message) => new AuditUsageError(message);
+const usage = (message) => new UsageError(message);
 
 function readFile(path, what) {
   try {
@@ -333,7 +328,7 @@ function readBaseline(path) {
   try {
     doc = JSON.parse(readFile(path, "baseline").toString("utf8"));
   } catch (error) {
-    if (error instanceof AuditUsageError) throw error;
+    if (error instanceof UsageError) throw error;
     throw usage(`--baseline ${path} is not JSON: ${error.message}`);
   }
   if (!doc || !Array.isArray(doc.endpoints)) throw usage(`--baseline ${path} is not the --json output of certpin audit (no "endpoints" array)`);
@@ -377,20 +372,11 @@ function targets(policy, listed) {
 
 export async function audit(args, io) {
   const { values: o, positionals } = parseStrict(args, {
-    policy: { type: "string", short: "p" },
-    endpoints: { type: "string", short: "e" },
-    json: { type: "boolean" },
-    html: { type: "string" },
-    baseline: { type: "string" },
-    concurrency: { type: "string" },
-    timeout: { type: "string" },
-    deadline: { type: "string" },
-    cacert: { type: "string" },
-    "log-list": { type: "string" },
-    now: { type: "string" },
-    progress: { type: "boolean" },
-    "update-lag-days": { type: "string" },
-    help: { type: "boolean", short: "h" },
+    policy: { type: "string", short: "p" }, endpoints: { type: "string", short: "e" },
+    json: { type: "boolean" }, html: { type: "string" }, baseline: { type: "string" },
+    concurrency: { type: "string" }, timeout: { type: "string" }, deadline: { type: "string" },
+    cacert: { type: "string" }, "log-list": { type: "string" }, now: { type: "string" },
+    progress: { type: "boolean" }, "update-lag-days": { type: "string" }, help: { type: "boolean", short: "h" },
   });
   if (o.help) return { text: AUDIT_HELP, code: 0 };
   if (positionals.length) throw usage(`unexpected argument ${JSON.stringify(positionals[0])}; endpoints go in --endpoints FILE`);
@@ -582,7 +568,7 @@ export async function plan(args, io) {
     if (!m) throw usage(`${JSON.stringify(target)} is not host[:port]`);
     const endpoint = { host: m[1], address: m[1], port: m[2] ? Number(m[2]) : 443 };
     const seen = await observe(endpoint, { timeoutMs, ca });
-    if (seen.error) throw Object.assign(new Error(`${target}: ${seen.error}`), { code: "CONNECT_FAILED" });
+    if (seen.error) throw commandError(`${target}: ${seen.error}`, "CONNECT_FAILED");
     jobs.push({ label: target, host: endpoint.host, chain: seen.chain });
   }
   if (jobs.length === 0) throw usage("nothing to plan: give --chain HOST=FILE, --audit FILE or a host");

@@ -1,5 +1,4 @@
-// certpin keygen | root init | root rotate | sign | verify (issue 18: signed policy
-// bundles). Signing happens here with node:crypto; the wasm core only verifies (and
+// certpin keygen | root init | root rotate | sign | verify: signed policy bundles. Signing happens here with node:crypto; the wasm core only verifies (and
 // gives the exact bytes to sign, bundleSigningInput). Private keys are read from files
 // or standard input ('-'), never from arguments.
 import { readFileSync, openSync, writeSync, closeSync, fsyncSync, renameSync, rmSync } from "node:fs";
@@ -7,6 +6,7 @@ import { dirname, basename, join } from "node:path";
 import crypto from "node:crypto";
 import { parseArgs } from "node:util";
 import { bundleSigningInput, verifyBundle, updateRoot, PinPolicy } from "./node.mjs";
+import { UsageError } from "./cli-errors.mjs";
 
 export const BUNDLE_COMMANDS = ["keygen", "root", "sign", "verify"];
 
@@ -33,13 +33,6 @@ Prints the bundle unless --out is given.`,
 Exit 0 when the bundle verifies against the root, 1 when it is refused (the error code
 says why), 2 for bad usage or unreadable files.`,
 };
-
-class UsageError extends Error {
-  constructor(message) {
-    super(message);
-    this.code = "USAGE";
-  }
-}
 
 function read(path, what) {
   try {

@@ -1,10 +1,11 @@
 // `certpin ct-drift`: certificates logged in CT for your names that no active pin of
-// their host would accept (issue 20). The wasm core decides (ctDrift); this file reads
+// their host would accept. The wasm core decides (ctDrift); this file reads
 // files, and fetches a URL only when the user passes one. Exit codes: 0 nothing found,
 // 1 unpinned certificates found, 2 bad input or usage.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ctDrift } from "./node.mjs";
+import { UsageError } from "./cli-errors.mjs";
 
 export const CT_DRIFT_HELP = `Usage: certpin ct-drift --policy FILE [--now TIME] [--json] <FILE|URL>...
 
@@ -23,13 +24,6 @@ Exit 0 when every certificate is pinned, 1 when some are not, 2 for bad input.
 Examples:
   certpin ct-drift --policy pins.json logged/*.pem
   certpin ct-drift --policy pins.json export.json --json`;
-
-class UsageError extends Error {
-  constructor(message) {
-    super(message);
-    this.code = "USAGE";
-  }
-}
 
 /** At most this many bytes are read from one file or URL. */
 const MAX_SOURCE_BYTES = 64 * 1024 * 1024;

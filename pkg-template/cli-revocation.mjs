@@ -1,10 +1,11 @@
-// Revocation for the certpin CLI (issue 21): `check --ocsp FILE` passes an OCSP response
+// Revocation for the certpin CLI: `check --ocsp FILE` passes an OCSP response
 // (DER, e.g. from `openssl s_client -status` or `openssl ocsp -respout`) to the check as
 // the staple; `check --crl FILE` verifies a CRL (DER or PEM) for the chain and fails the
 // check when it lists a certificate of the path; `inspect` shows what revocation
 // information each certificate offers. The decisions are the wasm core's.
 import { readFileSync } from "node:fs";
 import { checkCrl, revocationInfo } from "./node.mjs";
+import { UsageError } from "./cli-errors.mjs";
 
 /** Reads a DER file, or the DER inside a PEM file (one block with `label`). */
 function derFile(path, label) {
@@ -12,7 +13,7 @@ function derFile(path, label) {
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw Object.assign(new Error(`cannot read ${path}: ${error.code || error.message}`), { code: "USAGE" });
+    throw new UsageError(`cannot read ${path}: ${error.code || error.message}`);
   }
   const text = bytes.toString("latin1");
   const match = new RegExp(`-----BEGIN ${label}-----([A-Za-z0-9+/=\\s]+)-----END ${label}-----`).exec(text);

@@ -13,17 +13,20 @@ import {
   parsePin,
   diagnose,
   PinPolicy,
+  PIN_FORMATS,
+  EXPORT_FORMATS,
 } from "./node.mjs";
 import { peerChain } from "./node-adapter.mjs";
 import { revocationCheckOptions, crlCheck, describeCrl, revocationOf, describeRevocation } from "./cli-revocation.mjs";
 import { BUNDLE_COMMANDS, runBundleCommand } from "./cli-bundle.mjs";
+import { UsageError, commandError } from "./cli-errors.mjs";
 
 const require = createRequire(import.meta.url);
 const { version } = require("./package.json");
 
-const FORMATS = ["okhttp", "hpkp", "curl", "android", "trustkit", "tlsa", "hex", "base64", "base64url"];
 const IMPORTS = ["json", "okhttp", "trustkit", "android-nsc", "curl", "hpkp"];
-const EXPORTS = ["hpkp", "hpkp-report-only", "okhttp", "android-nsc", "trustkit", "apple-ats", "curl", "tlsa", "json"];
+// convert --to: the crate's export formats, and certpin's own policy JSON.
+const EXPORTS = [...EXPORT_FORMATS, "json"];
 
 const HELP = {
   main: `certpin ${version}: certificate pins, pin policies and chain checks
@@ -60,7 +63,7 @@ Run 'certpin <command> --help' for examples.`,
   pins: `Usage: certpin pins <file|-> [-f|--format FORMAT] [-a|--algorithm sha256|sha384|sha512] [--json]
 
 Prints one pin per certificate, public key or certificate request in the input.
-Formats: ${FORMATS.join(", ")}.
+Formats: ${PIN_FORMATS.join(", ")}.
 
 Examples:
   certpin pins chain.pem
@@ -128,14 +131,6 @@ Examples:
   certpin convert Pinning.kt --from okhttp --to json -o pins.json
   certpin convert header.txt --from hpkp -H example.com --now 2026-12-01T00:00:00Z --to json`,
 };
-
-class UsageError extends Error {
-  constructor(message, command) {
-    super(message);
-    this.code = "USAGE";
-    this.command = command;
-  }
-}
 
 /** FORCE_COLOR (any value but "0"/"false") forces colour on, then NO_COLOR turns it off, else a terminal has it (Node's own order). */
 function useColor(env, stream) {
@@ -225,7 +220,7 @@ function fetchChain({ host, port }, { servername, timeoutMs, ca, hostname }) {
     });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(Object.assign(new Error(`no TLS handshake with ${host}:${port} within ${timeoutMs / 1000} s`), { code: "TIMEOUT" }));
+      reject(commandError(`no TLS handshake with ${host}:${port} within ${timeoutMs / 1000} s`, "TIMEOUT"));
     }, timeoutMs);
     socket.once("secureConnect", () => {
       clearTimeout(timer);
@@ -244,7 +239,7 @@ function fetchChain({ host, port }, { servername, timeoutMs, ca, hostname }) {
     });
     socket.once("error", (error) => {
       clearTimeout(timer);
-      reject(Object.assign(new Error(`cannot connect to ${host}:${port}: ${error.code || error.message}`), { code: "CONNECT_FAILED" }));
+      reject(commandError(`cannot connect to ${host}:${port}: ${error.code || error.message}`, "CONNECT_FAILED"));
     });
   });
 }
@@ -323,7 +318,7 @@ const COMMANDS = {
   pins: {
     options: { format: { type: "string", short: "f" }, algorithm: { type: "string", short: "a" } },
     run(o, arg) {
-      if (o.format !== undefined && !FORMATS.includes(o.format)) throw new UsageError(`unknown --format ${o.format}; one of ${FORMATS.join(", ")}`);
+      if (o.format !== undefined && !PIN_FORMATS.includes(o.format)) throw new UsageError(`unknown --format ${o.format}; one of ${PIN_FORMATS.join(", ")}`);
       const pins = computePins(readInput(arg), o.algorithm ? { algorithm: o.algorithm } : undefined);
       const shown = o.format ? pins.map((p) => formatPin(p, o.format)) : pins;
       if (o.json) return { json: shown, code: 0 };
@@ -358,7 +353,7 @@ const COMMANDS = {
       const now = Date.now();
       const hostname = o.servername ?? target.host;
       const observed = await fetchChain(target, { servername: o.servername, timeoutMs: parseTimeout(o.timeout), ca: readCaFile(o.cacert), hostname });
-      if (observed.chain.length === 0) throw Object.assign(new Error(`${target.host}:${target.port} presented no certificate`), { code: "NO_CHAIN" });
+      if (observed.chain.length === 0) throw commandError(`${target.host}:${target.port} presented no certificate`, "NO_CHAIN");
       const infos = parseChain(observed.chain);
       const findings = diagnose(observed.chain, { hostname, now });
       const store = trustStore(o.cacert);

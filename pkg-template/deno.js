@@ -14,7 +14,8 @@ setNativeVerifier(createNodeVerifier());
 
 // The wasm exports (parseChain, computePins, ...), listed by the build from the glue.
 export { /*@WASM_EXPORTS@*/ } from "./certpin_web.js";
-export { CertpinError, ERROR_CODES } from "./shared.js";
+// The JavaScript parts of the API (CertpinError, ERROR_CODES, ...), listed by the build.
+export { /*@SHARED_EXPORTS@*/ } from "./shared.js";
 
 /** Nothing to wait for in Deno: the wasm is ready once this module has loaded. */
 export function init() {

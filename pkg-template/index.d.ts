@@ -1,6 +1,5 @@
-// Type declarations for the certpin package, transcribed from the public contract
-// (SPEC.md). Every entry (Node ESM and CJS, Deno, browsers, workerd) exports exactly
-// these names. Functions are synchronous and pure; bad input throws a CertpinError.
+// Type declarations for the certpin package: its public API. Every entry (Node ESM
+// and CJS, Deno, browsers, workerd) exports exactly these names. Functions are synchronous and pure; bad input throws a CertpinError.
 // Pinning adds to the TLS stack's own validation: it does not replace verifying the
 // chain against trusted roots.
 
@@ -67,16 +66,10 @@ export interface ParsedPin {
 }
 
 /** Pin notations; see the package README for an example of each. */
-export type PinFormat =
-  | "okhttp"
-  | "hpkp"
-  | "curl"
-  | "android"
-  | "trustkit"
-  | "tlsa"
-  | "hex"
-  | "base64"
-  | "base64url";
+export type PinFormat = /*@PIN_FORMATS_UNION@*/never;
+
+/** Every PinFormat, in the order the package lists them, frozen. */
+export const PIN_FORMATS: readonly PinFormat[];
 
 export interface CheckOptions {
   hostname?: string;
@@ -189,15 +182,11 @@ export interface PolicyDocument {
   domains: PolicyDomain[];
 }
 
-export type PolicyExportFormat =
-  | "hpkp"
-  | "hpkp-report-only"
-  | "okhttp"
-  | "android-nsc"
-  | "trustkit"
-  | "apple-ats"
-  | "curl"
-  | "tlsa";
+/** The formats PinPolicy.prototype.export writes. */
+export type PolicyExportFormat = /*@EXPORT_FORMATS_UNION@*/never;
+
+/** Every PolicyExportFormat, frozen. */
+export const EXPORT_FORMATS: readonly PolicyExportFormat[];
 
 /** Every error code certpin throws. */
 export type CertpinErrorCode = /*@ERROR_CODES_UNION@*/never;
@@ -210,7 +199,8 @@ export const ERROR_CODES: readonly CertpinErrorCode[];
  * true for errors from any instance of the module (it tests `name`).
  */
 export class CertpinError extends Error {
-  constructor(message: string, code: CertpinErrorCode);
+  /** `options.cause`, as for Error, is the error this one stands for. */
+  constructor(message: string, code: CertpinErrorCode, options?: { cause?: unknown });
   readonly name: "CertpinError";
   readonly code: CertpinErrorCode;
   /** Index of the certificate in the input, where known. */
@@ -277,6 +267,12 @@ export class PinPolicy {
 
 /** Every error code, from the wasm module itself. */
 export function errorCodes(): CertpinErrorCode[];
+
+/** Every pin format, from the wasm module itself. */
+export function pinFormats(): PinFormat[];
+
+/** Every policy export format, from the wasm module itself. */
+export function exportFormats(): PolicyExportFormat[];
 
 /**
  * Bytes of the wasm module's linear memory (it only grows). A diagnostic for leak tests
@@ -396,7 +392,7 @@ export interface PinPolicy {
   plan(options: PlanOptions): Plan;
 }
 
-// --- Adapters: the name that is pinned (issue 14) -------------------------------------
+// --- Adapters: the name that is pinned ----------------------------------------------
 
 /** The policy entry that applies to a name, as `lookup` returns it. */
 export interface PolicyEntry {
@@ -419,7 +415,7 @@ export interface PinPolicy {
   lookup(hostname: string): PolicyEntry | null;
 }
 
-// ---- Revocation (issue 21) ----
+// ---- Revocation ----
 
 export interface CheckOptions {
   /**
@@ -475,7 +471,7 @@ export interface RevocationInfo {
 }
 export function revocationInfo(chain: ChainInput): RevocationInfo[];
 
-// ---- Certificate Transparency (issue 20) ----
+// ---- Certificate Transparency ----
 
 /** One SCT embedded in a certificate (RFC 6962 §3.3), as `parseChain` shows it. */
 export interface SctSummary {
@@ -556,17 +552,13 @@ export interface PolicyDomain {
 }
 
 /** A logged certificate that no active pin of its host accepts (ctDrift). */
-export interface DriftCertificate {
+export interface DriftCertificate
+  extends Pick<
+    CertificateInfo,
+    "subject" | "issuer" | "serialNumber" | "notBefore" | "notAfter" | "dnsNames" | "spkiSha256" | "fingerprintSha256"
+  > {
   /** Index in the flattened list of the certificates given. */
   certIndex: number;
-  subject: string;
-  issuer: string;
-  serialNumber: string;
-  notBefore: string;
-  notAfter: string;
-  dnsNames: string[];
-  spkiSha256: string;
-  fingerprintSha256: string;
   /** Indices of its verified path (leaf first) among the certificates given. */
   verifiedPath: number[];
   reason: string;
@@ -592,7 +584,7 @@ export function ctDrift(
   options?: { now?: Instant },
 ): DriftReport;
 
-// ---- Signed policy bundles (issue 18) ----
+// ---- Signed policy bundles ----
 
 /** A signature in a bundle or root: `keyId` is the signing key's SHA-256 SPKI pin, `sig` base64. */
 export interface BundleSignature { keyId: string; sig: string }
@@ -651,7 +643,7 @@ export declare namespace PinPolicy {
   function fromBundle(bundle: string | PolicyBundle, options: VerifyBundleOptions): PinPolicy;
 }
 
-// ---- Migration (issue 16): importing OkHttp, TrustKit and Android configurations, and
+// ---- Migration: importing OkHttp, TrustKit and Android configurations, and
 // the policy document's "$schema" and "comment" fields.
 
 export interface AndroidNscImportOptions {

@@ -25,7 +25,7 @@
 const crypto = require("node:crypto");
 const https = require("node:https");
 const tls = require("node:tls");
-// Signed policy bundles (issue 18): a policyUpdater (node-updater.cjs) stands in for a
+// Signed policy bundles: a policyUpdater (node-updater.cjs) stands in for a
 // policy; each new connection asks it for the newest verified policy. Recognised by a
 // registered symbol, not a require: Deno needs read permission for a relative require.
 const UPDATER = Symbol.for("certpin.policyUpdater");
@@ -74,9 +74,7 @@ function makeAdapter(certpin) {
   const approvedSessions = new WeakMap();
 
   function invalidArgument(argument, reason, cause) {
-    const error = new Error(`invalid ${argument}: ${reason}`, cause === undefined ? undefined : { cause });
-    error.name = "CertpinError";
-    error.code = "INVALID_ARGUMENT";
+    const error = new CertpinError(`invalid ${argument}: ${reason}`, "INVALID_ARGUMENT", cause === undefined ? undefined : { cause });
     error.argument = argument;
     return error;
   }
@@ -229,9 +227,7 @@ function makeAdapter(certpin) {
 
   /** The error an enforcing adapter throws for a failed verdict. */
   function pinningError(verdict) {
-    const error = new Error(verdict.message);
-    error.name = "CertpinError";
-    error.code = STATUS_CODES[verdict.status] || "PIN_MISMATCH";
+    const error = new CertpinError(verdict.message, STATUS_CODES[verdict.status] || "PIN_MISMATCH");
     error.hostname = verdict.hostname;
     error.verdict = verdict;
     return error;

@@ -77,7 +77,7 @@ export declare function peerChain(certificate: PeerCertificate): Uint8Array[];
 
 export declare const CertpinError: typeof CertpinErrorClass;
 
-// ---- reportSender (issue 19: violations seen, kept and acted on) ----
+// ---- reportSender: violations seen, kept and acted on ----
 
 /** Options of reportSender. Times in milliseconds. */
 export interface ReportSenderOptions {
@@ -141,7 +141,7 @@ export interface ReportSender {
 /** Queues, deduplicates by reportKey, batches and retries pinning reports to a collector. */
 export declare function reportSender(options: ReportSenderOptions): ReportSender;
 
-// --- Adapters: the name that is pinned (issue 14) -------------------------------------
+// --- Adapters: the name that is pinned ----------------------------------------------
 // Every adapter pins the name TLS verified (servername, else host, else the wrapped
 // socket's host); `hostname` is not an option (INVALID_ARGUMENT: set servername). A
 // pinning option placed among agent, dispatcher, `connect` or fetch `init` options is
@@ -157,7 +157,7 @@ export declare function pinnedPoolFactory(
   options?: PinnedDispatcherOptions,
 ): (origin: string | URL, options: Record<string, unknown>) => import("undici-types").Pool;
 
-// ---- Certificate Transparency (issue 20) ----
+// ---- Certificate Transparency ----
 export interface PinningOptions {
   /** For policy entries with "ct": the CT log list you trust (v3 JSON) and the CT policy. */
   ct?: { logList: string | object; policy?: "chrome" | "apple" };
@@ -168,7 +168,7 @@ export interface PinningOptions {
   allowCommonNameFallback?: boolean;
 }
 
-// ---- Signed policy bundles (issue 18) ----
+// ---- Signed policy bundles ----
 
 /** What one refresh did. */
 export interface UpdaterOutcome {

@@ -29,10 +29,10 @@ const KNOWN = [
 const DROP_REASONS = ["queue-full", "expired", "rejected", "closed"];
 
 function makeReportSender(adapter) {
+  const { CertpinError } = adapter;
+
   function invalid(argument, reason) {
-    const error = new Error(`invalid ${argument}: ${reason}`);
-    error.name = "CertpinError";
-    error.code = "INVALID_ARGUMENT";
+    const error = new CertpinError(`invalid ${argument}: ${reason}`, "INVALID_ARGUMENT");
     error.argument = argument;
     return error;
   }

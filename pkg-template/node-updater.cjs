@@ -1,6 +1,6 @@
 "use strict";
-// policyUpdater (issue 18): keeps a pin policy current from a signed bundle served at a
-// URL, following TUF's rules (SPEC.md "Signed policy bundles"). It fetches the bundle
+// policyUpdater: keeps a pin policy current from a signed bundle served at a
+// URL, following the client rules of The Update Framework (TUF). It fetches the bundle
 // (host I/O here, never in wasm) with a timeout and a size bound, verifies it against the
 // trust root in the wasm core, never accepts a version below the highest one seen, and
 // persists the last good bundle and that version in `statePath` atomically (temporary
@@ -27,13 +27,10 @@ const OPTIONS = ["url", "root", "statePath", "fallback", "onExpired", "intervalM
 const UPDATER = Symbol.for("certpin.policyUpdater");
 
 function makeUpdater(certpin) {
-  const { verifyBundle, PinPolicy } = certpin;
+  const { verifyBundle, PinPolicy, CertpinError } = certpin;
 
   function certpinError(code, message, extra) {
-    const error = new Error(message);
-    error.name = "CertpinError";
-    error.code = code;
-    return Object.assign(error, extra);
+    return Object.assign(new CertpinError(message, code), extra);
   }
   const invalid = (argument, reason) =>
     certpinError("INVALID_ARGUMENT", `invalid ${argument}: ${reason}`, { argument });

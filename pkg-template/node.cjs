@@ -3,7 +3,6 @@
 // synchronously on first require. node.mjs re-exports this module, so `import` and
 // `require` in one process share a single wasm instance (no dual-package hazard).
 const glue = require("./certpin_node.cjs");
-const { CertpinError, ERROR_CODES } = require("./shared.cjs");
 
 // Chain checks verify signatures with node:crypto (OpenSSL) instead of the pure-Rust
 // verifier in wasm, which is 10-25x slower; both give identical answers (tested).
@@ -17,6 +16,6 @@ function init() {
 // The wasm exports (parseChain, computePins, ...), listed by the build from the glue.
 const WASM_EXPORTS = /*@WASM_EXPORTS_JSON@*/[];
 
-const api = { CertpinError, ERROR_CODES, init, default: init };
+const api = { ...require("./shared.cjs"), init, default: init };
 for (const name of WASM_EXPORTS) api[name] = glue[name];
 module.exports = api;

@@ -2,6 +2,7 @@
 // share one wasm instance and one CertpinError.
 import certpin from "./node.cjs";
 
-// The wasm exports (parseChain, computePins, ...) are listed by the build from the glue.
-export const { CertpinError, ERROR_CODES, init, /*@WASM_EXPORTS@*/ } = certpin;
+// The JavaScript parts of the API (CertpinError, ERROR_CODES, ...) and the wasm exports
+// (parseChain, computePins, ...) are listed by the build from shared.js and the glue.
+export const { /*@SHARED_EXPORTS@*/, init, /*@WASM_EXPORTS@*/ } = certpin;
 export default init;

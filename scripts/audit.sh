@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Dependency audit with cargo-deny (issue 10, item 5), configured by deny.toml.
+# Dependency audit with cargo-deny, configured by deny.toml.
 #   Licences, bans and sources: checked from Cargo.lock and crates.io; a finding fails.
 #   Advisories: need the RustSec database, a git repository on github.com. When it can be
 #   fetched, a matching advisory fails; when it cannot, this says so and does not fail:

@@ -137,6 +137,44 @@ function nodeGlue(path) {
   return text;
 }
 
+/**
+ * shared.cjs, the CommonJS form of shared.js (the one source of the JavaScript parts of
+ * the API): the same declarations, their `export` turned into module.exports. Returns
+ * the module's text and the names it exports.
+ */
+function commonJsOfShared(source) {
+  const names = [];
+  const body = source.replace(/^export (class|const|function) (\w+)/gm, (_, kind, name) => {
+    names.push(name);
+    return `${kind} ${name}`;
+  });
+  if (names.length === 0 || /^\s*(?:export|import)\b/m.test(body)) {
+    throw new Error("shared.js: only top-level `export class|const|function` declarations can be written as CommonJS");
+  }
+  const text = `"use strict";\n// Written by the build from shared.js (edit that file): the same module for CommonJS.\n${body.replace(/^(\/\/.*\n)+/, "")}\nmodule.exports = { ${names.join(", ")} };\n`;
+  return { text, names };
+}
+
+/** A list the crate returns (errorCodes(), pinFormats(), ...), checked before it is written into the package. */
+function crateList(glue, fn, itemPattern) {
+  const list = glue[fn]();
+  if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === "string" && itemPattern.test(item))) {
+    throw new Error(`${fn}() returned an unexpected value: ${JSON.stringify(list)}`);
+  }
+  return list;
+}
+
+/** Writes each value of `substitutions` over its marker in the package's JavaScript and typings. */
+function substitute(substitutions, files = readdirSync(PKG_DIR)) {
+  for (const file of files) {
+    if (!/\.(c?js|mjs|d\.ts)$/.test(file)) continue;
+    const path = join(PKG_DIR, file);
+    let text = readFileSync(path, "utf8");
+    for (const [marker, value] of Object.entries(substitutions)) text = text.split(marker).join(value);
+    writeFileSync(path, text);
+  }
+}
+
 function crateField(name) {
   const manifest = readFileSync(join(ROOT, "Cargo.toml"), "utf8");
   const pkgSection = /^\[package\]([\s\S]*?)(?=^\[)/m.exec(manifest + "\n[end]")?.[1] ?? "";
@@ -165,14 +203,19 @@ function assemblePackage() {
   // The licence texts the package's `license` field names.
   for (const file of ["LICENSE-MIT", "LICENSE-APACHE"]) copyFileSync(join(ROOT, file), join(PKG_DIR, file));
 
-  // The error codes come from the crate itself (errorCodes()), so the frozen list and
-  // the TypeScript union can never drift from the Rust enum. Generating them here also
-  // makes ERROR_CODES usable in browsers before `await init()`.
-  const glue = createRequire(import.meta.url)(join(PKG_DIR, "certpin_node.cjs"));
-  const codes = glue.errorCodes();
-  if (!Array.isArray(codes) || codes.length === 0 || !codes.every((c) => /^[A-Z][A-Z0-9_]*$/.test(c))) {
-    throw new Error(`errorCodes() returned an unexpected value: ${JSON.stringify(codes)}`);
-  }
+  const shared = commonJsOfShared(readFileSync(join(PKG_DIR, "shared.js"), "utf8"));
+  writeFileSync(join(PKG_DIR, "shared.cjs"), shared.text);
+
+  // The error codes and the pin and export formats come from the crate itself
+  // (errorCodes(), pinFormats(), exportFormats()), so the frozen lists and the
+  // TypeScript unions can never drift from the Rust. Generating them here also makes
+  // them usable in browsers before `await init()`.
+  const require = createRequire(import.meta.url);
+  const glue = require(join(PKG_DIR, "certpin_node.cjs"));
+  const codes = crateList(glue, "errorCodes", /^[A-Z][A-Z0-9_]*$/);
+  const pinFormats = crateList(glue, "pinFormats", /^[a-z][a-z0-9-]*$/);
+  const exportFormats = crateList(glue, "exportFormats", /^[a-z][a-z0-9-]*$/);
+  const union = (list) => list.map((item) => JSON.stringify(item)).join(" | ");
   // The wasm exports every entry re-exports: whatever the crate exports, so the entries
   // never name a function the wasm lacks (an ESM link error) nor miss a new one.
   const wasmExports = Object.keys(glue).filter((name) => !name.startsWith("__")).sort();
@@ -181,18 +224,24 @@ function assemblePackage() {
   if (JSON.stringify(webExports) !== JSON.stringify(wasmExports)) {
     throw new Error(`web glue exports ${webExports} but nodejs glue exports ${wasmExports}`);
   }
-  const substitutions = {
+  substitute({
     "/*@WASM_EXPORTS@*/": wasmExports.join(", "),
     "/*@WASM_EXPORTS_JSON@*/[]": JSON.stringify(wasmExports),
+    "/*@SHARED_EXPORTS@*/": shared.names.join(", "),
     "/*@ERROR_CODES_JSON@*/[]": JSON.stringify(codes),
-    "/*@ERROR_CODES_UNION@*/never": codes.map((c) => JSON.stringify(c)).join(" | "),
-  };
-  for (const file of readdirSync(PKG_DIR)) {
-    if (!/\.(c?js|mjs|d\.ts)$/.test(file)) continue;
-    const path = join(PKG_DIR, file);
-    let text = readFileSync(path, "utf8");
-    for (const [marker, value] of Object.entries(substitutions)) text = text.split(marker).join(value);
-    writeFileSync(path, text);
+    "/*@ERROR_CODES_UNION@*/never": union(codes),
+    "/*@PIN_FORMATS_JSON@*/[]": JSON.stringify(pinFormats),
+    "/*@PIN_FORMATS_UNION@*/never": union(pinFormats),
+    "/*@EXPORT_FORMATS_JSON@*/[]": JSON.stringify(exportFormats),
+    "/*@EXPORT_FORMATS_UNION@*/never": union(exportFormats),
+  });
+  // certpin/node's names, as the CommonJS module (complete now) exports them: the ESM
+  // entries for Node and Deno re-export exactly these.
+  const adapterExports = Object.keys(require(join(PKG_DIR, "node-adapter.cjs")));
+  substitute({ "/*@ADAPTER_EXPORTS@*/": adapterExports.join(", ") }, ["node-adapter.mjs", "node-adapter-deno.js"]);
+  for (const file of readdirSync(PKG_DIR).filter((f) => /\.(c?js|mjs|d\.ts)$/.test(f))) {
+    const marker = /\/\*@[A-Z0-9_]+@\*\//.exec(readFileSync(join(PKG_DIR, file), "utf8"));
+    if (marker) throw new Error(`${file}: the build left the marker ${marker[0]} in (no value for it)`);
   }
   // The same declarations, read as CommonJS by TypeScript for `require(...)`; their
   // relative imports of "./x.js" become "./x.cjs" so they stay within the CJS copies.

@@ -93,7 +93,7 @@ for (const c of data.cases) {
 // google.com leaf covers. The policy pins the real issuer's key (GTS WR2, the second
 // certificate of chains/google.com.pem): exactly the planted one must be reported.
 {
-  const { makeCa, makeLeaf, pem } = await import("../tests/js/ct-helpers.mjs");
+  const { makeCa, makeLeaf, pem } = await import("../tests/js/support/ct-helpers.mjs");
   const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const { spawnSync } = await import("node:child_process");

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI's short fuzz pass (issue 10): every cargo-fuzz target for FUZZ_CI_SECONDS (default
+# CI's short fuzz pass: every cargo-fuzz target for FUZZ_CI_SECONDS (default
 # 30) from the committed seeds. Installs the pinned nightly and cargo-fuzz when missing
 # (scripts/lib/tools.sh), builds all targets once, and fails on any crash, unit over
 # 10 s, out-of-memory or leak, printing the input that caused it. New inputs go to a

@@ -11,6 +11,20 @@ import { ROOT, TARGET_DIR, ensureChromium, ensureRustComponents, log, run } from
 
 const jsOnly = process.argv.includes("--js-only");
 
+/**
+ * Every *.test.mjs / *.test.cjs below `dir` (tests/js/<group>/...), sorted. node_modules
+ * and dot folders (.tmp, where tests write their scratch projects) are not searched.
+ */
+function testFiles(dir) {
+  const found = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== "node_modules" && !entry.name.startsWith(".")) found.push(...testFiles(path));
+    else if (entry.isFile() && /\.test\.[cm]js$/.test(entry.name)) found.push(path);
+  }
+  return found.sort();
+}
+
 try {
   build();
   if (!jsOnly) {
@@ -24,8 +38,7 @@ try {
     run("cargo", ["test"], { env });
   }
   ensureChromium();
-  const dir = join(ROOT, "tests", "js");
-  const files = readdirSync(dir).filter((f) => /\.test\.[cm]js$/.test(f)).sort().map((f) => join(dir, f));
+  const files = testFiles(join(ROOT, "tests", "js"));
   log(`node --test (${files.length} files)`);
   // The timeout only turns a hung host (a server that never answers) into a failure.
   // --expose-gc lets the leak tests collect garbage before they measure.

@@ -85,6 +85,20 @@ pub enum PinFormat {
     Base64url,
 }
 
+/// The names of the `PinFormat`s, as `formatPin` takes them, in this order everywhere
+/// they are listed (CLI help, the pin page, the TypeScript `PinFormat` union).
+pub const PIN_FORMATS: &[&str] = &[
+    "okhttp",
+    "hpkp",
+    "curl",
+    "android",
+    "trustkit",
+    "tlsa",
+    "hex",
+    "base64",
+    "base64url",
+];
+
 impl FromStr for PinFormat {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
@@ -101,9 +115,7 @@ impl FromStr for PinFormat {
             _ => {
                 return Err(Error::InvalidArgument {
                     argument: "format".into(),
-                    reason: format!(
-                        "{s:?} is not one of okhttp, hpkp, curl, android, trustkit, tlsa, hex, base64, base64url"
-                    ),
+                    reason: format!("{s:?} is not one of {}", PIN_FORMATS.join(", ")),
                 })
             }
         })

@@ -17,6 +17,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+mod formats;
+
 // Signed policy bundles (issue 18).
 mod bundle;
 mod lookup;

@@ -258,7 +258,7 @@ fn hex_bytes(s: &str) -> Vec<u8> {
 
 /// Review: an Ed25519 root key of small order (the identity point) is refused when the
 /// root is read: its signatures can be forged (R = identity, S = 0), and `node:crypto`
-/// accepts them (tests/js/bundles.test.mjs shows it).
+/// accepts them (tests/js/api/bundles.test.mjs shows it).
 #[test]
 fn a_small_order_ed25519_key_is_not_a_root_key() {
     let k = key(true);
