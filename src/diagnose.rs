@@ -140,7 +140,7 @@ pub fn diagnose(certs: &[Certificate], options: &DiagnoseOptions) -> Vec<Finding
     // Certificate Transparency (issue 20): the SCTs each certificate embeds.
     findings.extend(crate::ct::diagnose_findings(certs));
     // Most severe first; within a severity, the order the checks ran.
-    findings.sort_by_key(|f| f.severity);
+    crate::sort::sort_by(&mut findings, |a, b| a.severity.cmp(&b.severity));
     findings
 }
 

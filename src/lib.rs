@@ -35,6 +35,7 @@ mod plan;
 mod policy;
 mod report;
 mod revocation;
+mod sort;
 mod suffix;
 mod validity;
 mod verdict;
