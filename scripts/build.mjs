@@ -25,7 +25,7 @@ const STAMP = join(GLUE_DIR, "stamp.json");
 
 // Features the wasm32 code of current Rust uses; wasm-opt refuses (or would strip)
 // them otherwise. All are supported by Node 20, Deno, workerd and current browsers.
-const WASM_OPT_ARGS = [
+export const WASM_OPT_ARGS = [
   "-Oz",
   "--enable-bulk-memory", "--enable-bulk-memory-opt", "--enable-nontrapping-float-to-int",
   "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types",
