@@ -25,8 +25,9 @@ const STAMP = join(GLUE_DIR, "stamp.json");
 
 // Features the wasm32 code of current Rust uses; wasm-opt refuses (or would strip)
 // them otherwise. All are supported by Node 20, Deno, workerd and current browsers.
-const WASM_OPT_ARGS = [
-  "-Oz",
+// The producers and target_features sections (toolchain names, read by no host) go.
+export const WASM_OPT_ARGS = [
+  "-Oz", "--strip-producers", "--strip-target-features",
   "--enable-bulk-memory", "--enable-bulk-memory-opt", "--enable-nontrapping-float-to-int",
   "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types",
   "--enable-multivalue", "--enable-call-indirect-overlong",

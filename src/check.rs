@@ -536,10 +536,9 @@ fn evaluate(
             ),
         ));
     }
-    failures.sort();
     verdict.verified_path = path.clone();
     verdict.enforced = entry.mode == Mode::Enforce;
-    verdict.status = failures.first().copied().unwrap_or(Status::Matched);
+    verdict.status = failures.iter().min().copied().unwrap_or(Status::Matched);
     verdict.ok = failures.is_empty() || entry.mode == Mode::Report;
     if !failures.is_empty() {
         if entry.mode == Mode::Report {

@@ -346,7 +346,7 @@ pub fn evaluate(
     }
     verdict.distinct_logs = logs.len();
     let mut operators: Vec<&str> = counted.iter().map(|(_, o, _)| o.as_str()).collect();
-    operators.sort_unstable();
+    crate::sort::sort(&mut operators);
     operators.dedup();
     verdict.operators = operators.len();
     let any_current = logs.iter().any(|(_, _, current)| *current);

@@ -94,7 +94,7 @@ pub fn diagnose(
     // Certificate Transparency: the SCTs each certificate embeds.
     findings.extend(crate::ct::diagnose_findings(certs));
     // Most severe first; within a severity, the order the checks ran.
-    findings.sort_by_key(|f| f.severity);
+    crate::sort::sort_by(&mut findings, |a, b| a.severity.cmp(&b.severity));
     findings
 }
 

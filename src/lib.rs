@@ -17,6 +17,7 @@ mod plan;
 mod policy;
 mod revocation;
 mod signature;
+mod sort;
 mod time;
 mod wasm;
 mod x509;

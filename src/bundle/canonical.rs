@@ -126,7 +126,7 @@ fn write_canonical(value: &Json, out: &mut String) {
         }
         Json::Object(members) => {
             let mut sorted: Vec<&(String, Json)> = members.iter().collect();
-            sorted.sort_by(|(a, _), (b, _)| utf16_order(a, b));
+            crate::sort::sort_by(&mut sorted, |(a, _), (b, _)| utf16_order(a, b));
             out.push('{');
             for (i, (key, item)) in sorted.into_iter().enumerate() {
                 if i > 0 {

@@ -270,7 +270,7 @@ fn parse_log(value: &Value, operator: &str, path: &str) -> Result<Log> {
                 instant(object.get("end_time"), &format!("{item_path}.end_time"))?,
             ));
         }
-        previous_operators.sort_by_key(|(_, end)| *end);
+        crate::sort::sort_by(&mut previous_operators, |(_, a), (_, b)| a.cmp(b));
     }
     Ok(Log {
         log_id,

@@ -160,7 +160,7 @@ pub fn comparison_form(name: &X509Name<'_>) -> Vec<u8> {
                 a
             })
             .collect();
-        attributes.sort();
+        crate::sort::sort(&mut attributes);
         out.push(b'{');
         push_len(&mut out, attributes.len());
         for a in attributes {
