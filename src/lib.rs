@@ -23,6 +23,7 @@ mod export;
 mod finding;
 mod host;
 mod hostname;
+mod hotpath;
 mod hpkp;
 mod input;
 mod interop;

@@ -607,6 +607,8 @@ pub struct PinPolicy {
     memo: core::cell::RefCell<ChainMemo>,
     /// The signed bundle's version when the policy came from one (issue 18).
     bundle_version: Option<u64>,
+    /// The last verdict `check` returned, with its JSON (`crate::hotpath`).
+    verdict_text: core::cell::RefCell<crate::hotpath::VerdictText>,
 }
 
 impl PinPolicy {
@@ -615,6 +617,7 @@ impl PinPolicy {
             policy,
             memo: core::cell::RefCell::new(ChainMemo::new()),
             bundle_version: None,
+            verdict_text: Default::default(),
         }
     }
 }
@@ -709,7 +712,14 @@ impl PinPolicy {
                 Err(_) => check_policy(&self.policy, &chain, &options),
             }
         };
-        to_js(&run().map_err(js_error)?)
+        let verdict = run().map_err(js_error)?;
+        let Ok(mut verdict_text) = self.verdict_text.try_borrow_mut() else {
+            return to_js(&verdict);
+        };
+        let text = verdict_text
+            .json(verdict, serde_json::to_string)
+            .map_err(|e| js_error(invalid("result", e.to_string())))?;
+        js_sys::JSON::parse(text)
     }
 
     /// `policy.lint({ now?, chain? })`: findings with stable codes.
