@@ -284,7 +284,7 @@ fn evaluate(
     }
     let served_pins: Vec<String> = certs
         .iter()
-        .map(|c| c.pin(HashAlgorithm::Sha256).to_string())
+        .map(|c| c.sha256_pin_text().to_string())
         .collect();
     let mut verdict = Verdict {
         ok: true,

@@ -466,7 +466,10 @@ fn now_of(options: &Option<Options>) -> Result<i64> {
     let Some(value) = get(options, "now") else {
         return Ok(js_sys::Date::now() as i64);
     };
-    let ms = if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+    // A finite number first: two calls that return scalars (`as_f64` writes through memory).
+    let ms = if js_sys::Number::is_finite(&value) {
+        value.unchecked_ref::<js_sys::Number>().value_of()
+    } else if let Some(date) = value.dyn_ref::<js_sys::Date>() {
         date.get_time()
     } else if let Some(n) = value.as_f64() {
         n
