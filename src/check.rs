@@ -629,16 +629,31 @@ fn message(
     verified: bool,
 ) -> String {
     if failures.is_empty() {
+        // "Pin {pin} matched certificate {index} ({subject}) at depth {depth} of the
+        // {verified|served} path for {host}.", written piece by piece: this message is
+        // built on every successful check.
         return match &verdict.matched {
-            Some(m) => format!(
-                "Pin {} matched certificate {} ({}) at depth {} of the {} path for {}.",
-                m.pin,
-                m.cert_index,
-                subject_of(certs, m.cert_index),
-                m.depth,
-                if verified { "verified" } else { "served" },
-                hostname.unwrap_or("the chain")
-            ),
+            Some(m) => {
+                let subject = subject_of(certs, m.cert_index);
+                let host = hostname.unwrap_or("the chain");
+                let mut out = String::with_capacity(96 + m.pin.len() + subject.len() + host.len());
+                out.push_str("Pin ");
+                out.push_str(&m.pin);
+                out.push_str(" matched certificate ");
+                let _ = write!(out, "{}", m.cert_index);
+                out.push_str(" (");
+                out.push_str(&subject);
+                out.push_str(") at depth ");
+                let _ = write!(out, "{}", m.depth);
+                out.push_str(if verified {
+                    " of the verified path for "
+                } else {
+                    " of the served path for "
+                });
+                out.push_str(host);
+                out.push('.');
+                out
+            }
             None => String::new(),
         };
     }

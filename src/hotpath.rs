@@ -117,6 +117,38 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     })
 }
 
+thread_local! {
+    static JS_STRINGS: RefCell<Option<(usize, Vec<wasm_bindgen::JsValue>)>> = const { RefCell::new(None) };
+}
+
+/// `f` with `names` as JS strings, made once for the one list of names the check reads
+/// (the options of a check: comparing a key with them is cheaper than copying the key into
+/// wasm). Another list, or a list in use, gets no strings (`f(&[])`).
+pub(crate) fn with_js_strings<R>(
+    names: &'static [&'static str],
+    f: impl FnOnce(&[wasm_bindgen::JsValue]) -> R,
+) -> R {
+    JS_STRINGS.with(|cell| {
+        let Ok(mut cell) = cell.try_borrow_mut() else {
+            return f(&[]);
+        };
+        let id = names.as_ptr() as usize;
+        let strings = cell.get_or_insert_with(|| {
+            (
+                id,
+                names
+                    .iter()
+                    .map(|n| wasm_bindgen::JsValue::from_str(n))
+                    .collect(),
+            )
+        });
+        if strings.0 != id {
+            return f(&[]);
+        }
+        f(&strings.1)
+    })
+}
+
 #[cfg(test)]
 #[allow(clippy::indexing_slicing)]
 mod tests {

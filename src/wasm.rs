@@ -145,6 +145,12 @@ struct Options(Vec<(String, JsValue)>);
 /// Reads an options object, refusing keys it does not know (a typo must not silently
 /// turn a check off).
 fn options_of(value: &JsValue, known: &[&str]) -> Result<Option<Options>> {
+    options_read(value, known, &[])
+}
+
+/// [`options_of`], where `known_js` holds (some of) `known` as JS strings, in the same
+/// order: a key equal to one of them is named without copying it into wasm.
+fn options_read(value: &JsValue, known: &[&str], known_js: &[JsValue]) -> Result<Option<Options>> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
@@ -154,7 +160,10 @@ fn options_of(value: &JsValue, known: &[&str]) -> Result<Option<Options>> {
     let object: &Object = value.unchecked_ref();
     let mut entries = Vec::new();
     for key in Object::keys(object).iter() {
-        let name = key.as_string().unwrap_or_default();
+        let name = match known.iter().zip(known_js).find(|(_, js)| **js == key) {
+            Some((name, _)) => (*name).to_string(),
+            None => key.as_string().unwrap_or_default(),
+        };
         if !known.contains(&name.as_str()) {
             return Err(invalid(
                 "options",
@@ -509,23 +518,25 @@ fn integer_option(object: &Option<Options>, key: &str, max: f64) -> Result<Optio
     }
 }
 
+/// The options of a check.
+static CHECK_OPTIONS: [&str; 11] = [
+    "hostname",
+    "port",
+    "now",
+    "verifySignatures",
+    "clockSkewSeconds",
+    "allowSha1",
+    "minRsaBits",
+    "allowUnknownCriticalExtensions",
+    "allowCommonNameFallback",
+    "ocspResponse",
+    "ct",
+];
+
 fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
-    let options = options_of(
-        options,
-        &[
-            "hostname",
-            "port",
-            "now",
-            "verifySignatures",
-            "clockSkewSeconds",
-            "allowSha1",
-            "minRsaBits",
-            "allowUnknownCriticalExtensions",
-            "allowCommonNameFallback",
-            "ocspResponse",
-            "ct",
-        ],
-    )?;
+    let options = crate::hotpath::with_js_strings(&CHECK_OPTIONS, |known_js| {
+        options_read(options, &CHECK_OPTIONS, known_js)
+    })?;
     let mut check = CheckOptions::at(now_of(&options)?);
     // Path semantics (issue 15): each relaxation explicit, never a default.
     check.rules.allow_sha1 = bool_option(&options, "allowSha1")?.unwrap_or(false);
