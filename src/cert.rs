@@ -212,6 +212,14 @@ impl Certificate {
             _ => Pin::of_spki(algorithm, self.spki_der()),
         }
     }
+    /// Whether `pin` names this certificate's key (SHA-256 pins are compared with the one
+    /// kept, without a copy).
+    pub fn has_pin(&self, pin: &Pin) -> bool {
+        match pin.algorithm() {
+            HashAlgorithm::Sha256 => self.sha256_pin == *pin,
+            algorithm => Pin::of_spki(algorithm, self.spki_der()) == *pin,
+        }
+    }
     /// The SHA-256 pin as text, `sha256/<base64>`.
     pub fn sha256_pin_text(&self) -> &str {
         &self.sha256_pin_text

@@ -220,25 +220,30 @@ pub(crate) struct PinHit {
 /// revoked "makes any chain that contains it fail"); their depth is then the path depth,
 /// or `usize::MAX` for a certificate off the path.
 pub(crate) fn pin_hits(pins: &[PinEntry], certs: &[Certificate], path: &[usize]) -> Vec<PinHit> {
+    // Certificates keep their SHA-256 pin; pins of other algorithms are computed once per
+    // algorithm here.
     let mut by_algorithm: Vec<(HashAlgorithm, Vec<Pin>)> = Vec::new();
     for p in pins {
         let alg = p.pin.algorithm();
-        if !by_algorithm.iter().any(|(a, _)| *a == alg) {
+        if alg != HashAlgorithm::Sha256 && !by_algorithm.iter().any(|(a, _)| *a == alg) {
             by_algorithm.push((alg, certs.iter().map(|c| c.pin(alg)).collect()));
         }
     }
-    let key_of = |alg: HashAlgorithm, cert_index: usize| {
-        by_algorithm
-            .iter()
-            .find(|(a, _)| *a == alg)
-            .and_then(|(_, v)| v.get(cert_index))
+    let names = |pin: &Pin, cert_index: usize| match pin.algorithm() {
+        HashAlgorithm::Sha256 => certs.get(cert_index).is_some_and(|c| c.has_pin(pin)),
+        alg => {
+            by_algorithm
+                .iter()
+                .find(|(a, _)| *a == alg)
+                .and_then(|(_, v)| v.get(cert_index))
+                == Some(pin)
+        }
     };
     let mut hits = Vec::new();
     for (pin_index, p) in pins.iter().enumerate() {
-        let alg = p.pin.algorithm();
         if p.state == PinState::Revoked {
             for cert_index in 0..certs.len() {
-                if key_of(alg, cert_index) == Some(&p.pin) {
+                if names(&p.pin, cert_index) {
                     let depth = path
                         .iter()
                         .position(|i| *i == cert_index)
@@ -253,7 +258,7 @@ pub(crate) fn pin_hits(pins: &[PinEntry], certs: &[Certificate], path: &[usize])
             continue;
         }
         for (depth, cert_index) in path.iter().enumerate() {
-            if p.position.allows_depth(depth) && key_of(alg, *cert_index) == Some(&p.pin) {
+            if p.position.allows_depth(depth) && names(&p.pin, *cert_index) {
                 hits.push(PinHit {
                     pin_index,
                     cert_index: *cert_index,
@@ -572,9 +577,7 @@ fn anchor_pinned(pins: &[PinEntry], certs: &[Certificate], index: usize) -> bool
     index > 0
         && certs.get(index).is_some_and(|c| {
             pins.iter().any(|p| {
-                p.state == PinState::Active
-                    && p.position.allows_depth(1)
-                    && c.pin(p.pin.algorithm()) == p.pin
+                p.state == PinState::Active && p.position.allows_depth(1) && c.has_pin(&p.pin)
             })
         })
 }
