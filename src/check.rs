@@ -10,6 +10,7 @@
 //! (`crate::validity`); then pins are compared as bytes against path certificates,
 //! honouring each pin's position and state.
 
+pub(crate) mod hotpath;
 pub(crate) mod memo;
 pub(crate) mod report;
 pub(crate) mod verdict;
@@ -220,25 +221,30 @@ pub(crate) struct PinHit {
 /// "Policy document": `revoked` "fails any chain that contains that key"); their depth is then the path depth,
 /// or `usize::MAX` for a certificate off the path.
 pub(crate) fn pin_hits(pins: &[PinEntry], certs: &[Certificate], path: &[usize]) -> Vec<PinHit> {
+    // Certificates keep their SHA-256 pin; pins of other algorithms are computed once per
+    // algorithm here.
     let mut by_algorithm: Vec<(HashAlgorithm, Vec<Pin>)> = Vec::new();
     for p in pins {
         let alg = p.pin.algorithm();
-        if !by_algorithm.iter().any(|(a, _)| *a == alg) {
+        if alg != HashAlgorithm::Sha256 && !by_algorithm.iter().any(|(a, _)| *a == alg) {
             by_algorithm.push((alg, certs.iter().map(|c| c.pin(alg)).collect()));
         }
     }
-    let key_of = |alg: HashAlgorithm, cert_index: usize| {
-        by_algorithm
-            .iter()
-            .find(|(a, _)| *a == alg)
-            .and_then(|(_, v)| v.get(cert_index))
+    let names = |pin: &Pin, cert_index: usize| match pin.algorithm() {
+        HashAlgorithm::Sha256 => certs.get(cert_index).is_some_and(|c| c.has_pin(pin)),
+        alg => {
+            by_algorithm
+                .iter()
+                .find(|(a, _)| *a == alg)
+                .and_then(|(_, v)| v.get(cert_index))
+                == Some(pin)
+        }
     };
     let mut hits = Vec::new();
     for (pin_index, p) in pins.iter().enumerate() {
-        let alg = p.pin.algorithm();
         if p.state == PinState::Revoked {
             for cert_index in 0..certs.len() {
-                if key_of(alg, cert_index) == Some(&p.pin) {
+                if names(&p.pin, cert_index) {
                     let depth = path
                         .iter()
                         .position(|i| *i == cert_index)
@@ -253,7 +259,7 @@ pub(crate) fn pin_hits(pins: &[PinEntry], certs: &[Certificate], path: &[usize])
             continue;
         }
         for (depth, cert_index) in path.iter().enumerate() {
-            if p.position.allows_depth(depth) && key_of(alg, *cert_index) == Some(&p.pin) {
+            if p.position.allows_depth(depth) && names(&p.pin, *cert_index) {
                 hits.push(PinHit {
                     pin_index,
                     cert_index: *cert_index,
@@ -285,7 +291,7 @@ fn evaluate(
     }
     let served_pins: Vec<String> = certs
         .iter()
-        .map(|c| c.pin(HashAlgorithm::Sha256).to_string())
+        .map(|c| c.sha256_pin_text().to_string())
         .collect();
     let mut verdict = Verdict {
         ok: true,
@@ -580,9 +586,7 @@ fn anchor_pinned(pins: &[PinEntry], certs: &[Certificate], index: usize) -> bool
     index > 0
         && certs.get(index).is_some_and(|c| {
             pins.iter().any(|p| {
-                p.state == PinState::Active
-                    && p.position.allows_depth(1)
-                    && c.pin(p.pin.algorithm()) == p.pin
+                p.state == PinState::Active && p.position.allows_depth(1) && c.has_pin(&p.pin)
             })
         })
 }
@@ -638,16 +642,31 @@ fn message(
     verified: bool,
 ) -> String {
     if failures.is_empty() {
+        // "Pin {pin} matched certificate {index} ({subject}) at depth {depth} of the
+        // {verified|served} path for {host}.", written piece by piece: this message is
+        // built on every successful check.
         return match &verdict.matched {
-            Some(m) => format!(
-                "Pin {} matched certificate {} ({}) at depth {} of the {} path for {}.",
-                m.pin,
-                m.cert_index,
-                subject_of(certs, m.cert_index),
-                m.depth,
-                if verified { "verified" } else { "served" },
-                hostname.unwrap_or("the chain")
-            ),
+            Some(m) => {
+                let subject = subject_of(certs, m.cert_index);
+                let host = hostname.unwrap_or("the chain");
+                let mut out = String::with_capacity(96 + m.pin.len() + subject.len() + host.len());
+                out.push_str("Pin ");
+                out.push_str(&m.pin);
+                out.push_str(" matched certificate ");
+                let _ = write!(out, "{}", m.cert_index);
+                out.push_str(" (");
+                out.push_str(&subject);
+                out.push_str(") at depth ");
+                let _ = write!(out, "{}", m.depth);
+                out.push_str(if verified {
+                    " of the verified path for "
+                } else {
+                    " of the served path for "
+                });
+                out.push_str(host);
+                out.push('.');
+                out
+            }
             None => String::new(),
         };
     }

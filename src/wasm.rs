@@ -148,6 +148,12 @@ struct Options(Vec<(String, JsValue)>);
 /// Reads an options object, refusing keys it does not know (a typo must not silently
 /// turn a check off).
 fn options_of(value: &JsValue, known: &[&str]) -> Result<Option<Options>> {
+    options_read(value, known, &[])
+}
+
+/// [`options_of`], where `known_js` holds (some of) `known` as JS strings, in the same
+/// order: a key equal to one of them is named without copying it into wasm.
+fn options_read(value: &JsValue, known: &[&str], known_js: &[JsValue]) -> Result<Option<Options>> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
@@ -157,7 +163,10 @@ fn options_of(value: &JsValue, known: &[&str]) -> Result<Option<Options>> {
     let object: &Object = value.unchecked_ref();
     let mut entries = Vec::new();
     for key in Object::keys(object).iter() {
-        let name = key.as_string().unwrap_or_default();
+        let name = match known.iter().zip(known_js).find(|(_, js)| **js == key) {
+            Some((name, _)) => (*name).to_string(),
+            None => key.as_string().unwrap_or_default(),
+        };
         if !known.contains(&name.as_str()) {
             return Err(invalid(
                 "options",
@@ -509,7 +518,10 @@ fn now_of(options: &Option<Options>) -> Result<i64> {
     let Some(value) = get(options, "now") else {
         return Ok(js_sys::Date::now() as i64);
     };
-    let ms = if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+    // A finite number first: two calls that return scalars (`as_f64` writes through memory).
+    let ms = if js_sys::Number::is_finite(&value) {
+        value.unchecked_ref::<js_sys::Number>().value_of()
+    } else if let Some(date) = value.dyn_ref::<js_sys::Date>() {
         date.get_time()
     } else if let Some(n) = value.as_f64() {
         n
@@ -549,23 +561,25 @@ fn integer_option(object: &Option<Options>, key: &str, max: f64) -> Result<Optio
     }
 }
 
+/// The options of a check.
+static CHECK_OPTIONS: [&str; 11] = [
+    "hostname",
+    "port",
+    "now",
+    "verifySignatures",
+    "clockSkewSeconds",
+    "allowSha1",
+    "minRsaBits",
+    "allowUnknownCriticalExtensions",
+    "allowCommonNameFallback",
+    "ocspResponse",
+    "ct",
+];
+
 fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
-    let options = options_of(
-        options,
-        &[
-            "hostname",
-            "port",
-            "now",
-            "verifySignatures",
-            "clockSkewSeconds",
-            "allowSha1",
-            "minRsaBits",
-            "allowUnknownCriticalExtensions",
-            "allowCommonNameFallback",
-            "ocspResponse",
-            "ct",
-        ],
-    )?;
+    let options = crate::check::hotpath::with_js_strings(&CHECK_OPTIONS, |known_js| {
+        options_read(options, &CHECK_OPTIONS, known_js)
+    })?;
     let mut check = CheckOptions::at(now_of(&options)?);
     // Path semantics (issue 15): each relaxation explicit, never a default.
     check.rules.allow_sha1 = bool_option(&options, "allowSha1")?.unwrap_or(false);
@@ -652,6 +666,8 @@ pub struct PinPolicy {
     memo: RefCell<(Option<u64>, ChainMemo)>,
     /// The signed bundle's version when the policy came from one (issue 18).
     bundle_version: Option<u64>,
+    /// The last verdict `check` returned, with its JSON (`crate::hotpath`).
+    verdict_text: core::cell::RefCell<crate::check::hotpath::VerdictText>,
 }
 
 impl PinPolicy {
@@ -660,6 +676,7 @@ impl PinPolicy {
             policy,
             memo: RefCell::new((None, ChainMemo::new())),
             bundle_version: None,
+            verdict_text: Default::default(),
         }
     }
 }
@@ -766,7 +783,14 @@ impl PinPolicy {
             }
             verdict
         };
-        to_js(&run().map_err(js_error)?)
+        let verdict = run().map_err(js_error)?;
+        let Ok(mut verdict_text) = self.verdict_text.try_borrow_mut() else {
+            return to_js(&verdict);
+        };
+        let text = verdict_text
+            .json(verdict, serde_json::to_string)
+            .map_err(|e| js_error(invalid("result", e.to_string())))?;
+        js_sys::JSON::parse(text)
     }
 
     /// `policy.lint({ now?, chain? })`: findings with stable codes.

@@ -50,8 +50,14 @@ pub(crate) fn normalize_name(name: &str) -> core::result::Result<String, String>
     canonical_host(name).map(|host| host.to_string())
 }
 
-/// The one host-name canonicaliser (see [`normalize_hostname`]).
+/// The one host-name canonicaliser (see [`normalize_hostname`]); remembered for the last
+/// few names (`crate::hotpath`).
 pub(crate) fn canonical_host(name: &str) -> core::result::Result<CanonicalHost, String> {
+    crate::check::hotpath::remembered_host(name)
+}
+
+/// [`canonical_host`], computed.
+pub(crate) fn canonical_host_computed(name: &str) -> core::result::Result<CanonicalHost, String> {
     if name.is_empty() {
         return Err("the host name is empty".into());
     }

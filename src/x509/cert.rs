@@ -55,6 +55,8 @@ pub struct Certificate {
     facts: Facts,
     /// The SHA-256 pin, computed once: every check and verdict needs it.
     sha256_pin: Pin,
+    /// `sha256_pin` as text (`sha256/<base64>`), for the verdict's `servedPins`.
+    sha256_pin_text: String,
 }
 
 /// What certpin reads from a certificate, extracted once.
@@ -144,6 +146,7 @@ impl Certificate {
             der.get(spki.clone()).unwrap_or_default(),
         );
         Ok(Certificate {
+            sha256_pin_text: sha256_pin.to_string(),
             sha256_pin,
             tbs,
             spki,
@@ -198,6 +201,18 @@ impl Certificate {
             HashAlgorithm::Sha256 => self.sha256_pin.clone(),
             _ => Pin::of_spki(algorithm, self.spki_der()),
         }
+    }
+    /// Whether `pin` names this certificate's key (SHA-256 pins are compared with the one
+    /// kept, without a copy).
+    pub fn has_pin(&self, pin: &Pin) -> bool {
+        match pin.algorithm() {
+            HashAlgorithm::Sha256 => self.sha256_pin == *pin,
+            algorithm => Pin::of_spki(algorithm, self.spki_der()) == *pin,
+        }
+    }
+    /// The SHA-256 pin as text, `sha256/<base64>`.
+    pub fn sha256_pin_text(&self) -> &str {
+        &self.sha256_pin_text
     }
     /// SHA-256 of the whole DER, lowercase hex.
     pub fn fingerprint_sha256(&self) -> String {
