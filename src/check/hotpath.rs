@@ -10,8 +10,8 @@
 //!   check canonicalises its hostname twice (to find the policy entry, then to match the
 //!   leaf's names), with the same text on every connection to that host.
 
-use crate::names::host::CanonicalHost;
 use crate::check::verdict::Verdict;
+use crate::names::host::CanonicalHost;
 use core::cell::RefCell;
 
 /// The last verdict serialised, with its JSON text.
