@@ -6,8 +6,8 @@
 //! is status `no-chain`); the entry for the host is found (none: `not-pinned`, fail
 //! open); an expired entry fails open (`policy-expired`); the path is built
 //! (`crate::chain::path`: signature-verified unless the caller opted out); the leaf must cover
-//! the hostname (`crate::hostname`) and the path must be within its validity
-//! (`crate::validity`); then pins are compared as bytes against path certificates,
+//! the hostname (`crate::names::hostname`) and the path must be within its validity
+//! (`crate::chain::validity`); then pins are compared as bytes against path certificates,
 //! honouring each pin's position and state.
 
 mod evaluate;

@@ -6,7 +6,7 @@
 //! says or is refused.
 //!
 //! Pins follow RFC 7469 section 2.4 (a hash of the DER SubjectPublicKeyInfo). Host
-//! patterns and precedence are in `crate::host`.
+//! patterns and precedence are in `crate::names::host`.
 
 mod document;
 pub(crate) mod lint;

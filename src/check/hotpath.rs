@@ -53,7 +53,7 @@ thread_local! {
     static HOSTS: RefCell<Vec<(String, HostResult)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// [`crate::host::canonical_host`]: the canonical form of `name`, remembered for the last
+/// [`crate::names::host::canonical_host`]: the canonical form of `name`, remembered for the last
 /// few names (compared as whole strings; the result is a pure function of the name).
 pub(crate) fn remembered_host(name: &str) -> HostResult {
     let found = HOSTS.with(|hosts| {
