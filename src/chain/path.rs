@@ -173,19 +173,13 @@ pub fn verified_path_towards(
 /// check would exceed it is reported as not self-signed (real chains never come near:
 /// sixteen RSA-2048 roots cost 16 units).
 pub fn self_signed_flags(certs: &[Certificate], verifier: &dyn SignatureVerifier) -> Vec<bool> {
-    let mut spent = 0u64;
+    let mut budget = Budget::cost_only();
     certs
         .iter()
         .map(|c| {
-            if !c.is_self_issued() {
-                return false;
-            }
-            let cost = link_cost(c, c);
-            if spent.saturating_add(cost) > MAX_VERIFICATION_COST {
-                return false;
-            }
-            spent = spent.saturating_add(cost);
-            verify_link(c, c, verifier) == VerifyOutcome::Valid
+            c.is_self_issued()
+                && budget.take_link(c, c)
+                && verify_link(c, c, verifier) == VerifyOutcome::Valid
         })
         .collect()
 }
@@ -197,24 +191,73 @@ pub fn link_checks(
     certs: &[Certificate],
     verifier: &dyn SignatureVerifier,
 ) -> Vec<(usize, usize, Option<VerifyOutcome>)> {
-    let mut spent = 0u64;
+    let mut budget = Budget::cost_only();
     let mut out = Vec::new();
     for (child, c) in certs.iter().enumerate() {
         for (issuer, i) in certs.iter().enumerate() {
             if !i.subject_names_issuer_of(c) {
                 continue;
             }
-            let cost = link_cost(c, i);
-            let outcome = if spent.saturating_add(cost) > MAX_VERIFICATION_COST {
-                None
-            } else {
-                spent = spent.saturating_add(cost);
-                Some(verify_link(c, i, verifier))
-            };
+            let outcome = budget.take_link(c, i).then(|| verify_link(c, i, verifier));
             out.push((child, issuer, outcome));
         }
     }
     out
+}
+
+/// The work one input may cost: signature checks, their weighted cost ([`link_cost`],
+/// at most [`MAX_VERIFICATION_COST`]) and, for path building, at most
+/// [`MAX_SIGNATURE_CHECKS`] checks and [`MAX_CANDIDATE_STEPS`] issuer candidates tried.
+/// Path building, [`self_signed_flags`] and [`link_checks`] each spend one, so that no
+/// input costs more than these bounds.
+#[derive(Debug, Clone)]
+struct Budget {
+    cost: u64,
+    signature_checks: usize,
+    max_signature_checks: usize,
+    steps: usize,
+}
+
+impl Budget {
+    /// The budget of path building, `spent` units already used on this chain.
+    fn for_path(spent: u64) -> Budget {
+        Budget {
+            cost: spent,
+            signature_checks: 0,
+            max_signature_checks: MAX_SIGNATURE_CHECKS,
+            steps: 0,
+        }
+    }
+
+    /// Bounded by verification cost alone (the whole-chain scans of `parseChain` and
+    /// `verifyLinks`).
+    fn cost_only() -> Budget {
+        Budget {
+            max_signature_checks: usize::MAX,
+            ..Budget::for_path(0)
+        }
+    }
+
+    /// Spends the cost of checking `child`'s signature with `issuer`'s key, or spends
+    /// nothing and answers false when that would pass a bound.
+    fn take_link(&mut self, child: &Certificate, issuer: &Certificate) -> bool {
+        if self.signature_checks >= self.max_signature_checks {
+            return false;
+        }
+        let cost = self.cost.saturating_add(link_cost(child, issuer));
+        if cost > MAX_VERIFICATION_COST {
+            return false;
+        }
+        self.cost = cost;
+        self.signature_checks += 1;
+        true
+    }
+
+    /// One more issuer candidate tried, or false past the bound.
+    fn take_step(&mut self) -> bool {
+        self.steps += 1;
+        self.steps <= MAX_CANDIDATE_STEPS
+    }
 }
 
 /// The verification cost of checking `child`'s signature with `issuer`'s key, in units
@@ -265,9 +308,7 @@ fn build(
         certs,
         verifier,
         links: BTreeMap::new(),
-        signature_checks: 0,
-        cost: goal.map_or(0, |g| g.spent),
-        steps: 0,
+        budget: Budget::for_path(goal.map_or(0, |g| g.spent)),
         rejections: vec![],
         best: vec![0],
         prove_self_signed,
@@ -385,8 +426,8 @@ fn build(
         valid,
         findings,
         ends_at_self_signed,
-        signature_checks: builder.signature_checks,
-        cost: builder.cost,
+        signature_checks: builder.budget.signature_checks,
+        cost: builder.budget.cost,
     }
 }
 
@@ -421,10 +462,7 @@ struct Builder<'a> {
     verifier: &'a dyn SignatureVerifier,
     /// Link results by (child, issuer), so backtracking never verifies twice.
     links: BTreeMap<(usize, usize), VerifyOutcome>,
-    signature_checks: usize,
-    /// Verification cost spent ([`link_cost`] units).
-    cost: u64,
-    steps: usize,
+    budget: Budget,
     rejections: Vec<Finding>,
     /// The longest verified prefix seen, reported when the chain is invalid.
     best: Vec<usize>,
@@ -444,15 +482,9 @@ impl Builder<'_> {
         let (Some(c), Some(i)) = (self.certs.get(child), self.certs.get(issuer)) else {
             return Ok(VerifyOutcome::Invalid);
         };
-        if self.signature_checks >= MAX_SIGNATURE_CHECKS {
+        if !self.budget.take_link(c, i) {
             return Err(Stop::Budget);
         }
-        let cost = link_cost(c, i);
-        if self.cost.saturating_add(cost) > MAX_VERIFICATION_COST {
-            return Err(Stop::Budget);
-        }
-        self.cost = self.cost.saturating_add(cost);
-        self.signature_checks += 1;
         let outcome = verify_link(c, i, self.verifier);
         self.links.insert((child, issuer), outcome.clone());
         Ok(outcome)
@@ -579,8 +611,7 @@ impl Builder<'_> {
             .filter(|c| !c.is_self_issued())
             .count();
         for candidate in candidates {
-            self.steps += 1;
-            if self.steps > MAX_CANDIDATE_STEPS {
+            if !self.budget.take_step() {
                 return Err(Stop::Budget);
             }
             let Some(issuer) = self.certs.get(candidate) else {
