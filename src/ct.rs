@@ -15,7 +15,7 @@ mod drift;
 mod loglist;
 mod sct;
 
-pub use drift::{ct_drift, DriftCertificate, DriftHost, DriftReport, MAX_DRIFT_CERTIFICATES};
+pub use drift::{ct_drift, drift_certificates, DriftCertificate, DriftHost, DriftReport};
 pub use loglist::{Log, LogList, LogState, MAX_LOGS, MAX_LOG_LIST_BYTES, MAX_OPERATORS};
 pub use sct::{embedded, parse_sct_list, signed_data, Embedded, Sct, MAX_SCTS_PER_CERTIFICATE};
 
@@ -66,13 +66,14 @@ pub mod codes {
 }
 use codes::*;
 
-/// A named CT policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A named CT policy; Chrome's unless another is asked for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum CtPolicy {
     /// Chrome (`ct_policy.md`): embedded SCTs from 2 distinct logs for a lifetime of at
     /// most 180 days (notAfter − notBefore), else 3; at least 2 distinct operators (the
     /// operator at SCT time); at least one of the counted logs qualified, usable or
     /// read-only now; a retired log counts only for SCTs made before its retirement.
+    #[default]
     Chrome,
     /// Apple (support.apple.com/103214): 2 distinct logs for a lifetime (notBefore
     /// through notAfter inclusive, days of 86,400 s, a part day counting as a day) of at

@@ -3,6 +3,7 @@
 //! (`path`), hostname verification (`hostname`), validity (`validity`) and the policy.
 
 use crate::cert::{signature_algorithm_name, Certificate};
+use crate::error::{Error, Result};
 use crate::finding::{Finding, Severity};
 use crate::hostname::check_hostname;
 use crate::path::{
@@ -10,6 +11,7 @@ use crate::path::{
     PathOutcome, PathRules,
 };
 use crate::pin::{HashAlgorithm, Pin};
+use crate::policy::{PinState, Policy};
 use crate::validity::{check_validity, expiring_soon, EXPIRY_WARNING_SECONDS};
 use crate::verify::{SignatureAlgorithm, SignatureHash};
 
@@ -66,6 +68,27 @@ use codes::*;
 pub const LONG_PATH_THRESHOLD: usize = 4;
 /// RSA keys below this many bits are weak (CA/Browser Forum baseline requirements).
 pub const MIN_RSA_STRENGTH: u32 = 2048;
+
+/// The most expected pins `diagnose` takes.
+pub const MAX_EXPECTED_PINS: usize = 64;
+
+/// The pins that decide for `hostname` under `policy`: the active pins of the entry
+/// `check` would use (`Policy::find`), or `None` when no entry pins the host.
+pub fn policy_pins(policy: &Policy, hostname: Option<&str>) -> Result<Option<Vec<Pin>>> {
+    let hostname = hostname.ok_or_else(|| Error::InvalidArgument {
+        argument: "hostname".into(),
+        reason: "diagnose needs the hostname to find the policy's entry".into(),
+    })?;
+    let host = crate::host::normalize_hostname(hostname)?;
+    Ok(policy.find(&host).map(|(_, entry)| {
+        entry
+            .pins
+            .iter()
+            .filter(|p| p.state == PinState::Active)
+            .map(|p| p.pin.clone())
+            .collect()
+    }))
+}
 
 /// What to diagnose against.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

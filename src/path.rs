@@ -296,6 +296,51 @@ pub fn link_checks(
     out
 }
 
+/// One link of [`link_results`]: certificate `child`'s signature checked with
+/// certificate `issuer`'s key (`verifyLinks`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkResult {
+    pub child: usize,
+    pub issuer: usize,
+    /// The child's signature algorithm, or the name of one certpin does not know.
+    pub algorithm: String,
+    /// `valid`, `invalid` or `unsupported` (a link past the budget is not checked).
+    pub result: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// [`link_checks`] as results a person reads.
+pub fn link_results(certs: &[Certificate], verifier: &dyn SignatureVerifier) -> Vec<LinkResult> {
+    let mut results = vec![];
+    for (child, issuer, outcome) in link_checks(certs, verifier) {
+        let Some(c) = certs.get(child) else {
+            continue;
+        };
+        let algorithm = SignatureAlgorithm::of_certificate(c)
+            .map(|a| a.to_string())
+            .unwrap_or_else(|name| name);
+        let (result, reason) = match outcome {
+            Some(VerifyOutcome::Valid) => ("valid", None),
+            Some(VerifyOutcome::Invalid) => ("invalid", None),
+            Some(VerifyOutcome::Unsupported(why)) => ("unsupported", Some(why)),
+            None => (
+                "unsupported",
+                Some("not checked: the chain's signature checks exceed certpin's verification budget".to_string()),
+            ),
+        };
+        results.push(LinkResult {
+            child,
+            issuer,
+            algorithm,
+            result,
+            reason,
+        });
+    }
+    results
+}
+
 /// The verification cost of checking `child`'s signature with `issuer`'s key, in units
 /// of about one RSA-2048 (e = 65537) check: RSA grows with the square of the modulus
 /// length times the exponent's square-and-multiply steps, ECDSA and Ed25519 are fixed,

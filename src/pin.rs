@@ -12,9 +12,10 @@ use sha2::Digest as _;
 /// The longest pin text certpin reads; anything longer is not a pin.
 pub const MAX_PIN_TEXT: usize = 512;
 
-/// The hash of a pin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The hash of a pin; SHA-256 unless another is asked for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HashAlgorithm {
+    #[default]
     Sha256,
     Sha384,
     Sha512,

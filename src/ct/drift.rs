@@ -14,6 +14,8 @@ use serde::Serialize;
 /// Certificates one `ctDrift` call takes (a crt.sh export for a busy domain holds a few
 /// thousand).
 pub const MAX_DRIFT_CERTIFICATES: usize = 4096;
+/// Bytes all the certificates of one `ctDrift` call may take.
+pub const MAX_DRIFT_BYTES: usize = 32 * 1024 * 1024;
 /// Issuers tried above one leaf (a path is at most this long, leaf included).
 const MAX_DRIFT_PATH: usize = 8;
 
@@ -113,6 +115,47 @@ fn candidate_chain(leaf: usize, certs: &[Certificate]) -> Vec<usize> {
         }
     }
     chain
+}
+
+/// The certificates of `count` inputs (each PEM text of one or more blocks, or DER
+/// bytes), read in order and numbered in that order, within `MAX_DRIFT_CERTIFICATES`
+/// and `MAX_DRIFT_BYTES`. Each input is read, counted and parsed before the next one is
+/// read, so the first fault met is the one reported.
+pub fn drift_certificates(
+    count: usize,
+    inputs: impl IntoIterator<Item = crate::error::Result<Vec<crate::input::Part>>>,
+) -> crate::error::Result<Vec<Certificate>> {
+    use crate::error::Error;
+    let limit = MAX_DRIFT_CERTIFICATES;
+    if count > limit {
+        return Err(Error::TooManyCertificates { count, limit });
+    }
+    let mut certs = Vec::new();
+    let mut bytes = 0usize;
+    for parts in inputs {
+        let parts = parts?;
+        bytes += parts
+            .iter()
+            .map(|p| match p {
+                crate::input::Part::Bytes(b) => b.len(),
+                crate::input::Part::Text(t) => t.len(),
+            })
+            .sum::<usize>();
+        if bytes > MAX_DRIFT_BYTES {
+            return Err(Error::InputTooLarge {
+                bytes,
+                limit: MAX_DRIFT_BYTES,
+            });
+        }
+        certs.extend(crate::chain::parse_chain(&parts)?);
+        if certs.len() > limit {
+            return Err(Error::TooManyCertificates {
+                count: certs.len(),
+                limit,
+            });
+        }
+    }
+    Ok(certs)
 }
 
 /// `ctDrift(policy, certificates, { now })`.
