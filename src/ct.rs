@@ -19,11 +19,11 @@ pub use drift::{ct_drift, drift_certificates, DriftCertificate, DriftHost, Drift
 pub use loglist::{Log, LogList, LogState, MAX_LOGS, MAX_LOG_LIST_BYTES, MAX_OPERATORS};
 pub use sct::{embedded, parse_sct_list, signed_data, Embedded, Sct, MAX_SCTS_PER_CERTIFICATE};
 
-use crate::cert::{spki_of_public_key, Certificate};
-use crate::finding::Finding;
-use crate::verify::{
-    check_key, installed_verifier, SignatureAlgorithm, SignatureHash, VerifyOutcome,
+use crate::finding::{Finding, FindingCode};
+use crate::signature::verify::{
+    check_key, SignatureAlgorithm, SignatureHash, SignatureVerifier, VerifyOutcome,
 };
+use crate::x509::cert::{spki_of_public_key, Certificate};
 use base64::Engine as _;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -38,33 +38,6 @@ pub const MIMIC_LOG_IDS: [&str; 2] = [
 /// A log list this old (or older) at `now` makes enforcement fail open, as Chrome does:
 /// 70 days.
 pub const LOG_LIST_MAX_AGE_MS: i64 = 70 * 86_400_000;
-
-/// Finding codes of a CT evaluation.
-pub mod codes {
-    pub const SCT_NOT_COUNTED: &str = "SCT_NOT_COUNTED";
-    pub const SCT_LIST_MALFORMED: &str = "SCT_LIST_MALFORMED";
-    pub const NO_SCTS: &str = "NO_SCTS";
-    pub const CT_NO_VERIFIED_ISSUER: &str = "CT_NO_VERIFIED_ISSUER";
-    pub const CT_TOO_FEW_LOGS: &str = "CT_TOO_FEW_LOGS";
-    pub const CT_TOO_FEW_OPERATORS: &str = "CT_TOO_FEW_OPERATORS";
-    pub const CT_NO_CURRENT_LOG: &str = "CT_NO_CURRENT_LOG";
-    pub const CT_LOG_LIST_STALE: &str = "CT_LOG_LIST_STALE";
-    pub const CT_COMPLIANT: &str = "CT_COMPLIANT";
-    pub const EMBEDDED_SCTS: &str = "EMBEDDED_SCTS";
-    pub const ALL: &[&str] = &[
-        SCT_NOT_COUNTED,
-        SCT_LIST_MALFORMED,
-        NO_SCTS,
-        CT_NO_VERIFIED_ISSUER,
-        CT_TOO_FEW_LOGS,
-        CT_TOO_FEW_OPERATORS,
-        CT_NO_CURRENT_LOG,
-        CT_LOG_LIST_STALE,
-        CT_COMPLIANT,
-        EMBEDDED_SCTS,
-    ];
-}
-use codes::*;
 
 /// A named CT policy; Chrome's unless another is asked for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -106,7 +79,7 @@ impl core::str::FromStr for CtPolicy {
     }
 }
 
-/// One SCT as judged (SPEC.md `verifyScts` `scts[]`, plus `counts`).
+/// One SCT as judged (the JS `verifyScts` `scts[]`, plus `counts`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SctResult {
@@ -127,7 +100,7 @@ pub struct SctResult {
     pub signature_algorithm: String,
 }
 
-/// The verdict of `verifyScts` (SPEC.md "Certificate Transparency").
+/// The verdict of `verifyScts` (README "Certificate Transparency").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CtVerdict {
@@ -151,7 +124,7 @@ pub struct CtVerdict {
 pub fn timestamp_text(ms: i64) -> String {
     // Year 9999 at most: an SCT's u64 timestamp can be anything.
     let ms = ms.clamp(-62_135_596_800_000, 253_402_300_799_999);
-    let seconds = crate::name::rfc3339(ms.div_euclid(1000));
+    let seconds = crate::x509::name::rfc3339(ms.div_euclid(1000));
     let millis = ms.rem_euclid(1000);
     match seconds.strip_suffix('Z') {
         Some(head) => format!("{head}.{millis:03}Z"),
@@ -169,6 +142,7 @@ fn verify_sct(
     log: &Log,
     issuer_key_hash: &[u8; 32],
     precert_tbs: &[u8],
+    verifier: &dyn SignatureVerifier,
 ) -> Result<(), String> {
     if sct.version != 0 {
         return Err(format!("unsupported SCT version {}", sct.version));
@@ -206,7 +180,7 @@ fn verify_sct(
             _ => "the signature algorithm does not fit the log's key".into(),
         });
     }
-    match installed_verifier().verify(algorithm, &log.key, &message, &sct.signature) {
+    match verifier.verify(algorithm, &log.key, &message, &sct.signature) {
         VerifyOutcome::Valid => Ok(()),
         VerifyOutcome::Invalid => Err("bad signature".into()),
         VerifyOutcome::Unsupported(why) => Err(format!("unsupported: {why}")),
@@ -246,6 +220,7 @@ pub fn evaluate(
     log_list: &LogList,
     now_ms: i64,
     policy: CtPolicy,
+    verifier: &dyn SignatureVerifier,
 ) -> CtVerdict {
     let mut verdict = CtVerdict {
         compliant: false,
@@ -276,7 +251,7 @@ pub fn evaluate(
         Ok(None) => {
             verdict.findings.push(
                 Finding::error(
-                    NO_SCTS,
+                    FindingCode::NoScts,
                     "the leaf embeds no SCTs (no SCT list extension, 1.3.6.1.4.1.11129.2.4.2)",
                 )
                 .at(0),
@@ -286,7 +261,7 @@ pub fn evaluate(
         Err(why) => {
             verdict.findings.push(
                 Finding::error(
-                    SCT_LIST_MALFORMED,
+                    FindingCode::SctListMalformed,
                     format!("the leaf's SCTs cannot be used: {why}"),
                 )
                 .at(0),
@@ -297,7 +272,7 @@ pub fn evaluate(
     let issuer_key_hash: Option<[u8; 32]> = issuer.map(|i| Sha256::digest(i.spki_der()).into());
     if embedded.is_some() && issuer_key_hash.is_none() {
         verdict.findings.push(Finding::error(
-            CT_NO_VERIFIED_ISSUER,
+            FindingCode::CtNoVerifiedIssuer,
             "no served certificate verifies the leaf's signature, so its SCTs cannot be checked: serve the issuing CA certificate after the leaf",
         ));
     }
@@ -320,7 +295,7 @@ pub fn evaluate(
             (None, _, _) => Err("unknown log".to_string()),
             (Some(_), None, _) | (Some(_), _, None) => Err("no verified issuer".to_string()),
             (Some(log), Some(hash), Some(e)) => {
-                verify_sct(sct, log, hash, &e.precert_tbs).map(|()| log)
+                verify_sct(sct, log, hash, &e.precert_tbs, verifier).map(|()| log)
             }
         };
         match checked {
@@ -340,7 +315,7 @@ pub fn evaluate(
         if let Some(why) = &result.reason {
             verdict.findings.push(
                 Finding::new(
-                    SCT_NOT_COUNTED,
+                    FindingCode::SctNotCounted,
                     if result.valid {
                         crate::finding::Severity::Warning
                     } else {
@@ -380,7 +355,7 @@ pub fn evaluate(
     if verdict.distinct_logs < verdict.required_logs {
         compliant = false;
         verdict.findings.push(Finding::error(
-            CT_TOO_FEW_LOGS,
+            FindingCode::CtTooFewLogs,
             format!(
                 "{} distinct logs count{}; the {} policy needs {} for a lifetime of {} days",
                 verdict.distinct_logs,
@@ -398,7 +373,7 @@ pub fn evaluate(
     if verdict.operators < 2 {
         compliant = false;
         verdict.findings.push(Finding::error(
-            CT_TOO_FEW_OPERATORS,
+            FindingCode::CtTooFewOperators,
             format!(
                 "the counted SCTs come from {} log operator{}; at least 2 distinct operators are needed",
                 verdict.operators,
@@ -409,7 +384,7 @@ pub fn evaluate(
     if !counted.is_empty() && !any_current {
         compliant = false;
         verdict.findings.push(Finding::error(
-            CT_NO_CURRENT_LOG,
+            FindingCode::CtNoCurrentLog,
             "none of the counted SCTs is from a log that is qualified, usable or read-only now",
         ));
     }
@@ -417,7 +392,7 @@ pub fn evaluate(
     if age >= LOG_LIST_MAX_AGE_MS {
         verdict.fail_open = true;
         verdict.findings.push(Finding::warning(
-            CT_LOG_LIST_STALE,
+            FindingCode::CtLogListStale,
             format!(
                 "the log list is {} days old (log_list_timestamp {}): CT is not enforced with a list 70 days old or more (fail open, as Chrome does); the chain {} the policy; supply a fresh list",
                 age.div_euclid(86_400_000),
@@ -428,7 +403,7 @@ pub fn evaluate(
         compliant = true;
     } else if compliant {
         verdict.findings.push(Finding::info(
-            CT_COMPLIANT,
+            FindingCode::CtCompliant,
             format!(
                 "{} distinct logs from {} operators: the {} CT policy is satisfied",
                 verdict.distinct_logs,
@@ -441,22 +416,26 @@ pub fn evaluate(
     verdict
 }
 
-/// `verifyScts`: builds the verified path from the leaf with the installed verifier and
-/// evaluates the leaf's SCTs with the issuer that signed it.
+/// `verifyScts`: builds the verified path from the leaf with `verifier` and evaluates
+/// the leaf's SCTs with the issuer that signed it.
 pub fn verify_scts(
     certs: &[Certificate],
     log_list: &LogList,
     now_ms: i64,
     policy: CtPolicy,
+    verifier: &dyn SignatureVerifier,
 ) -> CtVerdict {
-    let issuer = verified_issuer(certs);
+    let issuer = verified_issuer(certs, verifier);
     match certs.first() {
-        Some(leaf) => evaluate(leaf, issuer, log_list, now_ms, policy),
+        Some(leaf) => evaluate(leaf, issuer, log_list, now_ms, policy, verifier),
         None => CtVerdict {
             compliant: false,
             policy: policy.name(),
             scts: vec![],
-            findings: vec![Finding::error(NO_SCTS, "no certificates were given")],
+            findings: vec![Finding::error(
+                FindingCode::NoScts,
+                "no certificates were given",
+            )],
             distinct_logs: 0,
             required_logs: 0,
             operators: 0,
@@ -475,13 +454,16 @@ pub fn verify_scts(
 /// relaxed algorithm rules (SHA-1 links, RSA keys down to 1024 bits): the RFC 6962 test
 /// vectors and older real chains are signed that way, and `check` refuses such a chain by
 /// its own rules whatever its SCTs say.
-pub fn verified_issuer(certs: &[Certificate]) -> Option<&Certificate> {
-    let rules = crate::path::PathRules {
+pub fn verified_issuer<'a>(
+    certs: &'a [Certificate],
+    verifier: &dyn SignatureVerifier,
+) -> Option<&'a Certificate> {
+    let rules = crate::chain::path::PathRules {
         allow_sha1: true,
-        min_rsa_bits: crate::verify::MIN_RSA_BITS,
+        min_rsa_bits: crate::signature::verify::MIN_RSA_BITS,
         allow_unknown_critical_extensions: false,
     };
-    let outcome = crate::path::pin_path_with(certs, &rules);
+    let outcome = crate::chain::path::pin_path_with(certs, &rules, verifier);
     issuer_on(certs, &outcome.path)
 }
 
@@ -528,12 +510,6 @@ pub struct CtCheck {
     pub policy: CtPolicy,
 }
 
-/// Finding codes the pin check adds for CT.
-pub mod check_codes {
-    pub const CT_INSUFFICIENT: &str = "CT_INSUFFICIENT";
-    pub const CT_LOG_LIST_MISSING: &str = "CT_LOG_LIST_MISSING";
-}
-
 /// The CT step of a pin check for an entry with `"ct": mode`: whether the chain passes
 /// (always true in report mode) and the findings. Without a log list an enforcing entry
 /// fails closed: the host asked for CT and gave nothing to check it with.
@@ -543,6 +519,7 @@ pub fn check_entry(
     certs: &[Certificate],
     path: &[usize],
     now_ms: i64,
+    verifier: &dyn SignatureVerifier,
 ) -> (bool, Vec<Finding>) {
     use crate::policy::Mode;
     let enforce = mode == Mode::Enforce;
@@ -555,7 +532,7 @@ pub fn check_entry(
         return (
             !enforce,
             vec![Finding::new(
-                check_codes::CT_LOG_LIST_MISSING,
+                FindingCode::CtLogListMissing,
                 severity,
                 format!(
                     "this entry requires Certificate Transparency (\"ct\": \"{}\") but the check was given no log list: pass ct: {{ logList }} in the check options",
@@ -573,12 +550,13 @@ pub fn check_entry(
         &ct.log_list,
         now_ms,
         ct.policy,
+        verifier,
     );
     let mut findings = verdict.findings;
     if !verdict.compliant {
         findings.push(
             Finding::new(
-                check_codes::CT_INSUFFICIENT,
+                FindingCode::CtInsufficient,
                 severity,
                 format!(
                     "the leaf's SCTs do not satisfy the {} CT policy ({} of {} required distinct logs, {} operators){}",
@@ -617,7 +595,7 @@ pub fn diagnose_findings(certs: &[Certificate]) -> Vec<Finding> {
                     .collect();
                 findings.push(
                     Finding::info(
-                        EMBEDDED_SCTS,
+                        FindingCode::EmbeddedScts,
                         format!(
                             "certificate {index} embeds {} SCT{}: {} (check them against a log list with verifyScts)",
                             list.len(),
@@ -630,7 +608,7 @@ pub fn diagnose_findings(certs: &[Certificate]) -> Vec<Finding> {
             }
             Err(why) => findings.push(
                 Finding::warning(
-                    SCT_LIST_MALFORMED,
+                    FindingCode::SctListMalformed,
                     format!("certificate {index}: its SCTs cannot be used: {why}"),
                 )
                 .at(index),
@@ -647,7 +625,7 @@ mod tests {
 
     fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
-        crate::der::write(&mut out, tag, body);
+        crate::input::der::write(&mut out, tag, body);
         out
     }
 

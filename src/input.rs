@@ -1,7 +1,7 @@
 //! Input decoding: turns what a host hands over (PEM text with any number of blocks,
 //! PEM or DER bytes, base64 of one DER certificate, or an array of those, leaf first)
 //! into DER items. PEM follows RFC 7468's strict grammar for the block itself, with the
-//! leniency real files need (issue 15): text between blocks (as `openssl s_client
+//! leniency real files need: text between blocks (as `openssl s_client
 //! -showcerts` prints) is ignored, and so is a `-----BEGIN` that does not start a line
 //! (`# -----BEGIN ...` in a comment); RFC 1421 headers at the top of a block are skipped
 //! (an encrypted block is refused); a block that is neither a certificate nor a key (a
@@ -10,12 +10,11 @@
 //! CERTIFICATE REQUEST block is still refused, and an input with nothing but skipped
 //! blocks is refused with the first one's reason.
 
-use crate::error::{Error, Result};
-use crate::finding::Finding;
-use base64::Engine as _;
+pub(crate) mod der;
 
-/// The finding for a PEM block that was skipped (a warning; it never quotes the block).
-pub const PEM_BLOCK_SKIPPED: &str = "PEM_BLOCK_SKIPPED";
+use crate::error::{Error, Result};
+use crate::finding::{Finding, FindingCode};
+use base64::Engine as _;
 
 /// A block that was skipped: the warning, and the error it would have been alone.
 struct Skipped {
@@ -364,7 +363,7 @@ fn decode_pem(
             skipped.push(Skipped {
                 part: 0,
                 finding: Finding::warning(
-                    PEM_BLOCK_SKIPPED,
+                    FindingCode::PemBlockSkipped,
                     format!(
                         "PEM block {block_index} is a {} block, not a certificate: it was skipped without being read{}",
                         label_for_message(label),
@@ -567,7 +566,7 @@ mod tests {
         }
     }
 
-    /// Issue 15 item 11: blocks that are not certificates or keys are skipped beside
+    /// Blocks that are not certificates or keys are skipped beside
     /// certificates (with a warning that never quotes them), refused alone as before.
     #[test]
     fn non_certificate_blocks_are_skipped_beside_certificates() {
@@ -597,7 +596,7 @@ mod tests {
                 let (items, notes) = decode_noted(&text(&input)).unwrap();
                 assert_eq!(items.len(), 1, "{input}");
                 assert_eq!(notes.len(), 1, "{input}");
-                assert_eq!(notes[0].code, PEM_BLOCK_SKIPPED);
+                assert_eq!(notes[0].code, FindingCode::PemBlockSkipped);
                 assert!(!notes[0].message.contains(secret), "{}", notes[0].message);
             }
             let e = decode(&text(&block)).unwrap_err();

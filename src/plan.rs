@@ -12,21 +12,22 @@
 //! before the step that relies on it (RFC 7671 section 8.1's "current + next" rollover;
 //! RFC 7469 section 4.3 backup pins).
 //!
-//! Every step that changes the entry is linted (`crate::lint`) on the entry as the step
+//! Every step that changes the entry is linted (`crate::policy::lint`) on the entry as the step
 //! leaves it; its findings travel with the step, so a plan never proposes a state the
 //! linter would flag without saying so. Keys that do not exist yet ("the next key") are
 //! stood in for by placeholder pins while linting and are named in words in the steps.
 
-use crate::cert::Certificate;
+use crate::chain::path::pin_path_with;
+use crate::check::verdict::Status;
 use crate::check::{check_policy_parsed, pin_hits, CheckOptions};
 use crate::error::{Error, Result};
-use crate::finding::{Finding, Severity};
-use crate::host::normalize_hostname;
-use crate::name::rfc3339;
-use crate::path::pin_path_with;
+use crate::finding::{Finding, FindingCode, Severity};
+use crate::names::host::normalize_hostname;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy};
-use crate::verdict::Status;
+use crate::signature::verify::SignatureVerifier;
+use crate::x509::cert::Certificate;
+use crate::x509::name::rfc3339;
 use serde::Serialize;
 
 /// Hosts one plan may cover.
@@ -38,18 +39,6 @@ pub const MAX_UPDATE_LAG_DAYS: i64 = 3650;
 pub const DEFAULT_UPDATE_LAG_DAYS: i64 = 30;
 
 const DAY: i64 = 86_400;
-
-/// Every finding code a plan can add (beside the lint codes on its steps).
-pub const PLAN_FINDING_CODES: &[&str] = &[
-    "PLAN_NOT_PINNED",
-    "PLAN_REPORT_ONLY",
-    "PLAN_FAILING_NOW",
-    "PLAN_NO_BACKUP",
-    "PLAN_LATE",
-    "PLAN_LOCKOUT_UNAVOIDABLE",
-    "PLAN_FAILS_OPEN_FIRST",
-    "PLAN_EVIDENCE_NOT_CHECKED",
-];
 
 /// What the plan is asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +116,7 @@ pub fn plan(
     policy: &Policy,
     chains: &[(String, Vec<Certificate>)],
     options: &PlanOptions,
+    verifier: &dyn SignatureVerifier,
 ) -> Result<Plan> {
     if chains.len() > MAX_PLAN_HOSTS {
         return Err(Error::InvalidArgument {
@@ -145,7 +135,7 @@ pub fn plan(
     }
     let hosts = chains
         .iter()
-        .map(|(host, certs)| plan_host(policy, host, certs, options))
+        .map(|(host, certs)| plan_host(policy, host, certs, options, verifier))
         .collect::<Result<Vec<_>>>()?;
     Ok(Plan {
         now: rfc3339(options.now_ms.div_euclid(1000)),
@@ -159,10 +149,19 @@ fn plan_host(
     host: &str,
     certs: &[Certificate],
     options: &PlanOptions,
+    verifier: &dyn SignatureVerifier,
 ) -> Result<HostPlan> {
     let hostname = normalize_hostname(host)?;
     let check = CheckOptions::at(options.now_ms).for_host(&hostname);
-    let verdict = check_policy_parsed(policy, &hostname, certs, &[], &check, &mut pin_path_with)?;
+    let verdict = check_policy_parsed(
+        policy,
+        &hostname,
+        certs,
+        &[],
+        &check,
+        &mut |certs, rules| pin_path_with(certs, rules, verifier),
+        verifier,
+    )?;
     let mut out = HostPlan {
         host: host.to_string(),
         domain: verdict.domain.clone(),
@@ -176,7 +175,7 @@ fn plan_host(
     };
     let Some((_, entry)) = policy.find(&hostname) else {
         out.findings.push(Finding::info(
-            "PLAN_NOT_PINNED",
+            FindingCode::PlanNotPinned,
             format!("{host} is not pinned by the policy: nothing can lock clients out"),
         ));
         return Ok(out);
@@ -189,6 +188,7 @@ fn plan_host(
         certs,
         now,
         lag,
+        verifier,
     };
 
     // The path the check matched pins on (it may be the goal-directed second build).
@@ -214,7 +214,7 @@ fn plan_host(
 
     if entry.mode == Mode::Report {
         out.findings.push(Finding::info(
-            "PLAN_REPORT_ONLY",
+            FindingCode::PlanReportOnly,
             format!("{} is in report mode: failures are reported, nobody is locked out; plan as below before switching it to enforce", entry.describe()),
         ));
     }
@@ -224,7 +224,7 @@ fn plan_host(
     if evidence_only && !hits.is_empty() {
         out.status = "matched";
         out.findings.push(Finding::info(
-            "PLAN_EVIDENCE_NOT_CHECKED",
+            FindingCode::PlanEvidenceNotChecked,
             format!(
                 "the check of {} also needs evidence a plan is not given (an OCSP staple or a CT log list: {}); the plan judges the pins only",
                 out.host,
@@ -266,7 +266,7 @@ fn plan_host(
     }
     if let Some(expires) = entry.expires.filter(|_| fails_open_first) {
         out.findings.push(Finding::info(
-            "PLAN_FAILS_OPEN_FIRST",
+            FindingCode::PlanFailsOpenFirst,
             format!(
                 "{} expires at {} before its pinned keys stop matching ({}): clients fail open then; do not extend expires past {} without the rotation below",
                 entry.describe(),
@@ -291,6 +291,7 @@ fn plan_host(
 }
 
 struct Planner<'a> {
+    verifier: &'a dyn SignatureVerifier,
     entry: &'a DomainEntry,
     certs: &'a [Certificate],
     /// Unix seconds.
@@ -327,11 +328,16 @@ impl Planner<'_> {
         let mut entry = self.entry.clone();
         entry.pins = pins.to_vec();
         match Policy::new(vec![entry]) {
-            Ok(one) => crate::lint::lint(&one, at.saturating_mul(1000), chain)
-                .into_iter()
-                .filter(|f| f.severity != Severity::Info)
-                .collect(),
-            Err(error) => vec![Finding::error("POLICY_INVALID", error.to_string())],
+            Ok(one) => {
+                crate::policy::lint::lint(&one, at.saturating_mul(1000), chain, self.verifier)
+                    .into_iter()
+                    .filter(|f| f.severity != Severity::Info)
+                    .collect()
+            }
+            Err(error) => vec![Finding::error(
+                FindingCode::PolicyInvalid,
+                error.to_string(),
+            )],
         }
     }
 
@@ -344,7 +350,7 @@ impl Planner<'_> {
             .collect::<Vec<_>>()
             .join(", ");
         out.findings.push(Finding::error(
-            "PLAN_FAILING_NOW",
+            FindingCode::PlanFailingNow,
             format!(
                 "the chain served for {} fails the policy now ({status}): clients of {} are locked out already",
                 out.host,
@@ -477,7 +483,7 @@ impl Planner<'_> {
         }
 
         out.findings.push(Finding::warning(
-            "PLAN_NO_BACKUP",
+            FindingCode::PlanNoBackup,
             format!(
                 "every active pin of {} is a key of the served chain: a key change needs a policy update first",
                 self.entry.describe()
@@ -516,7 +522,7 @@ impl Planner<'_> {
             ));
         } else {
             out.findings.push(Finding::warning(
-                "PLAN_LATE",
+                FindingCode::PlanLate,
                 format!(
                     "there is no time left to stage the next key as a candidate ({} days of update lag twice before {}): add it as active now",
                     self.lag / DAY,
@@ -537,7 +543,7 @@ impl Planner<'_> {
         }
         if deploy_at > deadline {
             out.findings.push(Finding::error(
-                "PLAN_LOCKOUT_UNAVOIDABLE",
+                FindingCode::PlanLockoutUnavoidable,
                 format!(
                     "a policy update needs {} days to reach clients but the pinned keys stop matching at {}: clients that do not update in time will be locked out; serve a chain with a pinned key (renew under the pinned CA, or reuse the pinned key) to buy time",
                     self.lag / DAY,
@@ -591,13 +597,5 @@ mod tests {
     #[test]
     fn placeholders_differ() {
         assert_ne!(placeholder("next key"), placeholder("spare key"));
-    }
-
-    #[test]
-    fn plan_codes_are_unique() {
-        let mut codes = PLAN_FINDING_CODES.to_vec();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes.len(), PLAN_FINDING_CODES.len());
     }
 }

@@ -1,4 +1,4 @@
-//! Revocation (SPEC.md "Revocation"): is a certificate of the verified path revoked,
+//! Revocation (README "Revocation"): is a certificate of the verified path revoked,
 //! according to evidence the host hands over: an OCSP response (RFC 6960, usually the
 //! one the server stapled) or a CRL (RFC 5280 section 5) the host fetched. Nothing here
 //! fetches anything: the core only verifies bytes it is given.
@@ -7,7 +7,7 @@
 //! path certificate by its issuer's name and key hashes and its serial, and be signed by
 //! that issuer or by a responder certificate the issuer signed for OCSP signing
 //! (id-kp-OCSPSigning); a CRL must be signed by the issuer of the certificate it speaks
-//! for. Signatures go through the installed [`crate::verify::SignatureVerifier`], as path
+//! for. Signatures go through the installed [`crate::signature::verify::SignatureVerifier`], as path
 //! links do. Malformed, unverifiable or stale evidence is an error (`OCSP_INVALID`,
 //! `CRL_INVALID`) that says which, never a quiet "good".
 //!
@@ -20,16 +20,16 @@ mod der;
 mod info;
 mod ocsp;
 
-use crate::cert::Certificate;
 use crate::chain::parse_chain;
+use crate::chain::path::pin_path;
+use crate::check::verdict::Status;
 use crate::check::MAX_CLOCK_SKEW_SECONDS;
 use crate::error::{Error, Result};
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingCode};
 use crate::input::Part;
-use crate::name::rfc3339;
-use crate::path::pin_path;
-use crate::verdict::Status;
-use crate::verify::installed_verifier;
+use crate::signature::verify::SignatureVerifier;
+use crate::x509::cert::Certificate;
+use crate::x509::name::rfc3339;
 use serde::Serialize;
 
 pub use info::{must_staple, revocation_info, RevocationInfo};
@@ -68,7 +68,7 @@ pub enum Responder {
     Delegated,
 }
 
-/// SPEC.md `checkOcsp` / `checkCrl` result.
+/// The JS `checkOcsp` / `checkCrl` result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RevocationOutcome {
@@ -126,46 +126,6 @@ impl RevocationMode {
     }
 }
 
-/// Finding codes revocation adds to verdicts and `diagnose`. Stable.
-pub mod codes {
-    /// Evidence says a certificate of the path is revoked (status `cert-revoked`).
-    pub const CERT_REVOKED: &str = "CERT_REVOKED";
-    /// A staple was required (entry or must-staple leaf) and none was given.
-    pub const OCSP_STAPLE_MISSING: &str = "OCSP_STAPLE_MISSING";
-    /// The staple does not verify, is stale, or does not cover the leaf.
-    pub const OCSP_STAPLE_INVALID: &str = "OCSP_STAPLE_INVALID";
-    /// The responder does not know the leaf.
-    pub const OCSP_STATUS_UNKNOWN: &str = "OCSP_STATUS_UNKNOWN";
-    /// The staple verified: the leaf is good.
-    pub const OCSP_GOOD: &str = "OCSP_GOOD";
-    /// Revocation is off for the entry: a staple was not looked at.
-    pub const OCSP_STAPLE_IGNORED: &str = "OCSP_STAPLE_IGNORED";
-    /// Revocation is checked but no staple came: nothing was checked.
-    pub const REVOCATION_UNCHECKED: &str = "REVOCATION_UNCHECKED";
-    /// A certificate names OCSP responders (AIA id-ad-ocsp).
-    pub const OCSP_RESPONDER: &str = "OCSP_RESPONDER";
-    /// A certificate names CRL distribution points.
-    pub const CRL_DISTRIBUTION_POINT: &str = "CRL_DISTRIBUTION_POINT";
-    /// A certificate names CRLs but no OCSP responder (a CRL-only CA, as Let's Encrypt
-    /// since 2025).
-    pub const NO_OCSP: &str = "NO_OCSP";
-    /// The leaf carries the TLS feature status_request (must-staple, RFC 7633).
-    pub const MUST_STAPLE: &str = "MUST_STAPLE";
-    pub const ALL: &[&str] = &[
-        CERT_REVOKED,
-        OCSP_STAPLE_MISSING,
-        OCSP_STAPLE_INVALID,
-        OCSP_STATUS_UNKNOWN,
-        OCSP_GOOD,
-        OCSP_STAPLE_IGNORED,
-        REVOCATION_UNCHECKED,
-        OCSP_RESPONDER,
-        CRL_DISTRIBUTION_POINT,
-        NO_OCSP,
-        MUST_STAPLE,
-    ];
-}
-
 /// Refuses an OCSP response of `len` bytes before it is copied (0 or over the bound).
 pub fn bound_ocsp(len: usize) -> Result<()> {
     ocsp::check_len(len)
@@ -192,9 +152,13 @@ fn check_skew(options: &RevocationOptions) -> Result<()> {
 
 /// The verified path of a chain for revocation checks: evidence is bound to issuers
 /// only along a path whose signatures verify.
-fn verified_certs(chain: &[Part], what: &'static str) -> Result<(Vec<Certificate>, Vec<usize>)> {
+fn verified_certs(
+    chain: &[Part],
+    what: &'static str,
+    verifier: &dyn SignatureVerifier,
+) -> Result<(Vec<Certificate>, Vec<usize>)> {
     let certs = parse_chain(chain)?;
-    let outcome = pin_path(&certs);
+    let outcome = pin_path(&certs, verifier);
     if !outcome.valid {
         let reason = "the chain forms no signature-verified path from the leaf, so no issuer is known to check the evidence against: pass the chain the server sent, leaf first".to_string();
         return Err(if what == "ocsp" {
@@ -212,18 +176,12 @@ pub fn check_ocsp(
     chain: &[Part],
     response: &[u8],
     options: &RevocationOptions,
+    verifier: &dyn SignatureVerifier,
 ) -> Result<RevocationOutcome> {
     check_skew(options)?;
     ocsp::check_bounds(response)?;
-    let (certs, path) = verified_certs(chain, "ocsp")?;
-    ocsp::check(
-        &certs,
-        &path,
-        response,
-        options,
-        false,
-        installed_verifier().as_ref(),
-    )
+    let (certs, path) = verified_certs(chain, "ocsp", verifier)?;
+    ocsp::check(&certs, &path, response, options, false, verifier)
 }
 
 /// `checkCrl(chain, crl, { now })`: the CRL, signed by the issuer of a certificate of the
@@ -232,11 +190,12 @@ pub fn check_crl(
     chain: &[Part],
     crl: &[u8],
     options: &RevocationOptions,
+    verifier: &dyn SignatureVerifier,
 ) -> Result<RevocationOutcome> {
     check_skew(options)?;
     crl::check_bounds(crl)?;
-    let (certs, path) = verified_certs(chain, "crl")?;
-    crl::check(&certs, &path, crl, options, installed_verifier().as_ref())
+    let (certs, path) = verified_certs(chain, "crl", verifier)?;
+    crl::check(&certs, &path, crl, options, verifier)
 }
 
 /// The certificate's serialNumber INTEGER content, exactly as encoded (what a CRL entry
@@ -305,7 +264,7 @@ pub(crate) fn check_times(
 
 /// What `PinPolicy.check` does about revocation for one entry: `verified_path` is the
 /// path when it is valid; `staple` is the OCSP response the server stapled, if the host
-/// passed one. Adds findings, and the status
+/// passed one, with the verifier that checks its signature. Adds findings, and the status
 /// `cert-revoked` to `failures` when the leaf is revoked or a required staple is
 /// missing, invalid or unknown (RFC 7633 section 4.2.3.1: a must-staple certificate
 /// without a valid staple is refused; certpin gives that refusal the revocation status
@@ -320,12 +279,11 @@ pub fn apply(
     mode: RevocationMode,
     certs: &[Certificate],
     verified_path: Option<&[usize]>,
-    staple: Option<&[u8]>,
+    staple: Option<(&[u8], &dyn SignatureVerifier)>,
     options: &RevocationOptions,
     findings: &mut Vec<Finding>,
     failures: &mut Vec<Status>,
 ) {
-    use codes::*;
     let leaf_must_staple = certs.first().is_some_and(must_staple);
     let required = mode == RevocationMode::RequireStaple || leaf_must_staple;
     let why_required = if leaf_must_staple {
@@ -342,25 +300,25 @@ pub fn apply(
     if mode == RevocationMode::Off && !required {
         if staple.is_some() {
             findings.push(Finding::info(
-                OCSP_STAPLE_IGNORED,
+                FindingCode::OcspStapleIgnored,
                 "the server stapled an OCSP response; revocation is off for this entry, so it was not checked (set \"revocation\": \"check\")",
             ));
         }
         return;
     }
-    let Some(staple) = staple else {
+    let Some((staple, verifier)) = staple else {
         if required {
             fail(
                 findings,
                 Finding::error(
-                    OCSP_STAPLE_MISSING,
+                    FindingCode::OcspStapleMissing,
                     format!("no stapled OCSP response, but {why_required}: the server must staple one (and the host must request it: requestOCSP)"),
                 )
                 .at(0),
             );
         } else {
             findings.push(Finding::info(
-                REVOCATION_UNCHECKED,
+                FindingCode::RevocationUnchecked,
                 "revocation is checked for this entry, but the server stapled no OCSP response: the leaf's revocation status is unknown",
             ));
         }
@@ -369,7 +327,7 @@ pub fn apply(
     let path = verified_path.unwrap_or_default();
     if path.len() < 2 {
         let finding = Finding::error(
-            OCSP_STAPLE_INVALID,
+            FindingCode::OcspStapleInvalid,
             "the stapled OCSP response cannot be checked: the leaf's issuer is not on a verified path",
         )
         .at(0);
@@ -380,21 +338,13 @@ pub fn apply(
         }
         return;
     }
-    let outcome = ocsp::check_bounds(staple).and_then(|()| {
-        ocsp::check(
-            certs,
-            path,
-            staple,
-            options,
-            true,
-            installed_verifier().as_ref(),
-        )
-    });
+    let outcome = ocsp::check_bounds(staple)
+        .and_then(|()| ocsp::check(certs, path, staple, options, true, verifier));
     match outcome {
         Err(error) => fail(
             findings,
             Finding::error(
-                OCSP_STAPLE_INVALID,
+                FindingCode::OcspStapleInvalid,
                 format!("the stapled OCSP response was refused: {error}"),
             )
             .at(0),
@@ -406,7 +356,7 @@ pub fn apply(
                 RevocationStatus::Revoked => fail(
                     findings,
                     Finding::error(
-                        CERT_REVOKED,
+                        FindingCode::CertRevoked,
                         format!(
                             "the stapled OCSP response says certificate {at} was revoked at {}{}",
                             outcome.revoked_at.unwrap_or_default(),
@@ -420,7 +370,7 @@ pub fn apply(
                 ),
                 RevocationStatus::Unknown => {
                     let finding = Finding::new(
-                        OCSP_STATUS_UNKNOWN,
+                        FindingCode::OcspStatusUnknown,
                         if required {
                             crate::finding::Severity::Error
                         } else {
@@ -437,7 +387,7 @@ pub fn apply(
                 }
                 RevocationStatus::Good => findings.push(
                     Finding::info(
-                        OCSP_GOOD,
+                        FindingCode::OcspGood,
                         format!(
                             "the stapled OCSP response (signed by the {}) says the leaf is good until {}",
                             match outcome.responder {

@@ -8,6 +8,7 @@
 mod common;
 
 use base64::Engine as _;
+use certpin::RustCryptoVerifier;
 use certpin::{verify_scts, Certificate, CtPolicy, LogList};
 use common::{key, Spec};
 use rcgen::{CustomExtension, Issuer, KeyPair, PublicKeyData, SerialNumber, SigningKey};
@@ -144,7 +145,13 @@ fn ring_signed_scts_verify_with_rustcrypto() {
     ];
     let list = log_list(&[("Operator A", &p256), ("Operator B", &rsa)]);
     let (leaf, ca) = leaf_with_scts(&logs, 1_767_312_000_000, false);
-    let v = verify_scts(&certs(&[&leaf, &ca]), &list, NOW_MS, CtPolicy::Chrome);
+    let v = verify_scts(
+        &certs(&[&leaf, &ca]),
+        &list,
+        NOW_MS,
+        CtPolicy::Chrome,
+        &RustCryptoVerifier,
+    );
     assert_eq!(
         v.scts.iter().map(|s| s.valid).collect::<Vec<_>>(),
         [true, true],
@@ -157,7 +164,13 @@ fn ring_signed_scts_verify_with_rustcrypto() {
 
     // One flipped signature bit: that SCT fails, the policy with it.
     let (bad, ca) = leaf_with_scts(&logs, 1_767_312_000_000, true);
-    let v = verify_scts(&certs(&[&bad, &ca]), &list, NOW_MS, CtPolicy::Chrome);
+    let v = verify_scts(
+        &certs(&[&bad, &ca]),
+        &list,
+        NOW_MS,
+        CtPolicy::Chrome,
+        &RustCryptoVerifier,
+    );
     assert_eq!(
         v.scts
             .iter()
@@ -168,8 +181,20 @@ fn ring_signed_scts_verify_with_rustcrypto() {
     assert!(!v.compliant);
 
     // Under Apple's policy the same leaf is compliant; without the issuer nothing is.
-    let v = verify_scts(&certs(&[&leaf, &ca]), &list, NOW_MS, CtPolicy::Apple);
+    let v = verify_scts(
+        &certs(&[&leaf, &ca]),
+        &list,
+        NOW_MS,
+        CtPolicy::Apple,
+        &RustCryptoVerifier,
+    );
     assert!(v.compliant, "{:#?}", v.findings);
-    let v = verify_scts(&certs(&[&leaf]), &list, NOW_MS, CtPolicy::Chrome);
+    let v = verify_scts(
+        &certs(&[&leaf]),
+        &list,
+        NOW_MS,
+        CtPolicy::Chrome,
+        &RustCryptoVerifier,
+    );
     assert!(!v.compliant && v.scts.iter().all(|s| !s.valid));
 }

@@ -11,10 +11,11 @@
 )]
 
 mod common;
+use certpin::RustCryptoVerifier;
 use certpin::{
-    check_policy, parse_chain, pin_path, reset_verifier, set_verifier, verified_path, ChainMemo,
-    CheckOptions, HashAlgorithm, Part, Policy, SignatureAlgorithm, SignatureVerifier, Status,
-    VerifyOutcome, MEMO_CHAINS, MEMO_MAX_INPUT_BYTES,
+    check_policy, parse_chain, pin_path, verified_path, ChainMemo, CheckOptions, HashAlgorithm,
+    Part, Policy, SignatureAlgorithm, SignatureVerifier, Status, VerifyOutcome, MEMO_CHAINS,
+    MEMO_MAX_INPUT_BYTES,
 };
 use common::*;
 
@@ -65,7 +66,7 @@ fn memo_verdicts_equal_check_policy_first_and_repeated() {
             for host in [HOST, "example.com", "other.example.org"] {
                 for verify in [true, false] {
                     let o = options(host, verify);
-                    let expected = check_policy(&policy, &input, &o);
+                    let expected = check_policy(&policy, &input, &o, &RustCryptoVerifier);
                     let got = memo.check(&policy, &input, &o);
                     assert_eq!(
                         got, expected,
@@ -101,7 +102,7 @@ fn only_byte_identical_input_reuses_a_remembered_chain() {
     assert!(!verdict.ok);
     assert_eq!(
         verdict,
-        check_policy(&policy, &bytes_parts(&tampered), &o).unwrap()
+        check_policy(&policy, &bytes_parts(&tampered), &o, &RustCryptoVerifier).unwrap()
     );
     // And the honest chain is still matched (both are remembered).
     assert_eq!(memo.len(), 2);
@@ -119,20 +120,19 @@ impl SignatureVerifier for Reject {
 }
 
 #[test]
-fn installing_a_verifier_forgets_remembered_paths() {
+fn another_verifier_forgets_remembered_paths() {
     let policy = policy();
     let p = pki();
     let input = bytes_parts(&[p.leaf.clone(), p.inter.clone(), p.root.clone()]);
     let o = options(HOST, true);
     let mut memo = ChainMemo::new();
-    reset_verifier();
     assert_eq!(
         memo.check(&policy, &input, &o).unwrap().status,
         Status::Matched
     );
-    set_verifier(Box::new(Reject));
+    memo.set_verifier(Box::new(Reject));
     let rejected = memo.check(&policy, &input, &o).unwrap();
-    reset_verifier();
+    memo.set_verifier(Box::new(RustCryptoVerifier));
     assert_eq!(rejected.status, Status::InvalidChain);
     assert_eq!(
         memo.check(&policy, &input, &o).unwrap().status,
@@ -161,7 +161,10 @@ fn the_memo_is_bounded() {
         "x".repeat(MEMO_MAX_INPUT_BYTES)
     ))];
     let verdict = memo.check(&policy, &big, &o).unwrap();
-    assert_eq!(verdict, check_policy(&policy, &big, &o).unwrap());
+    assert_eq!(
+        verdict,
+        check_policy(&policy, &big, &o, &RustCryptoVerifier).unwrap()
+    );
     assert!(memo.is_empty());
     // Errors are not remembered either.
     let broken = vec![Part::Bytes(vec![0x30, 0x03, 0x02, 0x01, 0x00])];
@@ -171,12 +174,11 @@ fn the_memo_is_bounded() {
 
 #[test]
 fn pin_path_builds_the_verified_path() {
-    reset_verifier();
     let mut checked = 0;
     for (name, input) in inputs() {
         let certs = parse_chain(&input).unwrap();
-        let full = verified_path(&certs);
-        let pins = pin_path(&certs);
+        let full = verified_path(&certs, &RustCryptoVerifier);
+        let pins = pin_path(&certs, &RustCryptoVerifier);
         assert_eq!(pins.path, full.path, "{name}");
         assert_eq!(pins.valid, full.valid, "{name}");
         assert_eq!(pins.findings, full.findings, "{name}");
@@ -187,10 +189,10 @@ fn pin_path_builds_the_verified_path() {
     // The honest chain ends at its served root: one self-signature check saved.
     let p = pki();
     let certs = parse_chain(&bytes_parts(&[p.leaf, p.inter, p.root])).unwrap();
-    let full = verified_path(&certs);
+    let full = verified_path(&certs, &RustCryptoVerifier);
     assert!(full.ends_at_self_signed);
     assert_eq!(full.signature_checks, 3);
-    assert_eq!(pin_path(&certs).signature_checks, 2);
+    assert_eq!(pin_path(&certs, &RustCryptoVerifier).signature_checks, 2);
     assert!(checked >= 20);
 }
 
@@ -233,7 +235,7 @@ fn errors_come_in_the_same_order_with_and_without_the_memo() {
     let good = options(HOST, true);
     let mut memo = ChainMemo::new();
     for o in [&no_host, &bad_host, &good] {
-        let expected = check_policy(&policy, &broken, o).unwrap_err();
+        let expected = check_policy(&policy, &broken, o, &RustCryptoVerifier).unwrap_err();
         assert_eq!(memo.check(&policy, &broken, o).unwrap_err(), expected);
     }
     assert!(matches!(

@@ -8,10 +8,9 @@
 )]
 
 mod common;
-use certpin::path_codes::*;
 use certpin::{
-    is_self_signed_with, parse_chain, verified_path_under, verified_path_with, verify_link, Error,
-    Part, PathRules, RustCryptoVerifier, SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
+    is_self_signed, parse_chain, verified_path, verified_path_under, verify_link, Error, Part,
+    PathRules, RustCryptoVerifier, SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
 };
 use common::*;
 
@@ -63,35 +62,38 @@ fn every_algorithm_verifies_and_corruption_fails() {
                     ..PathRules::default()
                 };
                 if name.contains("sha1") || name.contains("rsa1024") {
-                    let strict = verified_path_with(&good, V);
+                    let strict = verified_path(&good, V);
                     assert!(!strict.valid, "{name} is refused by default");
                     let code = if name.contains("sha1") {
-                        SHA1_SIGNATURE_REFUSED
+                        "SHA1_SIGNATURE_REFUSED"
                     } else {
-                        RSA_KEY_TOO_SMALL
+                        "RSA_KEY_TOO_SMALL"
                     };
                     assert!(codes(&strict.findings).contains(&code), "{name}");
                 }
-                let path = verified_path_under(&good, V, &relaxed);
+                let path = verified_path_under(&good, &relaxed, V);
                 assert!(path.valid && path.ends_at_self_signed, "{name}: {path:?}");
                 assert_eq!(path.path, vec![0, 1], "{name}");
-                let path = verified_path_under(&bad, V, &relaxed);
+                let path = verified_path_under(&bad, &relaxed, V);
                 assert!(!path.valid, "{name} corrupted");
                 assert_eq!(path.path, vec![0], "{name} corrupted");
                 let codes = codes(&path.findings);
-                assert!(codes.contains(&LINK_SIGNATURE_INVALID), "{name}: {codes:?}");
-                assert!(codes.contains(&NO_VERIFIED_ISSUER), "{name}: {codes:?}");
-                assert!(is_self_signed_with(&good[1], V), "{name} root");
-                assert!(!is_self_signed_with(&good[0], V), "{name} leaf");
+                assert!(
+                    codes.contains(&"LINK_SIGNATURE_INVALID"),
+                    "{name}: {codes:?}"
+                );
+                assert!(codes.contains(&"NO_VERIFIED_ISSUER"), "{name}: {codes:?}");
+                assert!(is_self_signed(&good[1], V), "{name} root");
+                assert!(!is_self_signed(&good[0], V), "{name} leaf");
             }
             Err(text) => {
                 assert!(
                     matches!(&link, VerifyOutcome::Unsupported(t) if t.starts_with(text)),
                     "{name}: {link:?}"
                 );
-                let path = verified_path_with(&good, V);
+                let path = verified_path(&good, V);
                 assert!(!path.valid);
-                assert!(codes(&path.findings).contains(&SIGNATURE_ALGORITHM_UNSUPPORTED));
+                assert!(codes(&path.findings).contains(&"SIGNATURE_ALGORITHM_UNSUPPORTED"));
                 let msg = &path.findings[0].message;
                 assert!(msg.contains("P-521"), "{msg}");
             }
@@ -136,23 +138,23 @@ fn rcgen_algorithms_verify() {
 #[test]
 fn honest_chain_in_order() {
     let p = pki();
-    let out = verified_path_with(&certs(&[&p.leaf, &p.inter, &p.root]), V);
+    let out = verified_path(&certs(&[&p.leaf, &p.inter, &p.root]), V);
     assert!(out.valid && out.ends_at_self_signed);
     assert_eq!(out.path, vec![0, 1, 2]);
     assert!(out.findings.is_empty(), "{:?}", out.findings);
     // Root not served: valid, ends below the root.
-    let out = verified_path_with(&certs(&[&p.leaf, &p.inter]), V);
+    let out = verified_path(&certs(&[&p.leaf, &p.inter]), V);
     assert!(out.valid && !out.ends_at_self_signed);
     assert_eq!(out.path, vec![0, 1]);
     // Leaf alone.
-    let out = verified_path_with(&certs(&[&p.leaf]), V);
+    let out = verified_path(&certs(&[&p.leaf]), V);
     assert!(out.valid);
     assert_eq!(out.path, vec![0]);
 }
 
 #[test]
 fn empty_chain_is_invalid() {
-    let out = verified_path_with(&[], V);
+    let out = verified_path(&[], V);
     assert!(!out.valid && out.path.is_empty());
 }
 
@@ -178,7 +180,7 @@ fn bypass_pinned_intermediate_appended_to_unrelated_chain() {
         &p.root,
         &evil_root_der,
     ]);
-    let out = verified_path_with(&chain, V);
+    let out = verified_path(&chain, V);
     assert!(out.valid, "the attacker's own chain verifies");
     assert_eq!(
         out.path,
@@ -189,14 +191,14 @@ fn bypass_pinned_intermediate_appended_to_unrelated_chain() {
     let off: Vec<_> = out
         .findings
         .iter()
-        .filter(|f| f.code == CERT_NOT_ON_PATH)
+        .filter(|f| f.code == "CERT_NOT_ON_PATH")
         .map(|f| f.cert_index)
         .collect();
     assert_eq!(off, vec![Some(2), Some(3)]);
 
     // Honest twin: the real leaf with the same appended certificates.
     let chain = certs(&[&p.leaf, &evil_inter_der, &p.inter, &p.root]);
-    let out = verified_path_with(&chain, V);
+    let out = verified_path(&chain, V);
     assert!(out.valid);
     assert_eq!(out.path, vec![0, 2, 3]);
 }
@@ -220,29 +222,29 @@ fn bypass_rogue_intermediate_with_same_name_and_key_id() {
         &key("rogue"),
     );
     // Served with the real (pinned) intermediate: no link verifies.
-    let out = verified_path_with(&certs(&[&evil_leaf, &p.inter, &p.root]), V);
+    let out = verified_path(&certs(&[&evil_leaf, &p.inter, &p.root]), V);
     assert!(!out.valid);
     assert_eq!(out.path, vec![0]);
     let c = codes(&out.findings);
     assert!(
-        c.contains(&LINK_SIGNATURE_INVALID) && c.contains(&NO_VERIFIED_ISSUER),
+        c.contains(&"LINK_SIGNATURE_INVALID") && c.contains(&"NO_VERIFIED_ISSUER"),
         "{c:?}"
     );
 
     // Honest twin with the rogue served first: backtracking passes over it.
-    let out = verified_path_with(&certs(&[&p.leaf, &rogue, &p.inter, &p.root]), V);
+    let out = verified_path(&certs(&[&p.leaf, &rogue, &p.inter, &p.root]), V);
     assert!(out.valid);
     assert_eq!(out.path, vec![0, 2, 3]);
     let rogue_findings: Vec<_> = out
         .findings
         .iter()
-        .filter(|f| f.code == LINK_SIGNATURE_INVALID)
+        .filter(|f| f.code == "LINK_SIGNATURE_INVALID")
         .collect();
     assert_eq!(rogue_findings.len(), 1);
     assert_eq!(rogue_findings[0].severity, certpin::Severity::Warning);
     // The rogue's own link to the root verifies (the root did sign it), but it issues
     // nothing on the path.
-    assert!(codes(&out.findings).contains(&CERT_NOT_ON_PATH));
+    assert!(codes(&out.findings).contains(&"CERT_NOT_ON_PATH"));
 }
 
 #[test]
@@ -250,13 +252,13 @@ fn bypass_corrupted_link_signature() {
     let p = pki();
     let mut leaf = p.leaf.clone();
     *leaf.last_mut().unwrap() ^= 0x01;
-    let out = verified_path_with(&certs(&[&leaf, &p.inter, &p.root]), V);
+    let out = verified_path(&certs(&[&leaf, &p.inter, &p.root]), V);
     assert!(!out.valid);
     assert_eq!(out.path, vec![0]);
     // Corrupted intermediate link: the pinned root is not reached.
     let mut inter = p.inter.clone();
     *inter.last_mut().unwrap() ^= 0x01;
-    let out = verified_path_with(&certs(&[&p.leaf, &inter, &p.root]), V);
+    let out = verified_path(&certs(&[&p.leaf, &inter, &p.root]), V);
     assert!(
         !out.valid,
         "a served issuer that fails to verify makes the chain invalid"
@@ -265,13 +267,13 @@ fn bypass_corrupted_link_signature() {
     assert_eq!(
         out.findings
             .iter()
-            .find(|f| f.code == NO_VERIFIED_ISSUER)
+            .find(|f| f.code == "NO_VERIFIED_ISSUER")
             .unwrap()
             .cert_index,
         Some(1)
     );
     // Twin.
-    let out = verified_path_with(&certs(&[&p.leaf, &p.inter, &p.root]), V);
+    let out = verified_path(&certs(&[&p.leaf, &p.inter, &p.root]), V);
     assert!(out.valid);
 }
 
@@ -286,9 +288,9 @@ fn bypass_intermediate_without_ca_bit() {
         &not_ca,
         &key("inter"),
     );
-    let out = verified_path_with(&certs(&[&leaf, &not_ca_der, &p.root]), V);
+    let out = verified_path(&certs(&[&leaf, &not_ca_der, &p.root]), V);
     assert!(!out.valid);
-    assert!(codes(&out.findings).contains(&ISSUER_NOT_CA));
+    assert!(codes(&out.findings).contains(&"ISSUER_NOT_CA"));
     assert_eq!(out.path, vec![0]);
 
     // A CA whose keyUsage lacks keyCertSign.
@@ -300,17 +302,17 @@ fn bypass_intermediate_without_ca_bit() {
         &no_cert_sign,
         &key("inter"),
     );
-    let out = verified_path_with(&certs(&[&leaf2, &ncs_der, &p.root]), V);
+    let out = verified_path(&certs(&[&leaf2, &ncs_der, &p.root]), V);
     assert!(!out.valid);
-    assert!(codes(&out.findings).contains(&ISSUER_NOT_CA));
+    assert!(codes(&out.findings).contains(&"ISSUER_NOT_CA"));
     // Issue 15 item 8: served as the top of the path (its issuer not served), it is the
     // anchor and its own key usage does not constrain the path.
-    let out = verified_path_with(&certs(&[&leaf2, &ncs_der]), V);
+    let out = verified_path(&certs(&[&leaf2, &ncs_der]), V);
     assert!(out.valid, "{out:?}");
-    assert!(codes(&out.findings).contains(&ANCHOR_CONSTRAINTS_NOT_APPLIED));
+    assert!(codes(&out.findings).contains(&"ANCHOR_CONSTRAINTS_NOT_APPLIED"));
 
     // Twin: the same with the CA bit.
-    let out = verified_path_with(&certs(&[&p.leaf, &p.inter, &p.root]), V);
+    let out = verified_path(&certs(&[&p.leaf, &p.inter, &p.root]), V);
     assert!(out.valid);
 }
 
@@ -331,13 +333,13 @@ fn bypass_path_len_constraint() {
         (leaf, i2, i1)
     };
     let (leaf, i2, i1) = build(0);
-    let out = verified_path_with(&certs(&[&leaf, &i2, &i1, &root_der]), V);
+    let out = verified_path(&certs(&[&leaf, &i2, &i1, &root_der]), V);
     assert!(!out.valid, "{out:?}");
-    assert!(codes(&out.findings).contains(&PATH_LEN_CONSTRAINT_EXCEEDED));
+    assert!(codes(&out.findings).contains(&"PATH_LEN_CONSTRAINT_EXCEEDED"));
     assert_eq!(out.path, vec![0, 1]);
     // Twin: pathLen 1 allows inter 2 below inter 1.
     let (leaf, i2, i1) = build(1);
-    let out = verified_path_with(&certs(&[&leaf, &i2, &i1, &root_der]), V);
+    let out = verified_path(&certs(&[&leaf, &i2, &i1, &root_der]), V);
     assert!(out.valid);
     assert_eq!(out.path, vec![0, 1, 2, 3]);
 }
@@ -348,27 +350,27 @@ fn bypass_pinned_root_served_but_not_linked() {
     let other_root = Spec::ca("Other Root", None);
     let inter = Spec::ca("Example Issuing CA", Some(0));
     let inter_der = inter.signed_by(&key("inter"), &other_root, &key("other"));
-    let out = verified_path_with(&certs(&[&p.leaf, &inter_der, &p.root]), V);
+    let out = verified_path(&certs(&[&p.leaf, &inter_der, &p.root]), V);
     assert!(out.valid, "the root simply was not served");
     assert_eq!(out.path, vec![0, 1]);
     assert!(!out.ends_at_self_signed);
     assert_eq!(
         out.findings
             .iter()
-            .find(|f| f.code == CERT_NOT_ON_PATH)
+            .find(|f| f.code == "CERT_NOT_ON_PATH")
             .unwrap()
             .cert_index,
         Some(2)
     );
     // Twin: the intermediate issued by the served root.
-    let out = verified_path_with(&certs(&[&p.leaf, &p.inter, &p.root]), V);
+    let out = verified_path(&certs(&[&p.leaf, &p.inter, &p.root]), V);
     assert_eq!(out.path, vec![0, 1, 2]);
 }
 
 #[test]
 fn shuffled_chain_is_accepted_in_verified_order() {
     let p = pki();
-    let out = verified_path_with(&certs(&[&p.leaf, &p.root, &p.inter]), V);
+    let out = verified_path(&certs(&[&p.leaf, &p.root, &p.inter]), V);
     assert!(out.valid);
     assert_eq!(out.path, vec![0, 2, 1]);
     assert!(out.findings.is_empty());
@@ -392,10 +394,10 @@ fn twenty_certificates_are_refused_before_path_building() {
 fn sixteen_look_alikes_exhaust_the_budget() {
     let ders = loop_look_alikes();
     let refs: Vec<&Vec<u8>> = ders.iter().collect();
-    let out = verified_path_with(&certs(&refs), V);
+    let out = verified_path(&certs(&refs), V);
     assert!(!out.valid);
     assert!(
-        codes(&out.findings).contains(&PATH_BUDGET_EXCEEDED),
+        codes(&out.findings).contains(&"PATH_BUDGET_EXCEEDED"),
         "{:?}",
         codes(&out.findings)
     );
@@ -414,18 +416,18 @@ impl SignatureVerifier for AcceptAll {
 fn long_paths_are_bounded() {
     let ok = deep_chain(9);
     let refs: Vec<&Vec<u8>> = ok.iter().collect();
-    let out = verified_path_with(&certs(&refs), V);
+    let out = verified_path(&certs(&refs), V);
     assert!(out.valid, "{:?}", out.findings);
     assert_eq!(out.path.len(), 10);
     // One more intermediate, with its issuer served too: over the bound.
     let too_long = deep_chain(11);
     let refs: Vec<&Vec<u8>> = too_long.iter().collect();
-    let out = verified_path_with(&certs(&refs), V);
+    let out = verified_path(&certs(&refs), V);
     assert!(!out.valid);
     assert_eq!(
         codes(&out.findings)
             .iter()
-            .filter(|c| **c == PATH_TOO_LONG)
+            .filter(|c| **c == "PATH_TOO_LONG")
             .count(),
         1
     );
@@ -438,7 +440,7 @@ fn many_copies_are_bounded_without_signature_work() {
     // first copy counts as self-signed and ends the path (no combinatorial search).
     let ders = loop_look_alikes();
     let refs: Vec<&Vec<u8>> = ders.iter().collect();
-    let out = verified_path_with(&certs(&refs), &AcceptAll);
+    let out = verified_path(&certs(&refs), &AcceptAll);
     // The first copy is "self-signed" for a verifier that accepts everything.
     assert!(out.valid);
     assert_eq!(out.path, vec![0, 1]);
@@ -453,22 +455,20 @@ fn unsupported_verifier_never_validates() {
         }
     }
     let p = pki();
-    let out = verified_path_with(&certs(&[&p.leaf, &p.inter, &p.root]), &Nothing);
+    let out = verified_path(&certs(&[&p.leaf, &p.inter, &p.root]), &Nothing);
     assert!(!out.valid);
-    assert!(codes(&out.findings).contains(&SIGNATURE_ALGORITHM_UNSUPPORTED));
+    assert!(codes(&out.findings).contains(&"SIGNATURE_ALGORITHM_UNSUPPORTED"));
 }
 
 #[test]
-fn installed_verifier_is_used() {
+fn the_given_verifier_is_used() {
     let p = pki();
     let chain = certs(&[&p.leaf, &p.inter, &p.root]);
-    assert!(certpin::verified_path(&chain).valid);
-    assert!(certpin::is_self_signed(&chain[2]));
-    certpin::set_verifier(Box::new(AcceptAll));
+    assert!(certpin::verified_path(&chain, &RustCryptoVerifier).valid);
+    assert!(certpin::is_self_signed(&chain[2], &RustCryptoVerifier));
     // Every name match now "verifies": a self-issued leaf would be self-signed.
-    assert!(certpin::verified_path(&chain).valid);
-    certpin::reset_verifier();
-    assert!(!certpin::is_self_signed(&chain[0]));
+    assert!(certpin::verified_path(&chain, &AcceptAll).valid);
+    assert!(!certpin::is_self_signed(&chain[0], &RustCryptoVerifier));
 }
 
 /// Writes the bypass chains as PEM fixtures for tests/js (run by hand with
@@ -502,7 +502,7 @@ fn bypass_fixtures_as_checked_in() {
     ];
     for (name, valid, path) in cases {
         let chain = pem_certs(&fixture(&format!("bypass/{name}.pem")));
-        let out = verified_path_with(&chain, V);
+        let out = verified_path(&chain, V);
         assert_eq!(
             (out.valid, out.path.as_slice()),
             (*valid, *path),
@@ -527,10 +527,10 @@ fn permutations_exhaust_the_step_budget() {
         ders.push(b.signed_by(&key("inter2"), &a, &key("inter")));
     }
     let refs: Vec<&Vec<u8>> = ders.iter().collect();
-    let out = verified_path_with(&certs(&refs), &AcceptAll);
+    let out = verified_path(&certs(&refs), &AcceptAll);
     assert!(!out.valid);
     assert!(
-        codes(&out.findings).contains(&PATH_BUDGET_EXCEEDED),
+        codes(&out.findings).contains(&"PATH_BUDGET_EXCEEDED"),
         "{:?}",
         codes(&out.findings)
     );
@@ -541,6 +541,6 @@ fn permutations_exhaust_the_step_budget() {
     );
     // With real signatures the same chain verifies along one order: the pathLen
     // rejections are reported, and the search is still bounded.
-    let out = verified_path_with(&certs(&refs), V);
+    let out = verified_path(&certs(&refs), V);
     assert!(out.signature_checks <= certpin::MAX_SIGNATURE_CHECKS);
 }

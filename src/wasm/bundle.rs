@@ -7,6 +7,7 @@ use super::conversions::{
 };
 use super::error::JsResult;
 use super::options::Options;
+use super::verifier::verifier;
 use wasm_bindgen::prelude::*;
 
 /// `verifyBundle(bundle, { root, now?, minVersion? })`: `{ policy, version, issuedAt,
@@ -26,7 +27,7 @@ pub fn update_root_js(current: JsValue, next: JsValue, options: JsValue) -> JsRe
     let options = Options::read(&options, &["now"])?;
     let current = bundle_document(&current, "current root", Document::Root)?;
     let NextRoots(chain) = NextRoots::try_from(&next)?;
-    let text = crate::bundle::update_root(&current, &chain, options.now()?)?;
+    let text = crate::bundle::update_root(&current, &chain, options.now()?, &*verifier())?;
     js_sys::JSON::parse(&text)
 }
 

@@ -5,7 +5,7 @@
 use super::error::JsResult;
 use super::options::{invalid, Options};
 use super::pin_policy;
-use crate::cert::Certificate;
+use super::verifier::verifier;
 use crate::check::CheckOptions;
 use crate::ct::{CtCheck, LogList};
 use crate::diagnose::DiagnoseOptions;
@@ -14,6 +14,7 @@ use crate::input::{Part, MAX_CERTIFICATES, MAX_INPUT_BYTES};
 use crate::pin::Pin;
 use crate::policy::{DomainDocument, PinDocument, Policy};
 use crate::revocation::RevocationOptions;
+use crate::x509::cert::Certificate;
 use js_sys::{Array, ArrayBuffer, JsString, Uint8Array};
 use serde::Serialize;
 use std::rc::Rc;
@@ -577,8 +578,8 @@ impl TryFrom<&JsValue> for CheckOptions {
             check.allow_common_name = allow;
         }
         if let Some(bits) = options.integer("minRsaBits", 16384.0)? {
-            let min = i64::from(crate::verify::MIN_RSA_BITS);
-            let default = i64::from(crate::path::DEFAULT_MIN_RSA_BITS);
+            let min = i64::from(crate::signature::verify::MIN_RSA_BITS);
+            let default = i64::from(crate::chain::path::DEFAULT_MIN_RSA_BITS);
             if !(min..=default).contains(&bits) {
                 return Err(invalid(
                     "minRsaBits",
@@ -586,7 +587,7 @@ impl TryFrom<&JsValue> for CheckOptions {
                 ));
             }
             check.rules.min_rsa_bits =
-                u32::try_from(bits).unwrap_or(crate::path::DEFAULT_MIN_RSA_BITS);
+                u32::try_from(bits).unwrap_or(crate::chain::path::DEFAULT_MIN_RSA_BITS);
         }
         check.hostname = options.string("hostname")?;
         check.port = options
@@ -768,7 +769,7 @@ pub(super) fn verified_bundle(
         now_ms: options.now()?,
         min_version: u64::try_from(min_version).unwrap_or(0),
     };
-    crate::bundle::verify_bundle(&bundle, &root, bundle_options)
+    crate::bundle::verify_bundle(&bundle, &root, bundle_options, &*verifier())
 }
 
 // ---- Results ----

@@ -4,6 +4,7 @@
 use super::conversions::{to_js, Certificates, DriftCertificates, PolicyArg, SctOptions};
 use super::error::JsResult;
 use super::options::Options;
+use super::verifier::verifier;
 use wasm_bindgen::prelude::*;
 
 /// `verifyScts(chain, { logList, now?, policy? })`.
@@ -16,6 +17,7 @@ pub fn verify_scts_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
         &options.ct.log_list,
         options.now_ms,
         options.ct.policy,
+        &*verifier(),
     );
     to_js(&verdict)
 }
@@ -29,5 +31,5 @@ pub fn ct_drift_js(policy: JsValue, certificates: JsValue, options: JsValue) -> 
     let now = options.now()?;
     let PolicyArg(policy) = PolicyArg::try_from(&policy)?;
     let DriftCertificates(certs) = DriftCertificates::try_from(&certificates)?;
-    to_js(&crate::ct::ct_drift(&policy, &certs, now))
+    to_js(&crate::ct::ct_drift(&policy, &certs, now, &*verifier()))
 }

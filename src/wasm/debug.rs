@@ -25,7 +25,7 @@ pub fn wasm_memory_bytes() -> f64 {
 /// installed verifier within the path budget. At most 16 x 16 links.
 #[wasm_bindgen(js_name = verifyLinks)]
 pub fn verify_links_js(chain: JsValue) -> JsResult<JsValue> {
-    let verifier = verifier::installed();
+    let verifier = verifier::verifier();
     let Certificates(certs) = Certificates::try_from(&chain)?;
-    to_js(&crate::path::link_results(&certs, verifier.as_ref()))
+    to_js(&crate::chain::path::link_results(&certs, &*verifier))
 }

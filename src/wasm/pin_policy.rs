@@ -8,10 +8,10 @@ use super::conversions::{
 };
 use super::error::JsResult;
 use super::options::Options;
+use super::verifier::{verifier, PolicyMemo};
 use crate::check::{check_policy, CheckOptions};
 use crate::error::Error;
 use crate::interop::Import;
-use crate::memo::ChainMemo;
 use crate::policy::Policy;
 use core::cell::RefCell;
 use js_sys::{JsString, Reflect};
@@ -22,8 +22,8 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub struct PinPolicy {
     policy: Rc<Policy>,
-    /// Recently checked chains (`crate::memo`).
-    memo: RefCell<ChainMemo>,
+    /// Recently checked chains (`crate::check::memo`).
+    memo: RefCell<PolicyMemo>,
     /// The signed bundle's version when the policy came from one.
     bundle_version: Option<u64>,
 }
@@ -68,7 +68,7 @@ impl PinPolicy {
     fn of(policy: Rc<Policy>) -> PinPolicy {
         PinPolicy {
             policy,
-            memo: RefCell::new(ChainMemo::new()),
+            memo: RefCell::new(PolicyMemo::new()),
             bundle_version: None,
         }
     }
@@ -119,7 +119,7 @@ impl PinPolicy {
         };
         let header = string_of(&header, "header", "must be a string")?;
         let hostname = string_of(&hostname, "hostname", "must be a string")?;
-        let policy = crate::hpkp::from_hpkp_header(&header, &hostname, false, noted_at)?;
+        let policy = crate::interop::hpkp::from_hpkp_header(&header, &hostname, false, noted_at)?;
         Ok(PinPolicy::of(Rc::new(policy)))
     }
 
@@ -131,7 +131,7 @@ impl PinPolicy {
     pub fn from_android_nsc(xml: JsValue, options: JsValue) -> JsResult<JsValue> {
         let options = Options::read(&options, &["lenient"])?;
         let lenient = options.bool("lenient")?.unwrap_or(false);
-        let limit = crate::export::MAX_NSC_BYTES;
+        let limit = crate::interop::android_nsc::MAX_NSC_BYTES;
         let xml = source_text(&xml, "xml", limit, || Error::NscInvalid {
             reason: format!("over the limit of {limit} bytes"),
         })?;
@@ -139,7 +139,7 @@ impl PinPolicy {
             crate::interop::import_android_nsc_lenient(&xml)?
         } else {
             Import {
-                policy: crate::export::import_android_nsc(&xml)?,
+                policy: crate::interop::android_nsc::import_android_nsc(&xml)?,
                 findings: Vec::new(),
             }
         };
@@ -182,7 +182,7 @@ impl PinPolicy {
         // is in use: that inner check runs without it.
         let verdict = match self.memo.try_borrow_mut() {
             Ok(mut memo) => memo.check(&self.policy, &chain, &options),
-            Err(_) => check_policy(&self.policy, &chain, &options),
+            Err(_) => check_policy(&self.policy, &chain, &options, &*verifier()),
         };
         to_js(&verdict?)
     }
@@ -196,7 +196,12 @@ impl PinPolicy {
             .map(Certificates::try_from)
             .transpose()?;
         let chain = certs.as_ref().map(|Certificates(certs)| certs.as_slice());
-        to_js(&crate::lint::lint(&self.policy, now, chain))
+        to_js(&crate::policy::lint::lint(
+            &self.policy,
+            now,
+            chain,
+            &*verifier(),
+        ))
     }
 
     /// `policy.lookup(hostname)`: `{ host, includeSubdomains, pins, expires, mode,
@@ -219,6 +224,7 @@ impl PinPolicy {
             &self.policy,
             &input.chains,
             &input.options,
+            &*verifier(),
         )?)
     }
 
@@ -241,6 +247,6 @@ impl PinPolicy {
     /// `policy.export(format)`: the policy in another system's configuration format.
     pub fn export(&self, format: JsValue) -> JsResult<String> {
         let format = string_of(&format, "format", "must be a string")?;
-        Ok(crate::export::export(&self.policy, &format)?)
+        Ok(crate::interop::export::export(&self.policy, &format)?)
     }
 }

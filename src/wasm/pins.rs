@@ -2,6 +2,7 @@
 
 use super::conversions::{string_of, to_js, ParsedPin, PinArg, PinList, ServedChain};
 use super::error::JsResult;
+use super::verifier::verifier;
 use crate::check::CheckOptions;
 use crate::pin::{Pin, PinFormat};
 use wasm_bindgen::prelude::*;
@@ -28,5 +29,10 @@ pub fn check_pins_js(chain: JsValue, pins: JsValue, options: JsValue) -> JsResul
     let options = CheckOptions::try_from(&options)?;
     let PinList(pins) = PinList::try_from(&pins)?;
     let ServedChain(chain) = ServedChain::try_from(&chain)?;
-    to_js(&crate::check::check_pins(&chain, &pins, &options)?)
+    to_js(&crate::check::check_pins(
+        &chain,
+        &pins,
+        &options,
+        &*verifier(),
+    )?)
 }

@@ -4,17 +4,23 @@
 
 use super::conversions::{der_bytes, to_js, Certificates, ChainInput, InfoRow};
 use super::error::JsResult;
+use super::verifier::verifier;
 use crate::error::Result;
 use crate::input::Part;
 use crate::revocation::{bound_crl, bound_ocsp, check_crl, check_ocsp, RevocationOptions};
+use crate::signature::verify::SignatureVerifier;
 use wasm_bindgen::prelude::*;
+
+/// `check_ocsp` or `check_crl`.
+type RevocationCheck<T> =
+    fn(&[Part], &[u8], &RevocationOptions, &dyn SignatureVerifier) -> Result<T>;
 
 /// A chain checked against a revocation document (`argument`, DER bytes within `bound`).
 fn revocation_check<T: serde::Serialize>(
     [chain, document, options]: [JsValue; 3],
     argument: &str,
     bound: fn(usize) -> Result<()>,
-    check: fn(&[Part], &[u8], &RevocationOptions) -> Result<T>,
+    check: RevocationCheck<T>,
 ) -> JsResult<JsValue> {
     let options = RevocationOptions::try_from(&options)?;
     let document = der_bytes(&document, argument, bound)?;
@@ -22,6 +28,7 @@ fn revocation_check<T: serde::Serialize>(
         &ChainInput::try_from(&chain)?.0,
         &document,
         &options,
+        &*verifier(),
     )?)
 }
 

@@ -1,10 +1,19 @@
 //! The host's signature verifier: a JS function (Node's `node:crypto`, see
 //! `node-verifier.cjs`) in place of the built-in pure-Rust one, installed by
-//! `setNativeVerifier`.
+//! `setNativeVerifier` and handed to the core with every call that verifies.
 
 use super::error::JsResult;
 use super::options::invalid;
-use crate::verify::{SignatureAlgorithm, SignatureVerifier, VerifyOutcome};
+use crate::check::memo::ChainMemo;
+use crate::check::verdict::Verdict;
+use crate::check::CheckOptions;
+use crate::error::Result;
+use crate::input::Part;
+use crate::policy::Policy;
+use crate::signature::verify::{
+    RustCryptoVerifier, SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
+};
+use core::cell::RefCell;
 use js_sys::{Array, Uint8Array};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -13,7 +22,7 @@ use wasm_bindgen::JsCast;
 /// A JS function as a signature verifier: `f(algorithm, spkiDer, message, signature,
 /// saltLength)` returning `true` (valid), `false` (invalid) or `null` (unsupported).
 /// A throw or any other value counts as unsupported: never valid, never a trap.
-struct JsVerifier(js_sys::Function);
+pub(super) struct JsVerifier(Rc<js_sys::Function>);
 
 impl SignatureVerifier for JsVerifier {
     fn verify(
@@ -46,9 +55,105 @@ impl SignatureVerifier for JsVerifier {
     }
 }
 
-/// The verifier path building uses now.
-pub(super) fn installed() -> Rc<dyn SignatureVerifier> {
-    crate::verify::installed_verifier()
+/// The verifier of one call: the host's function when one is installed, else the
+/// built-in pure-Rust one. It derefs to the `&dyn SignatureVerifier` the core takes.
+pub(super) enum CallVerifier {
+    Js(JsVerifier),
+    Rust(RustCryptoVerifier),
+}
+
+impl core::ops::Deref for CallVerifier {
+    type Target = dyn SignatureVerifier;
+
+    fn deref(&self) -> &Self::Target {
+        match self {
+            CallVerifier::Js(js) => js,
+            CallVerifier::Rust(rust) => rust,
+        }
+    }
+}
+
+impl CallVerifier {
+    fn boxed(self) -> Box<dyn SignatureVerifier> {
+        match self {
+            CallVerifier::Js(js) => Box::new(js),
+            CallVerifier::Rust(rust) => Box::new(rust),
+        }
+    }
+}
+
+thread_local! {
+    /// The function `setNativeVerifier` installed (`None`: the built-in verifier), and how
+    /// many times one was installed or reset, so that a `PinPolicy` forgets the paths
+    /// another verifier built.
+    static HOST_VERIFIER: RefCell<(u64, Option<Rc<js_sys::Function>>)> =
+        const { RefCell::new((0, None)) };
+}
+
+/// The installation count and the verifier for a call, cloned out: a verifier that calls
+/// back into certpin (or installs another) finds nothing borrowed.
+fn installed() -> (u64, CallVerifier) {
+    HOST_VERIFIER.with(|slot| match slot.try_borrow() {
+        Ok(installed) => (
+            installed.0,
+            match &installed.1 {
+                Some(function) => CallVerifier::Js(JsVerifier(Rc::clone(function))),
+                None => CallVerifier::Rust(RustCryptoVerifier),
+            },
+        ),
+        Err(_) => (u64::MAX, CallVerifier::Rust(RustCryptoVerifier)),
+    })
+}
+
+/// The verifier for a call.
+pub(super) fn verifier() -> CallVerifier {
+    installed().1
+}
+
+/// A `PinPolicy`'s memo of checked chains, with the installation of the host verifier
+/// its paths were built with.
+pub(super) struct PolicyMemo {
+    /// `None`: to be set before the next check.
+    installation: Option<u64>,
+    memo: ChainMemo,
+}
+
+impl PolicyMemo {
+    pub(super) fn new() -> PolicyMemo {
+        PolicyMemo {
+            installation: None,
+            memo: ChainMemo::new(),
+        }
+    }
+
+    /// `ChainMemo::check` with the verifier installed now.
+    pub(super) fn check(
+        &mut self,
+        policy: &Policy,
+        chain: &[Part],
+        options: &CheckOptions,
+    ) -> Result<Verdict> {
+        let (installation, verifier) = installed();
+        if self.installation != Some(installation) {
+            self.memo.set_verifier(verifier.boxed());
+            self.installation = Some(installation);
+        }
+        let verdict = self.memo.check(policy, chain, options);
+        // A verifier installed while this check ran (from inside a JS verifier) built
+        // paths of neither installation: the next check forgets them.
+        if HOST_VERIFIER.with(|slot| slot.try_borrow().map_or(u64::MAX, |i| i.0)) != installation {
+            self.installation = None;
+        }
+        verdict
+    }
+}
+
+fn install(function: Option<js_sys::Function>) {
+    HOST_VERIFIER.with(|slot| {
+        if let Ok(mut installed) = slot.try_borrow_mut() {
+            *installed = (installed.0.wrapping_add(1), function.map(Rc::new));
+        }
+    });
 }
 
 /// `setNativeVerifier(f)`: installs a host signature verifier for all later path
@@ -56,7 +161,7 @@ pub(super) fn installed() -> Rc<dyn SignatureVerifier> {
 #[wasm_bindgen(js_name = setNativeVerifier)]
 pub fn set_native_verifier(f: JsValue) -> JsResult<()> {
     if f.is_undefined() || f.is_null() {
-        crate::verify::reset_verifier();
+        install(None);
         return Ok(());
     }
     let function = f.dyn_into::<js_sys::Function>().map_err(|_| {
@@ -65,6 +170,6 @@ pub fn set_native_verifier(f: JsValue) -> JsResult<()> {
             "expected a function (algorithm, spkiDer, message, signature, saltLength) => true | false | null, or null",
         )
     })?;
-    crate::verify::set_verifier(Box::new(JsVerifier(function)));
+    install(Some(function));
     Ok(())
 }

@@ -123,7 +123,7 @@ pub fn pki() -> Pki {
 }
 
 pub fn codes(findings: &[certpin::Finding]) -> Vec<&'static str> {
-    findings.iter().map(|f| f.code).collect()
+    findings.iter().map(|f| f.code.as_str()).collect()
 }
 
 /// The bypass chains of tests/path.rs as (name, DER certificates), for the fixtures

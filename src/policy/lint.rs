@@ -7,33 +7,19 @@
 //! one not), TrustKit (at least two pins when enforcing; no public-suffix entries) and
 //! Android NSC (`<pin-set expiration>`: pins expire so a stale app fails open).
 
-use crate::cert::Certificate;
+use crate::chain::path::verified_path;
 use crate::check::pin_hits;
-use crate::finding::Finding;
-use crate::host::HostPattern;
-use crate::name::rfc3339;
-use crate::path::verified_path;
+use crate::finding::{Finding, FindingCode};
+use crate::names::host::HostPattern;
 use crate::policy::{DomainEntry, Mode, PinPosition, PinState, Policy};
+use crate::signature::verify::SignatureVerifier;
+use crate::x509::cert::Certificate;
+use crate::x509::name::rfc3339;
 
 /// An entry expiring within this many seconds is flagged (30 days).
 pub const ENTRY_EXPIRY_WARNING_SECONDS: i64 = 30 * 86_400;
 
-/// Every code `lint` can return.
-pub const LINT_CODES: &[&str] = &[
-    "FEW_ACTIVE_PINS",
-    "NO_PIN_MATCHES_CHAIN",
-    "NO_BACKUP_PIN",
-    "DUPLICATE_PIN",
-    "ENTRY_EXPIRED",
-    "ENTRY_EXPIRING_SOON",
-    "PUBLIC_SUFFIX_PATTERN",
-    "SHADOWED_ENTRY",
-    "LEAF_ONLY_PINS",
-    "REPORT_WITHOUT_URI",
-    "CANDIDATE_PAST_EXPIRY",
-];
-
-use crate::suffix::is_public_suffix;
+use crate::names::suffix::is_public_suffix;
 
 fn label(i: usize, d: &DomainEntry) -> String {
     format!("domains[{i}] ({})", d.describe())
@@ -42,8 +28,13 @@ fn label(i: usize, d: &DomainEntry) -> String {
 /// Lints `policy` at `now_ms` (milliseconds since the epoch). With `chain` (the served
 /// certificates, leaf first), also checks the entries that cover the leaf's names (all
 /// entries when none does) against it: a pin must match the chain's verified path, and
-/// a backup pin must lie outside the chain.
-pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<Finding> {
+/// a backup pin must lie outside the chain (its path verified with `verifier`).
+pub fn lint(
+    policy: &Policy,
+    now_ms: i64,
+    chain: Option<&[Certificate]>,
+    verifier: &dyn SignatureVerifier,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let domains = policy.domains();
     for (i, d) in domains.iter().enumerate() {
@@ -61,7 +52,7 @@ pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<
         }
         if distinct_active.len() < 2 {
             out.push(Finding::warning(
-                "FEW_ACTIVE_PINS",
+                FindingCode::FewActivePins,
                 format!(
                     "{who} has {} distinct active pin{}: add a backup pin (a spare key kept offline, or a CA key) so a key change does not lock clients out",
                     distinct_active.len(),
@@ -75,11 +66,14 @@ pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<
                 let text = format!("{who} lists {} more than once", p.pin);
                 out.push(if mixed {
                     Finding::error(
-                        "DUPLICATE_PIN",
+                        FindingCode::DuplicatePin,
                         format!("{text}, with different states: decide which state it has"),
                     )
                 } else {
-                    Finding::warning("DUPLICATE_PIN", format!("{text}: remove the copy"))
+                    Finding::warning(
+                        FindingCode::DuplicatePin,
+                        format!("{text}: remove the copy"),
+                    )
                 });
             }
         }
@@ -87,18 +81,18 @@ pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<
             let expires_ms = expires.saturating_mul(1000);
             if now_ms >= expires_ms {
                 out.push(Finding::warning(
-                    "ENTRY_EXPIRED",
+                    FindingCode::EntryExpired,
                     format!("{who} expired at {}: it is not enforced (fail open); renew its pins and expires", rfc3339(expires)),
                 ));
                 if d.pins.iter().any(|p| p.state == PinState::Candidate) {
                     out.push(Finding::warning(
-                        "CANDIDATE_PAST_EXPIRY",
+                        FindingCode::CandidatePastExpiry,
                         format!("{who} still has candidate pins after its expiry at {}: promote them to active or remove them", rfc3339(expires)),
                     ));
                 }
             } else if expires_ms - now_ms < ENTRY_EXPIRY_WARNING_SECONDS * 1000 {
                 out.push(Finding::warning(
-                    "ENTRY_EXPIRING_SOON",
+                    FindingCode::EntryExpiringSoon,
                     format!(
                         "{who} expires at {}, within 30 days: renew it before clients fail open",
                         rfc3339(expires)
@@ -109,7 +103,7 @@ pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<
         let covers_many = d.include_subdomains || !matches!(d.host, HostPattern::Exact(_));
         if covers_many && is_public_suffix(d.host.name()) {
             out.push(Finding::error(
-                "PUBLIC_SUFFIX_PATTERN",
+                FindingCode::PublicSuffixPattern,
                 format!(
                     "{who} covers names under the public suffix {:?}, which belong to unrelated owners: pin your own domain",
                     d.host.name()
@@ -119,7 +113,7 @@ pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<
         for (j, other) in domains.iter().enumerate() {
             if i != j && shadows(other, d) {
                 out.push(Finding::warning(
-                    "SHADOWED_ENTRY",
+                    FindingCode::ShadowedEntry,
                     format!(
                         "{} takes precedence over {who} for the names it covers: entries are never merged, so {who}'s pins do not apply there",
                         label(j, other)
@@ -129,19 +123,19 @@ pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<
         }
         if !active.is_empty() && active.iter().all(|p| p.position == PinPosition::Leaf) {
             out.push(Finding::warning(
-                "LEAF_ONLY_PINS",
+                FindingCode::LeafOnlyPins,
                 format!("{who} pins only leaf keys: add a CA pin or a spare key so renewing the certificate with a new key does not lock clients out"),
             ));
         }
         if d.mode == Mode::Report && d.report_uri.is_none() {
             out.push(Finding::warning(
-                "REPORT_WITHOUT_URI",
+                FindingCode::ReportWithoutUri,
                 format!("{who} is in report mode without a reportUri: failures block nothing and are sent nowhere"),
             ));
         }
     }
     if let Some(certs) = chain {
-        lint_chain(policy, certs, &mut out);
+        lint_chain(policy, certs, verifier, &mut out);
     }
     out
 }
@@ -161,7 +155,12 @@ fn shadows(specific: &DomainEntry, general: &DomainEntry) -> bool {
     }
 }
 
-fn lint_chain(policy: &Policy, certs: &[Certificate], out: &mut Vec<Finding>) {
+fn lint_chain(
+    policy: &Policy,
+    certs: &[Certificate],
+    verifier: &dyn SignatureVerifier,
+    out: &mut Vec<Finding>,
+) {
     let Some(leaf) = certs.first() else {
         return;
     };
@@ -169,7 +168,7 @@ fn lint_chain(policy: &Policy, certs: &[Certificate], out: &mut Vec<Finding>) {
         .facts()
         .dns_names
         .iter()
-        .filter_map(|n| crate::host::normalize_name(&n.replace("*.", "certpin-probe.")).ok())
+        .filter_map(|n| crate::names::host::normalize_name(&n.replace("*.", "certpin-probe.")).ok())
         .collect();
     let covering: Vec<usize> = policy
         .domains()
@@ -182,7 +181,7 @@ fn lint_chain(policy: &Policy, certs: &[Certificate], out: &mut Vec<Finding>) {
         })
         .map(|(i, _)| i)
         .collect();
-    let path = verified_path(certs).path;
+    let path = verified_path(certs, verifier).path;
     for (i, d) in policy.domains().iter().enumerate() {
         if !covering.is_empty() && !covering.contains(&i) {
             continue;
@@ -197,7 +196,7 @@ fn lint_chain(policy: &Policy, certs: &[Certificate], out: &mut Vec<Finding>) {
         let hits = pin_hits(&active, certs, &path);
         if hits.is_empty() {
             out.push(Finding::error(
-                "NO_PIN_MATCHES_CHAIN",
+                FindingCode::NoPinMatchesChain,
                 format!("no active pin of {who} matches the verified path of the given chain: deploying this policy would block this server"),
             ));
         }
@@ -207,7 +206,7 @@ fn lint_chain(policy: &Policy, certs: &[Certificate], out: &mut Vec<Finding>) {
             .collect();
         if !active.is_empty() && active.iter().all(|p| served.contains(&p.pin)) {
             out.push(Finding::error(
-                "NO_BACKUP_PIN",
+                FindingCode::NoBackupPin,
                 format!("every active pin of {who} is a key of the given chain: RFC 7469 requires a backup pin for a key not in the chain (keep its private key offline)"),
             ));
         }
@@ -218,7 +217,7 @@ fn lint_chain(policy: &Policy, certs: &[Certificate], out: &mut Vec<Finding>) {
         {
             out.push(
                 Finding::warning(
-                    "LEAF_ONLY_PINS",
+                    FindingCode::LeafOnlyPins,
                     format!("the active pins of {who} match only the leaf of the given chain: a new leaf key would lock clients out; add a CA pin or a spare key"),
                 )
                 .at(0),
