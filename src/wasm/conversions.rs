@@ -197,12 +197,12 @@ impl TryFrom<&JsValue> for PinArg {
     }
 }
 
-/// A list of pin strings under `argument`, refused over `limit` pins (`over_limit`
+/// The argument `pins`, an array of pin strings, refused over `limit` pins (`over_limit`
 /// says so) before any is read; `not_a_string` is the error of the `i`-th item.
 fn pins_of(
     value: &JsValue,
     limit: usize,
-    over_limit: String,
+    over_limit: impl FnOnce() -> String,
     not_a_string: impl Fn(usize) -> Error,
 ) -> Result<Vec<Pin>> {
     if !Array::is_array(value) {
@@ -210,7 +210,7 @@ fn pins_of(
     }
     let list: &Array = value.unchecked_ref();
     if list.length() as usize > limit {
-        return Err(invalid("pins", over_limit));
+        return Err(invalid("pins", over_limit()));
     }
     list.iter()
         .enumerate()
@@ -229,7 +229,7 @@ impl TryFrom<&JsValue> for PinList {
         pins_of(
             pins,
             limit,
-            format!("over the limit of {limit} pins"),
+            || format!("over the limit of {limit} pins"),
             |i| invalid(&format!("pins[{i}]"), "a pin must be a string"),
         )
         .map(PinList)
@@ -244,9 +244,12 @@ impl TryFrom<&JsValue> for ExpectedPins {
 
     fn try_from(pins: &JsValue) -> Result<ExpectedPins> {
         let limit = crate::diagnose::MAX_EXPECTED_PINS;
-        pins_of(pins, limit, format!("at most {limit} pins"), |_| {
-            invalid("pins", "each pin must be a string")
-        })
+        pins_of(
+            pins,
+            limit,
+            || format!("at most {limit} pins"),
+            |_| invalid("pins", "each pin must be a string"),
+        )
         .map(ExpectedPins)
     }
 }
