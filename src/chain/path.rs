@@ -85,6 +85,25 @@ impl Default for PathRules {
     }
 }
 
+impl PathRules {
+    /// Accept RSA keys from `bits` up (`minRsaBits`): a relaxation only, from the
+    /// smallest key certpin verifies to the default.
+    pub fn set_min_rsa_bits(&mut self, bits: i64) -> crate::error::Result<()> {
+        let min = i64::from(crate::signature::verify::MIN_RSA_BITS);
+        let default = i64::from(DEFAULT_MIN_RSA_BITS);
+        if !(min..=default).contains(&bits) {
+            return Err(crate::error::Error::InvalidArgument {
+                argument: "minRsaBits".into(),
+                reason: format!(
+                    "must be from {min} (the smallest key certpin verifies) to {default}"
+                ),
+            });
+        }
+        self.min_rsa_bits = u32::try_from(bits).unwrap_or(DEFAULT_MIN_RSA_BITS);
+        Ok(())
+    }
+}
+
 /// What a check wants of the path when the first one built does not serve it (see
 /// the module doc): the instant, and which certificates are pinned.
 pub struct Goal<'a> {

@@ -581,16 +581,7 @@ impl TryFrom<&JsValue> for CheckOptions {
             check.allow_common_name = allow;
         }
         if let Some(bits) = options.integer("minRsaBits", 16384.0)? {
-            let min = i64::from(crate::signature::verify::MIN_RSA_BITS);
-            let default = i64::from(crate::chain::path::DEFAULT_MIN_RSA_BITS);
-            if !(min..=default).contains(&bits) {
-                return Err(invalid(
-                    "minRsaBits",
-                    format!("must be from {min} (the smallest key certpin verifies) to {default}"),
-                ));
-            }
-            check.rules.min_rsa_bits =
-                u32::try_from(bits).unwrap_or(crate::chain::path::DEFAULT_MIN_RSA_BITS);
+            check.rules.set_min_rsa_bits(bits)?;
         }
         check.hostname = options.string("hostname")?;
         check.port = options
