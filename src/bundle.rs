@@ -14,13 +14,14 @@
 mod canonical;
 mod envelope;
 
-pub use canonical::{Json, MAX_SAFE_INTEGER};
+pub use canonical::Json;
 pub use envelope::{key_id_of, Root, RootKey};
 
 use crate::error::{Error, Result};
+use crate::limits::{MAX_BUNDLE_BYTES, MAX_ROOT_CHAIN};
 use crate::policy::Policy;
 use crate::signature::verify::{check_key, SignatureAlgorithm, SignatureVerifier, VerifyOutcome};
-use crate::x509::name::rfc3339;
+use crate::time::rfc3339;
 use envelope::{parse_bundle, parse_root, BundleSigned, Envelope};
 
 /// Prefix of a bundle's signing input: a signature over a root can never pass as one
@@ -28,17 +29,8 @@ use envelope::{parse_bundle, parse_root, BundleSigned, Envelope};
 pub const BUNDLE_SIGNING_PREFIX: &str = "certpin-policy-v1\n";
 /// Prefix of a trust root's signing input.
 pub const ROOT_SIGNING_PREFIX: &str = "certpin-root-v1\n";
-/// The largest bundle or root document read (a policy is at most 256 KiB).
-pub const MAX_BUNDLE_BYTES: usize = 320 * 1024;
-/// The most signatures one document may carry, and the most keys a root may list.
-pub const MAX_SIGNATURES: usize = 16;
-pub const MAX_ROOT_KEYS: usize = 16;
 /// How far in the future `issuedAt` may be (clocks differ a little between hosts).
 pub const ISSUED_AT_SKEW_SECONDS: i64 = 300;
-/// The largest version: versions are JSON numbers, exact up to 2^53 - 1.
-pub const MAX_VERSION: u64 = MAX_SAFE_INTEGER as u64;
-/// The most roots `update_root` follows in one call.
-pub const MAX_ROOT_CHAIN: usize = 64;
 
 /// A verified bundle.
 #[derive(Debug, Clone)]
@@ -217,7 +209,7 @@ fn check_self_signed(root: &Root, verifier: &dyn SignatureVerifier) -> Result<()
 }
 
 fn check_root_expiry(root: &Root, now_ms: i64) -> Result<()> {
-    if now_ms.div_euclid(1000) >= root.expires_at {
+    if crate::time::seconds(now_ms) >= root.expires_at {
         return Err(Error::RootExpired {
             version: root.version,
             expires: root.expires.clone(),
@@ -298,7 +290,7 @@ fn check_bundle_fields(signed: &BundleSigned, options: BundleOptions) -> Result<
             min_version: options.min_version,
         });
     }
-    let now = options.now_ms.div_euclid(1000);
+    let now = crate::time::seconds(options.now_ms);
     if now >= signed.expires_at {
         return Err(Error::BundleExpired {
             version: signed.version,

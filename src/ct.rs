@@ -16,8 +16,8 @@ mod loglist;
 mod sct;
 
 pub use drift::{ct_drift, drift_certificates, DriftCertificate, DriftHost, DriftReport};
-pub use loglist::{Log, LogList, LogState, MAX_LOGS, MAX_LOG_LIST_BYTES, MAX_OPERATORS};
-pub use sct::{embedded, parse_sct_list, signed_data, Embedded, Sct, MAX_SCTS_PER_CERTIFICATE};
+pub use loglist::{Log, LogList, LogState};
+pub use sct::{embedded, signed_data, Sct};
 
 use crate::finding::{Finding, FindingCode};
 use crate::signature::verify::{
@@ -124,7 +124,7 @@ pub struct CtVerdict {
 pub fn timestamp_text(ms: i64) -> String {
     // Year 9999 at most: an SCT's u64 timestamp can be anything.
     let ms = ms.clamp(-62_135_596_800_000, 253_402_300_799_999);
-    let seconds = crate::x509::name::rfc3339(ms.div_euclid(1000));
+    let seconds = crate::time::rfc3339(crate::time::seconds(ms));
     let millis = ms.rem_euclid(1000);
     match seconds.strip_suffix('Z') {
         Some(head) => format!("{head}.{millis:03}Z"),
@@ -460,7 +460,7 @@ pub fn verified_issuer<'a>(
 ) -> Option<&'a Certificate> {
     let rules = crate::chain::path::PathRules {
         allow_sha1: true,
-        min_rsa_bits: crate::signature::verify::MIN_RSA_BITS,
+        min_rsa_bits: crate::limits::MIN_RSA_BITS,
         allow_unknown_critical_extensions: false,
     };
     let outcome = crate::chain::path::pin_path_with(certs, &rules, verifier);
@@ -621,7 +621,9 @@ pub fn diagnose_findings(certs: &[Certificate]) -> Vec<Finding> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
+    use super::sct::parse_sct_list;
     use super::*;
+    use crate::limits::MAX_SCTS_PER_CERTIFICATE;
 
     fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();

@@ -12,9 +12,6 @@ use crate::policy::{PinState, Policy};
 use crate::signature::verify::{SignatureAlgorithm, SignatureHash, SignatureVerifier};
 use crate::x509::cert::{signature_algorithm_name, Certificate};
 
-/// The most expected pins `diagnose` takes.
-pub const MAX_EXPECTED_PINS: usize = 64;
-
 /// The pins that decide for `hostname` under `policy`: the active pins of the entry
 /// `check` would use (`Policy::find`), or `None` when no entry pins the host.
 pub fn policy_pins(policy: &Policy, hostname: Option<&str>) -> Result<Option<Vec<Pin>>> {

@@ -22,18 +22,15 @@ use crate::check::verdict::Status;
 use crate::check::{check_policy_parsed, pin_hits, CheckOptions};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, FindingCode, Severity};
+use crate::limits::{MAX_PLAN_HOSTS, MAX_UPDATE_LAG_DAYS};
 use crate::names::host::normalize_hostname;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy};
 use crate::signature::verify::SignatureVerifier;
+use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
-use crate::x509::name::rfc3339;
 use serde::Serialize;
 
-/// Hosts one plan may cover.
-pub const MAX_PLAN_HOSTS: usize = 64;
-/// The largest `updateLagDays`: ten years.
-pub const MAX_UPDATE_LAG_DAYS: i64 = 3650;
 /// `updateLagDays` when the caller gives none: clients that refresh their policy at
 /// least monthly.
 pub const DEFAULT_UPDATE_LAG_DAYS: i64 = 30;
@@ -138,7 +135,7 @@ pub fn plan(
         .map(|(host, certs)| plan_host(policy, host, certs, options, verifier))
         .collect::<Result<Vec<_>>>()?;
     Ok(Plan {
-        now: rfc3339(options.now_ms.div_euclid(1000)),
+        now: rfc3339(crate::time::seconds(options.now_ms)),
         update_lag_days: options.update_lag_days,
         hosts,
     })
@@ -182,7 +179,7 @@ fn plan_host(
     };
     out.expires = entry.expires.map(rfc3339);
     let lag = options.update_lag_days.saturating_mul(DAY);
-    let now = options.now_ms.div_euclid(1000);
+    let now = crate::time::seconds(options.now_ms);
     let planner = Planner {
         entry,
         certs,
@@ -329,7 +326,7 @@ impl Planner<'_> {
         entry.pins = pins.to_vec();
         match Policy::new(vec![entry]) {
             Ok(one) => {
-                crate::policy::lint::lint(&one, at.saturating_mul(1000), chain, self.verifier)
+                crate::policy::lint::lint(&one, crate::time::millis(at), chain, self.verifier)
                     .into_iter()
                     .filter(|f| f.severity != Severity::Info)
                     .collect()

@@ -4,20 +4,13 @@
 //! certificate's verified path reaches a CA key the policy pins somewhere (any entry,
 //! active or candidate), that pin is suggested as a candidate for the host.
 
+use crate::limits::{MAX_DRIFT_BYTES, MAX_DRIFT_CERTIFICATES, MAX_DRIFT_PATH};
 use crate::names::hostname::dns_name_matches;
 use crate::pin::HashAlgorithm;
 use crate::policy::{DomainEntry, PinState, Policy};
+use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
-use crate::x509::name::rfc3339;
 use serde::Serialize;
-
-/// Certificates one `ctDrift` call takes (a crt.sh export for a busy domain holds a few
-/// thousand).
-pub const MAX_DRIFT_CERTIFICATES: usize = 4096;
-/// Bytes all the certificates of one `ctDrift` call may take.
-pub const MAX_DRIFT_BYTES: usize = 32 * 1024 * 1024;
-/// Issuers tried above one leaf (a path is at most this long, leaf included).
-const MAX_DRIFT_PATH: usize = 8;
 
 /// One certificate no active pin of `host` accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -165,7 +158,7 @@ pub fn ct_drift(
     now_ms: i64,
     verifier: &dyn crate::signature::verify::SignatureVerifier,
 ) -> DriftReport {
-    let now = now_ms.div_euclid(1000);
+    let now = crate::time::seconds(now_ms);
     let leaves: Vec<usize> = certs
         .iter()
         .enumerate()

@@ -9,7 +9,8 @@
 //! only combinations the core accepted, so they answer the same question and must give
 //! the same answer. No verifier is stored anywhere.
 
-use crate::x509::cert::{signature_algorithm_name, Certificate};
+use crate::limits::{MAX_PSS_SALT, MAX_RSA_BITS, MAX_RSA_EXPONENT, MIN_RSA_BITS};
+use crate::x509::cert::{bit_length, signature_algorithm_name, Certificate};
 use core::fmt;
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey as ParsedKey;
@@ -70,15 +71,6 @@ pub enum SignatureAlgorithm {
     /// Ed25519 (RFC 8410), pure: the message is signed as is.
     Ed25519,
 }
-
-/// The longest RSA-PSS salt certpin accepts (the salt can never be longer than the key).
-const MAX_PSS_SALT: usize = 1024;
-/// RSA modulus sizes certpin verifies. Smaller keys can be factored (a forged link);
-/// larger ones are refused to bound the work an input can cause.
-pub const MIN_RSA_BITS: u32 = 1024;
-pub const MAX_RSA_BITS: u32 = 8192;
-/// The largest RSA public exponent accepted (as `rsa` and *ring* do: RSA DoS).
-const MAX_RSA_EXPONENT: u64 = (1 << 33) - 1;
 
 impl SignatureAlgorithm {
     /// Decodes the certificate's signature algorithm, or returns the name of the
@@ -307,13 +299,6 @@ pub(crate) fn rsa_key_shape(spki_der: &[u8]) -> Option<(u32, u32, u32)> {
 fn significant(bytes: &[u8]) -> &[u8] {
     let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
     bytes.get(first..).unwrap_or_default()
-}
-
-fn bit_length(bytes: &[u8]) -> u32 {
-    let bytes = significant(bytes);
-    let lead = bytes.first().copied().unwrap_or(0);
-    let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX / 8);
-    len.saturating_mul(8).saturating_sub(lead.leading_zeros())
 }
 
 /// The core's checks on the issuer key, identical for every verifier: the key type fits

@@ -27,7 +27,7 @@ pub fn update_root_js(current: JsValue, next: JsValue, options: JsValue) -> JsRe
     let options = Options::read(&options, &["now"])?;
     let current = bundle_document(&current, "current root", Document::Root)?;
     let NextRoots(chain) = NextRoots::try_from(&next)?;
-    let text = crate::bundle::update_root(&current, &chain, options.now()?, &*verifier())?;
+    let text = crate::bundle::update_root(&current, &chain, options.now()?, &verifier())?;
     js_sys::JSON::parse(&text)
 }
 

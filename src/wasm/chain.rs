@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(js_name = parseChain)]
 pub fn parse_chain_js(input: JsValue) -> JsResult<JsValue> {
     let Certificates(certs) = Certificates::try_from(&input)?;
-    to_js(&crate::chain::describe(&certs, &*verifier::verifier()))
+    to_js(&crate::chain::describe(&certs, &verifier::verifier()))
 }
 
 /// `computePins(input, { algorithm })`: one pin per certificate, public key or CSR.
@@ -31,5 +31,5 @@ pub fn compute_pins_js(input: JsValue, options: JsValue) -> JsResult<Vec<String>
 pub fn diagnose_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
     let options = DiagnoseOptions::try_from(&options)?;
     let Certificates(certs) = Certificates::try_from(&chain)?;
-    to_js(&diagnose(&certs, &options, &*verifier::verifier()))
+    to_js(&diagnose(&certs, &options, &verifier::verifier()))
 }

@@ -10,7 +10,8 @@ use crate::check::CheckOptions;
 use crate::ct::{CtCheck, LogList};
 use crate::diagnose::DiagnoseOptions;
 use crate::error::{Error, Result};
-use crate::input::{Part, MAX_CERTIFICATES, MAX_INPUT_BYTES};
+use crate::input::Part;
+use crate::limits::{self, MAX_CERTIFICATES, MAX_INPUT_BYTES};
 use crate::pin::Pin;
 use crate::policy::{DomainDocument, PinDocument, Policy};
 use crate::revocation::RevocationOptions;
@@ -225,7 +226,7 @@ impl TryFrom<&JsValue> for PinList {
     type Error = Error;
 
     fn try_from(pins: &JsValue) -> Result<PinList> {
-        let limit = crate::policy::MAX_PINS_PER_DOMAIN;
+        let limit = limits::MAX_PINS_PER_DOMAIN;
         pins_of(
             pins,
             limit,
@@ -233,24 +234,6 @@ impl TryFrom<&JsValue> for PinList {
             |i| invalid(&format!("pins[{i}]"), "a pin must be a string"),
         )
         .map(PinList)
-    }
-}
-
-/// `diagnose`'s expected pins.
-struct ExpectedPins(Vec<Pin>);
-
-impl TryFrom<&JsValue> for ExpectedPins {
-    type Error = Error;
-
-    fn try_from(pins: &JsValue) -> Result<ExpectedPins> {
-        let limit = crate::diagnose::MAX_EXPECTED_PINS;
-        pins_of(
-            pins,
-            limit,
-            || format!("at most {limit} pins"),
-            |_| invalid("pins", "each pin must be a string"),
-        )
-        .map(ExpectedPins)
     }
 }
 
@@ -310,14 +293,14 @@ struct JsonKind<'a> {
 
 const POLICY: JsonKind = JsonKind {
     what: "policy",
-    limit: crate::policy::MAX_POLICY_BYTES,
+    limit: limits::MAX_POLICY_BYTES,
     arrays: true,
     document: Document::Policy,
 };
 
 const LOG_LIST: JsonKind = JsonKind {
     what: "log list",
-    limit: crate::ct::MAX_LOG_LIST_BYTES,
+    limit: limits::MAX_LOG_LIST_BYTES,
     arrays: false,
     document: Document::LogList,
 };
@@ -379,7 +362,7 @@ impl TryFrom<&JsValue> for PolicyArg {
 pub(super) fn bundle_document(value: &JsValue, what: &str, document: Document) -> Result<String> {
     let kind = JsonKind {
         what,
-        limit: crate::bundle::MAX_BUNDLE_BYTES,
+        limit: limits::MAX_BUNDLE_BYTES,
         arrays: false,
         document,
     };
@@ -402,7 +385,7 @@ impl TryFrom<&JsValue> for NextRoots {
             )?]));
         }
         let list: &Array = next.unchecked_ref();
-        let limit = crate::bundle::MAX_ROOT_CHAIN;
+        let limit = limits::MAX_ROOT_CHAIN;
         if list.length() as usize > limit {
             return Err(Document::Root.fault(format!("over the limit of {limit} roots per call")));
         }
@@ -479,7 +462,7 @@ pub(super) fn source_text(
 /// A TrustKit configuration as JSON text or an object (the whole configuration or its
 /// `kTSKPinnedDomains`).
 pub(super) fn trustkit_text(config: &JsValue) -> Result<String> {
-    let limit = crate::interop::MAX_TRUSTKIT_BYTES;
+    let limit = limits::MAX_TRUSTKIT_BYTES;
     let too_large = || {
         Document::TrustKit.fault(format!(
             "the configuration is over the limit of {limit} bytes"
@@ -543,7 +526,7 @@ impl TryFrom<&JsValue> for RevocationOptions {
 }
 
 fn clock_skew(options: &Options) -> Result<i64> {
-    let max = crate::check::MAX_CLOCK_SKEW_SECONDS as f64;
+    let max = limits::MAX_CLOCK_SKEW_SECONDS as f64;
     Ok(options.integer("clockSkewSeconds", max)?.unwrap_or(0))
 }
 
@@ -678,7 +661,16 @@ impl TryFrom<&JsValue> for DiagnoseOptions {
             Some(_) if from_policy.is_some() => {
                 return Err(invalid("options", "give either pins or policy, not both"))
             }
-            Some(pins) => Some(ExpectedPins::try_from(pins)?.0),
+            Some(pins) => {
+                let limit = limits::MAX_EXPECTED_PINS;
+                let each = |_| invalid("pins", "each pin must be a string");
+                Some(pins_of(
+                    pins,
+                    limit,
+                    || format!("at most {limit} pins"),
+                    each,
+                )?)
+            }
         };
         Ok(DiagnoseOptions {
             hostname,
@@ -698,7 +690,8 @@ impl TryFrom<&JsValue> for PlanInput {
     type Error = Error;
 
     fn try_from(options: &JsValue) -> Result<PlanInput> {
-        use crate::plan::{DEFAULT_UPDATE_LAG_DAYS, MAX_PLAN_HOSTS, MAX_UPDATE_LAG_DAYS};
+        use crate::limits::{MAX_PLAN_HOSTS, MAX_UPDATE_LAG_DAYS};
+        use crate::plan::DEFAULT_UPDATE_LAG_DAYS;
         use js_sys::{Object, Reflect};
         let options = Options::read(options, &["chains", "now", "updateLagDays"])?;
         let now_ms = options.now()?;
@@ -757,13 +750,13 @@ pub(super) fn verified_bundle(
     let root = bundle_document(root, "root", Document::Root)?;
     let bundle = bundle_document(bundle, "bundle", Document::Bundle)?;
     let min_version = options
-        .integer("minVersion", crate::bundle::MAX_VERSION as f64)?
+        .integer("minVersion", limits::MAX_VERSION as f64)?
         .unwrap_or(0);
     let bundle_options = crate::bundle::BundleOptions {
         now_ms: options.now()?,
         min_version: u64::try_from(min_version).unwrap_or(0),
     };
-    crate::bundle::verify_bundle(&bundle, &root, bundle_options, &*verifier())
+    crate::bundle::verify_bundle(&bundle, &root, bundle_options, &verifier())
 }
 
 // ---- Results ----

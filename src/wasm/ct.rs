@@ -17,7 +17,7 @@ pub fn verify_scts_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
         &options.ct.log_list,
         options.now_ms,
         options.ct.policy,
-        &*verifier(),
+        &verifier(),
     );
     to_js(&verdict)
 }
@@ -31,5 +31,5 @@ pub fn ct_drift_js(policy: JsValue, certificates: JsValue, options: JsValue) -> 
     let now = options.now()?;
     let PolicyArg(policy) = PolicyArg::try_from(&policy)?;
     let DriftCertificates(certs) = DriftCertificates::try_from(&certificates)?;
-    to_js(&crate::ct::ct_drift(&policy, &certs, now, &*verifier()))
+    to_js(&crate::ct::ct_drift(&policy, &certs, now, &verifier()))
 }

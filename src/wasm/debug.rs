@@ -27,5 +27,5 @@ pub fn wasm_memory_bytes() -> f64 {
 pub fn verify_links_js(chain: JsValue) -> JsResult<JsValue> {
     let verifier = verifier::verifier();
     let Certificates(certs) = Certificates::try_from(&chain)?;
-    to_js(&crate::chain::path::link_results(&certs, &*verifier))
+    to_js(&crate::chain::path::link_results(&certs, &verifier))
 }

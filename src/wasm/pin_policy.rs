@@ -131,7 +131,7 @@ impl PinPolicy {
     pub fn from_android_nsc(xml: JsValue, options: JsValue) -> JsResult<JsValue> {
         let options = Options::read(&options, &["lenient"])?;
         let lenient = options.bool("lenient")?.unwrap_or(false);
-        let limit = crate::interop::android_nsc::MAX_NSC_BYTES;
+        let limit = crate::limits::MAX_NSC_BYTES;
         let xml = source_text(&xml, "xml", limit, || Error::NscInvalid {
             reason: format!("over the limit of {limit} bytes"),
         })?;
@@ -150,7 +150,7 @@ impl PinPolicy {
     /// pins…)` calls of Kotlin or Java source; `OKHTTP_INVALID` names the line.
     #[wasm_bindgen(js_name = fromOkHttp)]
     pub fn from_okhttp(source: JsValue) -> JsResult<JsValue> {
-        let limit = crate::interop::MAX_OKHTTP_BYTES;
+        let limit = crate::limits::MAX_OKHTTP_BYTES;
         let source = source_text(&source, "source", limit, || Error::OkHttpInvalid {
             line: None,
             reason: format!("the source is over the limit of {limit} bytes"),
@@ -182,7 +182,7 @@ impl PinPolicy {
         // is in use: that inner check runs without it.
         let verdict = match self.memo.try_borrow_mut() {
             Ok(mut memo) => memo.check(&self.policy, &chain, &options),
-            Err(_) => check_policy(&self.policy, &chain, &options, &*verifier()),
+            Err(_) => check_policy(&self.policy, &chain, &options, &verifier()),
         };
         to_js(&verdict?)
     }
@@ -200,7 +200,7 @@ impl PinPolicy {
             &self.policy,
             now,
             chain,
-            &*verifier(),
+            &verifier(),
         ))
     }
 
@@ -224,7 +224,7 @@ impl PinPolicy {
             &self.policy,
             &input.chains,
             &input.options,
-            &*verifier(),
+            &verifier(),
         )?)
     }
 

@@ -33,6 +33,6 @@ pub fn check_pins_js(chain: JsValue, pins: JsValue, options: JsValue) -> JsResul
         &chain,
         &pins,
         &options,
-        &*verifier(),
+        &verifier(),
     )?)
 }

@@ -28,7 +28,7 @@ fn revocation_check<T: serde::Serialize>(
         &ChainInput::try_from(&chain)?.0,
         &document,
         &options,
-        &*verifier(),
+        &verifier(),
     )?)
 }
 

@@ -19,12 +19,15 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// A JS function as a signature verifier: `f(algorithm, spkiDer, message, signature,
-/// saltLength)` returning `true` (valid), `false` (invalid) or `null` (unsupported).
-/// A throw or any other value counts as unsupported: never valid, never a trap.
-pub(super) struct JsVerifier(Rc<js_sys::Function>);
+/// The verifier of one call: the function `setNativeVerifier` installed, `f(algorithm,
+/// spkiDer, message, signature, saltLength)` returning `true` (valid), `false` (invalid)
+/// or `null` (unsupported), else the built-in pure-Rust one. A throw or any other value
+/// counts as unsupported: never valid, never a trap.
+pub(super) struct HostVerifier {
+    function: Option<Rc<js_sys::Function>>,
+}
 
-impl SignatureVerifier for JsVerifier {
+impl SignatureVerifier for HostVerifier {
     fn verify(
         &self,
         algorithm: SignatureAlgorithm,
@@ -32,6 +35,9 @@ impl SignatureVerifier for JsVerifier {
         data: &[u8],
         sig: &[u8],
     ) -> VerifyOutcome {
+        let Some(function) = &self.function else {
+            return RustCryptoVerifier.verify(algorithm, key, data, sig);
+        };
         let salt = match algorithm.salt_len() {
             Some(salt) => JsValue::from_f64(salt as f64),
             None => JsValue::UNDEFINED,
@@ -43,41 +49,16 @@ impl SignatureVerifier for JsVerifier {
             &Uint8Array::from(sig),
             &salt,
         );
-        let answer = self.0.apply(&JsValue::UNDEFINED, &args);
-        match answer.map(|v| v.as_bool()) {
+        match function
+            .apply(&JsValue::UNDEFINED, &args)
+            .map(|v| v.as_bool())
+        {
             Ok(Some(true)) => VerifyOutcome::Valid,
             Ok(Some(false)) => VerifyOutcome::Invalid,
             Ok(None) => VerifyOutcome::Unsupported(format!(
                 "{algorithm} (the host verifier did not support it)"
             )),
             Err(_) => VerifyOutcome::Unsupported(format!("{algorithm} (the host verifier threw)")),
-        }
-    }
-}
-
-/// The verifier of one call: the host's function when one is installed, else the
-/// built-in pure-Rust one. It derefs to the `&dyn SignatureVerifier` the core takes.
-pub(super) enum CallVerifier {
-    Js(JsVerifier),
-    Rust(RustCryptoVerifier),
-}
-
-impl core::ops::Deref for CallVerifier {
-    type Target = dyn SignatureVerifier;
-
-    fn deref(&self) -> &Self::Target {
-        match self {
-            CallVerifier::Js(js) => js,
-            CallVerifier::Rust(rust) => rust,
-        }
-    }
-}
-
-impl CallVerifier {
-    fn boxed(self) -> Box<dyn SignatureVerifier> {
-        match self {
-            CallVerifier::Js(js) => Box::new(js),
-            CallVerifier::Rust(rust) => Box::new(rust),
         }
     }
 }
@@ -92,21 +73,20 @@ thread_local! {
 
 /// The installation count and the verifier for a call, cloned out: a verifier that calls
 /// back into certpin (or installs another) finds nothing borrowed.
-fn installed() -> (u64, CallVerifier) {
+fn installed() -> (u64, HostVerifier) {
     HOST_VERIFIER.with(|slot| match slot.try_borrow() {
         Ok(installed) => (
             installed.0,
-            match &installed.1 {
-                Some(function) => CallVerifier::Js(JsVerifier(Rc::clone(function))),
-                None => CallVerifier::Rust(RustCryptoVerifier),
+            HostVerifier {
+                function: installed.1.clone(),
             },
         ),
-        Err(_) => (u64::MAX, CallVerifier::Rust(RustCryptoVerifier)),
+        Err(_) => (u64::MAX, HostVerifier { function: None }),
     })
 }
 
 /// The verifier for a call.
-pub(super) fn verifier() -> CallVerifier {
+pub(super) fn verifier() -> HostVerifier {
     installed().1
 }
 
@@ -135,7 +115,7 @@ impl PolicyMemo {
     ) -> Result<Verdict> {
         let (installation, verifier) = installed();
         if self.installation != Some(installation) {
-            self.memo.set_verifier(verifier.boxed());
+            self.memo.set_verifier(Box::new(verifier));
             self.installation = Some(installation);
         }
         let verdict = self.memo.check(policy, chain, options);
