@@ -8,8 +8,9 @@ use crate::error::{Error, Result};
 use crate::finding::{Finding, FindingCode, Severity};
 use crate::names::hostname::check_hostname;
 use crate::pin::{HashAlgorithm, Pin};
-use crate::policy::{PinState, Policy};
-use crate::signature::verify::{SignatureAlgorithm, SignatureHash, SignatureVerifier};
+use crate::policy::Policy;
+use crate::signature::algorithm::{SignatureAlgorithm, SignatureHash};
+use crate::signature::verify::SignatureVerifier;
 use crate::x509::cert::{signature_algorithm_name, Certificate};
 
 /// The pins that decide for `hostname` under `policy`: the active pins of the entry
@@ -20,14 +21,9 @@ pub fn policy_pins(policy: &Policy, hostname: Option<&str>) -> Result<Option<Vec
         reason: "diagnose needs the hostname to find the policy's entry".into(),
     })?;
     let host = crate::names::host::normalize_hostname(hostname)?;
-    Ok(policy.find(&host).map(|(_, entry)| {
-        entry
-            .pins
-            .iter()
-            .filter(|p| p.state == PinState::Active)
-            .map(|p| p.pin.clone())
-            .collect()
-    }))
+    Ok(policy
+        .find(&host)
+        .map(|(_, entry)| entry.active_pins().into_iter().map(|p| p.pin).collect()))
 }
 
 /// A path with more certificates than this is "unusually long" (leaf, 3 intermediates).

@@ -127,13 +127,7 @@ pub fn drift_certificates(
     let mut bytes = 0usize;
     for parts in inputs {
         let parts = parts?;
-        bytes += parts
-            .iter()
-            .map(|p| match p {
-                crate::input::Part::Bytes(b) => b.len(),
-                crate::input::Part::Text(t) => t.len(),
-            })
-            .sum::<usize>();
+        bytes += crate::input::input_bytes(&parts);
         if bytes > MAX_DRIFT_BYTES {
             return Err(Error::InputTooLarge {
                 bytes,

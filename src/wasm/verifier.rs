@@ -10,9 +10,8 @@ use crate::check::CheckOptions;
 use crate::error::Result;
 use crate::input::Part;
 use crate::policy::Policy;
-use crate::signature::verify::{
-    RustCryptoVerifier, SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
-};
+use crate::signature::algorithm::SignatureAlgorithm;
+use crate::signature::verify::{RustCryptoVerifier, SignatureVerifier, VerifyOutcome};
 use core::cell::RefCell;
 use js_sys::{Array, Uint8Array};
 use std::rc::Rc;
