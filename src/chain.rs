@@ -116,6 +116,21 @@ pub struct CertificateInfo {
     pub scts: Vec<crate::ct::SctSummary>,
 }
 
+/// Every certificate of a parsed chain, described (`parseChain`); self-signatures are
+/// checked with `verifier` within the path budget.
+pub fn describe(
+    certs: &[Certificate],
+    verifier: &dyn crate::signature::verify::SignatureVerifier,
+) -> Vec<CertificateInfo> {
+    let flags = path::self_signed_flags(certs, verifier);
+    certs
+        .iter()
+        .zip(flags)
+        .enumerate()
+        .map(|(i, (c, self_signed))| CertificateInfo::new(c, i, self_signed))
+        .collect()
+}
+
 impl CertificateInfo {
     /// Describes `cert`, the `index`-th certificate of its input. `self_signed` is
     /// decided by the caller, which can verify the signature.

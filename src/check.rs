@@ -11,7 +11,6 @@
 //! honouring each pin's position and state.
 
 mod evaluate;
-pub(crate) mod hotpath;
 mod matching;
 mod message;
 

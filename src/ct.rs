@@ -15,7 +15,7 @@ mod drift;
 mod loglist;
 mod sct;
 
-pub use drift::{ct_drift, DriftCertificate, DriftHost, DriftReport};
+pub use drift::{ct_drift, drift_certificates, DriftCertificate, DriftHost, DriftReport};
 pub use loglist::{Log, LogList, LogState};
 pub use sct::{embedded, signed_data, Sct};
 
@@ -39,13 +39,14 @@ pub const MIMIC_LOG_IDS: [&str; 2] = [
 /// 70 days.
 pub const LOG_LIST_MAX_AGE_MS: i64 = 70 * 86_400_000;
 
-/// A named CT policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A named CT policy; Chrome's unless another is asked for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum CtPolicy {
     /// Chrome (`ct_policy.md`): embedded SCTs from 2 distinct logs for a lifetime of at
     /// most 180 days (notAfter − notBefore), else 3; at least 2 distinct operators (the
     /// operator at SCT time); at least one of the counted logs qualified, usable or
     /// read-only now; a retired log counts only for SCTs made before its retirement.
+    #[default]
     Chrome,
     /// Apple (support.apple.com/103214): 2 distinct logs for a lifetime (notBefore
     /// through notAfter inclusive, days of 86,400 s, a part day counting as a day) of at

@@ -4,12 +4,27 @@
 
 use crate::chain::path::{verified_path, verified_path_towards, Goal, PathOutcome, PathRules};
 use crate::chain::validity::{check_validity, expiring_soon, EXPIRY_WARNING_SECONDS};
+use crate::error::{Error, Result};
 use crate::finding::{Finding, FindingCode, Severity};
 use crate::names::hostname::check_hostname;
 use crate::pin::{HashAlgorithm, Pin};
+use crate::policy::Policy;
 use crate::signature::algorithm::{SignatureAlgorithm, SignatureHash};
 use crate::signature::verify::SignatureVerifier;
 use crate::x509::cert::{signature_algorithm_name, Certificate};
+
+/// The pins that decide for `hostname` under `policy`: the active pins of the entry
+/// `check` would use (`Policy::find`), or `None` when no entry pins the host.
+pub fn policy_pins(policy: &Policy, hostname: Option<&str>) -> Result<Option<Vec<Pin>>> {
+    let hostname = hostname.ok_or_else(|| Error::InvalidArgument {
+        argument: "hostname".into(),
+        reason: "diagnose needs the hostname to find the policy's entry".into(),
+    })?;
+    let host = crate::names::host::normalize_hostname(hostname)?;
+    Ok(policy
+        .find(&host)
+        .map(|(_, entry)| entry.active_pins().into_iter().map(|p| p.pin).collect()))
+}
 
 /// A path with more certificates than this is "unusually long" (leaf, 3 intermediates).
 pub const LONG_PATH_THRESHOLD: usize = 4;

@@ -88,6 +88,11 @@ pub const MAX_VERIFICATION_COST: u64 = 48;
 /// The most rejected-candidate findings one path building reports.
 pub const MAX_REJECTION_FINDINGS: usize = 32;
 
+// ---- Troubleshooting: `diagnose`'s options, read by the wasm boundary ----
+
+/// Expected pins `diagnose` takes.
+pub const MAX_EXPECTED_PINS: usize = 64;
+
 // ---- Checks and the memo: `check.rs`, `check/memo.rs` ----
 
 /// The largest `clockSkewSeconds` accepted: one day. More would all but disable the
@@ -131,6 +136,9 @@ pub const MAX_TRUSTKIT_REPORT_URIS: usize = 16;
 /// Certificates one `ctDrift` call takes (a crt.sh export for a busy domain holds a few
 /// thousand).
 pub const MAX_DRIFT_CERTIFICATES: usize = 4096;
+
+/// Bytes all the certificates of one `ctDrift` call may take.
+pub const MAX_DRIFT_BYTES: usize = 32 * 1024 * 1024;
 
 /// Issuers tried above one leaf (a path is at most this long, leaf included).
 pub const MAX_DRIFT_PATH: usize = 8;

@@ -10,9 +10,10 @@ use core::fmt;
 use core::str::FromStr;
 use sha2::Digest as _;
 
-/// The hash of a pin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The hash of a pin; SHA-256 unless another is asked for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HashAlgorithm {
+    #[default]
     Sha256,
     Sha384,
     Sha512,

@@ -67,6 +67,25 @@ impl Default for PathRules {
     }
 }
 
+impl PathRules {
+    /// Accept RSA keys from `bits` up (`minRsaBits`): a relaxation only, from the
+    /// smallest key certpin verifies to the default.
+    pub fn set_min_rsa_bits(&mut self, bits: i64) -> crate::error::Result<()> {
+        let min = i64::from(crate::limits::MIN_RSA_BITS);
+        let default = i64::from(DEFAULT_MIN_RSA_BITS);
+        if !(min..=default).contains(&bits) {
+            return Err(crate::error::Error::InvalidArgument {
+                argument: "minRsaBits".into(),
+                reason: format!(
+                    "must be from {min} (the smallest key certpin verifies) to {default}"
+                ),
+            });
+        }
+        self.min_rsa_bits = u32::try_from(bits).unwrap_or(DEFAULT_MIN_RSA_BITS);
+        Ok(())
+    }
+}
+
 /// What a check wants of the path when the first one built does not serve it (see
 /// the module doc): the instant, and which certificates are pinned.
 pub struct Goal<'a> {
@@ -258,6 +277,51 @@ impl Budget {
         self.steps += 1;
         self.steps <= MAX_CANDIDATE_STEPS
     }
+}
+
+/// One link of [`link_results`]: certificate `child`'s signature checked with
+/// certificate `issuer`'s key (`verifyLinks`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkResult {
+    pub child: usize,
+    pub issuer: usize,
+    /// The child's signature algorithm, or the name of one certpin does not know.
+    pub algorithm: String,
+    /// `valid`, `invalid` or `unsupported` (a link past the budget is not checked).
+    pub result: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// [`link_checks`] as results a person reads.
+pub fn link_results(certs: &[Certificate], verifier: &dyn SignatureVerifier) -> Vec<LinkResult> {
+    let mut results = vec![];
+    for (child, issuer, outcome) in link_checks(certs, verifier) {
+        let Some(c) = certs.get(child) else {
+            continue;
+        };
+        let algorithm = SignatureAlgorithm::of_certificate(c)
+            .map(|a| a.to_string())
+            .unwrap_or_else(|name| name);
+        let (result, reason) = match outcome {
+            Some(VerifyOutcome::Valid) => ("valid", None),
+            Some(VerifyOutcome::Invalid) => ("invalid", None),
+            Some(VerifyOutcome::Unsupported(why)) => ("unsupported", Some(why)),
+            None => (
+                "unsupported",
+                Some("not checked: the chain's signature checks exceed certpin's verification budget".to_string()),
+            ),
+        };
+        results.push(LinkResult {
+            child,
+            issuer,
+            algorithm,
+            result,
+            reason,
+        });
+    }
+    results
 }
 
 /// The verification cost of checking `child`'s signature with `issuer`'s key, in units

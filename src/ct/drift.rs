@@ -4,7 +4,7 @@
 //! certificate's verified path reaches a CA key the policy pins somewhere (any entry,
 //! active or candidate), that pin is suggested as a candidate for the host.
 
-use crate::limits::MAX_DRIFT_PATH;
+use crate::limits::{MAX_DRIFT_BYTES, MAX_DRIFT_CERTIFICATES, MAX_DRIFT_PATH};
 use crate::names::hostname::dns_name_matches;
 use crate::pin::HashAlgorithm;
 use crate::policy::{DomainEntry, PinState, Policy};
@@ -108,6 +108,41 @@ fn candidate_chain(leaf: usize, certs: &[Certificate]) -> Vec<usize> {
         }
     }
     chain
+}
+
+/// The certificates of `count` inputs (each PEM text of one or more blocks, or DER
+/// bytes), read in order and numbered in that order, within `MAX_DRIFT_CERTIFICATES`
+/// and `MAX_DRIFT_BYTES`. Each input is read, counted and parsed before the next one is
+/// read, so the first fault met is the one reported.
+pub fn drift_certificates(
+    count: usize,
+    inputs: impl IntoIterator<Item = crate::error::Result<Vec<crate::input::Part>>>,
+) -> crate::error::Result<Vec<Certificate>> {
+    use crate::error::Error;
+    let limit = MAX_DRIFT_CERTIFICATES;
+    if count > limit {
+        return Err(Error::TooManyCertificates { count, limit });
+    }
+    let mut certs = Vec::new();
+    let mut bytes = 0usize;
+    for parts in inputs {
+        let parts = parts?;
+        bytes += crate::input::input_bytes(&parts);
+        if bytes > MAX_DRIFT_BYTES {
+            return Err(Error::InputTooLarge {
+                bytes,
+                limit: MAX_DRIFT_BYTES,
+            });
+        }
+        certs.extend(crate::chain::parse_chain(&parts)?);
+        if certs.len() > limit {
+            return Err(Error::TooManyCertificates {
+                count: certs.len(),
+                limit,
+            });
+        }
+    }
+    Ok(certs)
 }
 
 /// `ctDrift(policy, certificates, { now })`.

@@ -8,6 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::limits::{MAX_LABEL_LEN, MAX_NAME_LEN};
+use core::cell::RefCell;
 use core::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -51,9 +52,9 @@ pub(crate) fn normalize_name(name: &str) -> core::result::Result<String, String>
 }
 
 /// The one host-name canonicaliser (see [`normalize_hostname`]); remembered for the last
-/// few names (`crate::hotpath`).
+/// few names ([`remembered_host`]).
 pub(crate) fn canonical_host(name: &str) -> core::result::Result<CanonicalHost, String> {
-    crate::check::hotpath::remembered_host(name)
+    remembered_host(name)
 }
 
 /// [`canonical_host`], computed.
@@ -349,6 +350,38 @@ impl fmt::Display for HostPattern {
     }
 }
 
+/// Host names remembered with their canonical form.
+const REMEMBERED_HOSTS: usize = 4;
+
+type HostResult = core::result::Result<CanonicalHost, String>;
+
+thread_local! {
+    static HOSTS: RefCell<Vec<(String, HostResult)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// [`crate::names::host::canonical_host`]: the canonical form of `name`, remembered for the last
+/// few names (compared as whole strings; the result is a pure function of the name).
+pub(crate) fn remembered_host(name: &str) -> HostResult {
+    let found = HOSTS.with(|hosts| {
+        let hosts = hosts.try_borrow().ok()?;
+        hosts
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, result)| result.clone())
+    });
+    if let Some(result) = found {
+        return result;
+    }
+    let result = canonical_host_computed(name);
+    HOSTS.with(|hosts| {
+        if let Ok(mut hosts) = hosts.try_borrow_mut() {
+            hosts.truncate(REMEMBERED_HOSTS - 1);
+            hosts.insert(0, (name.to_string(), result.clone()));
+        }
+    });
+    result
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
@@ -543,5 +576,37 @@ mod tests {
         assert_eq!(s("**.b.example.com", false), s("b.example.com", true));
         assert!(s("**.b.example.com", false) > s("**.example.com", false));
         assert!(s("b.example.com", true) > s("example.com", true));
+    }
+
+    #[test]
+    fn a_remembered_host_is_the_computed_one() {
+        // More names than are remembered, valid and not, each asked for twice in a row
+        // and again after others.
+        let names = [
+            "Example.COM.",
+            "127.1",
+            "[::ffff:1.2.3.4]",
+            "bad..name",
+            "xn--nxasmq6b.example",
+            "b\u{fc}cher.example",
+            "0x7f.example",
+            "1.2.3.256",
+            "a.b",
+            "Example.COM.",
+        ];
+        for _ in 0..2 {
+            for name in names {
+                assert_eq!(
+                    remembered_host(name),
+                    canonical_host_computed(name),
+                    "{name}"
+                );
+                assert_eq!(
+                    remembered_host(name),
+                    canonical_host_computed(name),
+                    "{name}"
+                );
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { FIXTURES, pemBlocks } from "./helpers.mjs";
+import { FIXTURES, pemBlocks } from "../support/helpers.mjs";
 import { PinPolicy, computePins } from "certpin";
 
 const ders = (name) => pemBlocks(readFileSync(join(FIXTURES, name), "utf8")).map((b) => new Uint8Array(b.der));

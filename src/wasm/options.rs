@@ -1,0 +1,163 @@
+//! The one reader of options objects. Each read from JS is a boundary crossing, so an
+//! object's own enumerable properties are read once; the typed getters then look here
+//! and name the option in their error.
+
+use crate::error::{Error, Result};
+use core::cell::RefCell;
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// An options object as read: `undefined` and `null` are no options.
+pub(super) struct Options(Vec<(String, JsValue)>);
+
+/// An `INVALID_ARGUMENT` error naming `argument`.
+pub(super) fn invalid(argument: &str, reason: impl Into<String>) -> Error {
+    Error::InvalidArgument {
+        argument: argument.into(),
+        reason: reason.into(),
+    }
+}
+
+impl Options {
+    /// Reads an options object, refusing keys it does not know (a typo must not silently
+    /// turn a check off).
+    pub(super) fn read(value: &JsValue, known: &[&str]) -> Result<Options> {
+        Options::read_known(value, known, &[])
+    }
+
+    /// [`Options::read`], where `known_js` holds (some of) `known` as JS strings, in the
+    /// same order: a key equal to one of them is named without copying it into wasm.
+    pub(super) fn read_known(
+        value: &JsValue,
+        known: &[&str],
+        known_js: &[JsValue],
+    ) -> Result<Options> {
+        if value.is_undefined() || value.is_null() {
+            return Ok(Options(Vec::new()));
+        }
+        if !value.is_object() || Array::is_array(value) {
+            return Err(invalid("options", "options must be an object"));
+        }
+        let object: &Object = value.unchecked_ref();
+        let mut entries = Vec::new();
+        for key in Object::keys(object).iter() {
+            let name = match known.iter().zip(known_js).find(|(_, js)| **js == key) {
+                Some((name, _)) => (*name).to_string(),
+                None => key.as_string().unwrap_or_default(),
+            };
+            if !known.contains(&name.as_str()) {
+                return Err(invalid(
+                    "options",
+                    format!(
+                        "unknown option {name:?}; known options: {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+            let value = Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
+            entries.push((name, value));
+        }
+        Ok(Options(entries))
+    }
+
+    /// The option's value; `undefined` counts as absent.
+    pub(super) fn get(&self, key: &str) -> Option<&JsValue> {
+        let Options(entries) = self;
+        entries
+            .iter()
+            .find(|(name, _)| name == key)
+            .map(|(_, value)| value)
+            .filter(|v| !v.is_undefined())
+    }
+
+    pub(super) fn string(&self, key: &str) -> Result<Option<String>> {
+        self.get(key)
+            .map(|v| {
+                v.as_string()
+                    .ok_or_else(|| invalid(key, "must be a string"))
+            })
+            .transpose()
+    }
+
+    /// A string option read by the core type's parser (an algorithm, a policy name).
+    pub(super) fn parsed<T: core::str::FromStr<Err = Error>>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>> {
+        self.string(key)?.map(|name| name.parse()).transpose()
+    }
+
+    pub(super) fn bool(&self, key: &str) -> Result<Option<bool>> {
+        self.get(key)
+            .map(|v| {
+                v.as_bool()
+                    .ok_or_else(|| invalid(key, "must be true or false"))
+            })
+            .transpose()
+    }
+
+    /// A whole number from 0 to `max`.
+    pub(super) fn integer(&self, key: &str, max: f64) -> Result<Option<i64>> {
+        self.get(key)
+            .map(|v| match v.as_f64() {
+                Some(n) if n.fract() == 0.0 && (0.0..=max).contains(&n) => Ok(n as i64),
+                _ => Err(invalid(
+                    key,
+                    format!("must be a whole number from 0 to {}", max as u64),
+                )),
+            })
+            .transpose()
+    }
+
+    /// `now` as a JS `Date` or a number of milliseconds; `Date.now()` when absent (the
+    /// one place certpin reads a clock).
+    pub(super) fn now(&self) -> Result<i64> {
+        let Some(value) = self.get("now") else {
+            return Ok(js_sys::Date::now() as i64);
+        };
+        // A finite number first: two calls that return scalars (`as_f64` writes through memory).
+        let ms = if js_sys::Number::is_finite(value) {
+            value.unchecked_ref::<js_sys::Number>().value_of()
+        } else if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+            date.get_time()
+        } else if let Some(n) = value.as_f64() {
+            n
+        } else {
+            return Err(invalid(
+                "now",
+                "must be a Date or a number of milliseconds since the epoch",
+            ));
+        };
+        // ECMAScript's time range: ±8.64e15 ms.
+        if !ms.is_finite() || ms.abs() > 8.64e15 {
+            return Err(invalid("now", "must be a valid date"));
+        }
+        Ok(ms.floor() as i64)
+    }
+}
+
+thread_local! {
+    static JS_STRINGS: RefCell<Option<(usize, Vec<JsValue>)>> = const { RefCell::new(None) };
+}
+
+/// `f` with `names` as JS strings, made once for the one list of names the check reads
+/// (the options of a check: comparing a key with them is cheaper than copying the key into
+/// wasm). Another list, or a list in use, gets no strings (`f(&[])`).
+pub(super) fn with_js_strings<R>(
+    names: &'static [&'static str],
+    f: impl FnOnce(&[JsValue]) -> R,
+) -> R {
+    JS_STRINGS.with(|cell| {
+        let Ok(mut cell) = cell.try_borrow_mut() else {
+            return f(&[]);
+        };
+        let id = names.as_ptr() as usize;
+        let strings =
+            cell.get_or_insert_with(|| (id, names.iter().map(|n| JsValue::from_str(n)).collect()));
+        if strings.0 != id {
+            return f(&[]);
+        }
+        f(&strings.1)
+    })
+}
