@@ -1,5 +1,5 @@
-//! Revocation (issue 21): OCSP responses and CRLs made by `openssl ocsp` / `openssl ca`
-//! (tests/fixtures/revocation/make.sh), each verdict compared with OpenSSL's on the same
+//! Revocation: OCSP responses and CRLs made by `openssl ocsp` / `openssl ca`
+//! (tests/revocation/make.sh), each verdict compared with OpenSSL's on the same
 //! bytes (openssl-verdicts.txt, written by the same script) and each time compared with
 //! the one `openssl ocsp -resp_text` / `openssl crl -text` printed (the *.txt files).
 #![allow(
@@ -9,6 +9,7 @@
     clippy::panic
 )]
 
+mod common;
 use certpin::{
     check_crl, check_ocsp, check_policy, diagnose, must_staple, parse_chain, parse_rfc3339,
     revocation_info, CheckOptions, DiagnoseOptions, Error, Part, Policy, Responder,
@@ -17,7 +18,7 @@ use certpin::{
 use std::path::PathBuf;
 
 fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/revocation")
+    common::tests_dir("revocation")
 }
 fn read(name: &str) -> Vec<u8> {
     std::fs::read(dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))

@@ -198,7 +198,7 @@ pub fn check(data: &[u8]) {
     }
 }
 
-/// Target `revocation` (issue 21): selector byte, then chain parts and, last, an OCSP
+/// Target `revocation`: selector byte, then chain parts and, last, an OCSP
 /// response or a CRL, all split at [`SEPARATOR`]. Calls `check_ocsp`, `check_crl`,
 /// `check_policy` with the evidence as the staple (the selector picks the entry's
 /// `revocation` setting, text/bytes and the instant), and `revocation_info` per
