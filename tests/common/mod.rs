@@ -11,7 +11,9 @@
 )]
 
 pub mod der;
+mod now;
 pub mod policies;
+pub use now::*;
 
 use certpin::{
     check_pins, parse_chain, Certificate, CheckOptions, HashAlgorithm, Part, Pin,
@@ -45,16 +47,6 @@ pub fn key(name: &str) -> KeyPair {
     KeyPair::from_pem(&fixture(&format!("keys/{name}.pem"))).expect(name)
 }
 
-/// The tests' one fixed "now", 2026-06-01T00:00:00Z in seconds (`date -u -d 2026-06-01
-/// +%s`): inside every generated certificate's validity. A test that needs another
-/// instant names it as an offset from this one and says why.
-pub const NOW: i64 = 1_780_272_000;
-/// Milliseconds per second, for the options that take milliseconds.
-pub const MS: i64 = 1000;
-/// NOW in milliseconds.
-pub const NOW_MS: i64 = NOW * MS;
-/// Seconds per day.
-pub const DAY: i64 = 86_400;
 pub const NOT_BEFORE: i64 = 1_735_689_600; // 2025-01-01T00:00:00Z
 pub const NOT_AFTER: i64 = 2_051_222_400; // 2035-01-01T00:00:00Z
 
