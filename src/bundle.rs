@@ -1,4 +1,4 @@
-//! Signed policy bundles and their trust roots (SPEC.md "Signed policy bundles"),
+//! Signed policy bundles and their trust roots (README "Signed policy bundles"),
 //! following The Update Framework's rules for signed metadata (TUF specification
 //! section 5.3): a document is `{ signed, signatures: [{ keyId, sig }] }`; a signature
 //! covers a fixed prefix naming the document type followed by the RFC 8785 canonical
@@ -18,9 +18,9 @@ pub use canonical::{Json, MAX_SAFE_INTEGER};
 pub use envelope::{key_id_of, Root, RootKey};
 
 use crate::error::{Error, Result};
-use crate::name::rfc3339;
 use crate::policy::Policy;
-use crate::verify::{check_key, installed_verifier, SignatureAlgorithm, VerifyOutcome};
+use crate::signature::verify::{check_key, SignatureAlgorithm, SignatureVerifier, VerifyOutcome};
+use crate::x509::name::rfc3339;
 use envelope::{parse_bundle, parse_root, BundleSigned, Envelope};
 
 /// Prefix of a bundle's signing input: a signature over a root can never pass as one
@@ -138,9 +138,9 @@ fn tally(
     prefix: &str,
     keys: &[&RootKey],
     unknown: Unknown,
+    verifier: &dyn SignatureVerifier,
 ) -> core::result::Result<Tally, Refusal> {
     let message = with_prefix(prefix, &envelope.signed);
-    let verifier = installed_verifier();
     let mut valid: Vec<String> = Vec::new();
     for entry in &envelope.signatures {
         let Some(key) = keys.iter().find(|k| k.key_id == entry.key_id) else {
@@ -187,18 +187,24 @@ fn algorithm_label(algorithm: SignatureAlgorithm) -> &'static str {
 }
 
 /// Checks a trust root on its own: well formed, signed by a threshold of its own keys,
-/// not expired at `now_ms`.
-pub fn check_root(root_json: &str, now_ms: i64) -> Result<Root> {
+/// not expired at `now_ms`; signatures checked with `verifier`.
+pub fn check_root(root_json: &str, now_ms: i64, verifier: &dyn SignatureVerifier) -> Result<Root> {
     let root = parse_root(root_json)?;
-    check_self_signed(&root)?;
+    check_self_signed(&root, verifier)?;
     check_root_expiry(&root, now_ms)?;
     Ok(root)
 }
 
-fn check_self_signed(root: &Root) -> Result<()> {
+fn check_self_signed(root: &Root, verifier: &dyn SignatureVerifier) -> Result<()> {
     let keys: Vec<&RootKey> = root.keys.iter().collect();
-    let tally = tally(&root.envelope, ROOT_SIGNING_PREFIX, &keys, Unknown::Skip)
-        .map_err(|r| root_refusal(r, root.version))?;
+    let tally = tally(
+        &root.envelope,
+        ROOT_SIGNING_PREFIX,
+        &keys,
+        Unknown::Skip,
+        verifier,
+    )
+    .map_err(|r| root_refusal(r, root.version))?;
     let valid = tally.count_in(&root.keys);
     if valid < root.threshold {
         return Err(Error::RootThreshold {
@@ -229,24 +235,32 @@ fn root_refusal(refusal: Refusal, version: u64) -> Error {
 
 /// `verifyBundle`: checks `bundle_json` against the trust root `root_json`.
 /// Order: structure, root, signatures, threshold, then version and time, then the
-/// policy (nothing unsigned is interpreted beyond its structure).
+/// policy (nothing unsigned is interpreted beyond its structure). Signatures are checked
+/// with `verifier`.
 pub fn verify_bundle(
     bundle_json: &str,
     root_json: &str,
     options: BundleOptions,
+    verifier: &dyn SignatureVerifier,
 ) -> Result<VerifiedBundle> {
-    let root = check_root(root_json, options.now_ms)?;
+    let root = check_root(root_json, options.now_ms, verifier)?;
     check_size(bundle_json, "$")?;
     let (envelope, signed) = parse_bundle(bundle_json)?;
     let keys: Vec<&RootKey> = root.keys.iter().collect();
-    let tally =
-        tally(&envelope, BUNDLE_SIGNING_PREFIX, &keys, Unknown::Refuse).map_err(|r| match r {
-            Refusal::Unknown(key_id) => Error::BundleUnknownKey {
-                key_id,
-                root_version: root.version,
-            },
-            Refusal::Bad(key_id, reason) => Error::BundleBadSignature { key_id, reason },
-        })?;
+    let tally = tally(
+        &envelope,
+        BUNDLE_SIGNING_PREFIX,
+        &keys,
+        Unknown::Refuse,
+        verifier,
+    )
+    .map_err(|r| match r {
+        Refusal::Unknown(key_id) => Error::BundleUnknownKey {
+            key_id,
+            root_version: root.version,
+        },
+        Refusal::Bad(key_id, reason) => Error::BundleBadSignature { key_id, reason },
+    })?;
     let valid = tally.count_in(&root.keys);
     if valid < root.threshold {
         return Err(Error::BundleThreshold {
@@ -306,8 +320,13 @@ fn check_bundle_fields(signed: &BundleSigned, options: BundleOptions) -> Result<
 /// N+1 and be signed by a threshold of root N's keys and by a threshold of its own.
 /// Only the last root's expiry is checked (an intermediate root that has since expired
 /// must still be followable). Returns the last root's JSON (canonical form of the
-/// document as given).
-pub fn update_root(current_json: &str, chain: &[String], now_ms: i64) -> Result<String> {
+/// document as given). Signatures are checked with `verifier`.
+pub fn update_root(
+    current_json: &str,
+    chain: &[String],
+    now_ms: i64,
+    verifier: &dyn SignatureVerifier,
+) -> Result<String> {
     if chain.is_empty() {
         return Err(Error::RootMalformed {
             path: "$".into(),
@@ -339,8 +358,14 @@ pub fn update_root(current_json: &str, chain: &[String], now_ms: i64) -> Result<
                 .iter()
                 .filter(|k| !trusted.keys.iter().any(|t| t.key_id == k.key_id)),
         );
-        let tally = tally(&next.envelope, ROOT_SIGNING_PREFIX, &keys, Unknown::Refuse)
-            .map_err(|r| root_refusal(r, trusted.version))?;
+        let tally = tally(
+            &next.envelope,
+            ROOT_SIGNING_PREFIX,
+            &keys,
+            Unknown::Refuse,
+            verifier,
+        )
+        .map_err(|r| root_refusal(r, trusted.version))?;
         let by_old = tally.count_in(&trusted.keys);
         if by_old < trusted.threshold {
             return Err(Error::RootThreshold {

@@ -1,12 +1,15 @@
 //! A served chain: the certificates of an input, in input order (leaf first), and the
-//! public description of each (`CertificateInfo`, SPEC.md).
+//! public description of each (`CertificateInfo`).
 
-use crate::cert::{signature_algorithm_name, spki_of_csr, spki_of_public_key, Certificate};
+pub(crate) mod path;
+pub(crate) mod validity;
+
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::input::{decode, decode_noted, Item, ItemKind, Part};
-use crate::name::rfc3339;
 use crate::pin::{hex, HashAlgorithm, Pin};
+use crate::x509::cert::{signature_algorithm_name, spki_of_csr, spki_of_public_key, Certificate};
+use crate::x509::name::rfc3339;
 use serde::Serialize;
 
 /// Parses every item of the input as a certificate, in order.
@@ -84,7 +87,7 @@ fn csr_pin(der: &[u8], index: usize, algorithm: HashAlgorithm) -> Result<Pin> {
     Ok(Pin::of_spki(algorithm, der.get(range).unwrap_or_default()))
 }
 
-/// The public description of one certificate (SPEC.md `CertificateInfo`).
+/// The public description of one certificate (the JS `CertificateInfo`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CertificateInfo {

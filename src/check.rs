@@ -1,36 +1,43 @@
 //! Policy evaluation: one chain, one host, one instant → a `Verdict`. Used by both
 //! `PinPolicy.check` (a policy entry chosen by host) and `checkPins` (an ad hoc entry of
-//! active pins). See `crate::verdict` for what the verdict means.
+//! active pins). See `crate::check::verdict` for what the verdict means.
 //!
 //! Steps, each recorded as a finding when it fails: the chain is decoded (an empty array
 //! is status `no-chain`); the entry for the host is found (none: `not-pinned`, fail
 //! open); an expired entry fails open (`policy-expired`); the path is built
-//! (`crate::path`: signature-verified unless the caller opted out); the leaf must cover
+//! (`crate::chain::path`: signature-verified unless the caller opted out); the leaf must cover
 //! the hostname (`crate::hostname`) and the path must be within its validity
 //! (`crate::validity`); then pins are compared as bytes against path certificates,
 //! honouring each pin's position and state.
 
-use crate::cert::Certificate;
+pub(crate) mod memo;
+pub(crate) mod report;
+pub(crate) mod verdict;
+
 use crate::chain::parse_chain_noted;
+use crate::chain::path::{
+    pin_path_towards, pin_path_with, served_path, Goal, PathOutcome, PathRules,
+};
+use crate::chain::validity::check_validity;
+use crate::check::report::{report_key, violation_report, ReportInput};
+use crate::check::verdict::{Matched, Status, Verdict};
 use crate::error::{Error, Result};
 use crate::finding::Finding;
-use crate::host::{normalize_hostname, HostPattern};
-use crate::hostname::check_hostname_with;
 use crate::input::Part;
-use crate::name::rfc3339;
-use crate::path::{pin_path_towards, pin_path_with, served_path, Goal, PathOutcome, PathRules};
+use crate::names::host::{normalize_hostname, HostPattern};
+use crate::names::hostname::check_hostname_with;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinState, Policy, MAX_PINS_PER_DOMAIN};
-use crate::report::{report_key, violation_report, ReportInput};
-use crate::validity::check_validity;
-use crate::verdict::{Matched, Status, Verdict};
+use crate::signature::verify::SignatureVerifier;
+use crate::x509::cert::Certificate;
+use crate::x509::name::rfc3339;
 use core::fmt::Write as _;
 
 /// The largest `clockSkewSeconds` accepted: one day. More would all but disable the
 /// validity check.
 pub const MAX_CLOCK_SKEW_SECONDS: i64 = 86_400;
 
-/// How to check (SPEC.md `CheckOptions`). `now_ms` is always given: the core never reads
+/// How to check (the JS `CheckOptions`). `now_ms` is always given: the core never reads
 /// a clock.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckOptions {
@@ -48,9 +55,9 @@ pub struct CheckOptions {
     /// `allowCommonNameFallback`: match the subject CN of a leaf without any SAN
     /// (default false).
     pub allow_common_name: bool,
-    /// Revocation (issue 21): the OCSP response the server stapled, if the host has one.
+    /// Revocation: the OCSP response the server stapled, if the host has one.
     pub ocsp_response: Option<Vec<u8>>,
-    /// Certificate Transparency (issue 20): the log list and CT policy for entries with
+    /// Certificate Transparency: the log list and CT policy for entries with
     /// `"ct"`; `None` makes an entry with `"ct": "enforce"` fail closed.
     pub ct: Option<crate::ct::CtCheck>,
 }
@@ -95,15 +102,21 @@ pub const CHECK_FINDING_CODES: &[&str] = &[
     "CANDIDATE_PIN_MATCHED",
     "CANDIDATE_PIN_UNMATCHED",
     "REPORT_ONLY",
-    // Issue 15: a PEM block that is not a certificate was skipped.
+    // A PEM block that is not a certificate was skipped.
     "PEM_BLOCK_SKIPPED",
-    // Certificate Transparency (issue 20); `crate::ct_codes` lists the CT evaluation's own.
+    // Certificate Transparency; `crate::ct_codes` lists the CT evaluation's own.
     "CT_INSUFFICIENT",
     "CT_LOG_LIST_MISSING",
 ];
 
 /// `PinPolicy.check`: the entry for `options.hostname` (required) decides.
-pub fn check_policy(policy: &Policy, chain: &[Part], options: &CheckOptions) -> Result<Verdict> {
+/// Signatures are checked with `verifier`.
+pub fn check_policy(
+    policy: &Policy,
+    chain: &[Part],
+    options: &CheckOptions,
+    verifier: &dyn SignatureVerifier,
+) -> Result<Verdict> {
     let hostname = policy_hostname(options)?;
     let (certs, notes) = parse_served(chain)?;
     check_policy_parsed(
@@ -112,7 +125,8 @@ pub fn check_policy(policy: &Policy, chain: &[Part], options: &CheckOptions) -> 
         &certs,
         &notes,
         options,
-        &mut pin_path_with,
+        &mut |certs, rules| pin_path_with(certs, rules, verifier),
+        verifier,
     )
 }
 
@@ -130,10 +144,11 @@ pub(crate) fn policy_hostname(options: &CheckOptions) -> Result<String> {
 }
 
 /// [`check_policy`] for certificates already parsed and a hostname from
-/// [`policy_hostname`], with the caller's path builder (`crate::memo` passes one that
+/// [`policy_hostname`], with the caller's path builder (`crate::check::memo` passes one that
 /// remembers verified paths). `build_path` is called only when a pinned, unexpired entry
 /// applies to a served chain and `options.verify_signatures` is set; it must return what
-/// [`pin_path_with`] would.
+/// [`pin_path_with`] would with `verifier`, which checks every other signature (the
+/// OCSP staple's, the SCTs').
 pub(crate) fn check_policy_parsed(
     policy: &Policy,
     hostname: &str,
@@ -141,6 +156,7 @@ pub(crate) fn check_policy_parsed(
     notes: &[Finding],
     options: &CheckOptions,
     build_path: &mut BuildPath<'_>,
+    verifier: &dyn SignatureVerifier,
 ) -> Result<Verdict> {
     let entry = policy.find(hostname).map(|(_, e)| e);
     let mut verdict = evaluate(
@@ -150,6 +166,7 @@ pub(crate) fn check_policy_parsed(
         Some(hostname),
         options,
         build_path,
+        verifier,
     )?;
     verdict.findings.splice(0..0, notes.iter().cloned());
     Ok(verdict)
@@ -166,8 +183,14 @@ pub(crate) fn parse_served(chain: &[Part]) -> Result<(Vec<Certificate>, Vec<Find
 }
 
 /// `checkPins`: the chain against a list of active pins that may match anywhere on the
-/// path. Without a hostname no hostname check is made.
-pub fn check_pins(chain: &[Part], pins: &[Pin], options: &CheckOptions) -> Result<Verdict> {
+/// path. Without a hostname no hostname check is made. Signatures are checked with
+/// `verifier`.
+pub fn check_pins(
+    chain: &[Part],
+    pins: &[Pin],
+    options: &CheckOptions,
+    verifier: &dyn SignatureVerifier,
+) -> Result<Verdict> {
     if pins.is_empty() {
         return Err(Error::InvalidArgument {
             argument: "pins".into(),
@@ -200,7 +223,8 @@ pub fn check_pins(chain: &[Part], pins: &[Pin], options: &CheckOptions) -> Resul
         &certs,
         hostname.as_deref(),
         options,
-        &mut pin_path_with,
+        &mut |certs, rules| pin_path_with(certs, rules, verifier),
+        verifier,
     )?;
     verdict.findings.splice(0..0, notes);
     Ok(verdict)
@@ -216,8 +240,8 @@ pub(crate) struct PinHit {
 }
 
 /// Every (pin, path certificate) pair whose key the pin names and whose depth the pin's
-/// position allows. Revoked pins are looked for on every served certificate (SPEC.md:
-/// revoked "makes any chain that contains it fail"); their depth is then the path depth,
+/// position allows. Revoked pins are looked for on every served certificate (README
+/// "Policy document": `revoked` "fails any chain that contains that key"); their depth is then the path depth,
 /// or `usize::MAX` for a certificate off the path.
 pub(crate) fn pin_hits(pins: &[PinEntry], certs: &[Certificate], path: &[usize]) -> Vec<PinHit> {
     let mut by_algorithm: Vec<(HashAlgorithm, Vec<Pin>)> = Vec::new();
@@ -272,6 +296,7 @@ fn evaluate(
     hostname: Option<&str>,
     options: &CheckOptions,
     build_path: &mut BuildPath<'_>,
+    verifier: &dyn SignatureVerifier,
 ) -> Result<Verdict> {
     if !(0..=MAX_CLOCK_SKEW_SECONDS).contains(&options.clock_skew_seconds) {
         return Err(Error::InvalidArgument {
@@ -373,7 +398,7 @@ fn evaluate(
                     accept: &accept,
                     spent: first.cost,
                 };
-                let second = pin_path_towards(certs, &options.rules, &goal);
+                let second = pin_path_towards(certs, &options.rules, &goal, verifier);
                 if second.valid {
                     second
                 } else {
@@ -433,12 +458,12 @@ fn evaluate(
                 ),
             ));
         }
-        // Revocation (issue 21): the staple, the entry's setting, must-staple.
+        // Revocation: the staple, the entry's setting, must-staple.
         crate::revocation::apply(
             entry.revocation,
             certs,
             outcome.valid.then_some(path.as_slice()),
-            options.ocsp_response.as_deref(),
+            options.ocsp_response.as_deref().map(|s| (s, verifier)),
             &crate::revocation::RevocationOptions {
                 now_ms: options.now_ms,
                 clock_skew_seconds: options.clock_skew_seconds,
@@ -491,10 +516,16 @@ fn evaluate(
             }
         }
     }
-    // ---- Certificate Transparency (issue 20) ----
+    // ---- Certificate Transparency ----
     if let (Some(ct_mode), false) = (entry.ct, certs.is_empty()) {
-        let (passed, findings) =
-            crate::ct::check_entry(ct_mode, options.ct.as_ref(), certs, &path, options.now_ms);
+        let (passed, findings) = crate::ct::check_entry(
+            ct_mode,
+            options.ct.as_ref(),
+            certs,
+            &path,
+            options.now_ms,
+            verifier,
+        );
         verdict.findings.extend(findings);
         if !passed {
             failures.push(Status::CtInsufficient);
@@ -595,7 +626,7 @@ fn path_validity(
     pins: &[PinEntry],
     now: i64,
     options: &CheckOptions,
-) -> crate::validity::ValidityOutcome {
+) -> crate::chain::validity::ValidityOutcome {
     let checked = match path.split_last() {
         Some((top, below)) if !below.is_empty() && anchor_pinned(pins, certs, *top) => below,
         _ => path,
@@ -617,7 +648,8 @@ fn subject_of(certs: &[Certificate], index: usize) -> String {
         .unwrap_or_default()
 }
 
-/// OkHttp's failure text (REFERENCE.md "Failure message"), with positions, states and
+/// OkHttp's `CertificatePinner` failure text ("Certificate pinning failure!", the peer
+/// certificate chain, the pinned certificates for the host), with positions, states and
 /// the reason; on success one line naming the pin and where it matched.
 fn message(
     verdict: &Verdict,

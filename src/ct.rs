@@ -19,11 +19,11 @@ pub use drift::{ct_drift, DriftCertificate, DriftHost, DriftReport, MAX_DRIFT_CE
 pub use loglist::{Log, LogList, LogState, MAX_LOGS, MAX_LOG_LIST_BYTES, MAX_OPERATORS};
 pub use sct::{embedded, parse_sct_list, signed_data, Embedded, Sct, MAX_SCTS_PER_CERTIFICATE};
 
-use crate::cert::{spki_of_public_key, Certificate};
 use crate::finding::Finding;
-use crate::verify::{
-    check_key, installed_verifier, SignatureAlgorithm, SignatureHash, VerifyOutcome,
+use crate::signature::verify::{
+    check_key, SignatureAlgorithm, SignatureHash, SignatureVerifier, VerifyOutcome,
 };
+use crate::x509::cert::{spki_of_public_key, Certificate};
 use base64::Engine as _;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -105,7 +105,7 @@ impl core::str::FromStr for CtPolicy {
     }
 }
 
-/// One SCT as judged (SPEC.md `verifyScts` `scts[]`, plus `counts`).
+/// One SCT as judged (the JS `verifyScts` `scts[]`, plus `counts`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SctResult {
@@ -126,7 +126,7 @@ pub struct SctResult {
     pub signature_algorithm: String,
 }
 
-/// The verdict of `verifyScts` (SPEC.md "Certificate Transparency").
+/// The verdict of `verifyScts` (README "Certificate Transparency").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CtVerdict {
@@ -150,7 +150,7 @@ pub struct CtVerdict {
 pub fn timestamp_text(ms: i64) -> String {
     // Year 9999 at most: an SCT's u64 timestamp can be anything.
     let ms = ms.clamp(-62_135_596_800_000, 253_402_300_799_999);
-    let seconds = crate::name::rfc3339(ms.div_euclid(1000));
+    let seconds = crate::x509::name::rfc3339(ms.div_euclid(1000));
     let millis = ms.rem_euclid(1000);
     match seconds.strip_suffix('Z') {
         Some(head) => format!("{head}.{millis:03}Z"),
@@ -168,6 +168,7 @@ fn verify_sct(
     log: &Log,
     issuer_key_hash: &[u8; 32],
     precert_tbs: &[u8],
+    verifier: &dyn SignatureVerifier,
 ) -> Result<(), String> {
     if sct.version != 0 {
         return Err(format!("unsupported SCT version {}", sct.version));
@@ -205,7 +206,7 @@ fn verify_sct(
             _ => "the signature algorithm does not fit the log's key".into(),
         });
     }
-    match installed_verifier().verify(algorithm, &log.key, &message, &sct.signature) {
+    match verifier.verify(algorithm, &log.key, &message, &sct.signature) {
         VerifyOutcome::Valid => Ok(()),
         VerifyOutcome::Invalid => Err("bad signature".into()),
         VerifyOutcome::Unsupported(why) => Err(format!("unsupported: {why}")),
@@ -245,6 +246,7 @@ pub fn evaluate(
     log_list: &LogList,
     now_ms: i64,
     policy: CtPolicy,
+    verifier: &dyn SignatureVerifier,
 ) -> CtVerdict {
     let mut verdict = CtVerdict {
         compliant: false,
@@ -319,7 +321,7 @@ pub fn evaluate(
             (None, _, _) => Err("unknown log".to_string()),
             (Some(_), None, _) | (Some(_), _, None) => Err("no verified issuer".to_string()),
             (Some(log), Some(hash), Some(e)) => {
-                verify_sct(sct, log, hash, &e.precert_tbs).map(|()| log)
+                verify_sct(sct, log, hash, &e.precert_tbs, verifier).map(|()| log)
             }
         };
         match checked {
@@ -440,17 +442,18 @@ pub fn evaluate(
     verdict
 }
 
-/// `verifyScts`: builds the verified path from the leaf with the installed verifier and
-/// evaluates the leaf's SCTs with the issuer that signed it.
+/// `verifyScts`: builds the verified path from the leaf with `verifier` and evaluates
+/// the leaf's SCTs with the issuer that signed it.
 pub fn verify_scts(
     certs: &[Certificate],
     log_list: &LogList,
     now_ms: i64,
     policy: CtPolicy,
+    verifier: &dyn SignatureVerifier,
 ) -> CtVerdict {
-    let issuer = verified_issuer(certs);
+    let issuer = verified_issuer(certs, verifier);
     match certs.first() {
-        Some(leaf) => evaluate(leaf, issuer, log_list, now_ms, policy),
+        Some(leaf) => evaluate(leaf, issuer, log_list, now_ms, policy, verifier),
         None => CtVerdict {
             compliant: false,
             policy: policy.name(),
@@ -474,13 +477,16 @@ pub fn verify_scts(
 /// relaxed algorithm rules (SHA-1 links, RSA keys down to 1024 bits): the RFC 6962 test
 /// vectors and older real chains are signed that way, and `check` refuses such a chain by
 /// its own rules whatever its SCTs say.
-pub fn verified_issuer(certs: &[Certificate]) -> Option<&Certificate> {
-    let rules = crate::path::PathRules {
+pub fn verified_issuer<'a>(
+    certs: &'a [Certificate],
+    verifier: &dyn SignatureVerifier,
+) -> Option<&'a Certificate> {
+    let rules = crate::chain::path::PathRules {
         allow_sha1: true,
-        min_rsa_bits: crate::verify::MIN_RSA_BITS,
+        min_rsa_bits: crate::signature::verify::MIN_RSA_BITS,
         allow_unknown_critical_extensions: false,
     };
-    let outcome = crate::path::pin_path_with(certs, &rules);
+    let outcome = crate::chain::path::pin_path_with(certs, &rules, verifier);
     issuer_on(certs, &outcome.path)
 }
 
@@ -542,6 +548,7 @@ pub fn check_entry(
     certs: &[Certificate],
     path: &[usize],
     now_ms: i64,
+    verifier: &dyn SignatureVerifier,
 ) -> (bool, Vec<Finding>) {
     use crate::policy::Mode;
     let enforce = mode == Mode::Enforce;
@@ -572,6 +579,7 @@ pub fn check_entry(
         &ct.log_list,
         now_ms,
         ct.policy,
+        verifier,
     );
     let mut findings = verdict.findings;
     if !verdict.compliant {
@@ -646,7 +654,7 @@ mod tests {
 
     fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
-        crate::der::write(&mut out, tag, body);
+        crate::input::der::write(&mut out, tag, body);
         out
     }
 

@@ -2,16 +2,16 @@
 //! fails. Everything here is advice; the decisions are made by path building
 //! (`path`), hostname verification (`hostname`), validity (`validity`) and the policy.
 
-use crate::cert::{signature_algorithm_name, Certificate};
-use crate::finding::{Finding, Severity};
-use crate::hostname::check_hostname;
-use crate::path::{
+use crate::chain::path::{
     codes::SIGNATURE_ALGORITHM_UNSUPPORTED, verified_path, verified_path_towards, Goal,
     PathOutcome, PathRules,
 };
+use crate::chain::validity::{check_validity, expiring_soon, EXPIRY_WARNING_SECONDS};
+use crate::finding::{Finding, Severity};
+use crate::names::hostname::check_hostname;
 use crate::pin::{HashAlgorithm, Pin};
-use crate::validity::{check_validity, expiring_soon, EXPIRY_WARNING_SECONDS};
-use crate::verify::{SignatureAlgorithm, SignatureHash};
+use crate::signature::verify::{SignatureAlgorithm, SignatureHash, SignatureVerifier};
+use crate::x509::cert::{signature_algorithm_name, Certificate};
 
 /// Finding codes `diagnose` adds to those of path building, hostname and validity
 /// checks. Stable: never renamed.
@@ -78,15 +78,20 @@ pub struct DiagnoseOptions {
     pub expected_pins: Option<Vec<Pin>>,
 }
 
-/// Troubleshooting findings for `certs` (input order, leaf first), most severe first.
-pub fn diagnose(certs: &[Certificate], options: &DiagnoseOptions) -> Vec<Finding> {
+/// Troubleshooting findings for `certs` (input order, leaf first), most severe first;
+/// signatures are checked with `verifier`.
+pub fn diagnose(
+    certs: &[Certificate],
+    options: &DiagnoseOptions,
+    verifier: &dyn SignatureVerifier,
+) -> Vec<Finding> {
     let Some(leaf) = certs.first() else {
         return vec![Finding::error(
             NO_CHAIN,
             "no certificate was given: pass the chain the server sent, leaf first",
         )];
     };
-    let mut outcome = verified_path(certs);
+    let mut outcome = verified_path(certs, verifier);
     let mut validity = check_validity(certs, &outcome.path, options.now, 0);
     if outcome.valid && validity.expired {
         // As a check does: look for a path whose certificates are all in their period
@@ -107,7 +112,7 @@ pub fn diagnose(certs: &[Certificate], options: &DiagnoseOptions) -> Vec<Finding
             accept: &accept,
             spent: outcome.cost,
         };
-        let second = verified_path_towards(certs, &PathRules::default(), &goal);
+        let second = verified_path_towards(certs, &PathRules::default(), &goal, verifier);
         if second.valid {
             let checked = match second.path.split_last() {
                 Some((top, below)) if !below.is_empty() && pinned(*top) => below,
@@ -135,9 +140,9 @@ pub fn diagnose(certs: &[Certificate], options: &DiagnoseOptions) -> Vec<Finding
         findings.extend(pin_findings(certs, &outcome, pins));
     }
     findings.extend(certificate_findings(certs, &outcome, &findings));
-    // Revocation (issue 21): OCSP responders, CRLs, must-staple, CRL-only CAs.
+    // Revocation: OCSP responders, CRLs, must-staple, CRL-only CAs.
     findings.extend(crate::revocation::info_findings(certs));
-    // Certificate Transparency (issue 20): the SCTs each certificate embeds.
+    // Certificate Transparency: the SCTs each certificate embeds.
     findings.extend(crate::ct::diagnose_findings(certs));
     // Most severe first; within a severity, the order the checks ran.
     findings.sort_by_key(|f| f.severity);

@@ -54,19 +54,19 @@ pub enum Error {
         status: RefusedStatus,
         hostname: String,
     },
-    // ---- Revocation (issue 21) ----
+    // ---- Revocation ----
     /// An OCSP response (RFC 6960) that does not parse, was not successful, does not
     /// verify, is stale, or names no certificate of the verified path.
     OcspInvalid { reason: String },
     /// A CRL (RFC 5280 section 5) that does not parse, does not verify, is stale, or was
     /// not issued by the issuer of a certificate of the verified path.
     CrlInvalid { reason: String },
-    // ---- Certificate Transparency (issue 20) ----
+    // ---- Certificate Transparency ----
     /// A CT log list (v3 JSON) that certpin cannot use; `path` is the JSON path of the
     /// fault.
     LogListInvalid { path: String, reason: String },
-    // ---- Signed policy bundles (issue 18) ----
-    /// A bundle that is not `{ signed, signatures }` as SPEC.md gives it; `path` names the fault.
+    // ---- Signed policy bundles ----
+    /// A bundle that is not `{ signed, signatures }` as the README gives it ("Signed policy bundles"); `path` names the fault.
     BundleMalformed { path: String, reason: String },
     /// A bundle signature that does not verify with the key its `keyId` names.
     BundleBadSignature { key_id: String, reason: String },
@@ -86,7 +86,7 @@ pub enum Error {
     BundleIssuedInFuture { issued_at: String, now: String },
     /// A correctly signed bundle whose policy is not a valid policy document.
     BundlePolicyInvalid { path: String, reason: String },
-    /// A trust root that is not a root document as SPEC.md gives it.
+    /// A trust root that is not a root document as the README gives it ("Signed policy bundles").
     RootMalformed { path: String, reason: String },
     /// A root key that is not Ed25519 or ECDSA P-256.
     RootKeyUnsupported { path: String, reason: String },
@@ -104,7 +104,7 @@ pub enum Error {
     RootVersion { version: u64, expected: u64 },
     /// A trust root past its `expires`.
     RootExpired { version: u64, expires: String },
-    // Migration (issue 16, `crate::interop`): importing other systems' configurations.
+    // Migration (`crate::interop`): importing other systems' configurations.
     /// OkHttp `CertificatePinner` source that certpin cannot import; `line` is 1-based
     /// (`None`: the source as a whole).
     OkHttpInvalid { line: Option<usize>, reason: String },
@@ -140,10 +140,10 @@ pub enum RefusedStatus {
     HostnameMismatch,
     CertExpired,
     NoChain,
-    // Revocation (issue 21): evidence says a path certificate is revoked, or a required
+    // Revocation: evidence says a path certificate is revoked, or a required
     // staple is missing or invalid.
     CertRevoked,
-    /// Certificate Transparency (issue 20): status `ct-insufficient`.
+    /// Certificate Transparency: status `ct-insufficient`.
     CtInsufficient,
 }
 
@@ -170,14 +170,14 @@ pub const ERROR_CODES: &[&str] = &[
     "HOSTNAME_MISMATCH",
     "CERT_EXPIRED",
     "NO_CHAIN",
-    // Revocation (issue 21)
+    // Revocation
     "OCSP_INVALID",
     "CRL_INVALID",
     "CERT_REVOKED",
-    // Certificate Transparency (issue 20)
+    // Certificate Transparency
     "LOG_LIST_INVALID",
     "CT_INSUFFICIENT",
-    // Signed policy bundles (issue 18)
+    // Signed policy bundles
     "BUNDLE_MALFORMED",
     "BUNDLE_BAD_SIGNATURE",
     "BUNDLE_THRESHOLD",
@@ -193,7 +193,7 @@ pub const ERROR_CODES: &[&str] = &[
     "ROOT_THRESHOLD",
     "ROOT_VERSION",
     "ROOT_EXPIRED",
-    // Migration (issue 16)
+    // Migration
     "OKHTTP_INVALID",
     "TRUSTKIT_INVALID",
     "BUNDLE_FETCH_FAILED",
@@ -239,7 +239,7 @@ impl Error {
             Error::OcspInvalid { .. } => "OCSP_INVALID",
             Error::CrlInvalid { .. } => "CRL_INVALID",
             Error::LogListInvalid { .. } => "LOG_LIST_INVALID",
-            // Signed policy bundles (issue 18)
+            // Signed policy bundles
             Error::BundleMalformed { .. } => "BUNDLE_MALFORMED",
             Error::BundleBadSignature { .. } => "BUNDLE_BAD_SIGNATURE",
             Error::BundleThreshold { .. } => "BUNDLE_THRESHOLD",
@@ -255,7 +255,7 @@ impl Error {
             Error::RootThreshold { .. } => "ROOT_THRESHOLD",
             Error::RootVersion { .. } => "ROOT_VERSION",
             Error::RootExpired { .. } => "ROOT_EXPIRED",
-            // Migration (issue 16)
+            // Migration
             Error::OkHttpInvalid { .. } => "OKHTTP_INVALID",
             Error::TrustKitInvalid { .. } => "TRUSTKIT_INVALID",
             Error::UpdaterFailed { failure, .. } => match failure {
@@ -307,9 +307,9 @@ impl Error {
             Error::HpkpHeaderInvalid { directive, .. } => {
                 vec![("directive", Text(directive.clone()))]
             }
-            // Certificate Transparency (issue 20)
+            // Certificate Transparency
             Error::LogListInvalid { path, .. } => vec![("path", Text(path.clone()))],
-            // Signed policy bundles (issue 18)
+            // Signed policy bundles
             Error::BundleMalformed { path, .. }
             | Error::BundlePolicyInvalid { path, .. }
             | Error::RootMalformed { path, .. }
@@ -345,7 +345,7 @@ impl Error {
                 ("version", Number(wide(*version))),
                 ("expected", Number(wide(*expected))),
             ],
-            // Migration (issue 16)
+            // Migration
             Error::OkHttpInvalid { line, .. } => {
                 line.map(|l| vec![("line", Number(l))]).unwrap_or_default()
             }
@@ -411,12 +411,12 @@ impl fmt::Display for Error {
             }
             Error::OcspInvalid { reason } => write!(f, "OCSP response refused: {reason}"),
             Error::CrlInvalid { reason } => write!(f, "CRL refused: {reason}"),
-            // Certificate Transparency (issue 20)
+            // Certificate Transparency
             Error::LogListInvalid { path, reason } => write!(
                 f,
                 "invalid CT log list at {path}: {reason} (pass the v3 JSON log list, e.g. log_list.json)"
             ),
-            // Signed policy bundles (issue 18)
+            // Signed policy bundles
             Error::BundleMalformed { path, reason } => write!(
                 f,
                 "the policy bundle is malformed at {path}: {reason}; make bundles with `certpin sign`"
@@ -478,7 +478,7 @@ impl fmt::Display for Error {
                 f,
                 "trust root version {version} expired at {expires}: rotate to a new root (certpin root rotate) and ship it"
             ),
-            // Migration (issue 16)
+            // Migration
             Error::OkHttpInvalid {
                 line: Some(line),
                 reason,
@@ -570,7 +570,7 @@ mod tests {
                 hostname: s(),
             }),
         )
-        // Revocation (issue 21)
+        // Revocation
         .chain([
             Error::OcspInvalid { reason: s() },
             Error::CrlInvalid { reason: s() },
@@ -579,7 +579,7 @@ mod tests {
                 hostname: s(),
             },
         ])
-        // Certificate Transparency (issue 20)
+        // Certificate Transparency
         .chain([
             Error::LogListInvalid {
                 path: s(),
@@ -654,7 +654,7 @@ mod tests {
                 expires: s(),
             },
         ])
-        // Migration (issue 16)
+        // Migration
         .chain([
             Error::OkHttpInvalid {
                 line: Some(1),

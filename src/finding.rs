@@ -13,7 +13,7 @@ pub enum Severity {
     Info,
 }
 
-/// One observation (SPEC.md `Finding`). `code` is stable SCREAMING_SNAKE_CASE.
+/// One observation (the JS `Finding`). `code` is stable SCREAMING_SNAKE_CASE.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {

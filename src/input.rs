@@ -1,7 +1,7 @@
 //! Input decoding: turns what a host hands over (PEM text with any number of blocks,
 //! PEM or DER bytes, base64 of one DER certificate, or an array of those, leaf first)
 //! into DER items. PEM follows RFC 7468's strict grammar for the block itself, with the
-//! leniency real files need (issue 15): text between blocks (as `openssl s_client
+//! leniency real files need: text between blocks (as `openssl s_client
 //! -showcerts` prints) is ignored, and so is a `-----BEGIN` that does not start a line
 //! (`# -----BEGIN ...` in a comment); RFC 1421 headers at the top of a block are skipped
 //! (an encrypted block is refused); a block that is neither a certificate nor a key (a
@@ -9,6 +9,8 @@
 //! (`PEM_BLOCK_SKIPPED`) that never quotes it. A broken CERTIFICATE, PUBLIC KEY or
 //! CERTIFICATE REQUEST block is still refused, and an input with nothing but skipped
 //! blocks is refused with the first one's reason.
+
+pub(crate) mod der;
 
 use crate::error::{Error, Result};
 use crate::finding::Finding;
@@ -567,7 +569,7 @@ mod tests {
         }
     }
 
-    /// Issue 15 item 11: blocks that are not certificates or keys are skipped beside
+    /// Blocks that are not certificates or keys are skipped beside
     /// certificates (with a warning that never quotes them), refused alone as before.
     #[test]
     fn non_certificate_blocks_are_skipped_beside_certificates() {

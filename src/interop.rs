@@ -5,9 +5,9 @@
 //! which chains are accepted in the unsafe direction (a pin that cannot be read, a
 //! pattern certpin cannot express) is an error.
 //!
-//! - `android`: Android's `network_security_config.xml`, read leniently (`<base-config>`,
+//! - `android_nsc`: Android's `network_security_config.xml`, read leniently (`<base-config>`,
 //!   `<trust-anchors>`, `<debug-overrides>`, `cleartextTrafficPermitted` become findings).
-//!   The strict reader stays `crate::export::import_android_nsc`.
+//!   The strict reader stays `crate::interop::export::import_android_nsc`.
 //! - `okhttp`: the `CertificatePinner.Builder().add(pattern, pins…)` calls of Kotlin or
 //!   Java source (okhttp3 `CertificatePinner`).
 //! - `trustkit`: a JSON form of TrustKit's configuration (`kTSKPinnedDomains`).
@@ -17,14 +17,17 @@
 //! policy is the stricter one and a finding says so: certpin may refuse a chain the app
 //! accepted, never the other way round.
 
-mod android;
+pub(crate) mod export;
+pub(crate) mod hpkp;
+
+mod android_nsc;
 mod okhttp;
 mod trustkit;
 
 use crate::finding::Finding;
 use crate::policy::Policy;
 
-pub use android::import_android_nsc_lenient;
+pub use android_nsc::import_android_nsc_lenient;
 pub use okhttp::{import_okhttp, MAX_OKHTTP_ADD_CALLS, MAX_OKHTTP_BYTES};
 pub use trustkit::{import_trustkit, MAX_TRUSTKIT_BYTES, MAX_TRUSTKIT_REPORT_URIS};
 

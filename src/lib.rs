@@ -12,42 +12,41 @@
 #![forbid(unsafe_code)]
 
 mod bundle;
-mod cert;
 mod chain;
 mod check;
 mod ct;
-mod der;
 mod diagnose;
 mod error;
-mod export;
 mod finding;
-mod host;
-mod hostname;
-mod hpkp;
 mod input;
 mod interop;
-mod lint;
-mod memo;
-mod name;
-mod path;
+mod names;
 mod pin;
 mod plan;
 mod policy;
-mod report;
 mod revocation;
-mod suffix;
-mod validity;
-mod verdict;
-mod verify;
+mod signature;
 mod wasm;
+mod x509;
 
 pub use bundle::{
     key_id_of as bundle_key_id, signing_input as bundle_signing_input, update_root, verify_bundle,
     BundleOptions, VerifiedBundle, BUNDLE_SIGNING_PREFIX, ISSUED_AT_SKEW_SECONDS, MAX_BUNDLE_BYTES,
     ROOT_SIGNING_PREFIX,
 };
-pub use cert::{signature_algorithm_name, Certificate, Facts, KeyFacts, RECOGNISED_EXTENSIONS};
+pub use chain::path::{
+    codes as path_codes, link_checks, link_cost, pin_path, pin_path_towards, pin_path_with,
+    self_signed_flags, served_path, verified_path, verified_path_towards, verified_path_under,
+    Goal, PathOutcome, PathRules, DEFAULT_MIN_RSA_BITS, MAX_CANDIDATE_STEPS, MAX_PATH_LENGTH,
+    MAX_SIGNATURE_CHECKS, MAX_VERIFICATION_COST,
+};
+pub use chain::validity::{
+    check_validity, codes as validity_codes, expiring_soon, ValidityOutcome, EXPIRY_WARNING_SECONDS,
+};
 pub use chain::{compute_pins, ip_to_string, parse_chain, parse_chain_noted, CertificateInfo};
+pub use check::memo::{ChainMemo, MEMO_CHAINS, MEMO_MAX_INPUT_BYTES};
+pub use check::report::{pem, report_key, violation_report, ReportInput};
+pub use check::verdict::{Matched, Status, Verdict};
 pub use check::{
     check_pins, check_policy, CheckOptions, CHECK_FINDING_CODES, MAX_CLOCK_SKEW_SECONDS,
 };
@@ -61,56 +60,49 @@ pub use diagnose::{
     codes as diagnose_codes, diagnose, DiagnoseOptions, LONG_PATH_THRESHOLD, MIN_RSA_STRENGTH,
 };
 pub use error::{ContextValue, Error, RefusedStatus, Result, UpdaterFailure, ERROR_CODES};
-pub use export::{export, import_android_nsc, EXPORT_FORMATS, HPKP_EXPORT_MAX_AGE, MAX_NSC_BYTES};
 pub use finding::{Finding, Severity};
-pub use host::{normalize_hostname, CanonicalHost, HostPattern, MAX_LABEL_LEN, MAX_NAME_LEN};
-pub use hostname::{
-    check_hostname, check_hostname_with, codes as hostname_codes, covered_names, dns_name_matches,
-    reference_name, HostnameOutcome, ReferenceName,
-};
-pub use hpkp::{from_hpkp_header, MAX_HPKP_HEADER_BYTES};
 pub use input::{
     decode, decode_noted, Item, ItemKind, Part, MAX_CERTIFICATES, MAX_INPUT_BYTES, MAX_PEM_BLOCKS,
     PEM_BLOCK_SKIPPED,
 };
+pub use interop::export::{
+    export, import_android_nsc, EXPORT_FORMATS, HPKP_EXPORT_MAX_AGE, MAX_NSC_BYTES,
+};
+pub use interop::hpkp::{from_hpkp_header, MAX_HPKP_HEADER_BYTES};
 pub use interop::{
     codes as import_codes, import_android_nsc_lenient, import_okhttp, import_trustkit, Import,
     IMPORT_FINDING_CODES, MAX_OKHTTP_ADD_CALLS, MAX_OKHTTP_BYTES, MAX_TRUSTKIT_BYTES,
     MAX_TRUSTKIT_REPORT_URIS,
 };
-pub use lint::{lint, ENTRY_EXPIRY_WARNING_SECONDS, LINT_CODES};
-pub use memo::{ChainMemo, MEMO_CHAINS, MEMO_MAX_INPUT_BYTES};
-pub use name::{parse_rfc3339, rfc3339};
-pub use path::{
-    codes as path_codes, link_checks, link_cost, pin_path, pin_path_towards, pin_path_with,
-    self_signed_flags, served_path, verified_path, verified_path_towards, verified_path_under,
-    verified_path_with, verified_path_with_rules, Goal, PathOutcome, PathRules,
-    DEFAULT_MIN_RSA_BITS, MAX_CANDIDATE_STEPS, MAX_PATH_LENGTH, MAX_SIGNATURE_CHECKS,
-    MAX_VERIFICATION_COST,
+pub use names::host::{
+    normalize_hostname, CanonicalHost, HostPattern, MAX_LABEL_LEN, MAX_NAME_LEN,
 };
+pub use names::hostname::{
+    check_hostname, check_hostname_with, codes as hostname_codes, covered_names, dns_name_matches,
+    reference_name, HostnameOutcome, ReferenceName,
+};
+pub use names::suffix::{is_public_suffix, PUBLIC_SUFFIXES};
 pub use pin::{hex, HashAlgorithm, Pin, PinFormat};
 pub use plan::{
     plan, HostPlan, PinnedKey, Plan, PlanOptions, Step, DEFAULT_UPDATE_LAG_DAYS, MAX_PLAN_HOSTS,
     MAX_UPDATE_LAG_DAYS, PLAN_FINDING_CODES,
 };
+pub use policy::lint::{lint, ENTRY_EXPIRY_WARNING_SECONDS, LINT_CODES};
 pub use policy::{
     DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy, PolicyDocument, MAX_COMMENT_LEN,
     MAX_DOMAINS, MAX_PINS_PER_DOMAIN, MAX_POLICY_BYTES, MAX_REPORT_URI_LEN, MAX_SCHEMA_LEN,
     POLICY_VERSION,
 };
-pub use report::{pem, report_key, violation_report, ReportInput};
 pub use revocation::{
     bound_crl, bound_ocsp, check_crl, check_ocsp, codes as revocation_codes, must_staple,
     revocation_info, Responder, RevocationInfo, RevocationMode, RevocationOptions,
     RevocationOutcome, RevocationStatus, MAX_CRL_BYTES, MAX_CRL_ENTRIES, MAX_OCSP_RESPONSE_BYTES,
 };
-pub use suffix::{is_public_suffix, PUBLIC_SUFFIXES};
-pub use validity::{
-    check_validity, codes as validity_codes, expiring_soon, ValidityOutcome, EXPIRY_WARNING_SECONDS,
-};
-pub use verdict::{Matched, Status, Verdict};
-pub use verify::{
-    installed_verifier, is_self_signed, is_self_signed_with, reset_verifier, set_verifier,
-    verifier_generation, verify_link, RustCryptoVerifier, SignatureAlgorithm, SignatureHash,
+pub use signature::verify::{
+    is_self_signed, verify_link, RustCryptoVerifier, SignatureAlgorithm, SignatureHash,
     SignatureVerifier, VerifyOutcome, MAX_RSA_BITS, MIN_RSA_BITS,
 };
+pub use x509::cert::{
+    signature_algorithm_name, Certificate, Facts, KeyFacts, RECOGNISED_EXTENSIONS,
+};
+pub use x509::name::{parse_rfc3339, rfc3339};

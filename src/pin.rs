@@ -73,7 +73,7 @@ impl FromStr for HashAlgorithm {
     }
 }
 
-/// The text forms a pin can be written in (SPEC.md, "Pin formats").
+/// The text forms a pin can be written in (README "Pin formats").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PinFormat {
     Okhttp,

@@ -12,21 +12,22 @@
 //! before the step that relies on it (RFC 7671 section 8.1's "current + next" rollover;
 //! RFC 7469 section 4.3 backup pins).
 //!
-//! Every step that changes the entry is linted (`crate::lint`) on the entry as the step
+//! Every step that changes the entry is linted (`crate::policy::lint`) on the entry as the step
 //! leaves it; its findings travel with the step, so a plan never proposes a state the
 //! linter would flag without saying so. Keys that do not exist yet ("the next key") are
 //! stood in for by placeholder pins while linting and are named in words in the steps.
 
-use crate::cert::Certificate;
+use crate::chain::path::pin_path_with;
+use crate::check::verdict::Status;
 use crate::check::{check_policy_parsed, pin_hits, CheckOptions};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Severity};
-use crate::host::normalize_hostname;
-use crate::name::rfc3339;
-use crate::path::pin_path_with;
+use crate::names::host::normalize_hostname;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy};
-use crate::verdict::Status;
+use crate::signature::verify::SignatureVerifier;
+use crate::x509::cert::Certificate;
+use crate::x509::name::rfc3339;
 use serde::Serialize;
 
 /// Hosts one plan may cover.
@@ -127,6 +128,7 @@ pub fn plan(
     policy: &Policy,
     chains: &[(String, Vec<Certificate>)],
     options: &PlanOptions,
+    verifier: &dyn SignatureVerifier,
 ) -> Result<Plan> {
     if chains.len() > MAX_PLAN_HOSTS {
         return Err(Error::InvalidArgument {
@@ -145,7 +147,7 @@ pub fn plan(
     }
     let hosts = chains
         .iter()
-        .map(|(host, certs)| plan_host(policy, host, certs, options))
+        .map(|(host, certs)| plan_host(policy, host, certs, options, verifier))
         .collect::<Result<Vec<_>>>()?;
     Ok(Plan {
         now: rfc3339(options.now_ms.div_euclid(1000)),
@@ -159,10 +161,19 @@ fn plan_host(
     host: &str,
     certs: &[Certificate],
     options: &PlanOptions,
+    verifier: &dyn SignatureVerifier,
 ) -> Result<HostPlan> {
     let hostname = normalize_hostname(host)?;
     let check = CheckOptions::at(options.now_ms).for_host(&hostname);
-    let verdict = check_policy_parsed(policy, &hostname, certs, &[], &check, &mut pin_path_with)?;
+    let verdict = check_policy_parsed(
+        policy,
+        &hostname,
+        certs,
+        &[],
+        &check,
+        &mut |certs, rules| pin_path_with(certs, rules, verifier),
+        verifier,
+    )?;
     let mut out = HostPlan {
         host: host.to_string(),
         domain: verdict.domain.clone(),
@@ -189,6 +200,7 @@ fn plan_host(
         certs,
         now,
         lag,
+        verifier,
     };
 
     // The path the check matched pins on (it may be the goal-directed second build).
@@ -291,6 +303,7 @@ fn plan_host(
 }
 
 struct Planner<'a> {
+    verifier: &'a dyn SignatureVerifier,
     entry: &'a DomainEntry,
     certs: &'a [Certificate],
     /// Unix seconds.
@@ -327,10 +340,12 @@ impl Planner<'_> {
         let mut entry = self.entry.clone();
         entry.pins = pins.to_vec();
         match Policy::new(vec![entry]) {
-            Ok(one) => crate::lint::lint(&one, at.saturating_mul(1000), chain)
-                .into_iter()
-                .filter(|f| f.severity != Severity::Info)
-                .collect(),
+            Ok(one) => {
+                crate::policy::lint::lint(&one, at.saturating_mul(1000), chain, self.verifier)
+                    .into_iter()
+                    .filter(|f| f.severity != Severity::Info)
+                    .collect()
+            }
             Err(error) => vec![Finding::error("POLICY_INVALID", error.to_string())],
         }
     }

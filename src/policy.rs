@@ -1,4 +1,4 @@
-//! The pin policy document (SPEC.md "Policy document"), parsed once into a typed
+//! The pin policy document (README "Policy document"), parsed once into a typed
 //! `Policy`. The parser walks `serde_json::Value` by hand so that every refusal is
 //! `Error::PolicyInvalid` with the JSON path of the fault (`domains[2].pins[0]`; `$` is
 //! the document itself). Unknown fields are errors, so a typo never silently turns
@@ -8,10 +8,12 @@
 //! Pins follow RFC 7469 section 2.4 (a hash of the DER SubjectPublicKeyInfo). Host
 //! patterns and precedence are in `crate::host`.
 
+pub(crate) mod lint;
+
 use crate::error::{Error, Result};
-use crate::host::HostPattern;
-use crate::name::{parse_rfc3339, rfc3339};
+use crate::names::host::HostPattern;
 use crate::pin::Pin;
+use crate::x509::name::{parse_rfc3339, rfc3339};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -129,9 +131,9 @@ pub struct DomainEntry {
     pub expires: Option<i64>,
     pub mode: Mode,
     pub report_uri: Option<String>,
-    /// Revocation (issue 21): `"revocation"`, default `off` (`crate::revocation::apply`).
+    /// Revocation: `"revocation"`, default `off` (`crate::revocation::apply`).
     pub revocation: crate::revocation::RevocationMode,
-    /// Certificate Transparency (issue 20): `Some(Enforce)` makes a chain whose SCTs do
+    /// Certificate Transparency: `Some(Enforce)` makes a chain whose SCTs do
     /// not satisfy the CT policy fail (`ct-insufficient`); `Some(Report)` only reports.
     pub ct: Option<Mode>,
 }
@@ -347,7 +349,7 @@ impl Policy {
         })
     }
 
-    /// Parses policy JSON (SPEC.md "Policy document").
+    /// Parses policy JSON (README "Policy document").
     pub fn from_json(text: &str) -> Result<Policy> {
         if text.len() > MAX_POLICY_BYTES {
             return Err(invalid(
@@ -438,7 +440,7 @@ impl Policy {
     }
 
     /// The entry that applies to `hostname` (already normalised, see
-    /// `crate::host::normalize_hostname`) and its index: the most specific match
+    /// `crate::names::host::normalize_hostname`) and its index: the most specific match
     /// (an exact host, then the longest matched suffix, then `*.` before `**.` /
     /// `includeSubdomains`). Entries are never merged.
     pub fn find(&self, hostname: &str) -> Option<(usize, &DomainEntry)> {
@@ -455,11 +457,11 @@ impl Policy {
     }
 
     /// `PinPolicy.lookup`: the entry that applies to `hostname` (any spelling: it is
-    /// canonicalised by `crate::host::normalize_hostname`, so `127.1` finds a
+    /// canonicalised by `crate::names::host::normalize_hostname`, so `127.1` finds a
     /// `127.0.0.1` entry), as the document writes it, or `None` when no entry pins it.
     /// The decision is [`Policy::find`]'s, the one `check` makes.
     pub fn lookup(&self, hostname: &str) -> crate::error::Result<Option<DomainDocument>> {
-        let hostname = crate::host::normalize_hostname(hostname)?;
+        let hostname = crate::names::host::normalize_hostname(hostname)?;
         Ok(self
             .find(&hostname)
             .and_then(|(index, _)| self.to_document().domains.into_iter().nth(index)))
@@ -549,10 +551,10 @@ pub struct DomainDocument {
     pub mode: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_uri: Option<String>,
-    /// Revocation (issue 21): absent when `off`.
+    /// Revocation: absent when `off`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revocation: Option<&'static str>,
-    /// Certificate Transparency (issue 20).
+    /// Certificate Transparency.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ct: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -753,7 +755,7 @@ fn parse_domain(v: &Value, path: &str) -> Result<(DomainEntry, EntryNotes)> {
         None => None,
         Some(v) => Some(string(v, &join(path, "reportUri"))?.to_string()),
     };
-    // Revocation (issue 21)
+    // Revocation
     let revocation = match obj.get("revocation") {
         None => crate::revocation::RevocationMode::Off,
         Some(v) => {
@@ -770,7 +772,7 @@ fn parse_domain(v: &Value, path: &str) -> Result<(DomainEntry, EntryNotes)> {
             })?
         }
     };
-    // Certificate Transparency (issue 20)
+    // Certificate Transparency
     let ct = match obj.get("ct") {
         None => None,
         Some(v) => {

@@ -1,4 +1,4 @@
-//! Revocation (SPEC.md "Revocation"): is a certificate of the verified path revoked,
+//! Revocation (README "Revocation"): is a certificate of the verified path revoked,
 //! according to evidence the host hands over: an OCSP response (RFC 6960, usually the
 //! one the server stapled) or a CRL (RFC 5280 section 5) the host fetched. Nothing here
 //! fetches anything: the core only verifies bytes it is given.
@@ -7,7 +7,7 @@
 //! path certificate by its issuer's name and key hashes and its serial, and be signed by
 //! that issuer or by a responder certificate the issuer signed for OCSP signing
 //! (id-kp-OCSPSigning); a CRL must be signed by the issuer of the certificate it speaks
-//! for. Signatures go through the installed [`crate::verify::SignatureVerifier`], as path
+//! for. Signatures go through the installed [`crate::signature::verify::SignatureVerifier`], as path
 //! links do. Malformed, unverifiable or stale evidence is an error (`OCSP_INVALID`,
 //! `CRL_INVALID`) that says which, never a quiet "good".
 //!
@@ -20,16 +20,16 @@ mod der;
 mod info;
 mod ocsp;
 
-use crate::cert::Certificate;
 use crate::chain::parse_chain;
+use crate::chain::path::pin_path;
+use crate::check::verdict::Status;
 use crate::check::MAX_CLOCK_SKEW_SECONDS;
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::input::Part;
-use crate::name::rfc3339;
-use crate::path::pin_path;
-use crate::verdict::Status;
-use crate::verify::installed_verifier;
+use crate::signature::verify::SignatureVerifier;
+use crate::x509::cert::Certificate;
+use crate::x509::name::rfc3339;
 use serde::Serialize;
 
 pub use info::{must_staple, revocation_info, RevocationInfo};
@@ -68,7 +68,7 @@ pub enum Responder {
     Delegated,
 }
 
-/// SPEC.md `checkOcsp` / `checkCrl` result.
+/// The JS `checkOcsp` / `checkCrl` result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RevocationOutcome {
@@ -192,9 +192,13 @@ fn check_skew(options: &RevocationOptions) -> Result<()> {
 
 /// The verified path of a chain for revocation checks: evidence is bound to issuers
 /// only along a path whose signatures verify.
-fn verified_certs(chain: &[Part], what: &'static str) -> Result<(Vec<Certificate>, Vec<usize>)> {
+fn verified_certs(
+    chain: &[Part],
+    what: &'static str,
+    verifier: &dyn SignatureVerifier,
+) -> Result<(Vec<Certificate>, Vec<usize>)> {
     let certs = parse_chain(chain)?;
-    let outcome = pin_path(&certs);
+    let outcome = pin_path(&certs, verifier);
     if !outcome.valid {
         let reason = "the chain forms no signature-verified path from the leaf, so no issuer is known to check the evidence against: pass the chain the server sent, leaf first".to_string();
         return Err(if what == "ocsp" {
@@ -212,18 +216,12 @@ pub fn check_ocsp(
     chain: &[Part],
     response: &[u8],
     options: &RevocationOptions,
+    verifier: &dyn SignatureVerifier,
 ) -> Result<RevocationOutcome> {
     check_skew(options)?;
     ocsp::check_bounds(response)?;
-    let (certs, path) = verified_certs(chain, "ocsp")?;
-    ocsp::check(
-        &certs,
-        &path,
-        response,
-        options,
-        false,
-        installed_verifier().as_ref(),
-    )
+    let (certs, path) = verified_certs(chain, "ocsp", verifier)?;
+    ocsp::check(&certs, &path, response, options, false, verifier)
 }
 
 /// `checkCrl(chain, crl, { now })`: the CRL, signed by the issuer of a certificate of the
@@ -232,11 +230,12 @@ pub fn check_crl(
     chain: &[Part],
     crl: &[u8],
     options: &RevocationOptions,
+    verifier: &dyn SignatureVerifier,
 ) -> Result<RevocationOutcome> {
     check_skew(options)?;
     crl::check_bounds(crl)?;
-    let (certs, path) = verified_certs(chain, "crl")?;
-    crl::check(&certs, &path, crl, options, installed_verifier().as_ref())
+    let (certs, path) = verified_certs(chain, "crl", verifier)?;
+    crl::check(&certs, &path, crl, options, verifier)
 }
 
 /// The certificate's serialNumber INTEGER content, exactly as encoded (what a CRL entry
@@ -305,7 +304,7 @@ pub(crate) fn check_times(
 
 /// What `PinPolicy.check` does about revocation for one entry: `verified_path` is the
 /// path when it is valid; `staple` is the OCSP response the server stapled, if the host
-/// passed one. Adds findings, and the status
+/// passed one, with the verifier that checks its signature. Adds findings, and the status
 /// `cert-revoked` to `failures` when the leaf is revoked or a required staple is
 /// missing, invalid or unknown (RFC 7633 section 4.2.3.1: a must-staple certificate
 /// without a valid staple is refused; certpin gives that refusal the revocation status
@@ -320,7 +319,7 @@ pub fn apply(
     mode: RevocationMode,
     certs: &[Certificate],
     verified_path: Option<&[usize]>,
-    staple: Option<&[u8]>,
+    staple: Option<(&[u8], &dyn SignatureVerifier)>,
     options: &RevocationOptions,
     findings: &mut Vec<Finding>,
     failures: &mut Vec<Status>,
@@ -348,7 +347,7 @@ pub fn apply(
         }
         return;
     }
-    let Some(staple) = staple else {
+    let Some((staple, verifier)) = staple else {
         if required {
             fail(
                 findings,
@@ -380,16 +379,8 @@ pub fn apply(
         }
         return;
     }
-    let outcome = ocsp::check_bounds(staple).and_then(|()| {
-        ocsp::check(
-            certs,
-            path,
-            staple,
-            options,
-            true,
-            installed_verifier().as_ref(),
-        )
-    });
+    let outcome = ocsp::check_bounds(staple)
+        .and_then(|()| ocsp::check(certs, path, staple, options, true, verifier));
     match outcome {
         Err(error) => fail(
             findings,

@@ -7,12 +7,13 @@ use crate::diagnose::{diagnose, DiagnoseOptions};
 use crate::error::{ContextValue, Error, Result, ERROR_CODES};
 use crate::input::{Part, MAX_CERTIFICATES, MAX_INPUT_BYTES};
 use crate::pin::{HashAlgorithm, Pin, PinFormat};
-use crate::verify::{
-    installed_verifier, reset_verifier, set_verifier, SignatureAlgorithm, SignatureVerifier,
-    VerifyOutcome,
+use crate::signature::verify::{
+    RustCryptoVerifier, SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
 };
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use serde::Serialize;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -194,7 +195,7 @@ fn string_option(object: &Option<Options>, key: &str) -> Result<Option<String>> 
 pub fn parse_chain_js(input: JsValue) -> JsResult<JsValue> {
     let certs = parse_chain(&parts_of(&input).map_err(js_error)?).map_err(js_error)?;
     // Self-signatures are checked within the path budget (issue 15 item 12).
-    let flags = crate::path::self_signed_flags(&certs, installed_verifier().as_ref());
+    let flags = crate::chain::path::self_signed_flags(&certs, &verifier());
     let infos: Vec<CertificateInfo> = certs
         .iter()
         .zip(flags)
@@ -280,7 +281,7 @@ pub fn wasm_memory_bytes() -> f64 {
 /// saltLength)` returning `true` (valid), `false` (invalid) or `null` (unsupported).
 /// A throw or any other value counts as unsupported: never valid, never a trap.
 struct JsVerifier {
-    function: js_sys::Function,
+    function: Rc<js_sys::Function>,
 }
 
 impl SignatureVerifier for JsVerifier {
@@ -313,18 +314,78 @@ impl SignatureVerifier for JsVerifier {
     }
 }
 
+/// The verifier of one call: the host's function when one is installed, else the
+/// built-in pure-Rust one.
+enum CallVerifier {
+    Js(JsVerifier),
+    Rust(RustCryptoVerifier),
+}
+
+impl SignatureVerifier for CallVerifier {
+    fn verify(
+        &self,
+        algorithm: SignatureAlgorithm,
+        issuer_spki_der: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> VerifyOutcome {
+        match self {
+            CallVerifier::Js(js) => js.verify(algorithm, issuer_spki_der, message, signature),
+            CallVerifier::Rust(rust) => rust.verify(algorithm, issuer_spki_der, message, signature),
+        }
+    }
+}
+
+thread_local! {
+    /// The function `setNativeVerifier` installed (`None`: the built-in verifier), and how
+    /// many times one was installed or reset, so that a `PinPolicy` forgets the paths
+    /// another verifier built.
+    static HOST_VERIFIER: RefCell<(u64, Option<Rc<js_sys::Function>>)> =
+        const { RefCell::new((0, None)) };
+}
+
+/// The installation count and the verifier for a call, cloned out: a verifier that calls
+/// back into certpin (or installs another) finds nothing borrowed.
+fn installed_verifier() -> (u64, CallVerifier) {
+    HOST_VERIFIER.with(|slot| match slot.try_borrow() {
+        Ok(installed) => (
+            installed.0,
+            match &installed.1 {
+                Some(function) => CallVerifier::Js(JsVerifier {
+                    function: Rc::clone(function),
+                }),
+                None => CallVerifier::Rust(RustCryptoVerifier),
+            },
+        ),
+        Err(_) => (u64::MAX, CallVerifier::Rust(RustCryptoVerifier)),
+    })
+}
+
+/// The verifier for a call.
+fn verifier() -> CallVerifier {
+    installed_verifier().1
+}
+
+fn install_verifier(function: Option<js_sys::Function>) {
+    HOST_VERIFIER.with(|slot| {
+        if let Ok(mut installed) = slot.try_borrow_mut() {
+            *installed = (installed.0.wrapping_add(1), function.map(Rc::new));
+        }
+    });
+}
+
 /// `setNativeVerifier(f)`: installs a host signature verifier (Node's `node:crypto`,
 /// see `node-verifier.cjs`) for all later path building; `null` goes back to the
 /// built-in pure-Rust one.
 #[wasm_bindgen(js_name = setNativeVerifier)]
 pub fn set_native_verifier(f: JsValue) -> JsResult<()> {
     if f.is_undefined() || f.is_null() {
-        reset_verifier();
+        install_verifier(None);
         return Ok(());
     }
     match f.dyn_into::<js_sys::Function>() {
         Ok(function) => {
-            set_verifier(Box::new(JsVerifier { function }));
+            install_verifier(Some(function));
             Ok(())
         }
         Err(_) => Err(js_error(invalid(
@@ -351,10 +412,10 @@ struct LinkResult {
 #[wasm_bindgen(js_name = verifyLinks)]
 pub fn verify_links_js(chain: JsValue) -> JsResult<JsValue> {
     let certs = parse_chain(&parts_of(&chain).map_err(js_error)?).map_err(js_error)?;
-    let verifier = installed_verifier();
+    let verifier = verifier();
     let mut results = vec![];
     // Within the path budget (issue 15 item 12): a link past it is not checked.
-    for (child, issuer, outcome) in crate::path::link_checks(&certs, verifier.as_ref()) {
+    for (child, issuer, outcome) in crate::chain::path::link_checks(&certs, &verifier) {
         let Some(c) = certs.get(child) else {
             continue;
         };
@@ -402,7 +463,7 @@ pub fn diagnose_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
                         "diagnose needs the hostname to find the policy's entry",
                     )
                 })?;
-                let host = crate::host::normalize_hostname(host)?;
+                let host = crate::names::host::normalize_hostname(host)?;
                 // The pins that decide for this host: the active pins of its entry (none
                 // when no entry pins the host).
                 Some(policy.find(&host).map(|(_, entry)| {
@@ -448,6 +509,7 @@ pub fn diagnose_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
                 now,
                 expected_pins,
             },
+            &verifier(),
         ))
     };
     let findings = run().map_err(js_error)?;
@@ -456,8 +518,8 @@ pub fn diagnose_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
 
 // ---- Pin policies (issue 3) ----
 
+use crate::check::memo::ChainMemo;
 use crate::check::{check_pins, check_policy, CheckOptions};
-use crate::memo::ChainMemo;
 use crate::policy::Policy;
 
 /// `now` as a JS `Date` or a number of milliseconds; `Date.now()` when absent (the one
@@ -530,15 +592,16 @@ fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
         bool_option(&options, "allowUnknownCriticalExtensions")?.unwrap_or(false);
     check.allow_common_name = bool_option(&options, "allowCommonNameFallback")?.unwrap_or(false);
     if let Some(bits) = integer_option(&options, "minRsaBits", 16384.0)? {
-        let min = i64::from(crate::verify::MIN_RSA_BITS);
-        let default = i64::from(crate::path::DEFAULT_MIN_RSA_BITS);
+        let min = i64::from(crate::signature::verify::MIN_RSA_BITS);
+        let default = i64::from(crate::chain::path::DEFAULT_MIN_RSA_BITS);
         if !(min..=default).contains(&bits) {
             return Err(invalid(
                 "minRsaBits",
                 format!("must be from {min} (the smallest key certpin verifies) to {default}"),
             ));
         }
-        check.rules.min_rsa_bits = u32::try_from(bits).unwrap_or(crate::path::DEFAULT_MIN_RSA_BITS);
+        check.rules.min_rsa_bits =
+            u32::try_from(bits).unwrap_or(crate::chain::path::DEFAULT_MIN_RSA_BITS);
     }
     check.hostname = string_option(&options, "hostname")?;
     check.port = integer_option(&options, "port", 65535.0)?.and_then(|p| u16::try_from(p).ok());
@@ -569,7 +632,7 @@ fn chain_parts(chain: &JsValue) -> Result<Vec<Part>> {
 /// the verified path; a `Verdict`.
 #[wasm_bindgen(js_name = checkPins)]
 pub fn check_pins_js(chain: JsValue, pins: JsValue, options: JsValue) -> JsResult<JsValue> {
-    let run = || -> Result<crate::verdict::Verdict> {
+    let run = || -> Result<crate::check::verdict::Verdict> {
         let options = check_options_of(&options)?;
         if !Array::is_array(&pins) {
             return Err(invalid("pins", "must be an array of pin strings"));
@@ -594,7 +657,7 @@ pub fn check_pins_js(chain: JsValue, pins: JsValue, options: JsValue) -> JsResul
                 Pin::parse(&text)
             })
             .collect::<Result<Vec<_>>>()?;
-        check_pins(&chain_parts(&chain)?, &pins, &options)
+        check_pins(&chain_parts(&chain)?, &pins, &options, &verifier())
     };
     to_js(&run().map_err(js_error)?)
 }
@@ -603,8 +666,9 @@ pub fn check_pins_js(chain: JsValue, pins: JsValue, options: JsValue) -> JsResul
 #[wasm_bindgen]
 pub struct PinPolicy {
     policy: Policy,
-    /// Recently checked chains (`crate::memo`).
-    memo: core::cell::RefCell<ChainMemo>,
+    /// Recently checked chains (`crate::check::memo`), and the installation of the host
+    /// verifier the memo checks with (`None`: to be set before the next check).
+    memo: RefCell<(Option<u64>, ChainMemo)>,
     /// The signed bundle's version when the policy came from one (issue 18).
     bundle_version: Option<u64>,
 }
@@ -613,7 +677,7 @@ impl PinPolicy {
     fn of(policy: Policy) -> PinPolicy {
         PinPolicy {
             policy,
-            memo: core::cell::RefCell::new(ChainMemo::new()),
+            memo: RefCell::new((None, ChainMemo::new())),
             bundle_version: None,
         }
     }
@@ -683,7 +747,7 @@ impl PinPolicy {
             let hostname = hostname
                 .as_string()
                 .ok_or_else(|| invalid("hostname", "must be a string"))?;
-            crate::hpkp::from_hpkp_header(&header, &hostname, false, noted_at)
+            crate::interop::hpkp::from_hpkp_header(&header, &hostname, false, noted_at)
         };
         Ok(PinPolicy::of(run().map_err(js_error)?))
     }
@@ -699,15 +763,27 @@ impl PinPolicy {
 
     /// `policy.check(chain, { hostname, port?, now?, verifySignatures?, clockSkewSeconds? })`.
     pub fn check(&self, chain: JsValue, options: JsValue) -> JsResult<JsValue> {
-        let run = || -> Result<crate::verdict::Verdict> {
+        let run = || -> Result<crate::check::verdict::Verdict> {
             let options = check_options_of(&options)?;
             let chain = chain_parts(&chain)?;
             // A JS verifier that checks with this same policy re-enters here while the
             // memo is in use: that inner check runs without it.
-            match self.memo.try_borrow_mut() {
-                Ok(mut memo) => memo.check(&self.policy, &chain, &options),
-                Err(_) => check_policy(&self.policy, &chain, &options),
+            let Ok(mut memo) = self.memo.try_borrow_mut() else {
+                return check_policy(&self.policy, &chain, &options, &verifier());
+            };
+            let (installed, verifier) = installed_verifier();
+            let (memo_installed, memo) = &mut *memo;
+            if *memo_installed != Some(installed) {
+                memo.set_verifier(Box::new(verifier));
+                *memo_installed = Some(installed);
             }
+            let verdict = memo.check(&self.policy, &chain, &options);
+            // A verifier installed while this check ran (from inside a JS verifier) built
+            // paths of neither installation: the next check forgets them.
+            if installed_verifier().0 != installed {
+                *memo_installed = None;
+            }
+            verdict
         };
         to_js(&run().map_err(js_error)?)
     }
@@ -721,7 +797,12 @@ impl PinPolicy {
                 None => None,
                 Some(chain) => Some(parse_chain(&parts_of(&chain)?)?),
             };
-            Ok(crate::lint::lint(&self.policy, now, certs.as_deref()))
+            Ok(crate::policy::lint::lint(
+                &self.policy,
+                now,
+                certs.as_deref(),
+                &verifier(),
+            ))
         };
         to_js(&run().map_err(js_error)?)
     }
@@ -738,7 +819,7 @@ impl PinPolicy {
             let format = format
                 .as_string()
                 .ok_or_else(|| invalid("format", "must be a string"))?;
-            crate::export::export(&self.policy, &format)
+            crate::interop::export::export(&self.policy, &format)
         };
         run().map_err(js_error)
     }

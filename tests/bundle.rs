@@ -12,6 +12,7 @@
 mod common;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use certpin::RustCryptoVerifier;
 use certpin::{bundle_key_id, update_root, verify_bundle, BundleOptions, Error};
 use common::{DAY, MS, NOW_MS};
 use rcgen::{KeyPair, PublicKeyData, SigningKey, PKCS_ECDSA_P256_SHA256, PKCS_ED25519};
@@ -93,14 +94,16 @@ fn ring_signatures_verify_with_the_pure_rust_verifiers() {
         let k = key(ed25519);
         let r = root(&[&k], &[&k], 1, 1);
         let b = bundle(&[&k], &bundle_signed(3));
-        let verified = verify_bundle(&b, &r, AT).unwrap();
+        let verified = verify_bundle(&b, &r, AT, &RustCryptoVerifier).unwrap();
         assert_eq!(verified.version, 3);
         assert_eq!(verified.signed_by, vec![k.id.clone()]);
         assert_eq!(verified.policy_json, POLICY);
         // One changed character of `signed` (the version digit): refused.
         let tampered = b.replacen(r#""version":3"#, r#""version":4"#, 1);
         assert_eq!(
-            verify_bundle(&tampered, &r, AT).unwrap_err().code(),
+            verify_bundle(&tampered, &r, AT, &RustCryptoVerifier)
+                .unwrap_err()
+                .code(),
             "BUNDLE_BAD_SIGNATURE"
         );
     }
@@ -111,10 +114,10 @@ fn thresholds_rollback_expiry_and_rotation() {
     let (a, b, c) = (key(true), key(false), key(true));
     let r = root(&[&a, &b, &c], &[&a, &b], 1, 2);
     let signed = bundle_signed(5);
-    assert!(verify_bundle(&bundle(&[&a, &c], &signed), &r, AT).is_ok());
+    assert!(verify_bundle(&bundle(&[&a, &c], &signed), &r, AT, &RustCryptoVerifier).is_ok());
     let twice = bundle(&[&b, &b], &signed);
     assert!(matches!(
-        verify_bundle(&twice, &r, AT),
+        verify_bundle(&twice, &r, AT, &RustCryptoVerifier),
         Err(Error::BundleThreshold {
             valid: 1,
             threshold: 2
@@ -129,7 +132,8 @@ fn thresholds_rollback_expiry_and_rotation() {
             BundleOptions {
                 min_version: 6,
                 ..AT
-            }
+            },
+            &RustCryptoVerifier
         )
         .map_err(code)
         .unwrap_err(),
@@ -140,7 +144,9 @@ fn thresholds_rollback_expiry_and_rotation() {
         ..AT
     };
     assert_eq!(
-        verify_bundle(&ok, &r, late).map_err(code).unwrap_err(),
+        verify_bundle(&ok, &r, late, &RustCryptoVerifier)
+            .map_err(code)
+            .unwrap_err(),
         "BUNDLE_EXPIRED"
     );
     let early = BundleOptions {
@@ -148,7 +154,9 @@ fn thresholds_rollback_expiry_and_rotation() {
         ..AT
     };
     assert_eq!(
-        verify_bundle(&ok, &r, early).map_err(code).unwrap_err(),
+        verify_bundle(&ok, &r, early, &RustCryptoVerifier)
+            .map_err(code)
+            .unwrap_err(),
         "BUNDLE_ISSUED_IN_FUTURE"
     );
     // Rotation 1 -> 2 -> 3 with the pure-Rust verifiers; new-keys-only refused.
@@ -156,17 +164,25 @@ fn thresholds_rollback_expiry_and_rotation() {
     let r1 = root(&[&k1], &[&k1], 1, 1);
     let r2 = root(&[&k2], &[&k1, &k2], 2, 1);
     let r3 = root(&[&k3], &[&k2, &k3], 3, 1);
-    let last = update_root(&r1, &[r2.clone(), r3.clone()], AT_MS).unwrap();
-    assert!(verify_bundle(&bundle(&[&k3], &bundle_signed(1)), &last, AT).is_ok());
+    let last = update_root(&r1, &[r2.clone(), r3.clone()], AT_MS, &RustCryptoVerifier).unwrap();
+    assert!(verify_bundle(
+        &bundle(&[&k3], &bundle_signed(1)),
+        &last,
+        AT,
+        &RustCryptoVerifier
+    )
+    .is_ok());
     let only_new = root(&[&k2], &[&k2], 2, 1);
     assert_eq!(
-        update_root(&r1, &[only_new], AT_MS)
+        update_root(&r1, &[only_new], AT_MS, &RustCryptoVerifier)
             .map_err(code)
             .unwrap_err(),
         "ROOT_THRESHOLD"
     );
     assert_eq!(
-        update_root(&r1, &[r3], AT_MS).map_err(code).unwrap_err(),
+        update_root(&r1, &[r3], AT_MS, &RustCryptoVerifier)
+            .map_err(code)
+            .unwrap_err(),
         "ROOT_VERSION"
     );
 }
@@ -185,10 +201,10 @@ fn mutations_never_panic_and_never_pass_changed_content() {
         (seed >> 33) as usize
     };
     for cut in 0..b.len() {
-        assert!(verify_bundle(&b[..cut], &r, AT).is_err());
+        assert!(verify_bundle(&b[..cut], &r, AT, &RustCryptoVerifier).is_err());
     }
     for cut in 0..r.len() {
-        assert!(verify_bundle(&b, &r[..cut], AT).is_err());
+        assert!(verify_bundle(&b, &r[..cut], AT, &RustCryptoVerifier).is_err());
     }
     for _ in 0..1000 {
         let mut bytes = b.clone().into_bytes();
@@ -197,7 +213,7 @@ fn mutations_never_panic_and_never_pass_changed_content() {
         let Ok(text) = String::from_utf8(bytes) else {
             continue;
         };
-        if let Ok(v) = verify_bundle(&text, &r, AT) {
+        if let Ok(v) = verify_bundle(&text, &r, AT, &RustCryptoVerifier) {
             // Only a change outside `signed`'s meaning may pass (e.g. whitespace, or
             // base64 of the same signature is impossible: the changed byte was in it).
             assert_eq!(v.version, 2);
@@ -229,7 +245,7 @@ fn one_key_under_two_encodings_is_not_two_keys() {
     assert_ne!(twin.id, k.id);
     let r = root(&[&k, &twin], &[&k, &twin], 1, 2);
     let b = bundle(&[&k, &twin], &bundle_signed(1));
-    let outcome = verify_bundle(&b, &r, AT);
+    let outcome = verify_bundle(&b, &r, AT, &RustCryptoVerifier);
     assert!(
         outcome.is_err(),
         "one key met a threshold of 2: {outcome:?}"
@@ -259,7 +275,13 @@ fn a_small_order_ed25519_key_is_not_a_root_key() {
         pair: KeyPair::generate_for(&PKCS_ED25519).unwrap(),
     };
     let r = root(&[&k, &weak], &[&k], 1, 1);
-    let e = verify_bundle(&bundle(&[&k], &bundle_signed(1)), &r, AT).unwrap_err();
+    let e = verify_bundle(
+        &bundle(&[&k], &bundle_signed(1)),
+        &r,
+        AT,
+        &RustCryptoVerifier,
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "ROOT_KEY_UNSUPPORTED", "{e}");
     assert!(e.to_string().contains("small order"), "{e}");
 }

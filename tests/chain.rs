@@ -15,8 +15,8 @@
 mod common;
 use certpin::path_codes::*;
 use certpin::{
-    verified_path, verified_path_with, CheckOptions, HashAlgorithm, PathRules, RustCryptoVerifier,
-    Status, MAX_VERIFICATION_COST,
+    verified_path, CheckOptions, HashAlgorithm, PathRules, RustCryptoVerifier, Status,
+    MAX_VERIFICATION_COST,
 };
 use common::der::*;
 use common::*;
@@ -37,23 +37,23 @@ fn write_fixture(name: &str, chain: &[Vec<u8>]) {
 #[test]
 fn honest_chain_in_order() {
     let p = pki();
-    let out = verified_path_with(&certs(&[&p.leaf, &p.inter, &p.root]), V);
+    let out = verified_path(&certs(&[&p.leaf, &p.inter, &p.root]), V);
     assert!(out.valid && out.ends_at_self_signed);
     assert_eq!(out.path, vec![0, 1, 2]);
     assert!(out.findings.is_empty(), "{:?}", out.findings);
     // Root not served: valid, ends below the root.
-    let out = verified_path_with(&certs(&[&p.leaf, &p.inter]), V);
+    let out = verified_path(&certs(&[&p.leaf, &p.inter]), V);
     assert!(out.valid && !out.ends_at_self_signed);
     assert_eq!(out.path, vec![0, 1]);
     // Leaf alone.
-    let out = verified_path_with(&certs(&[&p.leaf]), V);
+    let out = verified_path(&certs(&[&p.leaf]), V);
     assert!(out.valid);
     assert_eq!(out.path, vec![0]);
 }
 
 #[test]
 fn empty_chain_is_invalid() {
-    let out = verified_path_with(&[], V);
+    let out = verified_path(&[], V);
     assert!(!out.valid && out.path.is_empty());
 }
 
@@ -65,7 +65,7 @@ fn bypass_pinned_intermediate_appended_to_unrelated_chain() {
     let p = pki();
     let evil = evil_chain();
     let chain = certs(&[&evil.leaf, &evil.inter, &p.inter, &p.root, &evil.root]);
-    let out = verified_path_with(&chain, V);
+    let out = verified_path(&chain, V);
     assert!(out.valid, "the attacker's own chain verifies");
     assert_eq!(
         out.path,
@@ -83,7 +83,7 @@ fn bypass_pinned_intermediate_appended_to_unrelated_chain() {
 
     // Honest twin: the real leaf with the same appended certificates.
     let chain = certs(&[&p.leaf, &evil.inter, &p.inter, &p.root]);
-    let out = verified_path_with(&chain, V);
+    let out = verified_path(&chain, V);
     assert!(out.valid);
     assert_eq!(out.path, vec![0, 2, 3]);
 }
@@ -100,7 +100,7 @@ fn bypass_rogue_intermediate_with_same_name_and_key_id() {
     assert_eq!(certs(&[&rogue])[0].facts().subject_key_id, Some(real_ski));
     // The attacker's leaf, signed by the rogue key, naming the real intermediate.
     // Served with the real (pinned) intermediate: no link verifies.
-    let out = verified_path_with(&certs(&[&evil_leaf, &p.inter, &p.root]), V);
+    let out = verified_path(&certs(&[&evil_leaf, &p.inter, &p.root]), V);
     assert!(!out.valid);
     assert_eq!(out.path, vec![0]);
     let c = codes(&out.findings);
@@ -110,7 +110,7 @@ fn bypass_rogue_intermediate_with_same_name_and_key_id() {
     );
 
     // Honest twin with the rogue served first: backtracking passes over it.
-    let out = verified_path_with(&certs(&[&p.leaf, &rogue, &p.inter, &p.root]), V);
+    let out = verified_path(&certs(&[&p.leaf, &rogue, &p.inter, &p.root]), V);
     assert!(out.valid);
     assert_eq!(out.path, vec![0, 2, 3]);
     let rogue_findings: Vec<_> = out
@@ -130,13 +130,13 @@ fn bypass_corrupted_link_signature() {
     let p = pki();
     let mut leaf = p.leaf.clone();
     *leaf.last_mut().unwrap() ^= 0x01;
-    let out = verified_path_with(&certs(&[&leaf, &p.inter, &p.root]), V);
+    let out = verified_path(&certs(&[&leaf, &p.inter, &p.root]), V);
     assert!(!out.valid);
     assert_eq!(out.path, vec![0]);
     // Corrupted intermediate link: the pinned root is not reached.
     let mut inter = p.inter.clone();
     *inter.last_mut().unwrap() ^= 0x01;
-    let out = verified_path_with(&certs(&[&p.leaf, &inter, &p.root]), V);
+    let out = verified_path(&certs(&[&p.leaf, &inter, &p.root]), V);
     assert!(
         !out.valid,
         "a served issuer that fails to verify makes the chain invalid"
@@ -151,7 +151,7 @@ fn bypass_corrupted_link_signature() {
         Some(1)
     );
     // Twin.
-    let out = verified_path_with(&certs(&[&p.leaf, &p.inter, &p.root]), V);
+    let out = verified_path(&certs(&[&p.leaf, &p.inter, &p.root]), V);
     assert!(out.valid);
 }
 
@@ -159,7 +159,7 @@ fn bypass_corrupted_link_signature() {
 fn bypass_intermediate_without_ca_bit() {
     let p = pki();
     let (leaf, not_ca_der) = intermediate_without_ca_bit(&p);
-    let out = verified_path_with(&certs(&[&leaf, &not_ca_der, &p.root]), V);
+    let out = verified_path(&certs(&[&leaf, &not_ca_der, &p.root]), V);
     assert!(!out.valid);
     assert!(codes(&out.findings).contains(&ISSUER_NOT_CA));
     assert_eq!(out.path, vec![0]);
@@ -173,17 +173,17 @@ fn bypass_intermediate_without_ca_bit() {
         &no_cert_sign,
         &key("inter"),
     );
-    let out = verified_path_with(&certs(&[&leaf2, &ncs_der, &p.root]), V);
+    let out = verified_path(&certs(&[&leaf2, &ncs_der, &p.root]), V);
     assert!(!out.valid);
     assert!(codes(&out.findings).contains(&ISSUER_NOT_CA));
     // Served as the top of the path (its issuer not served), it is the
     // anchor and its own key usage does not constrain the path.
-    let out = verified_path_with(&certs(&[&leaf2, &ncs_der]), V);
+    let out = verified_path(&certs(&[&leaf2, &ncs_der]), V);
     assert!(out.valid, "{out:?}");
     assert!(codes(&out.findings).contains(&ANCHOR_CONSTRAINTS_NOT_APPLIED));
 
     // Twin: the same with the CA bit.
-    let out = verified_path_with(&certs(&[&p.leaf, &p.inter, &p.root]), V);
+    let out = verified_path(&certs(&[&p.leaf, &p.inter, &p.root]), V);
     assert!(out.valid);
 }
 
@@ -204,13 +204,13 @@ fn bypass_path_len_constraint() {
         (leaf, i2, i1)
     };
     let (leaf, i2, i1) = build(0);
-    let out = verified_path_with(&certs(&[&leaf, &i2, &i1, &root_der]), V);
+    let out = verified_path(&certs(&[&leaf, &i2, &i1, &root_der]), V);
     assert!(!out.valid, "{out:?}");
     assert!(codes(&out.findings).contains(&PATH_LEN_CONSTRAINT_EXCEEDED));
     assert_eq!(out.path, vec![0, 1]);
     // Twin: pathLen 1 allows inter 2 below inter 1.
     let (leaf, i2, i1) = build(1);
-    let out = verified_path_with(&certs(&[&leaf, &i2, &i1, &root_der]), V);
+    let out = verified_path(&certs(&[&leaf, &i2, &i1, &root_der]), V);
     assert!(out.valid);
     assert_eq!(out.path, vec![0, 1, 2, 3]);
 }
@@ -219,7 +219,7 @@ fn bypass_path_len_constraint() {
 fn bypass_pinned_root_served_but_not_linked() {
     let p = pki();
     let inter_der = look_alike_intermediate();
-    let out = verified_path_with(&certs(&[&p.leaf, &inter_der, &p.root]), V);
+    let out = verified_path(&certs(&[&p.leaf, &inter_der, &p.root]), V);
     assert!(out.valid, "the root simply was not served");
     assert_eq!(out.path, vec![0, 1]);
     assert!(!out.ends_at_self_signed);
@@ -232,14 +232,14 @@ fn bypass_pinned_root_served_but_not_linked() {
         Some(2)
     );
     // Twin: the intermediate issued by the served root.
-    let out = verified_path_with(&certs(&[&p.leaf, &p.inter, &p.root]), V);
+    let out = verified_path(&certs(&[&p.leaf, &p.inter, &p.root]), V);
     assert_eq!(out.path, vec![0, 1, 2]);
 }
 
 #[test]
 fn shuffled_chain_is_accepted_in_verified_order() {
     let p = pki();
-    let out = verified_path_with(&certs(&[&p.leaf, &p.root, &p.inter]), V);
+    let out = verified_path(&certs(&[&p.leaf, &p.root, &p.inter]), V);
     assert!(out.valid);
     assert_eq!(out.path, vec![0, 2, 1]);
     assert!(out.findings.is_empty());
@@ -251,7 +251,7 @@ fn shuffled_chain_is_accepted_in_verified_order() {
 fn sixteen_look_alikes_exhaust_the_budget() {
     let ders = loop_look_alikes();
     let refs: Vec<&Vec<u8>> = ders.iter().collect();
-    let out = verified_path_with(&certs(&refs), V);
+    let out = verified_path(&certs(&refs), V);
     assert!(!out.valid);
     assert!(
         codes(&out.findings).contains(&PATH_BUDGET_EXCEEDED),
@@ -265,13 +265,13 @@ fn sixteen_look_alikes_exhaust_the_budget() {
 fn long_paths_are_bounded() {
     let ok = deep_chain(9);
     let refs: Vec<&Vec<u8>> = ok.iter().collect();
-    let out = verified_path_with(&certs(&refs), V);
+    let out = verified_path(&certs(&refs), V);
     assert!(out.valid, "{:?}", out.findings);
     assert_eq!(out.path.len(), 10);
     // One more intermediate, with its issuer served too: over the bound.
     let too_long = deep_chain(11);
     let refs: Vec<&Vec<u8>> = too_long.iter().collect();
-    let out = verified_path_with(&certs(&refs), V);
+    let out = verified_path(&certs(&refs), V);
     assert!(!out.valid);
     assert_eq!(
         codes(&out.findings)
@@ -289,7 +289,7 @@ fn many_copies_are_bounded_without_signature_work() {
     // first copy counts as self-signed and ends the path (no combinatorial search).
     let ders = loop_look_alikes();
     let refs: Vec<&Vec<u8>> = ders.iter().collect();
-    let out = verified_path_with(&certs(&refs), &AcceptAll);
+    let out = verified_path(&certs(&refs), &AcceptAll);
     // The first copy is "self-signed" for a verifier that accepts everything.
     assert!(out.valid);
     assert_eq!(out.path, vec![0, 1]);
@@ -326,7 +326,7 @@ fn bypass_fixtures_as_checked_in() {
     ];
     for (name, valid, path) in cases {
         let chain = pem_certs(&fixture(&format!("bypass/{name}.pem")));
-        let out = verified_path_with(&chain, V);
+        let out = verified_path(&chain, V);
         assert_eq!(
             (out.valid, out.path.as_slice()),
             (*valid, *path),
@@ -351,7 +351,7 @@ fn permutations_exhaust_the_step_budget() {
         ders.push(b.signed_by(&key("inter2"), &a, &key("inter")));
     }
     let refs: Vec<&Vec<u8>> = ders.iter().collect();
-    let out = verified_path_with(&certs(&refs), &AcceptAll);
+    let out = verified_path(&certs(&refs), &AcceptAll);
     assert!(!out.valid);
     assert!(
         codes(&out.findings).contains(&PATH_BUDGET_EXCEEDED),
@@ -365,7 +365,7 @@ fn permutations_exhaust_the_step_budget() {
     );
     // With real signatures the same chain verifies along one order: the pathLen
     // rejections are reported, and the search is still bounded.
-    let out = verified_path_with(&certs(&refs), V);
+    let out = verified_path(&certs(&refs), V);
     assert!(out.signature_checks <= certpin::MAX_SIGNATURE_CHECKS);
 }
 
@@ -433,6 +433,7 @@ fn unknown_critical_extension_is_refused_unless_allowed() {
             now: NOW,
             expected_pins: None,
         },
+        &RustCryptoVerifier,
     );
     assert!(findings
         .iter()
@@ -627,6 +628,7 @@ fn backtracking_finds_the_valid_path_past_an_expired_cross_sign() {
             now,
             expected_pins: None,
         },
+        &RustCryptoVerifier,
     );
     assert!(
         !findings.iter().any(|f| f.code == "CERT_EXPIRED"),
@@ -753,7 +755,7 @@ fn expensive_look_alikes_exhaust_a_cost_weighted_budget() {
             unit_cost,
             "{name}"
         );
-        let out = verified_path(&parsed);
+        let out = verified_path(&parsed, &RustCryptoVerifier);
         assert!(!out.valid);
         // The checks run are what the budget allows, no more (15 candidates of P-256
         // fit in it: all are checked and the chain is simply invalid).

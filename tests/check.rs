@@ -11,7 +11,10 @@
 )]
 
 mod common;
-use certpin::{check_pins, check_policy, parse_chain, CheckOptions, Part, Pin, Status, Verdict};
+use certpin::{
+    check_pins, check_policy, parse_chain, CheckOptions, Part, Pin, RustCryptoVerifier, Status,
+    Verdict,
+};
 use common::policies::*;
 
 fn codes(v: &Verdict) -> Vec<&'static str> {
@@ -323,6 +326,7 @@ fn report_mode_never_blocks_but_reports() {
             port: Some(8443),
             ..CheckOptions::at(POLICY_NOW_MS).for_host("api.example.com")
         },
+        &RustCryptoVerifier,
     )
     .unwrap();
     assert_eq!(
@@ -362,6 +366,7 @@ fn report_mode_never_blocks_but_reports() {
             port: Some(8443),
             ..CheckOptions::at(POLICY_NOW_MS + 3_600_000).for_host("api.example.com")
         },
+        &RustCryptoVerifier,
     )
     .unwrap();
     assert_eq!(later.report_key, v.report_key);
@@ -374,7 +379,13 @@ fn report_mode_never_blocks_but_reports() {
 fn check_pins_one_shot() {
     let c = chains();
     let pins = [Pin::parse(ROOT).unwrap()];
-    let v = check_pins(&parts(&c.good), &pins, &CheckOptions::at(POLICY_NOW_MS)).unwrap();
+    let v = check_pins(
+        &parts(&c.good),
+        &pins,
+        &CheckOptions::at(POLICY_NOW_MS),
+        &RustCryptoVerifier,
+    )
+    .unwrap();
     assert_eq!(
         (v.status, v.ok, v.hostname.clone()),
         (Status::Matched, true, None)
@@ -385,26 +396,40 @@ fn check_pins_one_shot() {
         &parts(&c.good),
         &pins,
         &CheckOptions::at(POLICY_NOW_MS).for_host("elsewhere.example.org"),
+        &RustCryptoVerifier,
     )
     .unwrap();
     assert_eq!(v.status, Status::HostnameMismatch);
-    let v = check_pins(&[], &pins, &CheckOptions::at(POLICY_NOW_MS)).unwrap();
+    let v = check_pins(
+        &[],
+        &pins,
+        &CheckOptions::at(POLICY_NOW_MS),
+        &RustCryptoVerifier,
+    )
+    .unwrap();
     assert_eq!((v.status, v.ok), (Status::NoChain, false));
     let unverified = CheckOptions {
         verify_signatures: false,
         ..CheckOptions::at(POLICY_NOW_MS)
     };
-    let v = check_pins(&parts(&c.good), &pins, &unverified).unwrap();
+    let v = check_pins(&parts(&c.good), &pins, &unverified, &RustCryptoVerifier).unwrap();
     assert_eq!(
         (v.status, v.verified_path.clone()),
         (Status::Matched, vec![0, 1, 2])
     );
-    let e = check_pins(&parts(&c.good), &[], &CheckOptions::at(POLICY_NOW_MS)).unwrap_err();
+    let e = check_pins(
+        &parts(&c.good),
+        &[],
+        &CheckOptions::at(POLICY_NOW_MS),
+        &RustCryptoVerifier,
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "INVALID_ARGUMENT");
     let e = check_policy(
         &policy(&entry("a.com", &[ROOT], "")),
         &parts(&c.good),
         &CheckOptions::at(POLICY_NOW_MS),
+        &RustCryptoVerifier,
     )
     .unwrap_err();
     assert_eq!(e.code(), "INVALID_ARGUMENT");
@@ -413,7 +438,7 @@ fn check_pins_one_shot() {
         ..CheckOptions::at(POLICY_NOW_MS)
     };
     assert_eq!(
-        check_pins(&parts(&c.good), &pins, &skew)
+        check_pins(&parts(&c.good), &pins, &skew, &RustCryptoVerifier)
             .unwrap_err()
             .code(),
         "INVALID_ARGUMENT"
@@ -446,7 +471,7 @@ fn appended_pinned_certificate_never_matches() {
         verify_signatures: false,
         ..CheckOptions::at(POLICY_NOW_MS).for_host("api.example.com")
     };
-    let v = check_policy(&p, &parts(&c.forged), &unverified).unwrap();
+    let v = check_policy(&p, &parts(&c.forged), &unverified, &RustCryptoVerifier).unwrap();
     assert_eq!(v.status, Status::Matched);
 }
 
@@ -487,9 +512,9 @@ fn checked_in_js_fixtures_still_hold_the_fixed_keys() {
 mod memo {
     use super::common::*;
     use certpin::{
-        check_policy, parse_chain, pin_path, reset_verifier, set_verifier, verified_path,
-        ChainMemo, CheckOptions, HashAlgorithm, Part, Policy, SignatureAlgorithm,
-        SignatureVerifier, Status, VerifyOutcome, MEMO_CHAINS, MEMO_MAX_INPUT_BYTES,
+        check_policy, parse_chain, pin_path, verified_path, ChainMemo, CheckOptions, HashAlgorithm,
+        Part, Policy, RustCryptoVerifier, SignatureAlgorithm, SignatureVerifier, Status,
+        VerifyOutcome, MEMO_CHAINS, MEMO_MAX_INPUT_BYTES,
     };
 
     const HOST: &str = "www.example.com";
@@ -541,7 +566,7 @@ mod memo {
                 for host in [HOST, "example.com", "other.example.org"] {
                     for verify in [true, false] {
                         let o = options(host, verify);
-                        let expected = check_policy(&policy, &input, &o);
+                        let expected = check_policy(&policy, &input, &o, &RustCryptoVerifier);
                         let got = memo.check(&policy, &input, &o);
                         assert_eq!(
                             got, expected,
@@ -577,7 +602,7 @@ mod memo {
         assert!(!verdict.ok);
         assert_eq!(
             verdict,
-            check_policy(&policy, &bytes_parts(&tampered), &o).unwrap()
+            check_policy(&policy, &bytes_parts(&tampered), &o, &RustCryptoVerifier).unwrap()
         );
         // And the honest chain is still matched (both are remembered).
         assert_eq!(memo.len(), 2);
@@ -595,20 +620,19 @@ mod memo {
     }
 
     #[test]
-    fn installing_a_verifier_forgets_remembered_paths() {
+    fn another_verifier_forgets_remembered_paths() {
         let policy = policy();
         let p = pki();
         let input = bytes_parts(&[p.leaf.clone(), p.inter.clone(), p.root.clone()]);
         let o = options(HOST, true);
         let mut memo = ChainMemo::new();
-        reset_verifier();
         assert_eq!(
             memo.check(&policy, &input, &o).unwrap().status,
             Status::Matched
         );
-        set_verifier(Box::new(Reject));
+        memo.set_verifier(Box::new(Reject));
         let rejected = memo.check(&policy, &input, &o).unwrap();
-        reset_verifier();
+        memo.set_verifier(Box::new(RustCryptoVerifier));
         assert_eq!(rejected.status, Status::InvalidChain);
         assert_eq!(
             memo.check(&policy, &input, &o).unwrap().status,
@@ -637,7 +661,10 @@ mod memo {
             "x".repeat(MEMO_MAX_INPUT_BYTES)
         ))];
         let verdict = memo.check(&policy, &big, &o).unwrap();
-        assert_eq!(verdict, check_policy(&policy, &big, &o).unwrap());
+        assert_eq!(
+            verdict,
+            check_policy(&policy, &big, &o, &RustCryptoVerifier).unwrap()
+        );
         assert!(memo.is_empty());
         // Errors are not remembered either.
         let broken = vec![Part::Bytes(vec![0x30, 0x03, 0x02, 0x01, 0x00])];
@@ -647,12 +674,11 @@ mod memo {
 
     #[test]
     fn pin_path_builds_the_verified_path() {
-        reset_verifier();
         let mut checked = 0;
         for (name, input) in inputs() {
             let certs = parse_chain(&input).unwrap();
-            let full = verified_path(&certs);
-            let pins = pin_path(&certs);
+            let full = verified_path(&certs, &RustCryptoVerifier);
+            let pins = pin_path(&certs, &RustCryptoVerifier);
             assert_eq!(pins.path, full.path, "{name}");
             assert_eq!(pins.valid, full.valid, "{name}");
             assert_eq!(pins.findings, full.findings, "{name}");
@@ -663,10 +689,10 @@ mod memo {
         // The honest chain ends at its served root: one self-signature check saved.
         let p = pki();
         let certs = parse_chain(&bytes_parts(&[p.leaf, p.inter, p.root])).unwrap();
-        let full = verified_path(&certs);
+        let full = verified_path(&certs, &RustCryptoVerifier);
         assert!(full.ends_at_self_signed);
         assert_eq!(full.signature_checks, 3);
-        assert_eq!(pin_path(&certs).signature_checks, 2);
+        assert_eq!(pin_path(&certs, &RustCryptoVerifier).signature_checks, 2);
         assert!(checked >= 20);
     }
 
@@ -709,7 +735,7 @@ mod memo {
         let good = options(HOST, true);
         let mut memo = ChainMemo::new();
         for o in [&no_host, &bad_host, &good] {
-            let expected = check_policy(&policy, &broken, o).unwrap_err();
+            let expected = check_policy(&policy, &broken, o, &RustCryptoVerifier).unwrap_err();
             assert_eq!(memo.check(&policy, &broken, o).unwrap_err(), expected);
         }
         assert!(matches!(

@@ -8,6 +8,7 @@
 mod common;
 
 use base64::Engine as _;
+use certpin::RustCryptoVerifier;
 use certpin::{verify_scts, Certificate, CtPolicy, LogList};
 use common::{key, Spec, DAY, MS, NOW_MS};
 use rcgen::{CustomExtension, Issuer, KeyPair, PublicKeyData, SerialNumber, SigningKey};
@@ -148,7 +149,13 @@ fn ring_signed_scts_verify_with_rustcrypto() {
     ];
     let list = log_list(&[("Operator A", &p256), ("Operator B", &rsa)]);
     let (leaf, ca) = leaf_with_scts(&logs, SCT_TIME_MS, false);
-    let v = verify_scts(&certs(&[&leaf, &ca]), &list, CT_NOW_MS, CtPolicy::Chrome);
+    let v = verify_scts(
+        &certs(&[&leaf, &ca]),
+        &list,
+        CT_NOW_MS,
+        CtPolicy::Chrome,
+        &RustCryptoVerifier,
+    );
     assert_eq!(
         v.scts.iter().map(|s| s.valid).collect::<Vec<_>>(),
         [true, true],
@@ -161,7 +168,13 @@ fn ring_signed_scts_verify_with_rustcrypto() {
 
     // One flipped signature bit: that SCT fails, the policy with it.
     let (bad, ca) = leaf_with_scts(&logs, SCT_TIME_MS, true);
-    let v = verify_scts(&certs(&[&bad, &ca]), &list, CT_NOW_MS, CtPolicy::Chrome);
+    let v = verify_scts(
+        &certs(&[&bad, &ca]),
+        &list,
+        CT_NOW_MS,
+        CtPolicy::Chrome,
+        &RustCryptoVerifier,
+    );
     assert_eq!(
         v.scts
             .iter()
@@ -172,8 +185,20 @@ fn ring_signed_scts_verify_with_rustcrypto() {
     assert!(!v.compliant);
 
     // Under Apple's policy the same leaf is compliant; without the issuer nothing is.
-    let v = verify_scts(&certs(&[&leaf, &ca]), &list, CT_NOW_MS, CtPolicy::Apple);
+    let v = verify_scts(
+        &certs(&[&leaf, &ca]),
+        &list,
+        CT_NOW_MS,
+        CtPolicy::Apple,
+        &RustCryptoVerifier,
+    );
     assert!(v.compliant, "{:#?}", v.findings);
-    let v = verify_scts(&certs(&[&leaf]), &list, CT_NOW_MS, CtPolicy::Chrome);
+    let v = verify_scts(
+        &certs(&[&leaf]),
+        &list,
+        CT_NOW_MS,
+        CtPolicy::Chrome,
+        &RustCryptoVerifier,
+    );
     assert!(!v.compliant && v.scts.iter().all(|s| !s.valid));
 }

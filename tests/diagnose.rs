@@ -10,7 +10,7 @@
 mod common;
 use certpin::{
     diagnose, diagnose_codes, hostname_codes, path_codes, validity_codes, Certificate,
-    DiagnoseOptions, Finding, HashAlgorithm, Pin, Severity,
+    DiagnoseOptions, Finding, HashAlgorithm, Pin, RustCryptoVerifier, Severity,
 };
 use common::*;
 use std::collections::BTreeSet;
@@ -28,6 +28,7 @@ fn run(
             now,
             expected_pins: pins,
         },
+        &RustCryptoVerifier,
     )
 }
 

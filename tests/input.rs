@@ -8,7 +8,7 @@
 )]
 
 mod common;
-use certpin::{check_pins, parse_chain, CheckOptions, Error, Part, Status};
+use certpin::{check_pins, parse_chain, CheckOptions, Error, Part, RustCryptoVerifier, Status};
 use common::*;
 
 #[test]
@@ -47,6 +47,7 @@ fn a_keycert_file_is_checked_with_a_warning_that_never_quotes_the_key() {
         &[Part::Text(input)],
         &[pin_of(&p.inter)],
         &CheckOptions::at(NOW * MS).for_host("www.example.com"),
+        &RustCryptoVerifier,
     )
     .unwrap();
     assert_eq!(v.status, Status::Matched, "{v:#?}");
@@ -69,6 +70,7 @@ fn a_keycert_file_is_checked_with_a_warning_that_never_quotes_the_key() {
         &[Part::Text(broken)],
         &[pin_of(&p.inter)],
         &CheckOptions::at(NOW * MS),
+        &RustCryptoVerifier,
     )
     .unwrap_err();
     assert_eq!(e.code(), "PEM_MALFORMED");

@@ -8,7 +8,7 @@
 )]
 
 mod common;
-use certpin::{lint, parse_chain};
+use certpin::{lint, parse_chain, RustCryptoVerifier};
 use common::policies::*;
 
 #[test]
@@ -41,7 +41,7 @@ fn every_lint_code() {
         ]
         .join(","),
     );
-    let found = lint(&p, POLICY_NOW_MS, Some(&certs));
+    let found = lint(&p, POLICY_NOW_MS, Some(&certs), &RustCryptoVerifier);
     let codes: Vec<&str> = found.iter().map(|f| f.code).collect();
     for code in certpin::LINT_CODES {
         assert!(codes.contains(code), "{code} missing: {found:#?}");
@@ -55,18 +55,27 @@ fn every_lint_code() {
         &[INTERMEDIATE, BACKUP],
         ",\"expires\":\"2028-01-01\"",
     ));
-    assert_eq!(lint(&good, POLICY_NOW_MS, Some(&certs)), vec![]);
+    assert_eq!(
+        lint(&good, POLICY_NOW_MS, Some(&certs), &RustCryptoVerifier),
+        vec![]
+    );
     // The HPKP rule catches a "backup" that is in the chain.
     let fake_backup = policy(&entry("api.example.com", &[INTERMEDIATE, ROOT], ""));
-    let codes: Vec<&str> = lint(&fake_backup, POLICY_NOW_MS, Some(&certs))
-        .iter()
-        .map(|f| f.code)
-        .collect();
+    let codes: Vec<&str> = lint(
+        &fake_backup,
+        POLICY_NOW_MS,
+        Some(&certs),
+        &RustCryptoVerifier,
+    )
+    .iter()
+    .map(|f| f.code)
+    .collect();
     assert_eq!(codes, ["NO_BACKUP_PIN"]);
     let codes: Vec<&str> = lint(
         &policy(&entry("**.com", &[LEAF, BACKUP], "")),
         POLICY_NOW_MS,
         None,
+        &RustCryptoVerifier,
     )
     .iter()
     .map(|f| f.code)

@@ -9,6 +9,7 @@
 )]
 
 mod common;
+use certpin::RustCryptoVerifier;
 use certpin::{plan, Certificate, HashAlgorithm, HostPlan, PlanOptions, Policy};
 use common::*;
 
@@ -48,7 +49,13 @@ fn plan_one(policy: &Policy, certs: Vec<Certificate>, lag: i64) -> HostPlan {
         now_ms: NOW * 1000, // 2026-06-01T00:00:00Z
         update_lag_days: lag,
     };
-    let mut p = plan(policy, &[(HOST.to_string(), certs)], &options).unwrap();
+    let mut p = plan(
+        policy,
+        &[(HOST.to_string(), certs)],
+        &options,
+        &RustCryptoVerifier,
+    )
+    .unwrap();
     assert_eq!(p.now, "2026-06-01T00:00:00Z");
     p.hosts.remove(0)
 }
@@ -263,18 +270,22 @@ fn bounds_are_errors() {
         update_lag_days: lag,
     };
     let one = [(HOST.to_string(), certs.clone())];
-    let e = plan(&p, &one, &at(3651)).unwrap_err();
+    let e = plan(&p, &one, &at(3651), &RustCryptoVerifier).unwrap_err();
     assert_eq!(e.code(), "INVALID_ARGUMENT");
     let many: Vec<_> = (0..65)
         .map(|i| (format!("h{i}.example.com"), certs.clone()))
         .collect();
     assert_eq!(
-        plan(&p, &many, &at(30)).unwrap_err().code(),
+        plan(&p, &many, &at(30), &RustCryptoVerifier)
+            .unwrap_err()
+            .code(),
         "INVALID_ARGUMENT"
     );
     let bad = [("bad..name".to_string(), certs)];
     assert_eq!(
-        plan(&p, &bad, &at(30)).unwrap_err().code(),
+        plan(&p, &bad, &at(30), &RustCryptoVerifier)
+            .unwrap_err()
+            .code(),
         "INVALID_ARGUMENT"
     );
 }

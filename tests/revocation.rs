@@ -10,6 +10,7 @@
 )]
 
 mod common;
+use certpin::RustCryptoVerifier;
 use certpin::{
     check_crl, check_ocsp, check_policy, diagnose, must_staple, parse_chain, parse_rfc3339,
     revocation_info, CheckOptions, DiagnoseOptions, Error, Part, Policy, Responder,
@@ -76,7 +77,12 @@ fn openssl_field(name: &str, label: &str) -> Option<String> {
 }
 
 fn ocsp(leaf: &str, name: &str) -> Result<RevocationOutcome, Error> {
-    check_ocsp(&chain(leaf), &read(name), &at(now_ms()))
+    check_ocsp(
+        &chain(leaf),
+        &read(name),
+        &at(now_ms()),
+        &RustCryptoVerifier,
+    )
 }
 
 fn ocsp_refused(leaf: &str, name: &str, says: &str) {
@@ -306,6 +312,7 @@ fn ocsp_times_honour_the_clock_and_the_skew() {
                 now_ms: now_s * 1000,
                 clock_skew_seconds: skew,
             },
+            &RustCryptoVerifier,
         )
     };
     assert!(check(this_update, 0).is_ok(), "at thisUpdate");
@@ -325,6 +332,7 @@ fn ocsp_times_honour_the_clock_and_the_skew() {
             now_ms: now_ms(),
             clock_skew_seconds: 3600,
         },
+        &RustCryptoVerifier,
     );
     assert_eq!(expired.unwrap().status, RevocationStatus::Good);
     let too_much = check_ocsp(
@@ -334,6 +342,7 @@ fn ocsp_times_honour_the_clock_and_the_skew() {
             now_ms: now_ms(),
             clock_skew_seconds: 86_401,
         },
+        &RustCryptoVerifier,
     );
     assert_eq!(too_much.unwrap_err().code(), "INVALID_ARGUMENT");
 }
@@ -342,11 +351,23 @@ fn ocsp_times_honour_the_clock_and_the_skew() {
 fn ocsp_needs_a_verified_issuer() {
     // The leaf alone: no issuer to check the response against.
     let leaf = vec![Part::Text(text("good.pem"))];
-    let e = check_ocsp(&leaf, &read("ocsp-good-issuer-sha1.der"), &at(now_ms())).unwrap_err();
+    let e = check_ocsp(
+        &leaf,
+        &read("ocsp-good-issuer-sha1.der"),
+        &at(now_ms()),
+        &RustCryptoVerifier,
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "OCSP_INVALID");
     // The leaf with an issuer that did not sign it.
     let wrong = vec![Part::Text(text("good.pem")), Part::Text(text("root.pem"))];
-    let e = check_ocsp(&wrong, &read("ocsp-good-issuer-sha1.der"), &at(now_ms())).unwrap_err();
+    let e = check_ocsp(
+        &wrong,
+        &read("ocsp-good-issuer-sha1.der"),
+        &at(now_ms()),
+        &RustCryptoVerifier,
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "OCSP_INVALID");
 }
 
@@ -355,11 +376,13 @@ fn malformed_ocsp_never_passes() {
     let good = read("ocsp-good-issuer-sha1.der");
     let c = chain("good");
     assert_eq!(
-        check_ocsp(&c, &[], &at(now_ms())).unwrap_err().code(),
+        check_ocsp(&c, &[], &at(now_ms()), &RustCryptoVerifier)
+            .unwrap_err()
+            .code(),
         "OCSP_INVALID"
     );
     assert_eq!(
-        check_ocsp(&c, &vec![0u8; 70_000], &at(now_ms()))
+        check_ocsp(&c, &vec![0u8; 70_000], &at(now_ms()), &RustCryptoVerifier)
             .unwrap_err()
             .code(),
         "OCSP_INVALID"
@@ -368,7 +391,7 @@ fn malformed_ocsp_never_passes() {
     // original (a change in the certs the response carries that still parses).
     for len in 0..good.len() {
         assert!(
-            check_ocsp(&c, &good[..len], &at(now_ms())).is_err(),
+            check_ocsp(&c, &good[..len], &at(now_ms()), &RustCryptoVerifier).is_err(),
             "truncated at {len}"
         );
     }
@@ -376,7 +399,7 @@ fn malformed_ocsp_never_passes() {
     for i in 0..good.len() {
         let mut bad = good.clone();
         bad[i] ^= 0x01;
-        if let Ok(outcome) = check_ocsp(&c, &bad, &at(now_ms())) {
+        if let Ok(outcome) = check_ocsp(&c, &bad, &at(now_ms()), &RustCryptoVerifier) {
             assert_eq!(outcome.status, RevocationStatus::Good);
             accepted_changes += 1;
         }
@@ -390,11 +413,16 @@ fn malformed_ocsp_never_passes() {
     );
     let mut trailing = good.clone();
     trailing.push(0);
-    assert!(check_ocsp(&c, &trailing, &at(now_ms())).is_err());
+    assert!(check_ocsp(&c, &trailing, &at(now_ms()), &RustCryptoVerifier).is_err());
 }
 
 fn crl(leaf: &str, name: &str) -> Result<RevocationOutcome, Error> {
-    check_crl(&chain(leaf), &read(name), &at(now_ms()))
+    check_crl(
+        &chain(leaf),
+        &read(name),
+        &at(now_ms()),
+        &RustCryptoVerifier,
+    )
 }
 
 #[test]
@@ -447,7 +475,13 @@ fn crls_agree_with_openssl() {
         Part::Text(text("good.pem")),
         Part::Text(text("intermediate.pem")),
     ];
-    let e = check_crl(&short, &read("crl-root.der"), &at(now_ms())).unwrap_err();
+    let e = check_crl(
+        &short,
+        &read("crl-root.der"),
+        &at(now_ms()),
+        &RustCryptoVerifier,
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "CRL_INVALID");
     // A CRL of CA certificates only cannot say the leaf is not revoked.
     let verdict = openssl_verdict("crl-ca-only.der", "good");
@@ -458,7 +492,13 @@ fn crls_agree_with_openssl() {
         "{e}"
     );
     // Before its thisUpdate.
-    let e = check_crl(&chain("good"), &read("crl-intermediate.der"), &at(0)).unwrap_err();
+    let e = check_crl(
+        &chain("good"),
+        &read("crl-intermediate.der"),
+        &at(0),
+        &RustCryptoVerifier,
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("not yet valid"), "{e}");
 }
 
@@ -468,14 +508,14 @@ fn malformed_crls_never_pass() {
     let c = chain("revoked");
     for len in 0..good.len() {
         assert!(
-            check_crl(&c, &good[..len], &at(now_ms())).is_err(),
+            check_crl(&c, &good[..len], &at(now_ms()), &RustCryptoVerifier).is_err(),
             "truncated at {len}"
         );
     }
     for i in 0..good.len() {
         let mut bad = good.clone();
         bad[i] ^= 0x01;
-        if let Ok(outcome) = check_crl(&c, &bad, &at(now_ms())) {
+        if let Ok(outcome) = check_crl(&c, &bad, &at(now_ms()), &RustCryptoVerifier) {
             panic!("byte {i} changed and the CRL still verified: {outcome:?}");
         }
     }
@@ -503,7 +543,7 @@ fn verdict_of(mode: &str, leaf: &str, host: &str, staple: Option<&str>) -> certp
         ocsp_response: staple.map(read),
         ..CheckOptions::at(now_ms()).for_host(host)
     };
-    check_policy(&policy(mode), &chain(leaf), &options).unwrap()
+    check_policy(&policy(mode), &chain(leaf), &options, &RustCryptoVerifier).unwrap()
 }
 
 fn codes(v: &certpin::Verdict) -> Vec<&'static str> {
@@ -590,6 +630,7 @@ fn policies_check_the_staple() {
             ocsp_response: Some(read("ocsp-revoked.der")),
             ..CheckOptions::at(now_ms()).for_host("revoked.example.com")
         },
+        &RustCryptoVerifier,
     )
     .unwrap();
     assert_eq!(
@@ -649,10 +690,10 @@ fn policies_check_the_staple() {
         "A".repeat(43) + "="
     ))
     .unwrap();
-    let v = check_policy(&other_pin, &chain("revoked"), &options).unwrap();
+    let v = check_policy(&other_pin, &chain("revoked"), &options, &RustCryptoVerifier).unwrap();
     assert_eq!(v.status, Status::CertRevoked);
     options.now_ms = parse_rfc3339("2047-01-01T00:00:00Z").unwrap() * 1000;
-    let v = check_policy(&other_pin, &chain("revoked"), &options).unwrap();
+    let v = check_policy(&other_pin, &chain("revoked"), &options, &RustCryptoVerifier).unwrap();
     assert_eq!(v.status, Status::CertExpired);
 }
 
@@ -695,7 +736,7 @@ fn diagnose_names_the_revocation_information() {
     };
     let find = |leaf: &str, code: &str| {
         let certs = parse_chain(&chain(leaf)).unwrap();
-        diagnose(&certs, &options)
+        diagnose(&certs, &options, &RustCryptoVerifier)
             .into_iter()
             .filter(|f| f.code == code && f.cert_index == Some(0))
             .map(|f| f.message)
@@ -760,12 +801,12 @@ fn a_crl_shard_for_another_distribution_point_does_not_cover_the_leaf() {
     let other = shard("http://127.0.0.1:9/shard-2.crl");
     let own = shard("http://127.0.0.1:9/ca.crl");
     std::fs::remove_dir_all(&work).ok();
-    let e = check_crl(&chain("good"), &other, &at(now));
+    let e = check_crl(&chain("good"), &other, &at(now), &RustCryptoVerifier);
     assert!(
         matches!(&e, Err(Error::CrlInvalid { reason }) if reason.contains("does not cover")),
         "{e:?}"
     );
-    let ok = check_crl(&chain("good"), &own, &at(now)).unwrap();
+    let ok = check_crl(&chain("good"), &own, &at(now), &RustCryptoVerifier).unwrap();
     assert_eq!((ok.status, ok.cert_index), (RevocationStatus::Good, 0));
 }
 
@@ -818,7 +859,7 @@ fn an_unreadable_tls_feature_extension_is_treated_as_must_staple() {
         .unwrap()
         .as_millis() as i64;
     let options = CheckOptions::at(now).for_host("odd.example.com");
-    let v = check_policy(&policy(""), &chain, &options).unwrap();
+    let v = check_policy(&policy(""), &chain, &options, &RustCryptoVerifier).unwrap();
     assert_eq!(
         (v.ok, v.status),
         (false, Status::CertRevoked),

@@ -11,8 +11,8 @@
 mod common;
 use certpin::path_codes::*;
 use certpin::{
-    is_self_signed_with, verified_path_under, verified_path_with, verify_link, PathRules,
-    RustCryptoVerifier, SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
+    is_self_signed, verified_path, verified_path_under, verify_link, PathRules, RustCryptoVerifier,
+    SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
 };
 use common::*;
 
@@ -64,7 +64,7 @@ fn every_algorithm_verifies_and_corruption_fails() {
                     ..PathRules::default()
                 };
                 if name.contains("sha1") || name.contains("rsa1024") {
-                    let strict = verified_path_with(&good, V);
+                    let strict = verified_path(&good, V);
                     assert!(!strict.valid, "{name} is refused by default");
                     let code = if name.contains("sha1") {
                         SHA1_SIGNATURE_REFUSED
@@ -73,24 +73,24 @@ fn every_algorithm_verifies_and_corruption_fails() {
                     };
                     assert!(codes(&strict.findings).contains(&code), "{name}");
                 }
-                let path = verified_path_under(&good, V, &relaxed);
+                let path = verified_path_under(&good, &relaxed, V);
                 assert!(path.valid && path.ends_at_self_signed, "{name}: {path:?}");
                 assert_eq!(path.path, vec![0, 1], "{name}");
-                let path = verified_path_under(&bad, V, &relaxed);
+                let path = verified_path_under(&bad, &relaxed, V);
                 assert!(!path.valid, "{name} corrupted");
                 assert_eq!(path.path, vec![0], "{name} corrupted");
                 let codes = codes(&path.findings);
                 assert!(codes.contains(&LINK_SIGNATURE_INVALID), "{name}: {codes:?}");
                 assert!(codes.contains(&NO_VERIFIED_ISSUER), "{name}: {codes:?}");
-                assert!(is_self_signed_with(&good[1], V), "{name} root");
-                assert!(!is_self_signed_with(&good[0], V), "{name} leaf");
+                assert!(is_self_signed(&good[1], V), "{name} root");
+                assert!(!is_self_signed(&good[0], V), "{name} leaf");
             }
             Err(text) => {
                 assert!(
                     matches!(&link, VerifyOutcome::Unsupported(t) if t.starts_with(text)),
                     "{name}: {link:?}"
                 );
-                let path = verified_path_with(&good, V);
+                let path = verified_path(&good, V);
                 assert!(!path.valid);
                 assert!(codes(&path.findings).contains(&SIGNATURE_ALGORITHM_UNSUPPORTED));
                 let msg = &path.findings[0].message;
@@ -143,20 +143,18 @@ fn unsupported_verifier_never_validates() {
         }
     }
     let p = pki();
-    let out = verified_path_with(&certs(&[&p.leaf, &p.inter, &p.root]), &Nothing);
+    let out = verified_path(&certs(&[&p.leaf, &p.inter, &p.root]), &Nothing);
     assert!(!out.valid);
     assert!(codes(&out.findings).contains(&SIGNATURE_ALGORITHM_UNSUPPORTED));
 }
 
 #[test]
-fn installed_verifier_is_used() {
+fn the_given_verifier_is_used() {
     let p = pki();
     let chain = certs(&[&p.leaf, &p.inter, &p.root]);
-    assert!(certpin::verified_path(&chain).valid);
-    assert!(certpin::is_self_signed(&chain[2]));
-    certpin::set_verifier(Box::new(AcceptAll));
+    assert!(certpin::verified_path(&chain, &RustCryptoVerifier).valid);
+    assert!(certpin::is_self_signed(&chain[2], &RustCryptoVerifier));
     // Every name match now "verifies": a self-issued leaf would be self-signed.
-    assert!(certpin::verified_path(&chain).valid);
-    certpin::reset_verifier();
-    assert!(!certpin::is_self_signed(&chain[0]));
+    assert!(certpin::verified_path(&chain, &AcceptAll).valid);
+    assert!(!certpin::is_self_signed(&chain[0], &RustCryptoVerifier));
 }

@@ -10,7 +10,7 @@
 )]
 
 mod common;
-use certpin::{parse_chain, verified_path, Error, Part};
+use certpin::{parse_chain, verified_path, Error, Part, RustCryptoVerifier};
 use common::der::*;
 use common::*;
 use rcgen::{CustomExtension, DistinguishedName, DnType, DnValue, IsCa};
@@ -116,7 +116,7 @@ fn names_compare_case_and_space_insensitively() {
     let leaf = leaf_spec(&["www.example.com"]).signed_by(&key("leaf"), &as_named, &key("inter"));
     let chain = certs(&[&leaf, &inter, &p.root]);
     assert_ne!(chain[0].issuer_der(), chain[1].subject_der());
-    let out = verified_path(&chain);
+    let out = verified_path(&chain, &RustCryptoVerifier);
     assert!(out.valid, "{out:?}");
     assert_eq!(out.path, vec![0, 1, 2]);
     // A different name is not linked.
@@ -128,7 +128,7 @@ fn names_compare_case_and_space_insensitively() {
     );
     other.params.distinguished_name = dn;
     let leaf = leaf_spec(&["www.example.com"]).signed_by(&key("leaf"), &other, &key("inter"));
-    let out = verified_path(&certs(&[&leaf, &inter, &p.root]));
+    let out = verified_path(&certs(&[&leaf, &inter, &p.root]), &RustCryptoVerifier);
     assert_eq!(out.path, vec![0]);
     assert!(out.valid, "the issuer is not served: {out:?}");
 }

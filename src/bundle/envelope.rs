@@ -4,8 +4,8 @@
 use super::canonical::Json;
 use super::{MAX_BUNDLE_BYTES, MAX_ROOT_KEYS, MAX_SIGNATURES, MAX_VERSION};
 use crate::error::{Error, Result};
-use crate::name::parse_rfc3339;
-use crate::verify::{SignatureAlgorithm, SignatureHash};
+use crate::signature::verify::{SignatureAlgorithm, SignatureHash};
+use crate::x509::name::parse_rfc3339;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use sha2::Digest as _;

@@ -1,14 +1,14 @@
-//! Watching the logs (issue 20): given certificates the user obtained from CT logs for
+//! Watching the logs: given certificates the user obtained from CT logs for
 //! their names, which unexpired ones would no active pin of their host accept? Each is a
 //! possible misissuance, or a lockout waiting for the next deployment. When the
 //! certificate's verified path reaches a CA key the policy pins somewhere (any entry,
 //! active or candidate), that pin is suggested as a candidate for the host.
 
-use crate::cert::Certificate;
-use crate::hostname::dns_name_matches;
-use crate::name::rfc3339;
+use crate::names::hostname::dns_name_matches;
 use crate::pin::HashAlgorithm;
 use crate::policy::{DomainEntry, PinState, Policy};
+use crate::x509::cert::Certificate;
+use crate::x509::name::rfc3339;
 use serde::Serialize;
 
 /// Certificates one `ctDrift` call takes (a crt.sh export for a busy domain holds a few
@@ -80,13 +80,13 @@ fn probe_name(san: &str) -> Option<String> {
 /// Whether the entry at `index` is the one that applies to a name `leaf` covers.
 fn applies(policy: &Policy, index: usize, entry: &DomainEntry, leaf: &Certificate) -> bool {
     let names = &leaf.facts().dns_names;
-    if let crate::host::HostPattern::Exact(host) = &entry.host {
+    if let crate::names::host::HostPattern::Exact(host) = &entry.host {
         if names.iter().any(|san| dns_name_matches(san, host)) {
             return true;
         }
     }
     names.iter().filter_map(|san| probe_name(san)).any(|name| {
-        crate::host::normalize_hostname(&name)
+        crate::names::host::normalize_hostname(&name)
             .ok()
             .and_then(|n| policy.find(&n))
             .is_some_and(|(i, _)| i == index)
@@ -116,7 +116,12 @@ fn candidate_chain(leaf: usize, certs: &[Certificate]) -> Vec<usize> {
 }
 
 /// `ctDrift(policy, certificates, { now })`.
-pub fn ct_drift(policy: &Policy, certs: &[Certificate], now_ms: i64) -> DriftReport {
+pub fn ct_drift(
+    policy: &Policy,
+    certs: &[Certificate],
+    now_ms: i64,
+    verifier: &dyn crate::signature::verify::SignatureVerifier,
+) -> DriftReport {
     let now = now_ms.div_euclid(1000);
     let leaves: Vec<usize> = certs
         .iter()
@@ -142,7 +147,7 @@ pub fn ct_drift(policy: &Policy, certs: &[Certificate], now_ms: i64) -> DriftRep
                 .iter()
                 .filter_map(|i| certs.get(*i).cloned())
                 .collect();
-            let outcome = crate::path::pin_path(&subset);
+            let outcome = crate::chain::path::pin_path(&subset, verifier);
             let path = outcome
                 .path
                 .iter()

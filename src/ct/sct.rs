@@ -54,7 +54,7 @@ pub struct Embedded {
 /// extension; `Err` says what is malformed (two SCT-list extensions, broken DER, a
 /// broken TLS list, trailing bytes anywhere): such a certificate has no usable SCT.
 pub fn embedded(tbs_der: &[u8]) -> Result<Option<Embedded>, String> {
-    let tbs = crate::der::read(tbs_der).map_err(|_| "the TBS certificate is not DER")?;
+    let tbs = crate::input::der::read(tbs_der).map_err(|_| "the TBS certificate is not DER")?;
     if tbs.tag != 0x30 || !tbs.rest.is_empty() {
         return Err("the TBS certificate is not one DER SEQUENCE".into());
     }
@@ -63,7 +63,7 @@ pub fn embedded(tbs_der: &[u8]) -> Result<Option<Embedded>, String> {
     let mut input = tbs.content;
     let mut extensions = None;
     while !input.is_empty() {
-        let field = crate::der::read(input).map_err(|_| "a TBS field is not DER")?;
+        let field = crate::input::der::read(input).map_err(|_| "a TBS field is not DER")?;
         input = field.rest;
         if field.tag == 0xa3 {
             if !input.is_empty() {
@@ -77,7 +77,7 @@ pub fn embedded(tbs_der: &[u8]) -> Result<Option<Embedded>, String> {
     let Some(wrapped) = extensions else {
         return Ok(None);
     };
-    let list = crate::der::read(wrapped).map_err(|_| "the extensions are not DER")?;
+    let list = crate::input::der::read(wrapped).map_err(|_| "the extensions are not DER")?;
     if list.tag != 0x30 || !list.rest.is_empty() {
         return Err("the extensions field is not one SEQUENCE".into());
     }
@@ -85,7 +85,7 @@ pub fn embedded(tbs_der: &[u8]) -> Result<Option<Embedded>, String> {
     let mut sct_value: Option<&[u8]> = None;
     let mut input = list.content;
     while !input.is_empty() {
-        let extension = crate::der::read(input).map_err(|_| "an extension is not DER")?;
+        let extension = crate::input::der::read(input).map_err(|_| "an extension is not DER")?;
         input = extension.rest;
         if extension.tag != 0x30 {
             return Err("an extension is not a SEQUENCE".into());
@@ -109,27 +109,28 @@ pub fn embedded(tbs_der: &[u8]) -> Result<Option<Embedded>, String> {
     let mut body = head;
     if !kept.is_empty() {
         let mut sequence = Vec::with_capacity(kept.len() + 4);
-        crate::der::write(&mut sequence, 0x30, &kept);
-        crate::der::write(&mut body, 0xa3, &sequence);
+        crate::input::der::write(&mut sequence, 0x30, &kept);
+        crate::input::der::write(&mut body, 0xa3, &sequence);
     }
     let mut precert_tbs = Vec::with_capacity(body.len() + 4);
-    crate::der::write(&mut precert_tbs, 0x30, &body);
+    crate::input::der::write(&mut precert_tbs, 0x30, &body);
     Ok(Some(Embedded { scts, precert_tbs }))
 }
 
 /// The extnValue of an Extension body `extnID [critical] extnValue`, with the extnID
 /// already known to be the SCT list's: the OCTET STRING inside the OCTET STRING.
 fn extension_value(body: &[u8]) -> Result<&[u8], String> {
-    let oid = crate::der::read(body).map_err(|_| "the SCT extension is not DER")?;
-    let mut next = crate::der::read(oid.rest).map_err(|_| "the SCT extension has no value")?;
+    let oid = crate::input::der::read(body).map_err(|_| "the SCT extension is not DER")?;
+    let mut next =
+        crate::input::der::read(oid.rest).map_err(|_| "the SCT extension has no value")?;
     if next.tag == 0x01 {
-        next = crate::der::read(next.rest).map_err(|_| "the SCT extension has no value")?;
+        next = crate::input::der::read(next.rest).map_err(|_| "the SCT extension has no value")?;
     }
     if next.tag != 0x04 || !next.rest.is_empty() {
         return Err("the SCT extension's value is not one OCTET STRING".into());
     }
-    let inner =
-        crate::der::read(next.content).map_err(|_| "the SCT list is not a DER OCTET STRING")?;
+    let inner = crate::input::der::read(next.content)
+        .map_err(|_| "the SCT list is not a DER OCTET STRING")?;
     if inner.tag != 0x04 || !inner.rest.is_empty() {
         return Err("the SCT list is not one DER OCTET STRING".into());
     }

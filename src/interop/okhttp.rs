@@ -21,7 +21,7 @@
 use super::{codes, Import};
 use crate::error::{Error, Result};
 use crate::finding::Finding;
-use crate::host::HostPattern;
+use crate::names::host::HostPattern;
 use crate::pin::Pin;
 use crate::policy::{DomainEntry, Policy};
 

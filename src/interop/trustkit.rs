@@ -15,10 +15,10 @@
 use super::{codes, Import};
 use crate::error::{Error, Result};
 use crate::finding::Finding;
-use crate::host::HostPattern;
-use crate::name::parse_rfc3339;
+use crate::names::host::HostPattern;
 use crate::pin::Pin;
 use crate::policy::{DomainEntry, Mode, Policy, StrictJson};
+use crate::x509::name::parse_rfc3339;
 use serde_json::{Map, Value};
 
 /// Bytes of configuration JSON accepted.
@@ -288,7 +288,7 @@ fn domain(
             format!("{path}: {} pin(s): TrustKit refuses a domain with fewer than two pins (it needs a backup pin); certpin accepts it, but add the pin of a backup key kept offline", pins.len()),
         ));
     }
-    if include_subdomains && crate::suffix::is_public_suffix(host.name()) {
+    if include_subdomains && crate::names::suffix::is_public_suffix(host.name()) {
         findings.push(Finding::warning(
             codes::PUBLIC_SUFFIX,
             format!("{path}: kTSKIncludeSubdomains on {name}, a public suffix: TrustKit refuses this (it would pin every site below it)"),

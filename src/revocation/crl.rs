@@ -12,10 +12,10 @@ use super::{
     reason_name, Responder, RevocationOptions, RevocationOutcome, RevocationStatus, MAX_CRL_BYTES,
     MAX_CRL_ENTRIES,
 };
-use crate::cert::Certificate;
 use crate::error::{Error, Result};
-use crate::name::rfc3339;
-use crate::verify::{check_key, SignatureAlgorithm, SignatureVerifier, VerifyOutcome};
+use crate::signature::verify::{check_key, SignatureAlgorithm, SignatureVerifier, VerifyOutcome};
+use crate::x509::cert::Certificate;
+use crate::x509::name::rfc3339;
 
 fn invalid(reason: impl Into<String>) -> Error {
     Error::CrlInvalid {

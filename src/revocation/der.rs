@@ -4,7 +4,7 @@
 //! the crate is built at opt-level 3, where inlining them into every field read made the
 //! OCSP and CRL code several KB larger for no measurable speed.
 
-pub(crate) use crate::der::Tlv;
+pub(crate) use crate::input::der::Tlv;
 
 /// A cursor over a sequence of TLVs.
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +39,8 @@ impl<'a> Reader<'a> {
 
     /// The next TLV, whatever its tag.
     pub fn any(&mut self) -> Result<Tlv<'a>, String> {
-        let tlv = crate::der::read(self.input).map_err(crate::der::DerError::message)?;
+        let tlv =
+            crate::input::der::read(self.input).map_err(crate::input::der::DerError::message)?;
         self.input = tlv.rest;
         Ok(tlv)
     }

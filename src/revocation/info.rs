@@ -4,8 +4,8 @@
 
 use super::codes::*;
 use super::der::{whole_sequence, INTEGER};
-use crate::cert::Certificate;
 use crate::finding::Finding;
+use crate::x509::cert::Certificate;
 use serde::Serialize;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};

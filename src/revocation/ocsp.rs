@@ -13,10 +13,12 @@ use super::{
     check_times, reason_name, Responder, RevocationOptions, RevocationOutcome, RevocationStatus,
     MAX_OCSP_CERTS, MAX_OCSP_RESPONSE_BYTES, MAX_OCSP_SINGLE_RESPONSES,
 };
-use crate::cert::Certificate;
 use crate::error::{Error, Result};
-use crate::name::rfc3339;
-use crate::verify::{check_key, verify_link, SignatureAlgorithm, SignatureVerifier, VerifyOutcome};
+use crate::signature::verify::{
+    check_key, verify_link, SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
+};
+use crate::x509::cert::Certificate;
+use crate::x509::name::rfc3339;
 use sha1::Digest as _;
 
 const ID_PKIX_OCSP_BASIC: &str = "1.3.6.1.5.5.7.48.1.1";

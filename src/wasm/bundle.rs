@@ -66,7 +66,7 @@ fn verify(bundle_value: &JsValue, options: &JsValue) -> Result<VerifiedBundle> {
         now_ms: now_of(&options)?,
         min_version: u64::try_from(min_version).unwrap_or(0),
     };
-    bundle::verify_bundle(&bundle, &root, bundle_options)
+    bundle::verify_bundle(&bundle, &root, bundle_options, &super::verifier())
 }
 
 #[derive(Serialize)]
@@ -124,7 +124,7 @@ pub fn update_root_js(current: JsValue, next: JsValue, options: JsValue) -> JsRe
         } else {
             vec![document_text(&next, "next root", root_malformed)?]
         };
-        bundle::update_root(&current, &chain, now_of(&options)?)
+        bundle::update_root(&current, &chain, now_of(&options)?, &super::verifier())
     };
     let text = run().map_err(js_error)?;
     js_sys::JSON::parse(&text)

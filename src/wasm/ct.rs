@@ -90,7 +90,13 @@ pub fn verify_scts_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
         };
         let now = now_of(&options)?;
         let certs = parse_chain(&parts_of(&chain)?)?;
-        Ok(verify_scts(&certs, &log_list, now, policy))
+        Ok(verify_scts(
+            &certs,
+            &log_list,
+            now,
+            policy,
+            &super::verifier(),
+        ))
     };
     to_js(&run().map_err(js_error)?)
 }
@@ -176,7 +182,12 @@ pub fn ct_drift_js(policy: JsValue, certificates: JsValue, options: JsValue) -> 
                 });
             }
         }
-        Ok(crate::ct::ct_drift(&policy, &certs, now))
+        Ok(crate::ct::ct_drift(
+            &policy,
+            &certs,
+            now,
+            &super::verifier(),
+        ))
     };
     to_js(&run().map_err(js_error)?)
 }

@@ -58,6 +58,7 @@ impl PinPolicy {
                     now_ms,
                     update_lag_days,
                 },
+                &super::verifier(),
             )
         };
         to_js(&run().map_err(js_error)?)

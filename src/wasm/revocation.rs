@@ -65,7 +65,7 @@ pub fn check_ocsp_js(chain: JsValue, response: JsValue, options: JsValue) -> JsR
     let run = || {
         let options = revocation_options(&options)?;
         let response = bytes_of(&response, "response", bound_ocsp)?;
-        check_ocsp(&parts_of(&chain)?, &response, &options)
+        check_ocsp(&parts_of(&chain)?, &response, &options, &super::verifier())
     };
     to_js(&run().map_err(js_error)?)
 }
@@ -76,7 +76,7 @@ pub fn check_crl_js(chain: JsValue, crl: JsValue, options: JsValue) -> JsResult<
     let run = || {
         let options = revocation_options(&options)?;
         let crl = bytes_of(&crl, "crl", bound_crl)?;
-        check_crl(&parts_of(&chain)?, &crl, &options)
+        check_crl(&parts_of(&chain)?, &crl, &options, &super::verifier())
     };
     to_js(&run().map_err(js_error)?)
 }

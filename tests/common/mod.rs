@@ -17,7 +17,7 @@ pub use now::*;
 
 use certpin::{
     check_pins, parse_chain, Certificate, CheckOptions, HashAlgorithm, Part, Pin,
-    SignatureAlgorithm, SignatureVerifier, Verdict, VerifyOutcome,
+    RustCryptoVerifier, SignatureAlgorithm, SignatureVerifier, Verdict, VerifyOutcome,
 };
 use rcgen::{
     date_time_ymd, BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyIdMethod, KeyPair,
@@ -148,7 +148,7 @@ pub fn pin_of(der: &[u8]) -> Pin {
 /// `check_pins` on DER certificates.
 pub fn check(chain: &[&Vec<u8>], pins: &[Pin], options: &CheckOptions) -> Verdict {
     let parts: Vec<Part> = chain.iter().map(|d| Part::Bytes((*d).clone())).collect();
-    check_pins(&parts, pins, options).unwrap()
+    check_pins(&parts, pins, options, &RustCryptoVerifier).unwrap()
 }
 
 /// Whether a verdict has a finding with this code.

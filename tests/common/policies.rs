@@ -4,7 +4,7 @@
 //! tests/lint.rs, tests/interop.rs and tests/policy.rs.
 
 use super::{DAY, MS, NOW_MS};
-use certpin::{check_policy, CheckOptions, Part, Policy, Verdict};
+use certpin::{check_policy, CheckOptions, Part, Policy, RustCryptoVerifier, Verdict};
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType, IsCa, KeyPair,
     KeyUsagePurpose,
@@ -134,5 +134,11 @@ pub fn pin_with(pin: &str, state: &str, position: &str) -> String {
 }
 
 pub fn check(p: &Policy, chain: &[String], host: &str, now: i64) -> Verdict {
-    check_policy(p, &parts(chain), &CheckOptions::at(now).for_host(host)).unwrap()
+    check_policy(
+        p,
+        &parts(chain),
+        &CheckOptions::at(now).for_host(host),
+        &RustCryptoVerifier,
+    )
+    .unwrap()
 }

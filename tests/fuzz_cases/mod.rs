@@ -8,6 +8,7 @@
 //! through its comparison tracing), and a leading selector byte picks options, so that a
 //! plain PEM file, policy JSON or header is also a meaningful seed.
 
+use certpin::RustCryptoVerifier;
 use certpin::{
     check_pins, check_policy, compute_pins, diagnose, export, from_hpkp_header, import_android_nsc,
     lint, parse_chain, verified_path, CertificateInfo, CheckOptions, DiagnoseOptions,
@@ -87,7 +88,7 @@ fn parts(data: &[u8], as_text: bool) -> Vec<Part> {
 
 /// Everything a policy offers a caller after it was built: lint, every export, JSON.
 fn use_policy(policy: &Policy) {
-    let _ = lint(policy, NOW_MS, None);
+    let _ = lint(policy, NOW_MS, None, &RustCryptoVerifier);
     for format in EXPORT_FORMATS {
         let _ = export(policy, format);
     }
@@ -186,20 +187,20 @@ pub fn check(data: &[u8]) {
         .flat_map(|d| d.pins.iter().map(|entry| entry.pin.clone()))
         .collect();
     if let Some(policy) = &policy {
-        let _ = check_policy(policy, &parts, &options);
+        let _ = check_policy(policy, &parts, &options, &RustCryptoVerifier);
     }
-    let _ = check_pins(&parts, &pins, &options);
+    let _ = check_pins(&parts, &pins, &options, &RustCryptoVerifier);
 
     if let Ok(certs) = parse_chain(&parts) {
-        let _ = verified_path(&certs);
+        let _ = verified_path(&certs, &RustCryptoVerifier);
         let diagnose_options = DiagnoseOptions {
             hostname: Some(hostname),
             now: NOW_MS / 1000,
             expected_pins: (!pins.is_empty()).then_some(pins),
         };
-        let _ = diagnose(&certs, &diagnose_options);
+        let _ = diagnose(&certs, &diagnose_options, &RustCryptoVerifier);
         if let Some(policy) = &policy {
-            let _ = lint(policy, NOW_MS, Some(&certs));
+            let _ = lint(policy, NOW_MS, Some(&certs), &RustCryptoVerifier);
         }
     }
 }
@@ -227,8 +228,8 @@ pub fn revocation(data: &[u8]) {
         now_ms,
         clock_skew_seconds: if sel & 4 == 0 { 0 } else { 86_400 },
     };
-    let _ = check_ocsp(&chain, evidence, &options);
-    let _ = check_crl(&chain, evidence, &options);
+    let _ = check_ocsp(&chain, evidence, &options, &RustCryptoVerifier);
+    let _ = check_crl(&chain, evidence, &options, &RustCryptoVerifier);
     let mode = ["off", "check", "require-staple"][usize::from(sel >> 3) % 3];
     let policy = Policy::from_json(&format!(
         r#"{{"version":1,"domains":[{{"host":"**.example.com","revocation":"{mode}","pins":["sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="]}}]}}"#
@@ -236,7 +237,7 @@ pub fn revocation(data: &[u8]) {
     if let Ok(policy) = policy {
         let mut check = CheckOptions::at(now_ms).for_host("good.example.com");
         check.ocsp_response = Some(evidence.to_vec());
-        let _ = check_policy(&policy, &chain, &check);
+        let _ = check_policy(&policy, &chain, &check, &RustCryptoVerifier);
     }
     if let Ok(certs) = parse_chain(&chain) {
         for cert in &certs {

@@ -1,5 +1,5 @@
 //! DER checks that x509-parser does not make but BoringSSL's parser (and webpki) do, on
-//! the fields a decision reads (issue 15 item 5). Each failure names the field, for
+//! the fields a decision reads. Each failure names the field, for
 //! `CERT_MALFORMED`: the TBS version (v1 must not be encoded explicitly, extensions need
 //! v3, an extensions field must hold at least one), the serial number (minimal INTEGER),
 //! the subjectAltName (no bytes after its SEQUENCE, at least one name, ASCII dNSName
@@ -25,16 +25,16 @@ const SKI: &[u8] = &[0x55, 0x1d, 0x0e];
 /// Checks the TBSCertificate (its full DER, tag included).
 pub fn check_tbs(tbs: &[u8]) -> Result<(), String> {
     let bad = |what: &str| Err(what.to_string());
-    let Some((0x30, body, [])) = crate::der::tlv(tbs) else {
+    let Some((0x30, body, [])) = crate::input::der::tlv(tbs) else {
         return bad("tbsCertificate: not one DER SEQUENCE");
     };
     let mut input = body;
     let mut version = 0u8;
     if input.first() == Some(&0xa0) {
-        let Some((_, explicit, rest)) = crate::der::tlv(input) else {
+        let Some((_, explicit, rest)) = crate::input::der::tlv(input) else {
             return bad("version: malformed");
         };
-        let Some((0x02, int, [])) = crate::der::tlv(explicit) else {
+        let Some((0x02, int, [])) = crate::input::der::tlv(explicit) else {
             return bad("version: not an INTEGER");
         };
         version = match int {
@@ -45,7 +45,7 @@ pub fn check_tbs(tbs: &[u8]) -> Result<(), String> {
         };
         input = rest;
     }
-    let Some((0x02, serial, rest)) = crate::der::tlv(input) else {
+    let Some((0x02, serial, rest)) = crate::input::der::tlv(input) else {
         return bad("serialNumber: not an INTEGER");
     };
     if !minimal_integer(serial) {
@@ -61,7 +61,7 @@ pub fn check_tbs(tbs: &[u8]) -> Result<(), String> {
         "subject",
         "subjectPublicKeyInfo",
     ] {
-        let Some((0x30, content, rest)) = crate::der::tlv(input) else {
+        let Some((0x30, content, rest)) = crate::input::der::tlv(input) else {
             return Err(format!("{field}: not a SEQUENCE"));
         };
         if field == "issuer" && content.is_empty() {
@@ -72,7 +72,7 @@ pub fn check_tbs(tbs: &[u8]) -> Result<(), String> {
         }
         input = rest;
     }
-    while let Some((tag, content, rest)) = crate::der::tlv(input) {
+    while let Some((tag, content, rest)) = crate::input::der::tlv(input) {
         input = rest;
         match tag {
             0x81 | 0x82 if version >= 1 => {}
@@ -89,7 +89,7 @@ pub fn check_tbs(tbs: &[u8]) -> Result<(), String> {
 }
 
 fn check_extensions(explicit: &[u8], empty_subject: bool) -> Result<(), String> {
-    let Some((0x30, mut list, [])) = crate::der::tlv(explicit) else {
+    let Some((0x30, mut list, [])) = crate::input::der::tlv(explicit) else {
         return Err("extensions: not a SEQUENCE".into());
     };
     if list.is_empty() {
@@ -98,16 +98,16 @@ fn check_extensions(explicit: &[u8], empty_subject: bool) -> Result<(), String> 
         );
     }
     while !list.is_empty() {
-        let Some((0x30, ext, rest)) = crate::der::tlv(list) else {
+        let Some((0x30, ext, rest)) = crate::input::der::tlv(list) else {
             return Err("extensions: an extension is not a SEQUENCE".into());
         };
         list = rest;
-        let Some((0x06, oid, mut fields)) = crate::der::tlv(ext) else {
+        let Some((0x06, oid, mut fields)) = crate::input::der::tlv(ext) else {
             return Err("extensions: an extension without an OID".into());
         };
         let mut critical = false;
         if fields.first() == Some(&0x01) {
-            match crate::der::tlv(fields) {
+            match crate::input::der::tlv(fields) {
                 Some((0x01, [0xff], rest)) => {
                     critical = true;
                     fields = rest;
@@ -118,7 +118,7 @@ fn check_extensions(explicit: &[u8], empty_subject: bool) -> Result<(), String> 
                 _ => return Err("extensions: a malformed critical flag".into()),
             }
         }
-        let Some((0x04, value, [])) = crate::der::tlv(fields) else {
+        let Some((0x04, value, [])) = crate::input::der::tlv(fields) else {
             return Err("extensions: a malformed extnValue".into());
         };
         if critical && (oid == AKI || oid == SKI) {
@@ -145,7 +145,7 @@ fn check_extensions(explicit: &[u8], empty_subject: bool) -> Result<(), String> 
 }
 
 fn check_san(value: &[u8]) -> Result<(), String> {
-    let Some((0x30, mut names, rest)) = crate::der::tlv(value) else {
+    let Some((0x30, mut names, rest)) = crate::input::der::tlv(value) else {
         return Err("subjectAltName: not a SEQUENCE".into());
     };
     if !rest.is_empty() {
@@ -155,7 +155,7 @@ fn check_san(value: &[u8]) -> Result<(), String> {
         return Err("subjectAltName: no names (RFC 5280 requires at least one)".into());
     }
     while !names.is_empty() {
-        let Some((tag, content, rest)) = crate::der::tlv(names) else {
+        let Some((tag, content, rest)) = crate::input::der::tlv(names) else {
             return Err("subjectAltName: a malformed GeneralName".into());
         };
         names = rest;
@@ -182,11 +182,11 @@ fn check_san(value: &[u8]) -> Result<(), String> {
 }
 
 fn check_basic_constraints(value: &[u8]) -> Result<(), String> {
-    let Some((0x30, mut fields, [])) = crate::der::tlv(value) else {
+    let Some((0x30, mut fields, [])) = crate::input::der::tlv(value) else {
         return Err("basicConstraints: not one SEQUENCE".into());
     };
     if fields.first() == Some(&0x01) {
-        match crate::der::tlv(fields) {
+        match crate::input::der::tlv(fields) {
             Some((0x01, [0xff], rest)) => fields = rest,
             // An encoded FALSE (a DER default) is tolerated: it says what the default says.
             Some((0x01, [0x00], rest)) => fields = rest,
@@ -194,7 +194,7 @@ fn check_basic_constraints(value: &[u8]) -> Result<(), String> {
         }
     }
     if !fields.is_empty() {
-        let Some((0x02, int, [])) = crate::der::tlv(fields) else {
+        let Some((0x02, int, [])) = crate::input::der::tlv(fields) else {
             return Err("basicConstraints pathLenConstraint: not one INTEGER".into());
         };
         if !minimal_integer(int) || int.first().is_some_and(|b| b & 0x80 != 0) {

@@ -25,10 +25,10 @@
 //!   comment in the formats that have comments; `FORMAT_UNSUPPORTED` in hpkp and curl.
 
 use crate::error::{Error, Result};
-use crate::host::HostPattern;
-use crate::name::{parse_rfc3339, rfc3339};
+use crate::names::host::HostPattern;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy};
+use crate::x509::name::{parse_rfc3339, rfc3339};
 use core::fmt::Write as _;
 
 /// The `max-age` written by the HPKP exports: 60 days (RFC 7469 section 2.1.2's

@@ -1,29 +1,29 @@
-//! What a `PinPolicy` remembers between checks (issue 9): the chains it was given
+//! What a `PinPolicy` remembers between checks: the chains it was given
 //! recently, parsed, and for each the signature-verified path once it was built.
 //!
 //! A server sends the same chain on every connection, so most checks repeat one. The key
 //! is the exact input (every part's bytes or text, compared in full), never a name or
 //! a digest: a remembered chain is reused only for byte-identical input, so what was
 //! decided for it is what would be decided again. A verified path is also tied to the
-//! verifier that built it (`crate::verify::verifier_generation`): installing another
-//! verifier forgets every path. Hostname, validity at `now`, the policy entry and the pins
-//! are evaluated on every check, as without the memo.
+//! verifier that built it: the memo holds its verifier, and giving it another one
+//! ([`ChainMemo::set_verifier`]) forgets every path. Hostname, validity at `now`, the
+//! policy entry and the pins are evaluated on every check, as without the memo.
 //!
 //! Bounded: at most [`MEMO_CHAINS`] chains, least recently used dropped first, and only
 //! inputs of at most [`MEMO_MAX_INPUT_BYTES`]; larger or failing inputs are checked
 //! without it. Errors are never remembered.
 
-use crate::cert::Certificate;
+use crate::chain::path::{pin_path_with, PathOutcome, PathRules};
+use crate::check::verdict::Verdict;
 use crate::check::{
     check_policy, check_policy_parsed, parse_served, policy_hostname, CheckOptions,
 };
 use crate::error::Result;
 use crate::finding::Finding;
 use crate::input::Part;
-use crate::path::{pin_path_with, PathOutcome, PathRules};
 use crate::policy::Policy;
-use crate::verdict::Verdict;
-use crate::verify::verifier_generation;
+use crate::signature::verify::{RustCryptoVerifier, SignatureVerifier};
+use crate::x509::cert::Certificate;
 
 /// Chains remembered per policy.
 pub const MEMO_CHAINS: usize = 32;
@@ -35,14 +35,21 @@ struct Entry {
     certs: Vec<Certificate>,
     /// Warnings about skipped PEM blocks.
     notes: Vec<Finding>,
-    /// The verified path, with the verifier generation and the rules that built it.
-    path: Option<(u64, PathRules, PathOutcome)>,
+    /// The verified path, with the rules that built it (with the memo's verifier).
+    path: Option<(PathRules, PathOutcome)>,
 }
 
-/// The recently checked chains of one policy, most recent first.
-#[derive(Default)]
+/// The recently checked chains of one policy, most recent first, and the verifier that
+/// checks their signatures.
 pub struct ChainMemo {
     entries: Vec<Entry>,
+    verifier: Box<dyn SignatureVerifier>,
+}
+
+impl Default for ChainMemo {
+    fn default() -> ChainMemo {
+        ChainMemo::with_verifier(Box::new(RustCryptoVerifier))
+    }
 }
 
 fn input_bytes(input: &[Part]) -> usize {
@@ -77,9 +84,31 @@ fn same_input(a: &[Part], b: &[Part]) -> bool {
 }
 
 impl ChainMemo {
-    /// An empty memo.
+    /// An empty memo that checks signatures with the pure-Rust [`RustCryptoVerifier`].
     pub fn new() -> ChainMemo {
         ChainMemo::default()
+    }
+
+    /// An empty memo that checks signatures with `verifier`.
+    pub fn with_verifier(verifier: Box<dyn SignatureVerifier>) -> ChainMemo {
+        ChainMemo {
+            entries: Vec::new(),
+            verifier,
+        }
+    }
+
+    /// Checks signatures with `verifier` from now on, forgetting every verified path (the
+    /// parsed chains stay: parsing does not depend on the verifier).
+    pub fn set_verifier(&mut self, verifier: Box<dyn SignatureVerifier>) {
+        self.verifier = verifier;
+        self.forget_paths();
+    }
+
+    /// Forgets every verified path.
+    pub fn forget_paths(&mut self) {
+        for entry in &mut self.entries {
+            entry.path = None;
+        }
     }
 
     /// Chains remembered now.
@@ -93,15 +122,16 @@ impl ChainMemo {
     }
 
     /// `check_policy(policy, chain, options)`, reusing what was remembered for this exact
-    /// input. The verdict is the one `check_policy` returns.
+    /// input, with the memo's verifier. The verdict is the one `check_policy` returns.
     pub fn check(
         &mut self,
         policy: &Policy,
         chain: &[Part],
         options: &CheckOptions,
     ) -> Result<Verdict> {
+        let verifier = self.verifier.as_ref();
         if chain.is_empty() || input_bytes(chain) > MEMO_MAX_INPUT_BYTES {
-            return check_policy(policy, chain, options);
+            return check_policy(policy, chain, options, verifier);
         }
         let hostname = policy_hostname(options)?;
         let found = self
@@ -134,19 +164,14 @@ impl ChainMemo {
             certs, notes, path, ..
         }) = entry
         else {
-            return check_policy(policy, chain, options);
+            return check_policy(policy, chain, options, verifier);
         };
         let mut remembered_path = |certs: &[Certificate], rules: &PathRules| -> PathOutcome {
-            let generation = verifier_generation();
             match path {
-                Some((g, r, outcome)) if *g == generation && r == rules => outcome.clone(),
+                Some((r, outcome)) if r == rules => outcome.clone(),
                 _ => {
-                    let outcome = pin_path_with(certs, rules);
-                    // A verifier installed while it ran (from inside a JS verifier)
-                    // makes the outcome one of neither generation: do not keep it.
-                    if verifier_generation() == generation {
-                        *path = Some((generation, *rules, outcome.clone()));
-                    }
+                    let outcome = pin_path_with(certs, rules, verifier);
+                    *path = Some((*rules, outcome.clone()));
                     outcome
                 }
             }
@@ -158,6 +183,7 @@ impl ChainMemo {
             notes,
             options,
             &mut remembered_path,
+            verifier,
         )
     }
 }

@@ -107,21 +107,29 @@ mod tests {
     fn wildcards_and_lint_agree_on_every_suffix() {
         for suffix in PUBLIC_SUFFIXES {
             assert!(
-                !crate::hostname::dns_name_matches(&format!("*.{suffix}"), &format!("a.{suffix}")),
+                !crate::names::hostname::dns_name_matches(
+                    &format!("*.{suffix}"),
+                    &format!("a.{suffix}")
+                ),
                 "*.{suffix}"
             );
             let policy = crate::policy::Policy::from_json(&format!(
                 r#"{{"version":1,"domains":[{{"host":"**.{suffix}","pins":["sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","sha256/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA="]}}]}}"#
             ))
             .unwrap_or_else(|e| panic!("{suffix}: {e}"));
-            let findings = crate::lint::lint(&policy, 0, None);
+            let findings = crate::policy::lint::lint(
+                &policy,
+                0,
+                None,
+                &crate::signature::verify::RustCryptoVerifier,
+            );
             assert!(
                 findings.iter().any(|f| f.code == "PUBLIC_SUFFIX_PATTERN"),
                 "**.{suffix}: {findings:?}"
             );
         }
         // A private name one label below a suffix is neither.
-        assert!(crate::hostname::dns_name_matches(
+        assert!(crate::names::hostname::dns_name_matches(
             "*.example.sch.uk",
             "a.example.sch.uk"
         ));

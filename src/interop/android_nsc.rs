@@ -11,12 +11,12 @@
 
 use super::{codes, Import};
 use crate::error::{Error, Result};
-use crate::export::{read_nsc_xml, Element};
 use crate::finding::Finding;
-use crate::host::HostPattern;
-use crate::name::parse_rfc3339;
+use crate::interop::export::{read_nsc_xml, Element};
+use crate::names::host::HostPattern;
 use crate::pin::Pin;
 use crate::policy::{DomainEntry, Policy};
+use crate::x509::name::parse_rfc3339;
 
 fn nsc(reason: impl Into<String>) -> Error {
     Error::NscInvalid {

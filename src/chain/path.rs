@@ -32,12 +32,11 @@
 //!
 //! This is not validation against trusted roots: the host's TLS stack still does that.
 
-use crate::cert::Certificate;
 use crate::finding::{Finding, Severity};
-use crate::verify::{
-    installed_verifier, rsa_key_shape, verify_link, SignatureAlgorithm, SignatureHash,
-    SignatureVerifier, VerifyOutcome,
+use crate::signature::verify::{
+    rsa_key_shape, verify_link, SignatureAlgorithm, SignatureHash, SignatureVerifier, VerifyOutcome,
 };
+use crate::x509::cert::Certificate;
 use std::collections::BTreeMap;
 
 /// The longest path built: the leaf and 9 signers above it (OkHttp and OpenSSL allow 9).
@@ -180,15 +179,19 @@ pub fn served_path(certs: &[Certificate]) -> PathOutcome {
     }
 }
 
-/// The signature-verified path from the leaf (`certs[0]`), with the installed verifier
-/// (`set_verifier`; by default the pure-Rust one) and the default rules.
-pub fn verified_path(certs: &[Certificate]) -> PathOutcome {
-    verified_path_with(certs, installed_verifier().as_ref())
+/// The signature-verified path from the leaf (`certs[0]`), with `verifier` and the
+/// default rules.
+pub fn verified_path(certs: &[Certificate], verifier: &dyn SignatureVerifier) -> PathOutcome {
+    build(certs, verifier, true, &PathRules::default(), None)
 }
 
 /// [`verified_path`] under `rules`.
-pub fn verified_path_with_rules(certs: &[Certificate], rules: &PathRules) -> PathOutcome {
-    build(certs, installed_verifier().as_ref(), true, rules, None)
+pub fn verified_path_under(
+    certs: &[Certificate],
+    rules: &PathRules,
+    verifier: &dyn SignatureVerifier,
+) -> PathOutcome {
+    build(certs, verifier, true, rules, None)
 }
 
 /// The verified path as pin checks need it: the same `path`, `valid` and findings as
@@ -196,38 +199,27 @@ pub fn verified_path_with_rules(certs: &[Certificate], rules: &PathRules) -> Pat
 /// certificate names it) is not verified against its own key, since a self-signature
 /// proves nothing a pin relies on and costs the most expensive check of the chain (the
 /// root's key). `ends_at_self_signed` is then false: use [`verified_path`] when it matters.
-pub fn pin_path(certs: &[Certificate]) -> PathOutcome {
-    pin_path_with(certs, &PathRules::default())
+pub fn pin_path(certs: &[Certificate], verifier: &dyn SignatureVerifier) -> PathOutcome {
+    pin_path_with(certs, &PathRules::default(), verifier)
 }
 
 /// [`pin_path`] under `rules`.
-pub fn pin_path_with(certs: &[Certificate], rules: &PathRules) -> PathOutcome {
-    build(certs, installed_verifier().as_ref(), false, rules, None)
+pub fn pin_path_with(
+    certs: &[Certificate],
+    rules: &PathRules,
+    verifier: &dyn SignatureVerifier,
+) -> PathOutcome {
+    build(certs, verifier, false, rules, None)
 }
 
 /// [`pin_path_with`] towards `goal`: `valid` only when a path the goal accepts exists.
-pub fn pin_path_towards(certs: &[Certificate], rules: &PathRules, goal: &Goal<'_>) -> PathOutcome {
-    build(
-        certs,
-        installed_verifier().as_ref(),
-        false,
-        rules,
-        Some(goal),
-    )
-}
-
-/// [`verified_path`] with a given verifier.
-pub fn verified_path_with(certs: &[Certificate], verifier: &dyn SignatureVerifier) -> PathOutcome {
-    build(certs, verifier, true, &PathRules::default(), None)
-}
-
-/// [`verified_path`] with a given verifier, under `rules`.
-pub fn verified_path_under(
+pub fn pin_path_towards(
     certs: &[Certificate],
-    verifier: &dyn SignatureVerifier,
     rules: &PathRules,
+    goal: &Goal<'_>,
+    verifier: &dyn SignatureVerifier,
 ) -> PathOutcome {
-    build(certs, verifier, true, rules, None)
+    build(certs, verifier, false, rules, Some(goal))
 }
 
 /// [`pin_path_towards`] for troubleshooting: the self-signature of the top is
@@ -236,14 +228,9 @@ pub fn verified_path_towards(
     certs: &[Certificate],
     rules: &PathRules,
     goal: &Goal<'_>,
+    verifier: &dyn SignatureVerifier,
 ) -> PathOutcome {
-    build(
-        certs,
-        installed_verifier().as_ref(),
-        true,
-        rules,
-        Some(goal),
-    )
+    build(certs, verifier, true, rules, Some(goal))
 }
 
 /// Which certificates are self-signed (self-issued, and the signature verifies with

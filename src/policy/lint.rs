@@ -7,13 +7,14 @@
 //! one not), TrustKit (at least two pins when enforcing; no public-suffix entries) and
 //! Android NSC (`<pin-set expiration>`: pins expire so a stale app fails open).
 
-use crate::cert::Certificate;
+use crate::chain::path::verified_path;
 use crate::check::pin_hits;
 use crate::finding::Finding;
-use crate::host::HostPattern;
-use crate::name::rfc3339;
-use crate::path::verified_path;
+use crate::names::host::HostPattern;
 use crate::policy::{DomainEntry, Mode, PinPosition, PinState, Policy};
+use crate::signature::verify::SignatureVerifier;
+use crate::x509::cert::Certificate;
+use crate::x509::name::rfc3339;
 
 /// An entry expiring within this many seconds is flagged (30 days).
 pub const ENTRY_EXPIRY_WARNING_SECONDS: i64 = 30 * 86_400;
@@ -33,7 +34,7 @@ pub const LINT_CODES: &[&str] = &[
     "CANDIDATE_PAST_EXPIRY",
 ];
 
-use crate::suffix::is_public_suffix;
+use crate::names::suffix::is_public_suffix;
 
 fn label(i: usize, d: &DomainEntry) -> String {
     format!("domains[{i}] ({})", d.describe())
@@ -42,8 +43,13 @@ fn label(i: usize, d: &DomainEntry) -> String {
 /// Lints `policy` at `now_ms` (milliseconds since the epoch). With `chain` (the served
 /// certificates, leaf first), also checks the entries that cover the leaf's names (all
 /// entries when none does) against it: a pin must match the chain's verified path, and
-/// a backup pin must lie outside the chain.
-pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<Finding> {
+/// a backup pin must lie outside the chain (its path verified with `verifier`).
+pub fn lint(
+    policy: &Policy,
+    now_ms: i64,
+    chain: Option<&[Certificate]>,
+    verifier: &dyn SignatureVerifier,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let domains = policy.domains();
     for (i, d) in domains.iter().enumerate() {
@@ -141,7 +147,7 @@ pub fn lint(policy: &Policy, now_ms: i64, chain: Option<&[Certificate]>) -> Vec<
         }
     }
     if let Some(certs) = chain {
-        lint_chain(policy, certs, &mut out);
+        lint_chain(policy, certs, verifier, &mut out);
     }
     out
 }
@@ -161,7 +167,12 @@ fn shadows(specific: &DomainEntry, general: &DomainEntry) -> bool {
     }
 }
 
-fn lint_chain(policy: &Policy, certs: &[Certificate], out: &mut Vec<Finding>) {
+fn lint_chain(
+    policy: &Policy,
+    certs: &[Certificate],
+    verifier: &dyn SignatureVerifier,
+    out: &mut Vec<Finding>,
+) {
     let Some(leaf) = certs.first() else {
         return;
     };
@@ -169,7 +180,7 @@ fn lint_chain(policy: &Policy, certs: &[Certificate], out: &mut Vec<Finding>) {
         .facts()
         .dns_names
         .iter()
-        .filter_map(|n| crate::host::normalize_name(&n.replace("*.", "certpin-probe.")).ok())
+        .filter_map(|n| crate::names::host::normalize_name(&n.replace("*.", "certpin-probe.")).ok())
         .collect();
     let covering: Vec<usize> = policy
         .domains()
@@ -182,7 +193,7 @@ fn lint_chain(policy: &Policy, certs: &[Certificate], out: &mut Vec<Finding>) {
         })
         .map(|(i, _)| i)
         .collect();
-    let path = verified_path(certs).path;
+    let path = verified_path(certs, verifier).path;
     for (i, d) in policy.domains().iter().enumerate() {
         if !covering.is_empty() && !covering.contains(&i) {
             continue;

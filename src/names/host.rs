@@ -232,7 +232,7 @@ pub enum HostPattern {
     AnyDepth(String),
 }
 
-/// How specific a match is; the greatest wins (SPEC.md "Precedence").
+/// How specific a match is; the greatest wins (README "Precedence").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Specificity {
     /// The name equals the entry's exact host.

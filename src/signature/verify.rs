@@ -3,15 +3,14 @@
 //! The core decodes a certificate's signature `AlgorithmIdentifier` once into a
 //! [`SignatureAlgorithm`] (RFC 4055 for RSA-PSS, RFC 5758 for ECDSA, RFC 8410 for
 //! Ed25519), checks that the issuer key fits it and is within bounds, and only then asks
-//! a [`SignatureVerifier`] whether the signature holds. The default verifier is pure Rust
-//! (RustCrypto); a host can install a faster one (Node's `node:crypto`) with
-//! [`set_verifier`]. Both receive only combinations the core accepted, so they answer the
-//! same question and must give the same answer.
+//! a [`SignatureVerifier`] whether the signature holds. The verifier is an argument of
+//! every function that checks a signature, passed down from its caller: the pure-Rust
+//! [`RustCryptoVerifier`], or one a host supplies (Node's `node:crypto`). Both receive
+//! only combinations the core accepted, so they answer the same question and must give
+//! the same answer. No verifier is stored anywhere.
 
-use crate::cert::{signature_algorithm_name, Certificate};
-use core::cell::RefCell;
+use crate::x509::cert::{signature_algorithm_name, Certificate};
 use core::fmt;
-use std::rc::Rc;
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey as ParsedKey;
 use x509_parser::x509::SubjectPublicKeyInfo;
@@ -195,50 +194,6 @@ pub trait SignatureVerifier {
     ) -> VerifyOutcome;
 }
 
-thread_local! {
-    static INSTALLED: RefCell<Option<Rc<dyn SignatureVerifier>>> = const { RefCell::new(None) };
-    static GENERATION: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
-}
-
-/// Changes each time a verifier is installed or reset: a remembered verification is
-/// only reused under the generation that made it (`crate::memo`).
-pub fn verifier_generation() -> u64 {
-    GENERATION.with(core::cell::Cell::get)
-}
-
-fn next_generation() {
-    GENERATION.with(|g| g.set(g.get().wrapping_add(1)));
-}
-
-/// Installs the verifier path building uses from now on (on this thread; wasm has one).
-pub fn set_verifier(verifier: Box<dyn SignatureVerifier>) {
-    let verifier: Rc<dyn SignatureVerifier> = Rc::from(verifier);
-    next_generation();
-    INSTALLED.with(|slot| {
-        if let Ok(mut slot) = slot.try_borrow_mut() {
-            *slot = Some(verifier);
-        }
-    });
-}
-
-/// Goes back to the built-in pure-Rust verifier.
-pub fn reset_verifier() {
-    next_generation();
-    INSTALLED.with(|slot| {
-        if let Ok(mut slot) = slot.try_borrow_mut() {
-            *slot = None;
-        }
-    });
-}
-
-/// The verifier in use: the installed one, else [`RustCryptoVerifier`]. The handle is
-/// cloned out, so a verifier that calls back into certpin cannot hit a held borrow.
-pub fn installed_verifier() -> Rc<dyn SignatureVerifier> {
-    INSTALLED
-        .with(|slot| slot.try_borrow().ok().and_then(|s| s.clone()))
-        .unwrap_or_else(|| Rc::new(RustCryptoVerifier))
-}
-
 /// Verifies `child`'s signature with `issuer`'s key: decodes the algorithm, checks the
 /// key fits it and is in bounds, then asks `verifier`.
 pub fn verify_link(
@@ -261,14 +216,8 @@ pub fn verify_link(
     )
 }
 
-/// Self-issued (subject = issuer) and its signature verifies with its own key, with the
-/// installed verifier.
-pub fn is_self_signed(cert: &Certificate) -> bool {
-    is_self_signed_with(cert, installed_verifier().as_ref())
-}
-
-/// [`is_self_signed`] with a given verifier.
-pub fn is_self_signed_with(cert: &Certificate, verifier: &dyn SignatureVerifier) -> bool {
+/// Self-issued (subject = issuer) and its signature verifies with its own key.
+pub fn is_self_signed(cert: &Certificate, verifier: &dyn SignatureVerifier) -> bool {
     cert.is_self_issued() && verify_link(cert, cert, verifier) == VerifyOutcome::Valid
 }
 
@@ -408,7 +357,8 @@ pub(crate) fn check_key(
 /// hash, any salt length up to a bound, trailer field 1.
 fn pss_params(der: &[u8]) -> Result<SignatureAlgorithm, String> {
     let bad = |why: &str| format!("rsassaPss with {why}");
-    let (tag, body, rest) = crate::der::tlv(der).ok_or_else(|| bad("malformed parameters"))?;
+    let (tag, body, rest) =
+        crate::input::der::tlv(der).ok_or_else(|| bad("malformed parameters"))?;
     if tag != 0x30 || !rest.is_empty() {
         return Err(bad("malformed parameters"));
     }
@@ -419,7 +369,7 @@ fn pss_params(der: &[u8]) -> Result<SignatureAlgorithm, String> {
     let mut last_tag = 0u8;
     while !input.is_empty() {
         let (tag, field, rest) =
-            crate::der::tlv(input).ok_or_else(|| bad("malformed parameters"))?;
+            crate::input::der::tlv(input).ok_or_else(|| bad("malformed parameters"))?;
         if tag <= last_tag {
             return Err(bad("fields out of order"));
         }
@@ -430,9 +380,10 @@ fn pss_params(der: &[u8]) -> Result<SignatureAlgorithm, String> {
                 hash = hash_of_algorithm_identifier(field).ok_or_else(|| bad("an unknown hash"))?
             }
             0xa1 => {
-                let (t, mgf, r) = crate::der::tlv(field).ok_or_else(|| bad("a malformed MGF"))?;
+                let (t, mgf, r) =
+                    crate::input::der::tlv(field).ok_or_else(|| bad("a malformed MGF"))?;
                 let (t2, oid, after_oid) =
-                    crate::der::tlv(mgf).ok_or_else(|| bad("a malformed MGF"))?;
+                    crate::input::der::tlv(mgf).ok_or_else(|| bad("a malformed MGF"))?;
                 if t != 0x30 || !r.is_empty() || t2 != 0x06 || oid != MGF1_OID {
                     return Err(bad("a mask generation function other than MGF1"));
                 }
@@ -441,7 +392,7 @@ fn pss_params(der: &[u8]) -> Result<SignatureAlgorithm, String> {
             }
             0xa2 => {
                 let (t, int, r) =
-                    crate::der::tlv(field).ok_or_else(|| bad("a malformed salt length"))?;
+                    crate::input::der::tlv(field).ok_or_else(|| bad("a malformed salt length"))?;
                 if t != 0x02 || !r.is_empty() || int.is_empty() || int.len() > 4 {
                     return Err(bad("a malformed salt length"));
                 }
@@ -476,11 +427,11 @@ const MGF1_OID: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08];
 
 /// The hash named by a DER AlgorithmIdentifier (with NULL or absent parameters).
 fn hash_of_algorithm_identifier(der: &[u8]) -> Option<SignatureHash> {
-    let (tag, body, rest) = crate::der::tlv(der)?;
+    let (tag, body, rest) = crate::input::der::tlv(der)?;
     if tag != 0x30 || !rest.is_empty() {
         return None;
     }
-    let (oid_tag, oid, params) = crate::der::tlv(body)?;
+    let (oid_tag, oid, params) = crate::input::der::tlv(body)?;
     if oid_tag != 0x06 || !(params.is_empty() || params == [0x05, 0x00]) {
         return None;
     }
@@ -514,14 +465,14 @@ fn oid_to_string(content: &[u8]) -> Option<String> {
 /// A DER `Ecdsa-Sig-Value` (RFC 5480 / X9.62): r and s as fixed-width big-endian
 /// scalars of `width` bytes, strict (minimal INTEGERs, positive, no trailing bytes).
 fn ecdsa_der_to_fixed(der: &[u8], width: usize) -> Option<Vec<u8>> {
-    let (tag, body, rest) = crate::der::tlv(der)?;
+    let (tag, body, rest) = crate::input::der::tlv(der)?;
     if tag != 0x30 || !rest.is_empty() {
         return None;
     }
     let mut out = Vec::with_capacity(width * 2);
     let mut input = body;
     for _ in 0..2 {
-        let (t, int, r) = crate::der::tlv(input)?;
+        let (t, int, r) = crate::input::der::tlv(input)?;
         input = r;
         if t != 0x02 || int.is_empty() || int.first().is_some_and(|b| b & 0x80 != 0) {
             return None;
@@ -765,10 +716,10 @@ mod tests {
 
     #[test]
     fn tlv_lengths_are_minimal() {
-        assert!(crate::der::tlv(&[0x04, 0x81, 0x05, 1, 2, 3, 4, 5]).is_none());
-        assert!(crate::der::tlv(&[0x04, 0x80]).is_none());
+        assert!(crate::input::der::tlv(&[0x04, 0x81, 0x05, 1, 2, 3, 4, 5]).is_none());
+        assert!(crate::input::der::tlv(&[0x04, 0x80]).is_none());
         assert_eq!(
-            crate::der::tlv(&[0x04, 0x01, 9]).map(|t| t.1),
+            crate::input::der::tlv(&[0x04, 0x01, 9]).map(|t| t.1),
             Some(&[9u8][..])
         );
     }

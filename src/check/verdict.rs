@@ -1,10 +1,10 @@
-//! The answer to "does this chain satisfy the pins for this host now?" (SPEC.md
-//! `Verdict`).
+//! The answer to "does this chain satisfy the pins for this host now?" (the JS
+//! `Verdict`, README "Verdict").
 //!
 //! A verdict is a result, never an error: malformed input throws before one is made.
 //! `ok` says whether the host may proceed; `status` says what was found even when
 //! `ok` is true (report mode, fail-open states). Pins are matched only against the
-//! certificates of the path from the leaf built by `crate::path` (the signature-verified
+//! certificates of the path from the leaf built by `crate::chain::path` (the signature-verified
 //! path by default; the served chain in order when the caller passes
 //! `verifySignatures: false`), so a pinned certificate appended to an unrelated chain
 //! never matches (CVE-2016-2402).
@@ -24,11 +24,11 @@ pub enum Status {
     InvalidChain,
     HostnameMismatch,
     CertExpired,
-    /// Revocation (issue 21): evidence says a path certificate is revoked, or a staple the
+    /// Revocation: evidence says a path certificate is revoked, or a staple the
     /// entry or the leaf requires is missing or invalid.
     CertRevoked,
     Revoked,
-    /// Certificate Transparency (issue 20): an entry with `"ct": "enforce"` and SCTs that
+    /// Certificate Transparency: an entry with `"ct": "enforce"` and SCTs that
     /// do not satisfy the CT policy.
     CtInsufficient,
     Mismatch,
@@ -73,9 +73,9 @@ pub struct Matched {
     pub depth: usize,
 }
 
-/// SPEC.md `Verdict`, plus `reportKey`.
+/// The JS `Verdict`, plus `reportKey`.
 ///
-/// `reportKey` is an extra member (not in SPEC.md's interface) so that `report` stays
+/// `reportKey` is an extra member (not in the JS `Verdict` interface) so that `report` stays
 /// exactly the RFC 7469 section 3 object a host may POST as it is: it is the lowercase
 /// hex SHA-256 of the report without `date-time` and `effective-expiration-date`,
 /// serialised canonically (keys sorted, no whitespace), then a line feed, then the

@@ -1,11 +1,11 @@
 //! Pin validation failure reports (RFC 7469 section 3), built purely from the check's
 //! inputs: no clock, no network. The host decides whether and where to send them.
 
-use crate::cert::Certificate;
-use crate::host::HostPattern;
-use crate::name::rfc3339;
+use crate::names::host::HostPattern;
 use crate::pin::HashAlgorithm;
 use crate::policy::{DomainEntry, PinState};
+use crate::x509::cert::Certificate;
+use crate::x509::name::rfc3339;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use core::fmt::Write as _;
@@ -63,7 +63,7 @@ pub fn violation_report(input: &ReportInput<'_>) -> Value {
     })
 }
 
-/// The dedupe key of a report (see `crate::verdict::Verdict`): lowercase hex SHA-256 of
+/// The dedupe key of a report (see `crate::check::verdict::Verdict`): lowercase hex SHA-256 of
 /// the report without `date-time` and `effective-expiration-date`, canonically
 /// serialised, a line feed, and the report URI.
 pub fn report_key(report: &Value, report_uri: Option<&str>) -> String {

@@ -13,7 +13,7 @@
 //! core reads no clock).
 
 use crate::error::{Error, Result};
-use crate::host::HostPattern;
+use crate::names::host::HostPattern;
 use crate::pin::Pin;
 use crate::policy::{DomainEntry, Mode, PinEntry, Policy, MAX_PINS_PER_DOMAIN};
 
@@ -44,7 +44,7 @@ pub fn from_hpkp_header(
             ),
         ));
     }
-    let host = crate::host::normalize_hostname(hostname)?;
+    let host = crate::names::host::normalize_hostname(hostname)?;
     let mut value = header.trim();
     let mut report_only = report_only;
     if let Some((name, rest)) = value.split_once(':') {

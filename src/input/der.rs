@@ -1,7 +1,7 @@
 //! Strict DER framing (X.690 section 10): one-byte tags, definite lengths in their
 //! minimal form, at most 4 length bytes. The one TLV reader behind every structure
-//! certpin reads by hand: signature fields (`crate::verify`), the certificate fields
-//! x509-parser is lenient about (`crate::cert::strict`), the precertificate rebuild of
+//! certpin reads by hand: signature fields (`crate::signature::verify`), the certificate fields
+//! x509-parser is lenient about (`crate::x509::cert::strict`), the precertificate rebuild of
 //! Certificate Transparency, OCSP responses and CRLs (`crate::revocation`). Every read is
 //! bounded by its input and nothing here allocates.
 

@@ -4,8 +4,8 @@
 //! decides on are extracted once, when the certificate is parsed.
 
 use crate::error::{Error, Result};
-use crate::name;
 use crate::pin::{hex, HashAlgorithm, Pin};
+use crate::x509::name;
 use core::ops::Range;
 use x509_parser::asn1_rs::ToDer;
 use x509_parser::certificate::X509Certificate;

@@ -1,9 +1,9 @@
 //! Validity periods of the path's certificates at the host's `now` (RFC 5280 4.1.2.5).
 //! Both bounds are inclusive; `clock_skew_seconds` widens the window on both sides.
 
-use crate::cert::Certificate;
 use crate::finding::Finding;
-use crate::name::rfc3339;
+use crate::x509::cert::Certificate;
+use crate::x509::name::rfc3339;
 
 /// Finding codes of validity checks. Stable: never renamed.
 pub mod codes {

@@ -8,15 +8,15 @@
 //! - A wildcard is accepted only as the entire left-most label (`*.example.com`); it
 //!   matches exactly one non-empty label, never spans dots, is never partial
 //!   (`f*.example.com`, `*oo.example.com` and `xn--*` match nothing), and is refused when
-//!   what follows it is a public suffix by `crate::suffix`'s rule (every single label,
+//!   what follows it is a public suffix by `crate::names::suffix`'s rule (every single label,
 //!   and the listed multi-label suffixes): `*.com` and `*.co.uk` never match.
 //! - The subject CN is never used by default (RFC 9525 section 6.3, webpki, browsers).
 //!   With `allowCommonNameFallback` it is used only when the certificate has no
 //!   subjectAltName extension at all (old certificates rely on it), with a finding.
 
-use crate::cert::Certificate;
 use crate::chain::ip_to_string;
 use crate::finding::Finding;
+use crate::x509::cert::Certificate;
 use std::net::IpAddr;
 
 /// Finding codes of hostname verification. Stable: never renamed.
@@ -53,7 +53,7 @@ pub enum ReferenceName {
 }
 
 /// The reference name of `hostname`, in the one canonical form of
-/// `crate::host::normalize_hostname` (IPv4 in any WHATWG/`inet_aton` spelling and
+/// `crate::names::host::normalize_hostname` (IPv4 in any WHATWG/`inet_aton` spelling and
 /// IPv4-mapped IPv6 as the IPv4 address; a name ending in a number that is no IPv4
 /// address is refused).
 pub fn reference_name(hostname: &str) -> Result<ReferenceName, String> {
@@ -62,9 +62,9 @@ pub fn reference_name(hostname: &str) -> Result<ReferenceName, String> {
             "{hostname:?} contains a wildcard: pass the name the client connects to"
         ));
     }
-    Ok(match crate::host::canonical_host(hostname)? {
-        crate::host::CanonicalHost::Dns(name) => ReferenceName::Dns(name),
-        crate::host::CanonicalHost::Ip(ip) => ReferenceName::Ip(ip),
+    Ok(match crate::names::host::canonical_host(hostname)? {
+        crate::names::host::CanonicalHost::Dns(name) => ReferenceName::Dns(name),
+        crate::names::host::CanonicalHost::Ip(ip) => ReferenceName::Ip(ip),
     })
 }
 
@@ -94,9 +94,9 @@ pub fn dns_name_matches(presented: &str, reference: &str) -> bool {
 }
 
 /// A wildcard `*.parent` is allowed when `parent` is not a public suffix (which every
-/// single label is), by the one rule of `crate::suffix`.
+/// single label is), by the one rule of `crate::names::suffix`.
 fn wildcard_parent_allowed(parent: &str) -> bool {
-    !crate::suffix::is_public_suffix(parent)
+    !crate::names::suffix::is_public_suffix(parent)
 }
 
 /// Checks `hostname` (a DNS name or an IP address literal) against the leaf's SAN; the
@@ -275,7 +275,7 @@ mod tests {
             ("2001:DB8:0:0:0:0:0:1", Some(v4("2001:db8::1"))),
             ("[2001:db8::1]", Some(v4("2001:db8::1"))),
             ("[192.0.2.1]", None),
-            // One canonical form with policy lookups (crate::host).
+            // One canonical form with policy lookups (crate::names::host).
             ("127.1", Some(v4("127.0.0.1"))),
             ("0x7f.0.0.1", Some(v4("127.0.0.1"))),
             ("::ffff:127.0.0.1", Some(v4("127.0.0.1"))),

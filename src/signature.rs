@@ -1,0 +1,3 @@
+//! Signatures: the algorithms certpin verifies and the verifier that checks them.
+
+pub(crate) mod verify;

@@ -1,0 +1,5 @@
+//! X.509: the certificate view and its facts, the strict reading of certificate fields,
+//! distinguished names, and the SubjectPublicKeyInfo of keys and CSRs.
+
+pub(crate) mod cert;
+pub(crate) mod name;
