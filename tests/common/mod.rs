@@ -1,8 +1,9 @@
-//! What the integration tests share: the one fixed "now", and chains made with rcgen
-//! from the fixed keys in tests/fixtures/path/keys (generated once by generate.sh) and a
-//! fixed validity (2025-01-01 to 2035-01-01), so subjects, keys and pins are the same on
-//! every run. `policies` builds the check tests' chains and policies, `der` rebuilds
-//! certificates rcgen cannot write.
+//! What the integration tests share: the one fixed "now" (`now.rs`, re-exported here),
+//! the fixture folders, and chains made with rcgen from the fixed keys in
+//! tests/fixtures/path/keys (generated once by generate.sh) and a fixed validity
+//! (2025-01-01 to 2035-01-01), so subjects, keys and pins are the same on every run.
+//! `policies` builds the check tests' chains and policies, `der` rebuilds certificates
+//! rcgen cannot write.
 #![allow(
     dead_code,
     clippy::unwrap_used,
