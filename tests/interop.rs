@@ -1,7 +1,8 @@
-//! Foreign formats, import and export: policies imported from Android's network security config (lenient), OkHttp
-//! `CertificatePinner` source and TrustKit configurations, with the findings that list
-//! what did not carry over; every export format against its golden (tests/interop/) and
-//! what each cannot express; the Android NSC and HPKP round trips.
+//! Foreign formats, import and export: policies imported from Android's network security
+//! config (lenient), OkHttp `CertificatePinner` source and TrustKit configurations, with
+//! the findings that list what did not carry over; every export format against its
+//! golden (tests/interop/) and what each cannot express; the Android NSC and HPKP round
+//! trips.
 //!
 //! The configurations are the projects' own documentation examples:
 //! - Android: developer.android.com/privacy-and-security/security-config ("Pin

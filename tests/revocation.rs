@@ -692,6 +692,7 @@ fn policies_check_the_staple() {
     .unwrap();
     let v = check_policy(&other_pin, &chain("revoked"), &options, &RustCryptoVerifier).unwrap();
     assert_eq!(v.status, Status::CertRevoked);
+    // After the fixtures' certificates expired (validity ends 2046-01-01).
     options.now_ms = parse_rfc3339("2047-01-01T00:00:00Z").unwrap() * 1000;
     let v = check_policy(&other_pin, &chain("revoked"), &options, &RustCryptoVerifier).unwrap();
     assert_eq!(v.status, Status::CertExpired);
