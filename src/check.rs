@@ -22,7 +22,7 @@ use crate::chain::validity::check_validity;
 use crate::check::report::{report_key, violation_report, ReportInput};
 use crate::check::verdict::{Matched, Status, Verdict};
 use crate::error::{Error, Result};
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingCode};
 use crate::input::Part;
 use crate::names::host::{normalize_hostname, HostPattern};
 use crate::names::hostname::check_hostname_with;
@@ -87,27 +87,6 @@ impl CheckOptions {
         self
     }
 }
-
-/// Finding codes a check can add (besides those of path building, hostname and
-/// validity checks).
-pub const CHECK_FINDING_CODES: &[&str] = &[
-    "NO_CHAIN",
-    "NOT_PINNED",
-    "POLICY_EXPIRED",
-    "INVALID_CHAIN",
-    "HOSTNAME_MISMATCH",
-    "CERT_EXPIRED",
-    "PIN_REVOKED",
-    "PIN_MISMATCH",
-    "CANDIDATE_PIN_MATCHED",
-    "CANDIDATE_PIN_UNMATCHED",
-    "REPORT_ONLY",
-    // A PEM block that is not a certificate was skipped.
-    "PEM_BLOCK_SKIPPED",
-    // Certificate Transparency; `crate::ct_codes` lists the CT evaluation's own.
-    "CT_INSUFFICIENT",
-    "CT_LOG_LIST_MISSING",
-];
 
 /// `PinPolicy.check`: the entry for `options.hostname` (required) decides.
 /// Signatures are checked with `verifier`.
@@ -332,14 +311,14 @@ fn evaluate(
             verdict.ok = false;
             verdict.status = Status::NoChain;
             verdict.findings.push(Finding::error(
-                "NO_CHAIN",
+                FindingCode::NoChain,
                 "no certificates were given: pass the chain the server sent, leaf first",
             ));
             verdict.message = format!("No certificates were given for {host_text}.");
             return Ok(verdict);
         }
         verdict.findings.push(Finding::info(
-            "NOT_PINNED",
+            FindingCode::NotPinned,
             format!("no policy entry covers {host_text}: pinning does not apply"),
         ));
         verdict.message = format!("{host_text} is not pinned by this policy: no pin was checked.");
@@ -349,7 +328,7 @@ fn evaluate(
         let at = entry.expires.map(rfc3339).unwrap_or_default();
         verdict.status = Status::PolicyExpired;
         verdict.findings.push(Finding::warning(
-            "POLICY_EXPIRED",
+            FindingCode::PolicyExpired,
             format!(
                 "the pins for {} expired at {at}: pinning is skipped (fail open); renew the entry's pins and expires",
                 entry.describe()
@@ -368,7 +347,7 @@ fn evaluate(
     if certs.is_empty() {
         failures.push(Status::NoChain);
         verdict.findings.push(Finding::error(
-            "NO_CHAIN",
+            FindingCode::NoChain,
             format!("no certificates were given for pinned host {host_text}: pass the chain the server sent, leaf first"),
         ));
     } else {
@@ -382,10 +361,9 @@ fn evaluate(
             let serves = first.valid
                 && !path_validity(certs, &first.path, &entry.pins, now, options).expired
                 && has_active_hit(&entry.pins, certs, &first.path);
-            let exhausted = first
-                .findings
-                .iter()
-                .any(|f| f.code == "PATH_BUDGET_EXCEEDED" || f.code == "PATH_TOO_LONG");
+            let exhausted = first.findings.iter().any(|f| {
+                f.code == FindingCode::PathBudgetExceeded || f.code == FindingCode::PathTooLong
+            });
             if serves || exhausted {
                 first
             } else {
@@ -413,7 +391,7 @@ fn evaluate(
         if !outcome.valid {
             failures.push(Status::InvalidChain);
             verdict.findings.push(Finding::error(
-                "INVALID_CHAIN",
+                FindingCode::InvalidChain,
                 "the served certificates form no verifiable path from the leaf: pins are matched only on a path whose signatures verify",
             ));
         }
@@ -422,7 +400,7 @@ fn evaluate(
             let said = outcome
                 .findings
                 .iter()
-                .any(|f| f.code == "HOSTNAME_MISMATCH");
+                .any(|f| f.code == FindingCode::HostnameMismatch);
             verdict.findings.extend(outcome.findings);
             if !outcome.matched {
                 failures.push(Status::HostnameMismatch);
@@ -431,7 +409,7 @@ fn evaluate(
             if !outcome.matched && !said {
                 verdict.findings.push(
                     Finding::error(
-                        "HOSTNAME_MISMATCH",
+                        FindingCode::HostnameMismatch,
                         format!("the leaf certificate does not cover {name}"),
                     )
                     .at(0),
@@ -443,7 +421,10 @@ fn evaluate(
         } else {
             check_validity(certs, &path, now, options.clock_skew_seconds)
         };
-        let said = validity.findings.iter().any(|f| f.code == "CERT_EXPIRED");
+        let said = validity
+            .findings
+            .iter()
+            .any(|f| f.code == FindingCode::CertExpired);
         verdict.findings.extend(validity.findings);
         if validity.expired {
             failures.push(Status::CertExpired);
@@ -451,7 +432,7 @@ fn evaluate(
         // The validity check may name the certificate itself, under the same code.
         if validity.expired && !said {
             verdict.findings.push(Finding::error(
-                "CERT_EXPIRED",
+                FindingCode::CertExpired,
                 format!(
                     "a certificate of the path is outside its validity period at {}",
                     rfc3339(options.now_ms.div_euclid(1000))
@@ -483,7 +464,7 @@ fn evaluate(
                     }
                     verdict.findings.push(
                         Finding::error(
-                            "PIN_REVOKED",
+                            FindingCode::PinRevoked,
                             format!(
                                 "certificate {} ({}) has the revoked key {}",
                                 hit.cert_index,
@@ -496,7 +477,7 @@ fn evaluate(
                 }
                 PinState::Candidate => verdict.findings.push(
                     Finding::info(
-                        "CANDIDATE_PIN_MATCHED",
+                        FindingCode::CandidatePinMatched,
                         format!(
                             "candidate pin {} matches certificate {} at depth {} (it does not decide the check)",
                             p.pin, hit.cert_index, hit.depth
@@ -534,7 +515,7 @@ fn evaluate(
     for (i, p) in entry.pins.iter().enumerate() {
         if p.state == PinState::Candidate && !hits.iter().any(|h| h.pin_index == i) {
             verdict.findings.push(Finding::info(
-                "CANDIDATE_PIN_UNMATCHED",
+                FindingCode::CandidatePinUnmatched,
                 format!(
                     "candidate pin {} ({}) matches no certificate of the path (it does not decide the check)",
                     p.pin,
@@ -546,7 +527,7 @@ fn evaluate(
     if verdict.matched.is_none() && !certs.is_empty() {
         failures.push(Status::Mismatch);
         verdict.findings.push(Finding::error(
-            "PIN_MISMATCH",
+            FindingCode::PinMismatch,
             format!(
                 "no active pin for {} matches a certificate of the {} path",
                 entry.describe(),
@@ -566,7 +547,7 @@ fn evaluate(
     if !failures.is_empty() {
         if entry.mode == Mode::Report {
             verdict.findings.push(Finding::info(
-                "REPORT_ONLY",
+                FindingCode::ReportOnly,
                 format!(
                     "{} is in report mode: the failed check ({}) does not block",
                     entry.describe(),

@@ -19,7 +19,7 @@ pub use drift::{ct_drift, DriftCertificate, DriftHost, DriftReport, MAX_DRIFT_CE
 pub use loglist::{Log, LogList, LogState, MAX_LOGS, MAX_LOG_LIST_BYTES, MAX_OPERATORS};
 pub use sct::{embedded, parse_sct_list, signed_data, Embedded, Sct, MAX_SCTS_PER_CERTIFICATE};
 
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingCode};
 use crate::signature::verify::{
     check_key, SignatureAlgorithm, SignatureHash, SignatureVerifier, VerifyOutcome,
 };
@@ -38,33 +38,6 @@ pub const MIMIC_LOG_IDS: [&str; 2] = [
 /// A log list this old (or older) at `now` makes enforcement fail open, as Chrome does:
 /// 70 days.
 pub const LOG_LIST_MAX_AGE_MS: i64 = 70 * 86_400_000;
-
-/// Finding codes of a CT evaluation.
-pub mod codes {
-    pub const SCT_NOT_COUNTED: &str = "SCT_NOT_COUNTED";
-    pub const SCT_LIST_MALFORMED: &str = "SCT_LIST_MALFORMED";
-    pub const NO_SCTS: &str = "NO_SCTS";
-    pub const CT_NO_VERIFIED_ISSUER: &str = "CT_NO_VERIFIED_ISSUER";
-    pub const CT_TOO_FEW_LOGS: &str = "CT_TOO_FEW_LOGS";
-    pub const CT_TOO_FEW_OPERATORS: &str = "CT_TOO_FEW_OPERATORS";
-    pub const CT_NO_CURRENT_LOG: &str = "CT_NO_CURRENT_LOG";
-    pub const CT_LOG_LIST_STALE: &str = "CT_LOG_LIST_STALE";
-    pub const CT_COMPLIANT: &str = "CT_COMPLIANT";
-    pub const EMBEDDED_SCTS: &str = "EMBEDDED_SCTS";
-    pub const ALL: &[&str] = &[
-        SCT_NOT_COUNTED,
-        SCT_LIST_MALFORMED,
-        NO_SCTS,
-        CT_NO_VERIFIED_ISSUER,
-        CT_TOO_FEW_LOGS,
-        CT_TOO_FEW_OPERATORS,
-        CT_NO_CURRENT_LOG,
-        CT_LOG_LIST_STALE,
-        CT_COMPLIANT,
-        EMBEDDED_SCTS,
-    ];
-}
-use codes::*;
 
 /// A named CT policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,7 +250,7 @@ pub fn evaluate(
         Ok(None) => {
             verdict.findings.push(
                 Finding::error(
-                    NO_SCTS,
+                    FindingCode::NoScts,
                     "the leaf embeds no SCTs (no SCT list extension, 1.3.6.1.4.1.11129.2.4.2)",
                 )
                 .at(0),
@@ -287,7 +260,7 @@ pub fn evaluate(
         Err(why) => {
             verdict.findings.push(
                 Finding::error(
-                    SCT_LIST_MALFORMED,
+                    FindingCode::SctListMalformed,
                     format!("the leaf's SCTs cannot be used: {why}"),
                 )
                 .at(0),
@@ -298,7 +271,7 @@ pub fn evaluate(
     let issuer_key_hash: Option<[u8; 32]> = issuer.map(|i| Sha256::digest(i.spki_der()).into());
     if embedded.is_some() && issuer_key_hash.is_none() {
         verdict.findings.push(Finding::error(
-            CT_NO_VERIFIED_ISSUER,
+            FindingCode::CtNoVerifiedIssuer,
             "no served certificate verifies the leaf's signature, so its SCTs cannot be checked: serve the issuing CA certificate after the leaf",
         ));
     }
@@ -341,7 +314,7 @@ pub fn evaluate(
         if let Some(why) = &result.reason {
             verdict.findings.push(
                 Finding::new(
-                    SCT_NOT_COUNTED,
+                    FindingCode::SctNotCounted,
                     if result.valid {
                         crate::finding::Severity::Warning
                     } else {
@@ -381,7 +354,7 @@ pub fn evaluate(
     if verdict.distinct_logs < verdict.required_logs {
         compliant = false;
         verdict.findings.push(Finding::error(
-            CT_TOO_FEW_LOGS,
+            FindingCode::CtTooFewLogs,
             format!(
                 "{} distinct logs count{}; the {} policy needs {} for a lifetime of {} days",
                 verdict.distinct_logs,
@@ -399,7 +372,7 @@ pub fn evaluate(
     if verdict.operators < 2 {
         compliant = false;
         verdict.findings.push(Finding::error(
-            CT_TOO_FEW_OPERATORS,
+            FindingCode::CtTooFewOperators,
             format!(
                 "the counted SCTs come from {} log operator{}; at least 2 distinct operators are needed",
                 verdict.operators,
@@ -410,7 +383,7 @@ pub fn evaluate(
     if !counted.is_empty() && !any_current {
         compliant = false;
         verdict.findings.push(Finding::error(
-            CT_NO_CURRENT_LOG,
+            FindingCode::CtNoCurrentLog,
             "none of the counted SCTs is from a log that is qualified, usable or read-only now",
         ));
     }
@@ -418,7 +391,7 @@ pub fn evaluate(
     if age >= LOG_LIST_MAX_AGE_MS {
         verdict.fail_open = true;
         verdict.findings.push(Finding::warning(
-            CT_LOG_LIST_STALE,
+            FindingCode::CtLogListStale,
             format!(
                 "the log list is {} days old (log_list_timestamp {}): CT is not enforced with a list 70 days old or more (fail open, as Chrome does); the chain {} the policy; supply a fresh list",
                 age.div_euclid(86_400_000),
@@ -429,7 +402,7 @@ pub fn evaluate(
         compliant = true;
     } else if compliant {
         verdict.findings.push(Finding::info(
-            CT_COMPLIANT,
+            FindingCode::CtCompliant,
             format!(
                 "{} distinct logs from {} operators: the {} CT policy is satisfied",
                 verdict.distinct_logs,
@@ -458,7 +431,10 @@ pub fn verify_scts(
             compliant: false,
             policy: policy.name(),
             scts: vec![],
-            findings: vec![Finding::error(NO_SCTS, "no certificates were given")],
+            findings: vec![Finding::error(
+                FindingCode::NoScts,
+                "no certificates were given",
+            )],
             distinct_logs: 0,
             required_logs: 0,
             operators: 0,
@@ -533,12 +509,6 @@ pub struct CtCheck {
     pub policy: CtPolicy,
 }
 
-/// Finding codes the pin check adds for CT.
-pub mod check_codes {
-    pub const CT_INSUFFICIENT: &str = "CT_INSUFFICIENT";
-    pub const CT_LOG_LIST_MISSING: &str = "CT_LOG_LIST_MISSING";
-}
-
 /// The CT step of a pin check for an entry with `"ct": mode`: whether the chain passes
 /// (always true in report mode) and the findings. Without a log list an enforcing entry
 /// fails closed: the host asked for CT and gave nothing to check it with.
@@ -561,7 +531,7 @@ pub fn check_entry(
         return (
             !enforce,
             vec![Finding::new(
-                check_codes::CT_LOG_LIST_MISSING,
+                FindingCode::CtLogListMissing,
                 severity,
                 format!(
                     "this entry requires Certificate Transparency (\"ct\": \"{}\") but the check was given no log list: pass ct: {{ logList }} in the check options",
@@ -585,7 +555,7 @@ pub fn check_entry(
     if !verdict.compliant {
         findings.push(
             Finding::new(
-                check_codes::CT_INSUFFICIENT,
+                FindingCode::CtInsufficient,
                 severity,
                 format!(
                     "the leaf's SCTs do not satisfy the {} CT policy ({} of {} required distinct logs, {} operators){}",
@@ -624,7 +594,7 @@ pub fn diagnose_findings(certs: &[Certificate]) -> Vec<Finding> {
                     .collect();
                 findings.push(
                     Finding::info(
-                        EMBEDDED_SCTS,
+                        FindingCode::EmbeddedScts,
                         format!(
                             "certificate {index} embeds {} SCT{}: {} (check them against a log list with verifyScts)",
                             list.len(),
@@ -637,7 +607,7 @@ pub fn diagnose_findings(certs: &[Certificate]) -> Vec<Finding> {
             }
             Err(why) => findings.push(
                 Finding::warning(
-                    SCT_LIST_MALFORMED,
+                    FindingCode::SctListMalformed,
                     format!("certificate {index}: its SCTs cannot be used: {why}"),
                 )
                 .at(index),

@@ -2,65 +2,13 @@
 //! fails. Everything here is advice; the decisions are made by path building
 //! (`path`), hostname verification (`hostname`), validity (`validity`) and the policy.
 
-use crate::chain::path::{
-    codes::SIGNATURE_ALGORITHM_UNSUPPORTED, verified_path, verified_path_towards, Goal,
-    PathOutcome, PathRules,
-};
+use crate::chain::path::{verified_path, verified_path_towards, Goal, PathOutcome, PathRules};
 use crate::chain::validity::{check_validity, expiring_soon, EXPIRY_WARNING_SECONDS};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, FindingCode, Severity};
 use crate::names::hostname::check_hostname;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::signature::verify::{SignatureAlgorithm, SignatureHash, SignatureVerifier};
 use crate::x509::cert::{signature_algorithm_name, Certificate};
-
-/// Finding codes `diagnose` adds to those of path building, hostname and validity
-/// checks. Stable: never renamed.
-pub mod codes {
-    /// No certificate was given.
-    pub const NO_CHAIN: &str = "NO_CHAIN";
-    /// The served order differs from the verified path order; the message gives it.
-    pub const CHAIN_OUT_OF_ORDER: &str = "CHAIN_OUT_OF_ORDER";
-    /// The server sent the leaf only, and the leaf is not self-signed.
-    pub const MISSING_INTERMEDIATE: &str = "MISSING_INTERMEDIATE";
-    /// The path ends at a CA whose issuer was not served (normally a root the client
-    /// has in its store).
-    pub const CHAIN_ENDS_BELOW_ROOT: &str = "CHAIN_ENDS_BELOW_ROOT";
-    /// The same certificate was served more than once.
-    pub const DUPLICATE_CERTIFICATE: &str = "DUPLICATE_CERTIFICATE";
-    /// None of the expected pins matches a certificate on the verified path.
-    pub const PIN_MISMATCH: &str = "PIN_MISMATCH";
-    /// An expected pin matches a served certificate that is not on the verified path.
-    pub const PIN_ON_UNVERIFIED_CERT: &str = "PIN_ON_UNVERIFIED_CERT";
-    /// An expected pin matches a certificate on the verified path.
-    pub const PIN_MATCHED: &str = "PIN_MATCHED";
-    /// An RSA key shorter than 2048 bits.
-    pub const WEAK_KEY: &str = "WEAK_KEY";
-    /// A certificate signed with SHA-1.
-    pub const SHA1_SIGNATURE: &str = "SHA1_SIGNATURE";
-    /// The leaf is a CA certificate.
-    pub const LEAF_IS_CA: &str = "LEAF_IS_CA";
-    /// The leaf has no subjectAltName extension.
-    pub const NO_SUBJECT_ALT_NAME: &str = "NO_SUBJECT_ALT_NAME";
-    /// The verified path is unusually long.
-    pub const LONG_PATH: &str = "LONG_PATH";
-    /// Every code `diagnose` itself adds.
-    pub const ALL: &[&str] = &[
-        NO_CHAIN,
-        CHAIN_OUT_OF_ORDER,
-        MISSING_INTERMEDIATE,
-        CHAIN_ENDS_BELOW_ROOT,
-        DUPLICATE_CERTIFICATE,
-        PIN_MISMATCH,
-        PIN_ON_UNVERIFIED_CERT,
-        PIN_MATCHED,
-        WEAK_KEY,
-        SHA1_SIGNATURE,
-        LEAF_IS_CA,
-        NO_SUBJECT_ALT_NAME,
-        LONG_PATH,
-    ];
-}
-use codes::*;
 
 /// A path with more certificates than this is "unusually long" (leaf, 3 intermediates).
 pub const LONG_PATH_THRESHOLD: usize = 4;
@@ -87,7 +35,7 @@ pub fn diagnose(
 ) -> Vec<Finding> {
     let Some(leaf) = certs.first() else {
         return vec![Finding::error(
-            NO_CHAIN,
+            FindingCode::NoChain,
             "no certificate was given: pass the chain the server sent, leaf first",
         )];
     };
@@ -161,7 +109,7 @@ fn order_findings(certs: &[Certificate], outcome: &PathOutcome) -> Vec<Finding> 
     let in_order = outcome.path.iter().enumerate().all(|(i, p)| i == *p);
     if outcome.valid && !in_order {
         findings.push(Finding::warning(
-            CHAIN_OUT_OF_ORDER,
+            FindingCode::ChainOutOfOrder,
             format!(
                 "the server sends its chain out of order; the verified order is input indices [{}] ({}): configure the server to send the leaf, then each issuer in turn",
                 outcome.path.iter().map(usize::to_string).collect::<Vec<_>>().join(", "),
@@ -178,7 +126,7 @@ fn order_findings(certs: &[Certificate], outcome: &PathOutcome) -> Vec<Finding> 
             if outcome.path.len() == 1 {
                 findings.push(
                     Finding::warning(
-                        MISSING_INTERMEDIATE,
+                        FindingCode::MissingIntermediate,
                         format!(
                             "the server sent the leaf only, and its issuer ({issuer}) was not served: clients that do not already hold that intermediate fail; configure the server to send the intermediate certificate(s) after the leaf"
                         ),
@@ -188,7 +136,7 @@ fn order_findings(certs: &[Certificate], outcome: &PathOutcome) -> Vec<Finding> 
             } else {
                 findings.push(
                     Finding::info(
-                        CHAIN_ENDS_BELOW_ROOT,
+                        FindingCode::ChainEndsBelowRoot,
                         format!(
                             "the path ends at certificate {last} ({}), whose issuer ({issuer}) was not served; that is normal when the issuer is a root in the client's trust store, otherwise an intermediate is missing",
                             subject(certs, last)
@@ -208,7 +156,7 @@ fn duplicate_findings(certs: &[Certificate]) -> Vec<Finding> {
         if let Some(first) = certs.iter().take(index).position(|c| c.der() == cert.der()) {
             findings.push(
                 Finding::warning(
-                    DUPLICATE_CERTIFICATE,
+                    FindingCode::DuplicateCertificate,
                     format!(
                         "certificate {index} ({}) is the same certificate as certificate {first}: remove the duplicate from the server's chain",
                         cert.facts().subject
@@ -241,7 +189,7 @@ fn pin_findings(certs: &[Certificate], outcome: &PathOutcome, pins: &[Pin]) -> V
         if let (false, Some(pin)) = (on_verified, matches(index)) {
             findings.push(
                 Finding::error(
-                    PIN_ON_UNVERIFIED_CERT,
+                    FindingCode::PinOnUnverifiedCert,
                     format!(
                         "the expected pin {pin} matches certificate {index} ({}), which is not on a signature-verified path from the leaf: it does not count (an appended certificate proves nothing)",
                         subject(certs, index)
@@ -254,7 +202,7 @@ fn pin_findings(certs: &[Certificate], outcome: &PathOutcome, pins: &[Pin]) -> V
     match on_path.first() {
         Some((index, pin)) => findings.push(
             Finding::info(
-                PIN_MATCHED,
+                FindingCode::PinMatched,
                 format!(
                     "the expected pin {pin} matches certificate {index} ({}) on the verified path",
                     subject(certs, *index)
@@ -281,7 +229,7 @@ fn pin_findings(certs: &[Certificate], outcome: &PathOutcome, pins: &[Pin]) -> V
                 .collect();
             let expected: Vec<String> = pins.iter().map(|p| format!("    {p}")).collect();
             findings.push(Finding::error(
-                PIN_MISMATCH,
+                FindingCode::PinMismatch,
                 format!(
                     "no expected pin matches the verified chain.\n  Peer certificate chain:\n{}\n  Expected pins:\n{}\nIf the server changed its key, update the pins (keep a backup pin for the next key); if not, the connection may be intercepted",
                     served.join("\n"),
@@ -305,7 +253,7 @@ fn certificate_findings(
     if leaf.facts().is_ca {
         findings.push(
             Finding::warning(
-                LEAF_IS_CA,
+                FindingCode::LeafIsCa,
                 format!(
                     "the leaf ({}) is a CA certificate: a server certificate should not have the CA basic constraint; check that the chain is given leaf first",
                     leaf.facts().subject
@@ -317,7 +265,7 @@ fn certificate_findings(
     if !leaf.facts().has_san {
         findings.push(
             Finding::warning(
-                NO_SUBJECT_ALT_NAME,
+                FindingCode::NoSubjectAltName,
                 "the leaf has no subjectAltName extension: current clients ignore the subject common name, so it matches no hostname; reissue it with the hostnames in subjectAltName",
             )
             .at(0),
@@ -325,7 +273,7 @@ fn certificate_findings(
     }
     if outcome.path.len() > LONG_PATH_THRESHOLD {
         findings.push(Finding::warning(
-            LONG_PATH,
+            FindingCode::LongPath,
             format!(
                 "the verified path has {} certificates (more than {LONG_PATH_THRESHOLD} is unusual): check that the server sends only its own intermediates, not cross-signed extras",
                 outcome.path.len()
@@ -337,7 +285,7 @@ fn certificate_findings(
         if f.key.algorithm == "RSA" && f.key.size_bits.is_some_and(|b| b < MIN_RSA_STRENGTH) {
             findings.push(
                 Finding::warning(
-                    WEAK_KEY,
+                    FindingCode::WeakKey,
                     format!(
                         "certificate {index} ({}) has a {}-bit RSA key: use at least {MIN_RSA_STRENGTH} bits",
                         f.subject,
@@ -358,7 +306,7 @@ fn certificate_findings(
         if sha1 && !root {
             findings.push(
                 Finding::warning(
-                    SHA1_SIGNATURE,
+                    FindingCode::Sha1Signature,
                     format!(
                         "certificate {index} ({}) is signed with SHA-1 ({}), which is broken for signatures and refused by current clients: reissue it with SHA-256",
                         f.subject,
@@ -368,13 +316,13 @@ fn certificate_findings(
                 .at(index),
             );
         }
-        let reported = so_far
-            .iter()
-            .any(|x| x.code == SIGNATURE_ALGORITHM_UNSUPPORTED && x.cert_index == Some(index));
+        let reported = so_far.iter().any(|x| {
+            x.code == FindingCode::SignatureAlgorithmUnsupported && x.cert_index == Some(index)
+        });
         if let (Err(name), false) = (&algorithm, reported) {
             findings.push(
                 Finding::new(
-                    SIGNATURE_ALGORITHM_UNSUPPORTED,
+                    FindingCode::SignatureAlgorithmUnsupported,
                     Severity::Warning,
                     format!(
                         "certificate {index} ({}) is signed with {name}, which certpin does not verify: a link from it cannot be checked",

@@ -13,11 +13,8 @@
 pub(crate) mod der;
 
 use crate::error::{Error, Result};
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingCode};
 use base64::Engine as _;
-
-/// The finding for a PEM block that was skipped (a warning; it never quotes the block).
-pub const PEM_BLOCK_SKIPPED: &str = "PEM_BLOCK_SKIPPED";
 
 /// A block that was skipped: the warning, and the error it would have been alone.
 struct Skipped {
@@ -366,7 +363,7 @@ fn decode_pem(
             skipped.push(Skipped {
                 part: 0,
                 finding: Finding::warning(
-                    PEM_BLOCK_SKIPPED,
+                    FindingCode::PemBlockSkipped,
                     format!(
                         "PEM block {block_index} is a {} block, not a certificate: it was skipped without being read{}",
                         label_for_message(label),
@@ -599,7 +596,7 @@ mod tests {
                 let (items, notes) = decode_noted(&text(&input)).unwrap();
                 assert_eq!(items.len(), 1, "{input}");
                 assert_eq!(notes.len(), 1, "{input}");
-                assert_eq!(notes[0].code, PEM_BLOCK_SKIPPED);
+                assert_eq!(notes[0].code, FindingCode::PemBlockSkipped);
                 assert!(!notes[0].message.contains(secret), "{}", notes[0].message);
             }
             let e = decode(&text(&block)).unwrap_err();

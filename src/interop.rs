@@ -7,7 +7,7 @@
 //!
 //! - `android_nsc`: Android's `network_security_config.xml`, read leniently (`<base-config>`,
 //!   `<trust-anchors>`, `<debug-overrides>`, `cleartextTrafficPermitted` become findings).
-//!   The strict reader stays `crate::interop::export::import_android_nsc`.
+//!   The strict reader is `android_nsc::import_android_nsc`.
 //! - `okhttp`: the `CertificatePinner.Builder().add(pattern, pins…)` calls of Kotlin or
 //!   Java source (okhttp3 `CertificatePinner`).
 //! - `trustkit`: a JSON form of TrustKit's configuration (`kTSKPinnedDomains`).
@@ -20,8 +20,11 @@
 pub(crate) mod export;
 pub(crate) mod hpkp;
 
-mod android_nsc;
+pub(crate) mod android_nsc;
+mod apple_ats;
+mod curl;
 mod okhttp;
+mod tlsa;
 mod trustkit;
 
 use crate::finding::Finding;
@@ -38,56 +41,3 @@ pub struct Import {
     /// In the order met in the source.
     pub findings: Vec<Finding>,
 }
-
-/// Finding codes the importers produce.
-pub mod codes {
-    /// An element, attribute or key with no certpin equivalent, not imported.
-    pub const UNSUPPORTED: &str = "IMPORT_UNSUPPORTED";
-    /// Trust anchors (`<trust-anchors>`, `kTSKAdditionalTrustAnchors`): certpin does not
-    /// choose which CAs are trusted; the TLS stack does.
-    pub const TRUST_ANCHORS: &str = "IMPORT_TRUST_ANCHORS";
-    /// The foreign config skipped pinning for some chains (Android `overridePins="true"`,
-    /// TrustKit `kTSKIgnorePinningForUserDefinedTrustAnchors`); certpin enforces the pins
-    /// for every chain.
-    pub const PIN_OVERRIDE: &str = "IMPORT_PIN_OVERRIDE";
-    /// `cleartextTrafficPermitted`: certpin pins TLS connections only.
-    pub const CLEARTEXT: &str = "IMPORT_CLEARTEXT";
-    /// `<debug-overrides>`: applies to debuggable Android builds only; not imported.
-    pub const DEBUG_OVERRIDES: &str = "IMPORT_DEBUG_OVERRIDES";
-    /// Names the foreign config lists without pins: not pinned in the policy either.
-    pub const NOT_PINNED: &str = "IMPORT_NOT_PINNED";
-    /// A SHA-1 pin (OkHttp `sha1/`): certpin pins SHA-256 or longer; not imported.
-    pub const SHA1_PIN: &str = "IMPORT_SHA1_PIN";
-    /// OkHttp accepts the pins of every matching pattern: a narrower entry got the pins
-    /// of the broader patterns that cover all its names.
-    pub const PINS_MERGED: &str = "IMPORT_PINS_MERGED";
-    /// OkHttp patterns that share some names but neither covers the other: for the shared
-    /// names certpin uses the narrower entry's pins only (stricter than OkHttp).
-    pub const PATTERN_OVERLAP: &str = "IMPORT_PATTERN_OVERLAP";
-    /// TrustKit refuses a domain with fewer than two pins (no backup pin).
-    pub const TOO_FEW_PINS: &str = "IMPORT_TOO_FEW_PINS";
-    /// TrustKit refuses includeSubdomains on a public suffix.
-    pub const PUBLIC_SUFFIX: &str = "IMPORT_PUBLIC_SUFFIX";
-    /// Report URIs certpin cannot carry (a second URI, TrustKit's default report URI).
-    pub const REPORT_URI: &str = "IMPORT_REPORT_URI";
-    /// TrustKit `kTSKExcludeSubdomainFromParentPolicy`: certpin cannot unpin a name below
-    /// a pinned parent; the name keeps the parent's pins.
-    pub const SUBDOMAIN_NOT_EXCLUDED: &str = "IMPORT_SUBDOMAIN_NOT_EXCLUDED";
-}
-
-/// Every finding code the importers produce (snapshot-tested).
-pub const IMPORT_FINDING_CODES: &[&str] = &[
-    codes::UNSUPPORTED,
-    codes::TRUST_ANCHORS,
-    codes::PIN_OVERRIDE,
-    codes::CLEARTEXT,
-    codes::DEBUG_OVERRIDES,
-    codes::NOT_PINNED,
-    codes::SHA1_PIN,
-    codes::PINS_MERGED,
-    codes::PATTERN_OVERLAP,
-    codes::TOO_FEW_PINS,
-    codes::PUBLIC_SUFFIX,
-    codes::REPORT_URI,
-    codes::SUBDOMAIN_NOT_EXCLUDED,
-];

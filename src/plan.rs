@@ -21,7 +21,7 @@ use crate::chain::path::pin_path_with;
 use crate::check::verdict::Status;
 use crate::check::{check_policy_parsed, pin_hits, CheckOptions};
 use crate::error::{Error, Result};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, FindingCode, Severity};
 use crate::names::host::normalize_hostname;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy};
@@ -39,18 +39,6 @@ pub const MAX_UPDATE_LAG_DAYS: i64 = 3650;
 pub const DEFAULT_UPDATE_LAG_DAYS: i64 = 30;
 
 const DAY: i64 = 86_400;
-
-/// Every finding code a plan can add (beside the lint codes on its steps).
-pub const PLAN_FINDING_CODES: &[&str] = &[
-    "PLAN_NOT_PINNED",
-    "PLAN_REPORT_ONLY",
-    "PLAN_FAILING_NOW",
-    "PLAN_NO_BACKUP",
-    "PLAN_LATE",
-    "PLAN_LOCKOUT_UNAVOIDABLE",
-    "PLAN_FAILS_OPEN_FIRST",
-    "PLAN_EVIDENCE_NOT_CHECKED",
-];
 
 /// What the plan is asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,7 +175,7 @@ fn plan_host(
     };
     let Some((_, entry)) = policy.find(&hostname) else {
         out.findings.push(Finding::info(
-            "PLAN_NOT_PINNED",
+            FindingCode::PlanNotPinned,
             format!("{host} is not pinned by the policy: nothing can lock clients out"),
         ));
         return Ok(out);
@@ -226,7 +214,7 @@ fn plan_host(
 
     if entry.mode == Mode::Report {
         out.findings.push(Finding::info(
-            "PLAN_REPORT_ONLY",
+            FindingCode::PlanReportOnly,
             format!("{} is in report mode: failures are reported, nobody is locked out; plan as below before switching it to enforce", entry.describe()),
         ));
     }
@@ -236,7 +224,7 @@ fn plan_host(
     if evidence_only && !hits.is_empty() {
         out.status = "matched";
         out.findings.push(Finding::info(
-            "PLAN_EVIDENCE_NOT_CHECKED",
+            FindingCode::PlanEvidenceNotChecked,
             format!(
                 "the check of {} also needs evidence a plan is not given (an OCSP staple or a CT log list: {}); the plan judges the pins only",
                 out.host,
@@ -278,7 +266,7 @@ fn plan_host(
     }
     if let Some(expires) = entry.expires.filter(|_| fails_open_first) {
         out.findings.push(Finding::info(
-            "PLAN_FAILS_OPEN_FIRST",
+            FindingCode::PlanFailsOpenFirst,
             format!(
                 "{} expires at {} before its pinned keys stop matching ({}): clients fail open then; do not extend expires past {} without the rotation below",
                 entry.describe(),
@@ -346,7 +334,10 @@ impl Planner<'_> {
                     .filter(|f| f.severity != Severity::Info)
                     .collect()
             }
-            Err(error) => vec![Finding::error("POLICY_INVALID", error.to_string())],
+            Err(error) => vec![Finding::error(
+                FindingCode::PolicyInvalid,
+                error.to_string(),
+            )],
         }
     }
 
@@ -359,7 +350,7 @@ impl Planner<'_> {
             .collect::<Vec<_>>()
             .join(", ");
         out.findings.push(Finding::error(
-            "PLAN_FAILING_NOW",
+            FindingCode::PlanFailingNow,
             format!(
                 "the chain served for {} fails the policy now ({status}): clients of {} are locked out already",
                 out.host,
@@ -492,7 +483,7 @@ impl Planner<'_> {
         }
 
         out.findings.push(Finding::warning(
-            "PLAN_NO_BACKUP",
+            FindingCode::PlanNoBackup,
             format!(
                 "every active pin of {} is a key of the served chain: a key change needs a policy update first",
                 self.entry.describe()
@@ -531,7 +522,7 @@ impl Planner<'_> {
             ));
         } else {
             out.findings.push(Finding::warning(
-                "PLAN_LATE",
+                FindingCode::PlanLate,
                 format!(
                     "there is no time left to stage the next key as a candidate ({} days of update lag twice before {}): add it as active now",
                     self.lag / DAY,
@@ -552,7 +543,7 @@ impl Planner<'_> {
         }
         if deploy_at > deadline {
             out.findings.push(Finding::error(
-                "PLAN_LOCKOUT_UNAVOIDABLE",
+                FindingCode::PlanLockoutUnavoidable,
                 format!(
                     "a policy update needs {} days to reach clients but the pinned keys stop matching at {}: clients that do not update in time will be locked out; serve a chain with a pinned key (renew under the pinned CA, or reuse the pinned key) to buy time",
                     self.lag / DAY,
@@ -606,13 +597,5 @@ mod tests {
     #[test]
     fn placeholders_differ() {
         assert_ne!(placeholder("next key"), placeholder("spare key"));
-    }
-
-    #[test]
-    fn plan_codes_are_unique() {
-        let mut codes = PLAN_FINDING_CODES.to_vec();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes.len(), PLAN_FINDING_CODES.len());
     }
 }

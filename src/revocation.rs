@@ -25,7 +25,7 @@ use crate::chain::path::pin_path;
 use crate::check::verdict::Status;
 use crate::check::MAX_CLOCK_SKEW_SECONDS;
 use crate::error::{Error, Result};
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingCode};
 use crate::input::Part;
 use crate::signature::verify::SignatureVerifier;
 use crate::x509::cert::Certificate;
@@ -124,46 +124,6 @@ impl RevocationMode {
             _ => None,
         }
     }
-}
-
-/// Finding codes revocation adds to verdicts and `diagnose`. Stable.
-pub mod codes {
-    /// Evidence says a certificate of the path is revoked (status `cert-revoked`).
-    pub const CERT_REVOKED: &str = "CERT_REVOKED";
-    /// A staple was required (entry or must-staple leaf) and none was given.
-    pub const OCSP_STAPLE_MISSING: &str = "OCSP_STAPLE_MISSING";
-    /// The staple does not verify, is stale, or does not cover the leaf.
-    pub const OCSP_STAPLE_INVALID: &str = "OCSP_STAPLE_INVALID";
-    /// The responder does not know the leaf.
-    pub const OCSP_STATUS_UNKNOWN: &str = "OCSP_STATUS_UNKNOWN";
-    /// The staple verified: the leaf is good.
-    pub const OCSP_GOOD: &str = "OCSP_GOOD";
-    /// Revocation is off for the entry: a staple was not looked at.
-    pub const OCSP_STAPLE_IGNORED: &str = "OCSP_STAPLE_IGNORED";
-    /// Revocation is checked but no staple came: nothing was checked.
-    pub const REVOCATION_UNCHECKED: &str = "REVOCATION_UNCHECKED";
-    /// A certificate names OCSP responders (AIA id-ad-ocsp).
-    pub const OCSP_RESPONDER: &str = "OCSP_RESPONDER";
-    /// A certificate names CRL distribution points.
-    pub const CRL_DISTRIBUTION_POINT: &str = "CRL_DISTRIBUTION_POINT";
-    /// A certificate names CRLs but no OCSP responder (a CRL-only CA, as Let's Encrypt
-    /// since 2025).
-    pub const NO_OCSP: &str = "NO_OCSP";
-    /// The leaf carries the TLS feature status_request (must-staple, RFC 7633).
-    pub const MUST_STAPLE: &str = "MUST_STAPLE";
-    pub const ALL: &[&str] = &[
-        CERT_REVOKED,
-        OCSP_STAPLE_MISSING,
-        OCSP_STAPLE_INVALID,
-        OCSP_STATUS_UNKNOWN,
-        OCSP_GOOD,
-        OCSP_STAPLE_IGNORED,
-        REVOCATION_UNCHECKED,
-        OCSP_RESPONDER,
-        CRL_DISTRIBUTION_POINT,
-        NO_OCSP,
-        MUST_STAPLE,
-    ];
 }
 
 /// Refuses an OCSP response of `len` bytes before it is copied (0 or over the bound).
@@ -324,7 +284,6 @@ pub fn apply(
     findings: &mut Vec<Finding>,
     failures: &mut Vec<Status>,
 ) {
-    use codes::*;
     let leaf_must_staple = certs.first().is_some_and(must_staple);
     let required = mode == RevocationMode::RequireStaple || leaf_must_staple;
     let why_required = if leaf_must_staple {
@@ -341,7 +300,7 @@ pub fn apply(
     if mode == RevocationMode::Off && !required {
         if staple.is_some() {
             findings.push(Finding::info(
-                OCSP_STAPLE_IGNORED,
+                FindingCode::OcspStapleIgnored,
                 "the server stapled an OCSP response; revocation is off for this entry, so it was not checked (set \"revocation\": \"check\")",
             ));
         }
@@ -352,14 +311,14 @@ pub fn apply(
             fail(
                 findings,
                 Finding::error(
-                    OCSP_STAPLE_MISSING,
+                    FindingCode::OcspStapleMissing,
                     format!("no stapled OCSP response, but {why_required}: the server must staple one (and the host must request it: requestOCSP)"),
                 )
                 .at(0),
             );
         } else {
             findings.push(Finding::info(
-                REVOCATION_UNCHECKED,
+                FindingCode::RevocationUnchecked,
                 "revocation is checked for this entry, but the server stapled no OCSP response: the leaf's revocation status is unknown",
             ));
         }
@@ -368,7 +327,7 @@ pub fn apply(
     let path = verified_path.unwrap_or_default();
     if path.len() < 2 {
         let finding = Finding::error(
-            OCSP_STAPLE_INVALID,
+            FindingCode::OcspStapleInvalid,
             "the stapled OCSP response cannot be checked: the leaf's issuer is not on a verified path",
         )
         .at(0);
@@ -385,7 +344,7 @@ pub fn apply(
         Err(error) => fail(
             findings,
             Finding::error(
-                OCSP_STAPLE_INVALID,
+                FindingCode::OcspStapleInvalid,
                 format!("the stapled OCSP response was refused: {error}"),
             )
             .at(0),
@@ -397,7 +356,7 @@ pub fn apply(
                 RevocationStatus::Revoked => fail(
                     findings,
                     Finding::error(
-                        CERT_REVOKED,
+                        FindingCode::CertRevoked,
                         format!(
                             "the stapled OCSP response says certificate {at} was revoked at {}{}",
                             outcome.revoked_at.unwrap_or_default(),
@@ -411,7 +370,7 @@ pub fn apply(
                 ),
                 RevocationStatus::Unknown => {
                     let finding = Finding::new(
-                        OCSP_STATUS_UNKNOWN,
+                        FindingCode::OcspStatusUnknown,
                         if required {
                             crate::finding::Severity::Error
                         } else {
@@ -428,7 +387,7 @@ pub fn apply(
                 }
                 RevocationStatus::Good => findings.push(
                     Finding::info(
-                        OCSP_GOOD,
+                        FindingCode::OcspGood,
                         format!(
                             "the stapled OCSP response (signed by the {}) says the leaf is good until {}",
                             match outcome.responder {

@@ -18,7 +18,7 @@ use certpin::{
 use common::policies::*;
 
 fn codes(v: &Verdict) -> Vec<&'static str> {
-    v.findings.iter().map(|f| f.code).collect()
+    v.findings.iter().map(|f| f.code.as_str()).collect()
 }
 
 #[test]

@@ -9,9 +9,10 @@
 
 mod common;
 use certpin::{
-    diagnose, diagnose_codes, hostname_codes, path_codes, validity_codes, Certificate,
-    DiagnoseOptions, Finding, HashAlgorithm, Pin, RustCryptoVerifier, Severity,
+    diagnose, Certificate, DiagnoseOptions, Finding, HashAlgorithm, Pin, RustCryptoVerifier,
+    Severity,
 };
+use common::finding_codes::*;
 use common::*;
 use std::collections::BTreeSet;
 
@@ -91,29 +92,23 @@ fn every_code_has_a_scenario() {
 
     // (expected code, findings of a scenario that must show it)
     let scenarios: Vec<(&str, Vec<Finding>)> = vec![
-        (diagnose_codes::NO_CHAIN, at(NOW, &[])),
+        ("NO_CHAIN", at(NOW, &[])),
+        ("CHAIN_OUT_OF_ORDER", at(NOW, &bypass("shuffled"))),
+        ("MISSING_INTERMEDIATE", at(NOW, &certs(&[&p.leaf]))),
         (
-            diagnose_codes::CHAIN_OUT_OF_ORDER,
-            at(NOW, &bypass("shuffled")),
-        ),
-        (
-            diagnose_codes::MISSING_INTERMEDIATE,
-            at(NOW, &certs(&[&p.leaf])),
-        ),
-        (
-            diagnose_codes::CHAIN_ENDS_BELOW_ROOT,
+            "CHAIN_ENDS_BELOW_ROOT",
             at(NOW, &certs(&[&p.leaf, &p.inter])),
         ),
         (
-            diagnose_codes::DUPLICATE_CERTIFICATE,
+            "DUPLICATE_CERTIFICATE",
             at(NOW, &certs(&[&p.leaf, &p.inter, &p.inter, &p.root])),
         ),
         (
-            diagnose_codes::PIN_MISMATCH,
+            "PIN_MISMATCH",
             run(&honest, None, NOW, Some(vec![other_pin.clone()])),
         ),
         (
-            diagnose_codes::PIN_ON_UNVERIFIED_CERT,
+            "PIN_ON_UNVERIFIED_CERT",
             run(
                 &bypass("appended-pinned-intermediate"),
                 None,
@@ -122,7 +117,7 @@ fn every_code_has_a_scenario() {
             ),
         ),
         (
-            diagnose_codes::PIN_MATCHED,
+            "PIN_MATCHED",
             run(
                 &honest,
                 None,
@@ -131,98 +126,86 @@ fn every_code_has_a_scenario() {
             ),
         ),
         (
-            diagnose_codes::WEAK_KEY,
+            "WEAK_KEY",
             at(NOW, &pem_certs(&fixture("rsa1024-sha256.pem"))),
         ),
         (
-            diagnose_codes::SHA1_SIGNATURE,
+            "SHA1_SIGNATURE",
             at(NOW, &pem_certs(&fixture("rsa2048-sha1.pem"))),
         ),
+        ("LEAF_IS_CA", at(NOW, &certs(&[&p.inter, &p.root]))),
         (
-            diagnose_codes::LEAF_IS_CA,
-            at(NOW, &certs(&[&p.inter, &p.root])),
-        ),
-        (
-            diagnose_codes::NO_SUBJECT_ALT_NAME,
+            "NO_SUBJECT_ALT_NAME",
             at(NOW, &certs(&[&no_san, &p.inter, &p.root])),
         ),
-        (diagnose_codes::LONG_PATH, at(NOW, &certs(&deep_refs))),
+        ("LONG_PATH", at(NOW, &certs(&deep_refs))),
         (
-            path_codes::CERT_NOT_ON_PATH,
+            "CERT_NOT_ON_PATH",
             at(NOW, &bypass("pinned-root-not-linked")),
         ),
         (
-            path_codes::LINK_SIGNATURE_INVALID,
+            "LINK_SIGNATURE_INVALID",
             at(NOW, &bypass("corrupted-leaf-signature")),
         ),
         (
-            path_codes::NO_VERIFIED_ISSUER,
+            "NO_VERIFIED_ISSUER",
             at(NOW, &bypass("rogue-leaf-real-intermediate")),
         ),
         (
-            path_codes::SIGNATURE_ALGORITHM_UNSUPPORTED,
+            "SIGNATURE_ALGORITHM_UNSUPPORTED",
             at(NOW, &pem_certs(&fixture("p521-sha512.pem"))),
         ),
         (
-            path_codes::ISSUER_NOT_CA,
+            "ISSUER_NOT_CA",
             at(NOW, &bypass("intermediate-without-ca-bit")),
         ),
         (
-            path_codes::PATH_LEN_CONSTRAINT_EXCEEDED,
+            "PATH_LEN_CONSTRAINT_EXCEEDED",
             at(NOW, &bypass("path-len-exceeded")),
         ),
         (
-            path_codes::PATH_BUDGET_EXCEEDED,
+            "PATH_BUDGET_EXCEEDED",
             at(NOW, &bypass("sixteen-look-alikes")),
         ),
         (
-            path_codes::SHA1_SIGNATURE_REFUSED,
+            "SHA1_SIGNATURE_REFUSED",
             at(NOW, &pem_certs(&fixture("rsa2048-sha1.pem"))),
         ),
         (
-            path_codes::RSA_KEY_TOO_SMALL,
+            "RSA_KEY_TOO_SMALL",
             at(NOW, &pem_certs(&fixture("rsa1024-sha256.pem"))),
         ),
         (
-            path_codes::UNKNOWN_CRITICAL_EXTENSION,
+            "UNKNOWN_CRITICAL_EXTENSION",
             at(NOW, &certs(&[&odd, &p.inter, &p.root])),
         ),
         (
-            path_codes::ANCHOR_CONSTRAINTS_NOT_APPLIED,
+            "ANCHOR_CONSTRAINTS_NOT_APPLIED",
             at(NOW, &certs(&[&under_no_kcs, &no_kcs_der])),
         ),
         (
-            path_codes::CANDIDATE_OUT_OF_PERIOD,
+            "CANDIDATE_OUT_OF_PERIOD",
             at(NOW, &certs(&[&p.leaf, &old_inter_der, &p.inter, &p.root])),
         ),
-        (path_codes::PATH_TOO_LONG, {
+        ("PATH_TOO_LONG", {
             let ders = deep_chain(11);
             let refs: Vec<&Vec<u8>> = ders.iter().collect();
             at(NOW, &certs(&refs))
         }),
-        (validity_codes::CERT_EXPIRED, at(NOT_AFTER + DAY, &honest)),
+        ("CERT_EXPIRED", at(NOT_AFTER + DAY, &honest)),
+        ("CERT_NOT_YET_VALID", at(NOT_BEFORE - DAY, &honest)),
         (
-            validity_codes::CERT_NOT_YET_VALID,
-            at(NOT_BEFORE - DAY, &honest),
-        ),
-        (
-            validity_codes::CLOCK_PROBABLY_WRONG,
+            "CLOCK_PROBABLY_WRONG",
             at(NOW + 23 * 3600, &certs(&[&fresh_leaf, &p.inter, &p.root])),
         ),
+        ("CERT_EXPIRES_SOON", at(NOT_AFTER - 10 * DAY, &honest)),
         (
-            validity_codes::CERT_EXPIRES_SOON,
-            at(NOT_AFTER - 10 * DAY, &honest),
-        ),
-        (
-            hostname_codes::HOSTNAME_MISMATCH,
+            "HOSTNAME_MISMATCH",
             run(&honest, Some("api.example.com"), NOW, None),
         ),
+        ("HOSTNAME_INVALID", run(&honest, Some("a..b"), NOW, None)),
         (
-            hostname_codes::HOSTNAME_INVALID,
-            run(&honest, Some("a..b"), NOW, None),
-        ),
-        (
-            hostname_codes::HOSTNAME_COMMON_NAME_FALLBACK,
+            "HOSTNAME_COMMON_NAME_FALLBACK",
             run(
                 &certs(&[&no_san, &p.inter, &p.root]),
                 Some("legacy.example.com"),
@@ -242,15 +225,7 @@ fn every_code_has_a_scenario() {
             "{code}"
         );
     }
-    let all: BTreeSet<&str> = [
-        diagnose_codes::ALL,
-        path_codes::ALL,
-        hostname_codes::ALL,
-        validity_codes::ALL,
-    ]
-    .concat()
-    .into_iter()
-    .collect();
+    let all: BTreeSet<&str> = DIAGNOSE_CODES.iter().copied().collect();
     assert_eq!(seen, all, "every finding code has a scenario");
 }
 
@@ -260,13 +235,13 @@ fn messages_say_what_to_do() {
     let honest = bypass("honest");
 
     let f = at(NOW, &bypass("shuffled"));
-    let order = find(&f, diagnose_codes::CHAIN_OUT_OF_ORDER);
+    let order = find(&f, "CHAIN_OUT_OF_ORDER");
     assert!(order.message.contains("[0, 2, 1]"), "{}", order.message);
     assert_eq!(order.severity, Severity::Warning);
 
     let other = Pin::of_spki(HashAlgorithm::Sha256, b"x");
     let f = run(&honest, None, NOW, Some(vec![other.clone()]));
-    let m = &find(&f, diagnose_codes::PIN_MISMATCH).message;
+    let m = &find(&f, "PIN_MISMATCH").message;
     for (i, c) in honest.iter().enumerate() {
         assert!(
             m.contains(&format!(
@@ -280,20 +255,13 @@ fn messages_say_what_to_do() {
     assert!(m.contains(&other.to_string()));
 
     let f = run(&honest, Some("api.example.com"), NOW, None);
-    let m = &find(&f, hostname_codes::HOSTNAME_MISMATCH).message;
+    let m = &find(&f, "HOSTNAME_MISMATCH").message;
     assert!(m.contains("www.example.com, example.com"), "{m}");
 
     // Every certificate shifted: expired together, the clock is suspect.
     let f = at(NOT_AFTER + 400 * DAY, &honest);
-    assert_eq!(
-        f.iter()
-            .filter(|x| x.code == validity_codes::CERT_EXPIRED)
-            .count(),
-        3
-    );
-    assert!(find(&f, validity_codes::CLOCK_PROBABLY_WRONG)
-        .message
-        .contains("clock"));
+    assert_eq!(f.iter().filter(|x| x.code == "CERT_EXPIRED").count(), 3);
+    assert!(find(&f, "CLOCK_PROBABLY_WRONG").message.contains("clock"));
 
     // A pin on an appended certificate never matches.
     let inter_pin = certs(&[&p.inter])[0].pin(HashAlgorithm::Sha256);
@@ -303,18 +271,15 @@ fn messages_say_what_to_do() {
         NOW,
         Some(vec![inter_pin]),
     );
-    assert_eq!(
-        find(&f, diagnose_codes::PIN_ON_UNVERIFIED_CERT).cert_index,
-        Some(2)
-    );
-    assert!(f.iter().any(|x| x.code == diagnose_codes::PIN_MISMATCH));
-    assert!(!f.iter().any(|x| x.code == diagnose_codes::PIN_MATCHED));
+    assert_eq!(find(&f, "PIN_ON_UNVERIFIED_CERT").cert_index, Some(2));
+    assert!(f.iter().any(|x| x.code == "PIN_MISMATCH"));
+    assert!(!f.iter().any(|x| x.code == "PIN_MATCHED"));
 
     // A SHA-1 self-signed root is not flagged, the SHA-1 leaf is.
     let f = at(NOW, &pem_certs(&fixture("rsa2048-sha1.pem")));
     let sha1: Vec<_> = f
         .iter()
-        .filter(|x| x.code == diagnose_codes::SHA1_SIGNATURE)
+        .filter(|x| x.code == "SHA1_SIGNATURE")
         .map(|x| x.cert_index)
         .collect();
     assert_eq!(sha1, vec![Some(0)]);

@@ -9,6 +9,7 @@
 
 mod common;
 use certpin::{lint, parse_chain, RustCryptoVerifier};
+use common::finding_codes::*;
 use common::policies::*;
 
 #[test]
@@ -42,8 +43,8 @@ fn every_lint_code() {
         .join(","),
     );
     let found = lint(&p, POLICY_NOW_MS, Some(&certs), &RustCryptoVerifier);
-    let codes: Vec<&str> = found.iter().map(|f| f.code).collect();
-    for code in certpin::LINT_CODES {
+    let codes: Vec<&str> = found.iter().map(|f| f.code.as_str()).collect();
+    for code in LINT_CODES {
         assert!(codes.contains(code), "{code} missing: {found:#?}");
     }
     let shadow = found.iter().find(|f| f.code == "SHADOWED_ENTRY").unwrap();
@@ -68,7 +69,7 @@ fn every_lint_code() {
         &RustCryptoVerifier,
     )
     .iter()
-    .map(|f| f.code)
+    .map(|f| f.code.as_str())
     .collect();
     assert_eq!(codes, ["NO_BACKUP_PIN"]);
     let codes: Vec<&str> = lint(
@@ -78,7 +79,7 @@ fn every_lint_code() {
         &RustCryptoVerifier,
     )
     .iter()
-    .map(|f| f.code)
+    .map(|f| f.code.as_str())
     .collect();
     assert_eq!(codes, ["PUBLIC_SUFFIX_PATTERN"]);
 }

@@ -547,7 +547,7 @@ fn verdict_of(mode: &str, leaf: &str, host: &str, staple: Option<&str>) -> certp
 }
 
 fn codes(v: &certpin::Verdict) -> Vec<&'static str> {
-    v.findings.iter().map(|f| f.code).collect()
+    v.findings.iter().map(|f| f.code.as_str()).collect()
 }
 
 #[test]

@@ -32,7 +32,7 @@
 //!
 //! This is not validation against trusted roots: the host's TLS stack still does that.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, FindingCode, Severity};
 use crate::signature::verify::{
     rsa_key_shape, verify_link, SignatureAlgorithm, SignatureHash, SignatureVerifier, VerifyOutcome,
 };
@@ -62,54 +62,6 @@ pub const DEFAULT_MIN_RSA_BITS: u32 = 2048;
 
 /// The most rejected-candidate findings one path building reports.
 const MAX_REJECTION_FINDINGS: usize = 32;
-
-/// Finding codes of path building. Stable: never renamed.
-pub mod codes {
-    /// A served certificate is not on the verified path: its pin never matches.
-    pub const CERT_NOT_ON_PATH: &str = "CERT_NOT_ON_PATH";
-    /// A served issuer candidate's key does not verify the certificate's signature.
-    pub const LINK_SIGNATURE_INVALID: &str = "LINK_SIGNATURE_INVALID";
-    /// A link's signature algorithm or key is one certpin does not verify.
-    pub const SIGNATURE_ALGORITHM_UNSUPPORTED: &str = "SIGNATURE_ALGORITHM_UNSUPPORTED";
-    /// A served issuer candidate is not a CA (no cA bit, or keyUsage without keyCertSign).
-    pub const ISSUER_NOT_CA: &str = "ISSUER_NOT_CA";
-    /// A served issuer candidate's pathLenConstraint forbids the intermediates below it.
-    pub const PATH_LEN_CONSTRAINT_EXCEEDED: &str = "PATH_LEN_CONSTRAINT_EXCEEDED";
-    /// Served issuers exist for a certificate, but none could be linked: invalid chain.
-    pub const NO_VERIFIED_ISSUER: &str = "NO_VERIFIED_ISSUER";
-    /// The path would be longer than `MAX_PATH_LENGTH` certificates.
-    pub const PATH_TOO_LONG: &str = "PATH_TOO_LONG";
-    /// Building the path needed more work than the budget allows.
-    pub const PATH_BUDGET_EXCEEDED: &str = "PATH_BUDGET_EXCEEDED";
-    /// A link is signed with SHA-1 (refused unless `allowSha1`).
-    pub const SHA1_SIGNATURE_REFUSED: &str = "SHA1_SIGNATURE_REFUSED";
-    /// A path certificate has an RSA key under the minimum (`minRsaBits`, default 2048).
-    pub const RSA_KEY_TOO_SMALL: &str = "RSA_KEY_TOO_SMALL";
-    /// A path certificate has a critical extension certpin does not recognise.
-    pub const UNKNOWN_CRITICAL_EXTENSION: &str = "UNKNOWN_CRITICAL_EXTENSION";
-    /// The top of the path is not a CA or its pathLen is exceeded: as the anchor, its
-    /// own constraints were not applied (RFC 5280 section 6.1).
-    pub const ANCHOR_CONSTRAINTS_NOT_APPLIED: &str = "ANCHOR_CONSTRAINTS_NOT_APPLIED";
-    /// An issuer candidate was passed over because it is outside its validity period.
-    pub const CANDIDATE_OUT_OF_PERIOD: &str = "CANDIDATE_OUT_OF_PERIOD";
-    /// Every path-building finding code.
-    pub const ALL: &[&str] = &[
-        CERT_NOT_ON_PATH,
-        LINK_SIGNATURE_INVALID,
-        SIGNATURE_ALGORITHM_UNSUPPORTED,
-        ISSUER_NOT_CA,
-        PATH_LEN_CONSTRAINT_EXCEEDED,
-        NO_VERIFIED_ISSUER,
-        PATH_TOO_LONG,
-        PATH_BUDGET_EXCEEDED,
-        SHA1_SIGNATURE_REFUSED,
-        RSA_KEY_TOO_SMALL,
-        UNKNOWN_CRITICAL_EXTENSION,
-        ANCHOR_CONSTRAINTS_NOT_APPLIED,
-        CANDIDATE_OUT_OF_PERIOD,
-    ];
-}
-use codes::*;
 
 /// What path building refuses by default; each relaxation is an explicit option
 /// (`allowSha1`, `minRsaBits`, `allowUnknownCriticalExtensions`).
@@ -367,7 +319,7 @@ fn build(
                 builder.best.clone(),
                 false,
                 vec![Finding::error(
-                    NO_VERIFIED_ISSUER,
+                    FindingCode::NoVerifiedIssuer,
                     format!(
                         "certificate {at} ({}) names an issuer that was served, but no served issuer verifies: the chain is invalid (a corrupted signature, a wrong or rogue intermediate, or an issuer that may not sign certificates)",
                         cert.map(|c| c.facts().subject.as_str()).unwrap_or_default()
@@ -381,7 +333,7 @@ fn build(
             builder.best.clone(),
             false,
             vec![Finding::error(
-                PATH_TOO_LONG,
+                FindingCode::PathTooLong,
                 format!(
                     "the path from the leaf would be longer than {MAX_PATH_LENGTH} certificates: serve only the leaf and its intermediates"
                 ),
@@ -392,7 +344,7 @@ fn build(
             builder.best.clone(),
             false,
             vec![Finding::error(
-                PATH_BUDGET_EXCEEDED,
+                FindingCode::PathBudgetExceeded,
                 format!(
                     "building the path needed more than {MAX_SIGNATURE_CHECKS} signature checks, {MAX_VERIFICATION_COST} units of verification work or {MAX_CANDIDATE_STEPS} issuer candidates: the served chain holds too many look-alike or oversized certificates; serve only the leaf and its intermediates"
                 ),
@@ -436,7 +388,7 @@ fn build(
         if !path.contains(&index) {
             findings.push(
                 Finding::warning(
-                    CERT_NOT_ON_PATH,
+                    FindingCode::CertNotOnPath,
                     format!(
                         "certificate {index} ({}) is not on the signature-verified path from the leaf; it is ignored and its pin never matches",
                         cert.facts().subject
@@ -532,7 +484,7 @@ impl Builder<'_> {
             if let Some(oid) = f.unknown_critical_extensions.first() {
                 return Some(
                     Finding::error(
-                        UNKNOWN_CRITICAL_EXTENSION,
+                        FindingCode::UnknownCriticalExtension,
                         format!(
                             "certificate {index} ({}) has the critical extension {oid}, which certpin does not recognise: RFC 5280 section 4.2 requires rejecting it (allowUnknownCriticalExtensions: true accepts it)",
                             f.subject
@@ -545,7 +497,7 @@ impl Builder<'_> {
         if cert.key_cert_sign_without_ca() {
             return Some(
                 Finding::error(
-                    ISSUER_NOT_CA,
+                    FindingCode::IssuerNotCa,
                     format!(
                         "certificate {index} ({}) asserts keyCertSign in its key usage without the CA basic constraint, which RFC 5280 section 4.2.1.9 forbids",
                         f.subject
@@ -558,7 +510,7 @@ impl Builder<'_> {
             if let Some(bits) = f.key.size_bits.filter(|b| *b < self.rules.min_rsa_bits) {
                 return Some(
                     Finding::error(
-                        RSA_KEY_TOO_SMALL,
+                        FindingCode::RsaKeyTooSmall,
                         format!(
                             "certificate {index} ({}) has a {bits}-bit RSA key, under the {} bits required (minRsaBits lowers it, to 1024 at least)",
                             f.subject, self.rules.min_rsa_bits
@@ -614,7 +566,7 @@ impl Builder<'_> {
             if sha1 && !self.rules.allow_sha1 && !cert.is_self_issued() {
                 self.rejections.push(
                     Finding::error(
-                        SHA1_SIGNATURE_REFUSED,
+                        FindingCode::Sha1SignatureRefused,
                         format!(
                             "certificate {current} ({}) is signed with SHA-1, which is refused (allowSha1: true accepts it)",
                             cert.facts().subject
@@ -658,7 +610,7 @@ impl Builder<'_> {
                 if !pinned && !in_period(issuer, goal) {
                     self.rejections.push(
                         Finding::error(
-                            CANDIDATE_OUT_OF_PERIOD,
+                            FindingCode::CandidateOutOfPeriod,
                             format!(
                                 "certificate {candidate} ({subject}) is named as the issuer of certificate {current} but is outside its validity period; another issuer was looked for"
                             ),
@@ -672,7 +624,7 @@ impl Builder<'_> {
             if !issuer.can_sign_certificates() {
                 constraint = Some(
                     Finding::error(
-                        ISSUER_NOT_CA,
+                        FindingCode::IssuerNotCa,
                         format!(
                             "certificate {candidate} ({subject}) is named as the issuer of certificate {current} but may not sign certificates (no CA basic constraint, or a key usage without keyCertSign); it is not linked"
                         ),
@@ -683,7 +635,7 @@ impl Builder<'_> {
                 if usize::try_from(limit).is_ok_and(|l| intermediates_below > l) {
                     constraint = Some(
                         Finding::error(
-                            PATH_LEN_CONSTRAINT_EXCEEDED,
+                            FindingCode::PathLenConstraintExceeded,
                             format!(
                                 "certificate {candidate} ({subject}) allows {limit} intermediate(s) below it (pathLenConstraint) but the path has {intermediates_below}; it is not linked"
                             ),
@@ -702,7 +654,7 @@ impl Builder<'_> {
             {
                 self.rejections.push(
                     Finding::error(
-                        SHA1_SIGNATURE_REFUSED,
+                        FindingCode::Sha1SignatureRefused,
                         format!(
                             "certificate {current} ({}) is signed with SHA-1, which is refused (allowSha1: true accepts it); the link to certificate {candidate} is not taken",
                             cert.facts().subject
@@ -717,7 +669,7 @@ impl Builder<'_> {
                 VerifyOutcome::Invalid => {
                     self.rejections.push(
                         Finding::error(
-                            LINK_SIGNATURE_INVALID,
+                            FindingCode::LinkSignatureInvalid,
                             format!(
                                 "the signature of certificate {current} ({}) does not verify with the key of certificate {candidate} ({subject}), which is named as its issuer; it is not linked",
                                 cert.facts().subject
@@ -730,7 +682,7 @@ impl Builder<'_> {
                 VerifyOutcome::Unsupported(what) => {
                     self.rejections.push(
                         Finding::error(
-                            SIGNATURE_ALGORITHM_UNSUPPORTED,
+                            FindingCode::SignatureAlgorithmUnsupported,
                             format!(
                                 "certificate {current} ({}) is signed with {what}, which certpin does not verify; the link to certificate {candidate} cannot be checked (pass verifySignatures: false only if the host already verified this chain)",
                                 cert.facts().subject
@@ -745,7 +697,7 @@ impl Builder<'_> {
             let note = constraint.as_ref().map(|c| {
                 let mut f = c.clone();
                 f.severity = Severity::Info;
-                f.code = ANCHOR_CONSTRAINTS_NOT_APPLIED;
+                f.code = FindingCode::AnchorConstraintsNotApplied;
                 f.message = format!(
                     "certificate {candidate} ({subject}) is the top of the path and is used as its anchor (RFC 5280 section 6.1): its own CA bit, key usage and pathLenConstraint do not constrain the path"
                 );

@@ -1,30 +1,9 @@
 //! Validity periods of the path's certificates at the host's `now` (RFC 5280 4.1.2.5).
 //! Both bounds are inclusive; `clock_skew_seconds` widens the window on both sides.
 
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingCode};
 use crate::x509::cert::Certificate;
 use crate::x509::name::rfc3339;
-
-/// Finding codes of validity checks. Stable: never renamed.
-pub mod codes {
-    /// A path certificate's notAfter is in the past.
-    pub const CERT_EXPIRED: &str = "CERT_EXPIRED";
-    /// A path certificate's notBefore is in the future.
-    pub const CERT_NOT_YET_VALID: &str = "CERT_NOT_YET_VALID";
-    /// The client clock is probably wrong (the leaf starts within a day, or every
-    /// certificate is out of its period while they share a common one).
-    pub const CLOCK_PROBABLY_WRONG: &str = "CLOCK_PROBABLY_WRONG";
-    /// A path certificate expires within `EXPIRY_WARNING_SECONDS`.
-    pub const CERT_EXPIRES_SOON: &str = "CERT_EXPIRES_SOON";
-    /// Every validity finding code.
-    pub const ALL: &[&str] = &[
-        CERT_EXPIRED,
-        CERT_NOT_YET_VALID,
-        CLOCK_PROBABLY_WRONG,
-        CERT_EXPIRES_SOON,
-    ];
-}
-use codes::*;
 
 const DAY: i64 = 86_400;
 /// How close an expiry must be for `expiring_soon` to warn: 30 days.
@@ -59,7 +38,7 @@ pub fn check_validity(
             out_of_period += 1;
             findings.push(
                 Finding::error(
-                    CERT_NOT_YET_VALID,
+                    FindingCode::CertNotYetValid,
                     format!(
                         "certificate {index} ({subject}) is not valid until {} ({}); now is {}",
                         rfc3339(f.not_before),
@@ -73,7 +52,7 @@ pub fn check_validity(
             out_of_period += 1;
             findings.push(
                 Finding::error(
-                    CERT_EXPIRED,
+                    FindingCode::CertExpired,
                     format!(
                         "certificate {index} ({subject}) expired at {} ({} ago); now is {}: the server must renew it",
                         rfc3339(f.not_after),
@@ -105,7 +84,7 @@ fn clock_hint(
     let early_by = leaf_start.saturating_sub(now.saturating_add(skew));
     if early_by > 0 && early_by < DAY {
         return Some(Finding::warning(
-            CLOCK_PROBABLY_WRONG,
+            FindingCode::ClockProbablyWrong,
             format!(
                 "the leaf becomes valid only {} from now ({}): a fresh certificate and a client clock that is slightly behind; check the client's clock (or allow some clock skew)",
                 in_words(early_by),
@@ -120,7 +99,7 @@ fn clock_hint(
         let end = on_path.iter().map(|(_, c)| c.facts().not_after).min()?;
         if start <= end {
             return Some(Finding::warning(
-                CLOCK_PROBABLY_WRONG,
+                FindingCode::ClockProbablyWrong,
                 format!(
                     "every certificate on the path is outside its validity period at {}, yet all are valid together from {} to {}: the client's clock is probably wrong",
                     rfc3339(now),
@@ -145,7 +124,7 @@ pub fn expiring_soon(
         .filter(|(_, c)| c.is_valid_at(now) && c.facts().not_after.saturating_sub(now) <= within_seconds)
         .map(|(index, c)| {
             Finding::warning(
-                CERT_EXPIRES_SOON,
+                FindingCode::CertExpiresSoon,
                 format!(
                     "certificate {index} ({}) expires at {}, in {}: renew it, and if you pin its key, make sure the renewed certificate keeps the key or that a backup pin covers the new one",
                     c.facts().subject,

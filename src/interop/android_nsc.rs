@@ -9,14 +9,22 @@
 //! `<pin digest>` is SHA-256 only (Android refuses anything else, so does certpin);
 //! `overridePins="true"` on a trust anchor skips pinning for chains that end at it.
 
-use super::{codes, Import};
+mod xml;
+
+use xml::Element;
+
+use super::export::{
+    comment_text, enforce_only, need_active, notes, sha256_only, unsupported, who, xml_escape,
+};
+use super::Import;
 use crate::error::{Error, Result};
-use crate::finding::Finding;
-use crate::interop::export::{read_nsc_xml, Element};
+use crate::finding::{Finding, FindingCode};
 use crate::names::host::HostPattern;
 use crate::pin::Pin;
 use crate::policy::{DomainEntry, Policy};
 use crate::x509::name::parse_rfc3339;
+use crate::x509::name::rfc3339;
+use core::fmt::Write as _;
 
 fn nsc(reason: impl Into<String>) -> Error {
     Error::NscInvalid {
@@ -59,7 +67,7 @@ pub fn import_android_nsc_lenient(xml: &str) -> Result<Import> {
                     .filter(|c| attribute(c, "overridePins") == Some("true"))
                     .count();
                 findings.push(Finding::info(
-                    codes::DEBUG_OVERRIDES,
+                    FindingCode::ImportDebugOverrides,
                     format!(
                         "{path}: not imported. Android applies <debug-overrides> only to builds \
                          with android:debuggable=\"true\"{}; certpin has no debug build, so \
@@ -119,7 +127,7 @@ fn unknown_attributes(e: &Element, path: &str, known: &[&str], out: &mut Vec<Fin
     for (k, v) in &e.attributes {
         if !known.contains(&k.as_str()) {
             out.push(Finding::warning(
-                codes::UNSUPPORTED,
+                FindingCode::ImportUnsupported,
                 format!(
                     "{path}: attribute {k}={:?} is not imported: certpin does not know it",
                     v.chars().take(80).collect::<String>()
@@ -131,7 +139,7 @@ fn unknown_attributes(e: &Element, path: &str, known: &[&str], out: &mut Vec<Fin
 
 fn unsupported_element(name: &str, path: &str, out: &mut Vec<Finding>) {
     out.push(Finding::warning(
-        codes::UNSUPPORTED,
+        FindingCode::ImportUnsupported,
         format!("{path}: <{name}> is not imported: certpin reads <domain-config> pins only"),
     ));
 }
@@ -140,14 +148,14 @@ fn cleartext(e: &Element, path: &str, what: &str, out: &mut Vec<Finding>) {
     match attribute(e, "cleartextTrafficPermitted") {
         None => {}
         Some("true") => out.push(Finding::warning(
-            codes::CLEARTEXT,
+            FindingCode::ImportCleartext,
             format!(
                 "{path}: cleartextTrafficPermitted=\"true\" is not imported: the app may reach \
                  {what} over plain HTTP, where no pin applies; certpin checks TLS connections only"
             ),
         )),
         Some(v) => out.push(Finding::info(
-            codes::CLEARTEXT,
+            FindingCode::ImportCleartext,
             format!(
                 "{path}: cleartextTrafficPermitted={:?} is not imported: certpin cannot refuse \
                  plain HTTP; make sure {what} is only reached over https",
@@ -170,7 +178,7 @@ fn trust_anchors(e: &Element, path: &str, out: &mut Vec<Finding>) -> Result<()> 
         sources.push(src.chars().take(80).collect::<String>());
         if attribute(c, "overridePins") == Some("true") {
             out.push(Finding::warning(
-                codes::PIN_OVERRIDE,
+                FindingCode::ImportPinOverride,
                 format!(
                     "{path}: <certificates src={src:?} overridePins=\"true\"> made Android skip the \
                      pins for chains that end at these CAs; certpin enforces the pins for every \
@@ -180,7 +188,7 @@ fn trust_anchors(e: &Element, path: &str, out: &mut Vec<Finding>) -> Result<()> 
         }
     }
     out.push(Finding::warning(
-        codes::TRUST_ANCHORS,
+        FindingCode::ImportTrustAnchors,
         format!(
             "{path}: the trust anchors ({}) are not imported: certpin checks pins on top of the \
              TLS stack's own validation and does not choose the CAs; give the same CAs to the \
@@ -345,7 +353,7 @@ fn domain_config(
     }
     let Some((pins, expires)) = effective else {
         out.push(Finding::info(
-            codes::NOT_PINNED,
+            FindingCode::ImportNotPinned,
             format!("{path}: {names} has no <pin-set>: not pinned in the policy either"),
         ));
         return Ok(());
@@ -357,4 +365,207 @@ fn domain_config(
         });
     }
     Ok(())
+}
+
+// ---- The XML, read strictly ----
+
+/// Longest network security config accepted by `import_android_nsc`.
+pub const MAX_NSC_BYTES: usize = 256 * 1024;
+
+/// Reads a network security config's XML (bounded by `MAX_NSC_BYTES`) into elements,
+/// for both importers.
+pub(crate) fn read_nsc_xml(xml: &str) -> Result<Element> {
+    if xml.len() > MAX_NSC_BYTES {
+        return Err(nsc(format!(
+            "{} bytes, over the limit of {MAX_NSC_BYTES}",
+            xml.len()
+        )));
+    }
+    xml::document(xml)
+}
+
+// ---- Import, strict: the <domain-config> subset only ----
+
+/// Imports Android's `network_security_config.xml` (the `<domain-config>` elements with
+/// `<domain>` and `<pin-set>`) as a policy document. Only that subset is read, strictly:
+/// an element or attribute certpin does not know (`trust-anchors`, `base-config`,
+/// `cleartextTrafficPermitted`…) is an `NSC_INVALID` error naming it, so nothing that
+/// changes the config's meaning is skipped. Each `<domain>` becomes one entry with the
+/// pin-set of its `<domain-config>`; nested domain-configs inherit the parent's pin-set
+/// when they have none (Android's inheritance).
+pub fn import_android_nsc(xml: &str) -> Result<Policy> {
+    let root = read_nsc_xml(xml)?;
+    if root.name != "network-security-config" {
+        return Err(nsc(format!(
+            "the root element is <{}>, not <network-security-config>",
+            root.name
+        )));
+    }
+    no_attributes(&root)?;
+    let mut entries = Vec::new();
+    for child in &root.children {
+        if child.name != "domain-config" {
+            return Err(nsc(format!(
+                "<{}> is not supported: certpin imports <domain-config> pins only",
+                child.name
+            )));
+        }
+        strict_domain_config(child, None, &mut entries)?;
+    }
+    Policy::new(entries).map_err(|e| match e {
+        Error::PolicyInvalid { path, reason } => nsc(format!("{path}: {reason}")),
+        other => other,
+    })
+}
+
+fn no_attributes(e: &Element) -> Result<()> {
+    match e.attributes.first() {
+        Some((a, _)) => Err(nsc(format!(
+            "attribute {a:?} of <{}> is not supported",
+            e.name
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn strict_domain_config(
+    e: &Element,
+    inherited: Option<&(Vec<Pin>, Option<i64>)>,
+    out: &mut Vec<DomainEntry>,
+) -> Result<()> {
+    no_attributes(e)?;
+    let mut domains = Vec::new();
+    let mut pin_set: Option<(Vec<Pin>, Option<i64>)> = None;
+    for c in &e.children {
+        match c.name.as_str() {
+            "domain" => {
+                let mut sub = false;
+                for (k, v) in &c.attributes {
+                    match (k.as_str(), v.as_str()) {
+                        ("includeSubdomains", "true") => sub = true,
+                        ("includeSubdomains", "false") => sub = false,
+                        _ => return Err(nsc(format!("<domain {k}={v:?}> is not supported: includeSubdomains is \"true\" or \"false\""))),
+                    }
+                }
+                if !c.children.is_empty() {
+                    return Err(nsc("<domain> holds only a host name"));
+                }
+                let host = HostPattern::parse(c.text.trim()).map_err(|r| nsc(format!("<domain>: {r}")))?;
+                if !matches!(host, HostPattern::Exact(_)) {
+                    return Err(nsc(format!("<domain>{}</domain>: Android domains have no wildcards", c.text.trim())));
+                }
+                domains.push((host, sub));
+            }
+            "pin-set" => {
+                if pin_set.is_some() {
+                    return Err(nsc("a <domain-config> has more than one <pin-set>"));
+                }
+                let mut expires = None;
+                for (k, v) in &c.attributes {
+                    if k != "expiration" {
+                        return Err(nsc(format!("attribute {k:?} of <pin-set> is not supported")));
+                    }
+                    if v.len() != 10 {
+                        return Err(nsc(format!("expiration {v:?} is not a date (yyyy-MM-dd)")));
+                    }
+                    expires = Some(parse_rfc3339(v).ok_or_else(|| nsc(format!("expiration {v:?} is not a date (yyyy-MM-dd)")))?);
+                }
+                let mut pins = Vec::new();
+                for p in &c.children {
+                    if p.name != "pin" || !p.children.is_empty() {
+                        return Err(nsc(format!("<{}> inside <pin-set> is not supported: only <pin>", p.name)));
+                    }
+                    match p.attributes.as_slice() {
+                        [(k, v)] if k == "digest" && v == "SHA-256" => {}
+                        _ => return Err(nsc("a <pin> has exactly the attribute digest=\"SHA-256\"")),
+                    }
+                    let pin = Pin::parse(&format!("sha256/{}", p.text.trim())).map_err(|e| nsc(format!("<pin>: {e}")))?;
+                    pins.push(pin);
+                }
+                if pins.is_empty() {
+                    return Err(nsc("a <pin-set> has no <pin>"));
+                }
+                pin_set = Some((pins, expires));
+            }
+            "domain-config" => {}
+            other => return Err(nsc(format!("<{other}> inside <domain-config> is not supported: certpin imports <domain> and <pin-set> only"))),
+        }
+    }
+    if domains.is_empty() {
+        return Err(nsc("a <domain-config> has no <domain>"));
+    }
+    let effective = pin_set.as_ref().or(inherited);
+    for c in e.children.iter().filter(|c| c.name == "domain-config") {
+        strict_domain_config(c, effective, out)?;
+    }
+    let Some((pins, expires)) = effective else {
+        return Err(nsc(format!(
+            "<domain-config> for {} has no <pin-set>",
+            domains
+                .first()
+                .map(|(h, _)| h.to_string())
+                .unwrap_or_default()
+        )));
+    };
+    for (host, sub) in domains {
+        out.push(DomainEntry {
+            expires: *expires,
+            ..DomainEntry::of_active_pins(host, sub, pins.iter().cloned())
+        });
+    }
+    Ok(())
+}
+
+// ---- Export ----
+
+pub(super) fn export(policy: &Policy) -> Result<String> {
+    // https://developer.android.com/privacy-and-security/security-config#CertificatePinning
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!-- Generated by certpin. -->\n<network-security-config>\n");
+    for (i, d) in policy.domains().iter().enumerate() {
+        sha256_only("android-nsc", i, d)?;
+        enforce_only("android-nsc", i, d)?;
+        let pins = need_active("android-nsc", i, d)?;
+        let (name, sub) = match &d.host {
+            HostPattern::Exact(n) => (n, d.include_subdomains),
+            HostPattern::AnyDepth(n) => (n, true),
+            HostPattern::OneLabel(_) => {
+                return Err(unsupported("android-nsc", format!("{}: Android cannot pin *.name (exactly one label); use **.name or the exact hosts", who(i, d))))
+            }
+        };
+        out.push_str("    <domain-config>\n");
+        let mut ns = notes(d, true, false, true);
+        if let Some(e) = d.expires {
+            if e.rem_euclid(86_400) != 0 {
+                ns.push(format!("certpin expires this entry at {}; Android's expiration is a date (device-local midnight)", rfc3339(e)));
+            }
+        }
+        for note in ns {
+            let _ = writeln!(out, "        <!-- {} -->", comment_text(&note));
+        }
+        let _ = writeln!(
+            out,
+            "        <domain includeSubdomains=\"{sub}\">{}</domain>",
+            xml_escape(name)
+        );
+        match d.expires {
+            Some(e) => {
+                let _ = writeln!(
+                    out,
+                    "        <pin-set expiration=\"{}\">",
+                    rfc3339(e).get(..10).unwrap_or_default()
+                );
+            }
+            None => out.push_str("        <pin-set>\n"),
+        }
+        for p in pins {
+            let _ = writeln!(
+                out,
+                "            <pin digest=\"SHA-256\">{}</pin>",
+                p.pin.base64()
+            );
+        }
+        out.push_str("        </pin-set>\n    </domain-config>\n");
+    }
+    out.push_str("</network-security-config>\n");
+    Ok(out)
 }

@@ -12,10 +12,13 @@
 //! becomes `expires` only when the caller passes the instant the header was noted (the
 //! core reads no clock).
 
+use super::export::{enforce_only, pins_only, sha256_only, unsupported};
 use crate::error::{Error, Result};
 use crate::names::host::HostPattern;
 use crate::pin::Pin;
 use crate::policy::{DomainEntry, Mode, PinEntry, Policy, MAX_PINS_PER_DOMAIN};
+use crate::policy::{PinPosition, PinState};
+use core::fmt::Write as _;
 
 /// Longest header accepted.
 pub const MAX_HPKP_HEADER_BYTES: usize = 16 * 1024;
@@ -273,6 +276,60 @@ fn directives(text: &str) -> Result<Vec<(String, Option<Value>)>> {
             }
         }
         out.push((name, value));
+    }
+    Ok(out)
+}
+
+// ---- Export: the Public-Key-Pins header (RFC 7469 section 2.1) ----
+
+/// The `max-age` written by the HPKP exports: 60 days (RFC 7469 section 2.1.2's
+/// example). certpin's `expires` is absolute and exports read no clock.
+pub const HPKP_EXPORT_MAX_AGE: u64 = 5_184_000;
+
+pub(super) fn export(policy: &Policy, report_only: bool) -> Result<String> {
+    let format = if report_only {
+        "hpkp-report-only"
+    } else {
+        "hpkp"
+    };
+    let [d] = policy.domains() else {
+        return Err(unsupported(format, "an HPKP header pins the one host that sends it: export a policy with exactly one entry"));
+    };
+    sha256_only(format, 0, d)?;
+    pins_only(format, 0, d)?;
+    if !report_only {
+        enforce_only(format, 0, d)?;
+    }
+    if let HostPattern::OneLabel(_) = d.host {
+        return Err(unsupported(
+            format,
+            "HPKP cannot pin *.name (one label): use the exact host or **.name",
+        ));
+    }
+    if let Some(p) = d
+        .pins
+        .iter()
+        .find(|p| p.state != PinState::Active || p.position != PinPosition::Any)
+    {
+        return Err(unsupported(
+            format,
+            format!("pin {} is {} / {}: an HPKP header has only active pins matched anywhere in the chain", p.pin, p.state.name(), p.position.name()),
+        ));
+    }
+    let mut out = String::from(if report_only {
+        "Public-Key-Pins-Report-Only: "
+    } else {
+        "Public-Key-Pins: "
+    });
+    for p in &d.pins {
+        let _ = write!(out, "pin-sha256=\"{}\"; ", p.pin.base64());
+    }
+    let _ = write!(out, "max-age={HPKP_EXPORT_MAX_AGE}");
+    if d.include_subdomains || matches!(d.host, HostPattern::AnyDepth(_)) {
+        out.push_str("; includeSubDomains");
+    }
+    if let Some(uri) = &d.report_uri {
+        let _ = write!(out, "; report-uri=\"{uri}\"");
     }
     Ok(out)
 }

@@ -12,9 +12,9 @@
 //! TrustKit's own refusals (fewer than two pins, includeSubdomains on a public suffix)
 //! are findings: certpin would accept such a policy, TrustKit would not have.
 
-use super::{codes, Import};
+use super::Import;
 use crate::error::{Error, Result};
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingCode};
 use crate::names::host::HostPattern;
 use crate::pin::Pin;
 use crate::policy::{DomainEntry, Mode, Policy, StrictJson};
@@ -35,7 +35,10 @@ fn invalid(path: &str, reason: impl Into<String>) -> Error {
     }
 }
 
+use super::export::{need_active, notes, sha256_only, unsupported, who};
 use crate::policy::type_name as kind;
+use crate::x509::name::rfc3339;
+use core::fmt::Write as _;
 
 fn boolean(v: &Value, path: &str) -> Result<bool> {
     v.as_bool()
@@ -96,14 +99,14 @@ pub fn import_trustkit(text: &str) -> Result<Import> {
                 "kTSKSwizzleNetworkDelegates" => {
                     boolean(v, key)?;
                     findings.push(Finding::info(
-                        codes::UNSUPPORTED,
+                        FindingCode::ImportUnsupported,
                         format!("{key} is not imported: it is about how TrustKit hooks into an iOS app; with certpin, the adapter (certpin/node) or your own check does the pinning"),
                     ));
                 }
                 "kTSKIgnorePinningForUserDefinedTrustAnchors" => {
                     if boolean(v, key)? {
                         findings.push(Finding::warning(
-                            codes::PIN_OVERRIDE,
+                            FindingCode::ImportPinOverride,
                             format!("{key}: true made TrustKit skip the pins for chains that end at a user-installed CA; certpin enforces the pins for every chain, so such a chain (a debugging proxy, a corporate CA) is refused"),
                         ));
                     }
@@ -231,20 +234,20 @@ fn domain(
     };
     if flag("kTSKExcludeSubdomainFromParentPolicy")? == Some(true) {
         findings.push(Finding::warning(
-            codes::SUBDOMAIN_NOT_EXCLUDED,
+            FindingCode::ImportSubdomainNotExcluded,
             format!("{path}: kTSKExcludeSubdomainFromParentPolicy took {name} out of its parent's pinning; certpin cannot unpin a name below a pinned parent, so {name} keeps the parent's pins (stricter)"),
         ));
         return Ok(None);
     }
     if obj.contains_key("kTSKPublicKeyAlgorithms") {
         findings.push(Finding::info(
-            codes::UNSUPPORTED,
+            FindingCode::ImportUnsupported,
             format!("{path}.kTSKPublicKeyAlgorithms is not imported: TrustKit 1.6 and later ignore it too (a pin is a hash of the whole SubjectPublicKeyInfo, whatever its algorithm)"),
         ));
     }
     if obj.contains_key("kTSKAdditionalTrustAnchors") {
         findings.push(Finding::warning(
-            codes::TRUST_ANCHORS,
+            FindingCode::ImportTrustAnchors,
             format!("{path}.kTSKAdditionalTrustAnchors is not imported: certpin checks pins on top of the TLS stack's own validation and does not choose the CAs; give the same CAs to the TLS stack (Node: the `ca` option or NODE_EXTRA_CA_CERTS)"),
         ));
     }
@@ -284,13 +287,13 @@ fn domain(
     let enforce = flag("kTSKEnforcePinning")?.unwrap_or(true);
     if pins.len() < 2 {
         findings.push(Finding::warning(
-            codes::TOO_FEW_PINS,
+            FindingCode::ImportTooFewPins,
             format!("{path}: {} pin(s): TrustKit refuses a domain with fewer than two pins (it needs a backup pin); certpin accepts it, but add the pin of a backup key kept offline", pins.len()),
         ));
     }
     if include_subdomains && crate::names::suffix::is_public_suffix(host.name()) {
         findings.push(Finding::warning(
-            codes::PUBLIC_SUFFIX,
+            FindingCode::ImportPublicSuffix,
             format!("{path}: kTSKIncludeSubdomains on {name}, a public suffix: TrustKit refuses this (it would pin every site below it)"),
         ));
     }
@@ -326,7 +329,7 @@ fn domain(
         report_uri = uris.first().map(|u| u.to_string());
         if uris.len() > 1 {
             findings.push(Finding::warning(
-                codes::REPORT_URI,
+                FindingCode::ImportReportUri,
                 format!(
                     "{p}: certpin reports to one URI per entry; {} not imported (send to them from your onReport handler)",
                     uris.get(1..).unwrap_or_default().join(", ")
@@ -336,7 +339,7 @@ fn domain(
     }
     if flag("kTSKDisableDefaultReportUri")? == Some(false) {
         findings.push(Finding::info(
-            codes::REPORT_URI,
+            FindingCode::ImportReportUri,
             format!("{path}.kTSKDisableDefaultReportUri: false asked TrustKit to also report to its default URI; certpin has no default report URI"),
         ));
     }
@@ -346,4 +349,60 @@ fn domain(
         report_uri,
         ..DomainEntry::of_active_pins(host, include_subdomains, pins)
     }))
+}
+
+// ---- Export: a TrustKit configuration (Swift) ----
+
+pub(super) fn export(policy: &Policy) -> Result<String> {
+    // TrustKit's configuration keys (TrustKit.h, datatheorem/TrustKit docs/getting-started.md).
+    let mut out = String::from("// Generated by certpin. TrustKit configuration.\nlet trustKitConfig: [String: Any] = [\n    kTSKPinnedDomains: [\n");
+    for (i, d) in policy.domains().iter().enumerate() {
+        sha256_only("trustkit", i, d)?;
+        let pins = need_active("trustkit", i, d)?;
+        if pins.len() < 2 {
+            return Err(unsupported(
+                "trustkit",
+                format!(
+                    "{} has {} active pin: TrustKit refuses a domain with fewer than two pins",
+                    who(i, d),
+                    pins.len()
+                ),
+            ));
+        }
+        let (name, sub) = match &d.host {
+            HostPattern::Exact(n) => (n, d.include_subdomains),
+            HostPattern::AnyDepth(n) => (n, true),
+            HostPattern::OneLabel(_) => {
+                return Err(unsupported("trustkit", format!("{}: TrustKit cannot pin *.name (exactly one label); use **.name or the exact hosts", who(i, d))))
+            }
+        };
+        for note in notes(d, true, false, false) {
+            let _ = writeln!(out, "        // {note}");
+        }
+        let _ = writeln!(out, "        \"{name}\": [");
+        let _ = writeln!(out, "            kTSKIncludeSubdomains: {sub},");
+        let _ = writeln!(
+            out,
+            "            kTSKEnforcePinning: {},",
+            d.mode == Mode::Enforce
+        );
+        if let Some(e) = d.expires {
+            let _ = writeln!(
+                out,
+                "            kTSKExpirationDate: \"{}\",",
+                rfc3339(e).get(..10).unwrap_or_default()
+            );
+        }
+        out.push_str("            kTSKPublicKeyHashes: [\n");
+        for p in pins {
+            let _ = writeln!(out, "                \"{}\",", p.pin.base64());
+        }
+        out.push_str("            ],\n");
+        if let Some(uri) = &d.report_uri {
+            let _ = writeln!(out, "            kTSKReportUris: [\"{uri}\"],");
+        }
+        out.push_str("        ],\n");
+    }
+    out.push_str("    ],\n]\n");
+    Ok(out)
 }

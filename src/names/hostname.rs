@@ -15,26 +15,9 @@
 //!   subjectAltName extension at all (old certificates rely on it), with a finding.
 
 use crate::chain::ip_to_string;
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingCode};
 use crate::x509::cert::Certificate;
 use std::net::IpAddr;
-
-/// Finding codes of hostname verification. Stable: never renamed.
-pub mod codes {
-    /// The leaf does not cover the hostname; the message lists the names it covers.
-    pub const HOSTNAME_MISMATCH: &str = "HOSTNAME_MISMATCH";
-    /// The hostname given is not a valid DNS name or IP address.
-    pub const HOSTNAME_INVALID: &str = "HOSTNAME_INVALID";
-    /// The leaf has no subjectAltName: its subject CN was used (deprecated).
-    pub const HOSTNAME_COMMON_NAME_FALLBACK: &str = "HOSTNAME_COMMON_NAME_FALLBACK";
-    /// Every hostname finding code.
-    pub const ALL: &[&str] = &[
-        HOSTNAME_MISMATCH,
-        HOSTNAME_INVALID,
-        HOSTNAME_COMMON_NAME_FALLBACK,
-    ];
-}
-use codes::*;
 
 /// Whether the leaf covers `hostname`, with findings explaining a mismatch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,7 +101,7 @@ pub fn check_hostname_with(
             return HostnameOutcome {
                 matched: false,
                 findings: vec![Finding::error(
-                    HOSTNAME_INVALID,
+                    FindingCode::HostnameInvalid,
                     format!("cannot check the hostname: {reason}"),
                 )
                 .at(0)],
@@ -141,7 +124,7 @@ pub fn check_hostname_with(
         ReferenceName::Dns(_) if !allow_common_name => {
             findings.push(
                 Finding::warning(
-                    HOSTNAME_COMMON_NAME_FALLBACK,
+                    FindingCode::HostnameCommonNameFallback,
                     "the leaf has no subjectAltName extension and its subject common name is not used (RFC 9525, webpki and browsers ignore it): reissue the certificate with the hostname in subjectAltName (allowCommonNameFallback: true uses the common name)",
                 )
                 .at(0),
@@ -155,7 +138,7 @@ pub fn check_hostname_with(
                 .any(|cn| dns_name_matches(cn, name));
             findings.push(
                 Finding::warning(
-                    HOSTNAME_COMMON_NAME_FALLBACK,
+                    FindingCode::HostnameCommonNameFallback,
                     format!(
                         "the leaf has no subjectAltName extension, so its subject common name ({}) was {}; RFC 9525 and current browsers ignore the common name: reissue the certificate with the hostname in subjectAltName",
                         if facts.subject_common_names.is_empty() {
@@ -178,7 +161,7 @@ pub fn check_hostname_with(
         };
         findings.push(
             Finding::error(
-                HOSTNAME_MISMATCH,
+                FindingCode::HostnameMismatch,
                 format!(
                     "the leaf certificate does not cover {wanted:?}; it covers: {}",
                     describe_covered_names(leaf)

@@ -93,6 +93,7 @@ pub fn is_public_suffix(name: &str) -> bool {
 #[allow(clippy::panic)]
 mod tests {
     use super::*;
+    use crate::finding::FindingCode;
 
     #[test]
     fn the_list_is_sorted_and_unique() {
@@ -124,7 +125,9 @@ mod tests {
                 &crate::signature::verify::RustCryptoVerifier,
             );
             assert!(
-                findings.iter().any(|f| f.code == "PUBLIC_SUFFIX_PATTERN"),
+                findings
+                    .iter()
+                    .any(|f| f.code == FindingCode::PublicSuffixPattern),
                 "**.{suffix}: {findings:?}"
             );
         }

@@ -9,7 +9,7 @@
 
 use crate::chain::path::verified_path;
 use crate::check::pin_hits;
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingCode};
 use crate::names::host::HostPattern;
 use crate::policy::{DomainEntry, Mode, PinPosition, PinState, Policy};
 use crate::signature::verify::SignatureVerifier;
@@ -18,21 +18,6 @@ use crate::x509::name::rfc3339;
 
 /// An entry expiring within this many seconds is flagged (30 days).
 pub const ENTRY_EXPIRY_WARNING_SECONDS: i64 = 30 * 86_400;
-
-/// Every code `lint` can return.
-pub const LINT_CODES: &[&str] = &[
-    "FEW_ACTIVE_PINS",
-    "NO_PIN_MATCHES_CHAIN",
-    "NO_BACKUP_PIN",
-    "DUPLICATE_PIN",
-    "ENTRY_EXPIRED",
-    "ENTRY_EXPIRING_SOON",
-    "PUBLIC_SUFFIX_PATTERN",
-    "SHADOWED_ENTRY",
-    "LEAF_ONLY_PINS",
-    "REPORT_WITHOUT_URI",
-    "CANDIDATE_PAST_EXPIRY",
-];
 
 use crate::names::suffix::is_public_suffix;
 
@@ -67,7 +52,7 @@ pub fn lint(
         }
         if distinct_active.len() < 2 {
             out.push(Finding::warning(
-                "FEW_ACTIVE_PINS",
+                FindingCode::FewActivePins,
                 format!(
                     "{who} has {} distinct active pin{}: add a backup pin (a spare key kept offline, or a CA key) so a key change does not lock clients out",
                     distinct_active.len(),
@@ -81,11 +66,14 @@ pub fn lint(
                 let text = format!("{who} lists {} more than once", p.pin);
                 out.push(if mixed {
                     Finding::error(
-                        "DUPLICATE_PIN",
+                        FindingCode::DuplicatePin,
                         format!("{text}, with different states: decide which state it has"),
                     )
                 } else {
-                    Finding::warning("DUPLICATE_PIN", format!("{text}: remove the copy"))
+                    Finding::warning(
+                        FindingCode::DuplicatePin,
+                        format!("{text}: remove the copy"),
+                    )
                 });
             }
         }
@@ -93,18 +81,18 @@ pub fn lint(
             let expires_ms = expires.saturating_mul(1000);
             if now_ms >= expires_ms {
                 out.push(Finding::warning(
-                    "ENTRY_EXPIRED",
+                    FindingCode::EntryExpired,
                     format!("{who} expired at {}: it is not enforced (fail open); renew its pins and expires", rfc3339(expires)),
                 ));
                 if d.pins.iter().any(|p| p.state == PinState::Candidate) {
                     out.push(Finding::warning(
-                        "CANDIDATE_PAST_EXPIRY",
+                        FindingCode::CandidatePastExpiry,
                         format!("{who} still has candidate pins after its expiry at {}: promote them to active or remove them", rfc3339(expires)),
                     ));
                 }
             } else if expires_ms - now_ms < ENTRY_EXPIRY_WARNING_SECONDS * 1000 {
                 out.push(Finding::warning(
-                    "ENTRY_EXPIRING_SOON",
+                    FindingCode::EntryExpiringSoon,
                     format!(
                         "{who} expires at {}, within 30 days: renew it before clients fail open",
                         rfc3339(expires)
@@ -115,7 +103,7 @@ pub fn lint(
         let covers_many = d.include_subdomains || !matches!(d.host, HostPattern::Exact(_));
         if covers_many && is_public_suffix(d.host.name()) {
             out.push(Finding::error(
-                "PUBLIC_SUFFIX_PATTERN",
+                FindingCode::PublicSuffixPattern,
                 format!(
                     "{who} covers names under the public suffix {:?}, which belong to unrelated owners: pin your own domain",
                     d.host.name()
@@ -125,7 +113,7 @@ pub fn lint(
         for (j, other) in domains.iter().enumerate() {
             if i != j && shadows(other, d) {
                 out.push(Finding::warning(
-                    "SHADOWED_ENTRY",
+                    FindingCode::ShadowedEntry,
                     format!(
                         "{} takes precedence over {who} for the names it covers: entries are never merged, so {who}'s pins do not apply there",
                         label(j, other)
@@ -135,13 +123,13 @@ pub fn lint(
         }
         if !active.is_empty() && active.iter().all(|p| p.position == PinPosition::Leaf) {
             out.push(Finding::warning(
-                "LEAF_ONLY_PINS",
+                FindingCode::LeafOnlyPins,
                 format!("{who} pins only leaf keys: add a CA pin or a spare key so renewing the certificate with a new key does not lock clients out"),
             ));
         }
         if d.mode == Mode::Report && d.report_uri.is_none() {
             out.push(Finding::warning(
-                "REPORT_WITHOUT_URI",
+                FindingCode::ReportWithoutUri,
                 format!("{who} is in report mode without a reportUri: failures block nothing and are sent nowhere"),
             ));
         }
@@ -208,7 +196,7 @@ fn lint_chain(
         let hits = pin_hits(&active, certs, &path);
         if hits.is_empty() {
             out.push(Finding::error(
-                "NO_PIN_MATCHES_CHAIN",
+                FindingCode::NoPinMatchesChain,
                 format!("no active pin of {who} matches the verified path of the given chain: deploying this policy would block this server"),
             ));
         }
@@ -218,7 +206,7 @@ fn lint_chain(
             .collect();
         if !active.is_empty() && active.iter().all(|p| served.contains(&p.pin)) {
             out.push(Finding::error(
-                "NO_BACKUP_PIN",
+                FindingCode::NoBackupPin,
                 format!("every active pin of {who} is a key of the given chain: RFC 7469 requires a backup pin for a key not in the chain (keep its private key offline)"),
             ));
         }
@@ -229,7 +217,7 @@ fn lint_chain(
         {
             out.push(
                 Finding::warning(
-                    "LEAF_ONLY_PINS",
+                    FindingCode::LeafOnlyPins,
                     format!("the active pins of {who} match only the leaf of the given chain: a new leaf key would lock clients out; add a CA pin or a spare key"),
                 )
                 .at(0),

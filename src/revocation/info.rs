@@ -1,10 +1,8 @@
 //! What revocation information a certificate offers (RFC 5280 section 4.2.2.1 AIA
 //! id-ad-ocsp, section 4.2.1.13 CRL distribution points) and whether it demands a staple
 //! (RFC 7633 TLS feature extension 1.3.6.1.5.5.7.1.24 listing status_request, 5).
-
-use super::codes::*;
 use super::der::{whole_sequence, INTEGER};
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingCode};
 use crate::x509::cert::Certificate;
 use serde::Serialize;
 use x509_parser::certificate::X509Certificate;
@@ -129,7 +127,7 @@ pub(super) fn findings(certs: &[Certificate]) -> Vec<Finding> {
         if info.must_staple {
             out.push(
                 Finding::info(
-                    MUST_STAPLE,
+                    FindingCode::MustStaple,
                     format!("certificate {index} ({subject}) is must-staple (TLS feature status_request, RFC 7633): clients must refuse it without a stapled OCSP response"),
                 )
                 .at(index),
@@ -138,7 +136,7 @@ pub(super) fn findings(certs: &[Certificate]) -> Vec<Finding> {
         if !info.ocsp_urls.is_empty() {
             out.push(
                 Finding::info(
-                    OCSP_RESPONDER,
+                    FindingCode::OcspResponder,
                     format!(
                         "certificate {index} ({subject}) names OCSP responder(s): {}",
                         info.ocsp_urls.join(", ")
@@ -150,7 +148,7 @@ pub(super) fn findings(certs: &[Certificate]) -> Vec<Finding> {
         if !info.crl_urls.is_empty() {
             out.push(
                 Finding::info(
-                    CRL_DISTRIBUTION_POINT,
+                    FindingCode::CrlDistributionPoint,
                     format!(
                         "certificate {index} ({subject}) names CRL distribution point(s): {}",
                         info.crl_urls.join(", ")
@@ -162,7 +160,7 @@ pub(super) fn findings(certs: &[Certificate]) -> Vec<Finding> {
         if info.ocsp_urls.is_empty() && !info.crl_urls.is_empty() {
             out.push(
                 Finding::info(
-                    NO_OCSP,
+                    FindingCode::NoOcsp,
                     format!("certificate {index} ({subject}): no OCSP (CRL-only CA): check revocation with its CRL (checkCrl, certpin check --crl)"),
                 )
                 .at(index),

@@ -49,7 +49,7 @@ pub(super) fn from_android_nsc(xml: JsValue, options: JsValue) -> JsResult<JsVal
                 .as_bool()
                 .ok_or_else(|| invalid("lenient", "must be true or false"))?,
         };
-        let limit = crate::interop::export::MAX_NSC_BYTES;
+        let limit = crate::interop::android_nsc::MAX_NSC_BYTES;
         let xml = text_of(&xml, "xml", limit, || Error::NscInvalid {
             reason: format!("over the limit of {limit} bytes"),
         })?;
@@ -57,7 +57,7 @@ pub(super) fn from_android_nsc(xml: JsValue, options: JsValue) -> JsResult<JsVal
             crate::interop::import_android_nsc_lenient(&xml)
         } else {
             Ok(Import {
-                policy: crate::interop::export::import_android_nsc(&xml)?,
+                policy: crate::interop::android_nsc::import_android_nsc(&xml)?,
                 findings: Vec::new(),
             })
         }

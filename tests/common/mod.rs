@@ -12,6 +12,7 @@
 )]
 
 pub mod der;
+pub mod finding_codes;
 mod now;
 pub mod policies;
 pub use now::*;
@@ -171,7 +172,7 @@ impl SignatureVerifier for AcceptAll {
 }
 
 pub fn codes(findings: &[certpin::Finding]) -> Vec<&'static str> {
-    findings.iter().map(|f| f.code).collect()
+    findings.iter().map(|f| f.code.as_str()).collect()
 }
 
 /// An attacker's own CA: Evil Root -> Evil Issuing CA -> a leaf for www.example.com.
