@@ -1,4 +1,6 @@
-//! Finding codes are public API: each list is snapshotted here, and no code is renamed.
+//! Finding codes are public API and are never renamed: the codes each operation reports
+//! (tests/common/finding_codes.rs) are each a code of the one `FindingCode` list (whose
+//! snapshot of every code is in src/finding.rs), spelled as JS sees it.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -69,8 +71,6 @@ ANCHOR_CONSTRAINTS_NOT_APPLIED,CANDIDATE_OUT_OF_PERIOD,HOSTNAME_MISMATCH,HOSTNAM
 CERT_NOT_YET_VALID,CLOCK_PROBABLY_WRONG,CERT_EXPIRES_SOON"
     );
 }
-
-// ---------------------------------------------------------------- shared
 
 #[test]
 fn import_finding_codes_snapshot() {
