@@ -20,7 +20,7 @@ pub use envelope::{key_id_of, Root, RootKey};
 use crate::error::{Error, Result};
 use crate::policy::Policy;
 use crate::signature::verify::{check_key, SignatureAlgorithm, SignatureVerifier, VerifyOutcome};
-use crate::x509::name::rfc3339;
+use crate::time::rfc3339;
 use envelope::{parse_bundle, parse_root, BundleSigned, Envelope};
 
 /// Prefix of a bundle's signing input: a signature over a root can never pass as one
@@ -217,7 +217,7 @@ fn check_self_signed(root: &Root, verifier: &dyn SignatureVerifier) -> Result<()
 }
 
 fn check_root_expiry(root: &Root, now_ms: i64) -> Result<()> {
-    if now_ms.div_euclid(1000) >= root.expires_at {
+    if crate::time::seconds(now_ms) >= root.expires_at {
         return Err(Error::RootExpired {
             version: root.version,
             expires: root.expires.clone(),
@@ -298,7 +298,7 @@ fn check_bundle_fields(signed: &BundleSigned, options: BundleOptions) -> Result<
             min_version: options.min_version,
         });
     }
-    let now = options.now_ms.div_euclid(1000);
+    let now = crate::time::seconds(options.now_ms);
     if now >= signed.expires_at {
         return Err(Error::BundleExpired {
             version: signed.version,

@@ -8,8 +8,8 @@ use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::input::{decode, decode_noted, Item, ItemKind, Part};
 use crate::pin::{hex, HashAlgorithm, Pin};
+use crate::time::rfc3339;
 use crate::x509::cert::{signature_algorithm_name, spki_of_csr, spki_of_public_key, Certificate};
-use crate::x509::name::rfc3339;
 use serde::Serialize;
 
 /// Parses every item of the input as a certificate, in order.

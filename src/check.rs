@@ -29,8 +29,8 @@ use crate::names::hostname::check_hostname_with;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinState, Policy, MAX_PINS_PER_DOMAIN};
 use crate::signature::verify::SignatureVerifier;
+use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
-use crate::x509::name::rfc3339;
 use core::fmt::Write as _;
 
 /// The largest `clockSkewSeconds` accepted: one day. More would all but disable the
@@ -351,7 +351,7 @@ fn evaluate(
             format!("no certificates were given for pinned host {host_text}: pass the chain the server sent, leaf first"),
         ));
     } else {
-        let now = options.now_ms.div_euclid(1000);
+        let now = crate::time::seconds(options.now_ms);
         let outcome = if options.verify_signatures {
             let first = build_path(certs, &options.rules);
             // The first path is kept when it serves the check: valid, in its period (the
@@ -435,7 +435,7 @@ fn evaluate(
                 FindingCode::CertExpired,
                 format!(
                     "a certificate of the path is outside its validity period at {}",
-                    rfc3339(options.now_ms.div_euclid(1000))
+                    rfc3339(crate::time::seconds(options.now_ms))
                 ),
             ));
         }

@@ -16,8 +16,8 @@ mod loglist;
 mod sct;
 
 pub use drift::{ct_drift, DriftCertificate, DriftHost, DriftReport, MAX_DRIFT_CERTIFICATES};
-pub use loglist::{Log, LogList, LogState, MAX_LOGS, MAX_LOG_LIST_BYTES, MAX_OPERATORS};
-pub use sct::{embedded, parse_sct_list, signed_data, Embedded, Sct, MAX_SCTS_PER_CERTIFICATE};
+pub use loglist::{Log, LogList, LogState, MAX_LOG_LIST_BYTES};
+pub use sct::{embedded, signed_data, Sct};
 
 use crate::finding::{Finding, FindingCode};
 use crate::signature::verify::{
@@ -123,7 +123,7 @@ pub struct CtVerdict {
 pub fn timestamp_text(ms: i64) -> String {
     // Year 9999 at most: an SCT's u64 timestamp can be anything.
     let ms = ms.clamp(-62_135_596_800_000, 253_402_300_799_999);
-    let seconds = crate::x509::name::rfc3339(ms.div_euclid(1000));
+    let seconds = crate::time::rfc3339(crate::time::seconds(ms));
     let millis = ms.rem_euclid(1000);
     match seconds.strip_suffix('Z') {
         Some(head) => format!("{head}.{millis:03}Z"),
@@ -620,6 +620,7 @@ pub fn diagnose_findings(certs: &[Certificate]) -> Vec<Finding> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
+    use super::sct::{parse_sct_list, MAX_SCTS_PER_CERTIFICATE};
     use super::*;
 
     fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {

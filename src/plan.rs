@@ -26,8 +26,8 @@ use crate::names::host::normalize_hostname;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy};
 use crate::signature::verify::SignatureVerifier;
+use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
-use crate::x509::name::rfc3339;
 use serde::Serialize;
 
 /// Hosts one plan may cover.
@@ -138,7 +138,7 @@ pub fn plan(
         .map(|(host, certs)| plan_host(policy, host, certs, options, verifier))
         .collect::<Result<Vec<_>>>()?;
     Ok(Plan {
-        now: rfc3339(options.now_ms.div_euclid(1000)),
+        now: rfc3339(crate::time::seconds(options.now_ms)),
         update_lag_days: options.update_lag_days,
         hosts,
     })
@@ -182,7 +182,7 @@ fn plan_host(
     };
     out.expires = entry.expires.map(rfc3339);
     let lag = options.update_lag_days.saturating_mul(DAY);
-    let now = options.now_ms.div_euclid(1000);
+    let now = crate::time::seconds(options.now_ms);
     let planner = Planner {
         entry,
         certs,
@@ -329,7 +329,7 @@ impl Planner<'_> {
         entry.pins = pins.to_vec();
         match Policy::new(vec![entry]) {
             Ok(one) => {
-                crate::policy::lint::lint(&one, at.saturating_mul(1000), chain, self.verifier)
+                crate::policy::lint::lint(&one, crate::time::millis(at), chain, self.verifier)
                     .into_iter()
                     .filter(|f| f.severity != Severity::Info)
                     .collect()

@@ -13,7 +13,7 @@ pub(crate) mod lint;
 use crate::error::{Error, Result};
 use crate::names::host::HostPattern;
 use crate::pin::Pin;
-use crate::x509::name::{parse_rfc3339, rfc3339};
+use crate::time::{parse_rfc3339, rfc3339};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -163,7 +163,7 @@ impl DomainEntry {
     /// `expires` instant itself it has.
     pub fn expired_at(&self, now_ms: i64) -> bool {
         self.expires
-            .is_some_and(|e| now_ms >= e.saturating_mul(1000))
+            .is_some_and(|e| now_ms >= crate::time::millis(e))
     }
 
     /// The host as a policy document writes it, with `includeSubdomains` folded in

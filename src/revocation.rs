@@ -28,8 +28,8 @@ use crate::error::{Error, Result};
 use crate::finding::{Finding, FindingCode};
 use crate::input::Part;
 use crate::signature::verify::SignatureVerifier;
+use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
-use crate::x509::name::rfc3339;
 use serde::Serialize;
 
 pub use info::{must_staple, revocation_info, RevocationInfo};
@@ -234,7 +234,7 @@ pub(crate) fn check_times(
     options: &RevocationOptions,
     what: &str,
 ) -> core::result::Result<(), String> {
-    let now = options.now_ms.div_euclid(1000);
+    let now = crate::time::seconds(options.now_ms);
     let skew = options.clock_skew_seconds;
     if this_update > now.saturating_add(skew) {
         return Err(format!(

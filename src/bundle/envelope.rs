@@ -5,7 +5,7 @@ use super::canonical::Json;
 use super::{MAX_BUNDLE_BYTES, MAX_ROOT_KEYS, MAX_SIGNATURES, MAX_VERSION};
 use crate::error::{Error, Result};
 use crate::signature::verify::{SignatureAlgorithm, SignatureHash};
-use crate::x509::name::parse_rfc3339;
+use crate::time::parse_rfc3339;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use sha2::Digest as _;

@@ -2,8 +2,8 @@
 //! Both bounds are inclusive; `clock_skew_seconds` widens the window on both sides.
 
 use crate::finding::{Finding, FindingCode};
+use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
-use crate::x509::name::rfc3339;
 
 const DAY: i64 = 86_400;
 /// How close an expiry must be for `expiring_soon` to warn: 30 days.

@@ -4,8 +4,8 @@
 use crate::names::host::HostPattern;
 use crate::pin::HashAlgorithm;
 use crate::policy::{DomainEntry, PinState};
+use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
-use crate::x509::name::rfc3339;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use core::fmt::Write as _;
@@ -51,7 +51,7 @@ pub fn violation_report(input: &ReportInput<'_>) -> Value {
         .collect();
     let noted = entry.host.name();
     json!({
-        "date-time": rfc3339(input.now_ms.div_euclid(1000)),
+        "date-time": rfc3339(crate::time::seconds(input.now_ms)),
         "hostname": input.hostname,
         "port": input.port,
         "effective-expiration-date": entry.expires.map(rfc3339),

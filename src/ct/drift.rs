@@ -7,8 +7,8 @@
 use crate::names::hostname::dns_name_matches;
 use crate::pin::HashAlgorithm;
 use crate::policy::{DomainEntry, PinState, Policy};
+use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
-use crate::x509::name::rfc3339;
 use serde::Serialize;
 
 /// Certificates one `ctDrift` call takes (a crt.sh export for a busy domain holds a few
@@ -122,7 +122,7 @@ pub fn ct_drift(
     now_ms: i64,
     verifier: &dyn crate::signature::verify::SignatureVerifier,
 ) -> DriftReport {
-    let now = now_ms.div_euclid(1000);
+    let now = crate::time::seconds(now_ms);
     let leaves: Vec<usize> = certs
         .iter()
         .enumerate()

@@ -7,7 +7,7 @@
 //! since the format grows (`tiled_logs`, `log_type`, URLs).
 
 use crate::error::{Error, Result};
-use crate::x509::name::parse_rfc3339;
+use crate::time::parse_rfc3339;
 use base64::Engine as _;
 use serde_json::Value;
 use sha2::{Digest, Sha256};

@@ -22,8 +22,8 @@ use crate::finding::{Finding, FindingCode};
 use crate::names::host::HostPattern;
 use crate::pin::Pin;
 use crate::policy::{DomainEntry, Policy};
-use crate::x509::name::parse_rfc3339;
-use crate::x509::name::rfc3339;
+use crate::time::parse_rfc3339;
+use crate::time::rfc3339;
 use core::fmt::Write as _;
 
 fn nsc(reason: impl Into<String>) -> Error {

@@ -29,7 +29,7 @@
 use crate::error::{Error, Result};
 use crate::pin::HashAlgorithm;
 use crate::policy::{DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy};
-use crate::x509::name::rfc3339;
+use crate::time::rfc3339;
 
 /// The formats `export` writes.
 pub const EXPORT_FORMATS: &[&str] = &[

@@ -151,7 +151,7 @@ pub fn from_hpkp_header(
     }
     let expires = match (max_age, noted_at_ms) {
         (Some(age), Some(now)) => Some(
-            now.div_euclid(1000)
+            crate::time::seconds(now)
                 .saturating_add(i64::try_from(age).unwrap_or(i64::MAX))
                 .min(253_402_300_799), // 9999-12-31T23:59:59Z
         ),

@@ -18,7 +18,7 @@ use crate::finding::{Finding, FindingCode};
 use crate::names::host::HostPattern;
 use crate::pin::Pin;
 use crate::policy::{DomainEntry, Mode, Policy, StrictJson};
-use crate::x509::name::parse_rfc3339;
+use crate::time::parse_rfc3339;
 use serde_json::{Map, Value};
 
 /// Bytes of configuration JSON accepted.
@@ -37,7 +37,7 @@ fn invalid(path: &str, reason: impl Into<String>) -> Error {
 
 use super::export::{need_active, notes, sha256_only, unsupported, who};
 use crate::policy::type_name as kind;
-use crate::x509::name::rfc3339;
+use crate::time::rfc3339;
 use core::fmt::Write as _;
 
 fn boolean(v: &Value, path: &str) -> Result<bool> {

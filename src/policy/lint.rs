@@ -13,8 +13,8 @@ use crate::finding::{Finding, FindingCode};
 use crate::names::host::HostPattern;
 use crate::policy::{DomainEntry, Mode, PinPosition, PinState, Policy};
 use crate::signature::verify::SignatureVerifier;
+use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
-use crate::x509::name::rfc3339;
 
 /// An entry expiring within this many seconds is flagged (30 days).
 pub const ENTRY_EXPIRY_WARNING_SECONDS: i64 = 30 * 86_400;
@@ -78,7 +78,7 @@ pub fn lint(
             }
         }
         if let Some(expires) = d.expires {
-            let expires_ms = expires.saturating_mul(1000);
+            let expires_ms = crate::time::millis(expires);
             if now_ms >= expires_ms {
                 out.push(Finding::warning(
                     FindingCode::EntryExpired,
@@ -90,7 +90,7 @@ pub fn lint(
                         format!("{who} still has candidate pins after its expiry at {}: promote them to active or remove them", rfc3339(expires)),
                     ));
                 }
-            } else if expires_ms - now_ms < ENTRY_EXPIRY_WARNING_SECONDS * 1000 {
+            } else if expires_ms - now_ms < crate::time::millis(ENTRY_EXPIRY_WARNING_SECONDS) {
                 out.push(Finding::warning(
                     FindingCode::EntryExpiringSoon,
                     format!(

@@ -14,8 +14,8 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::signature::verify::{check_key, SignatureAlgorithm, SignatureVerifier, VerifyOutcome};
+use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
-use crate::x509::name::rfc3339;
 
 fn invalid(reason: impl Into<String>) -> Error {
     Error::CrlInvalid {

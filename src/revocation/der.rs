@@ -151,24 +151,14 @@ pub(crate) fn generalized_time(content: &[u8]) -> Result<i64, String> {
     };
     let (year, month, day) = (num(0..4)?, num(4..6)?, num(6..8)?);
     let (hour, minute, second) = (num(8..10)?, num(10..12)?, num(12..14)?);
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
+    if !(1..=12).contains(&month) {
+        return Err(bad());
+    }
+    let days_in_month = crate::time::days_in_month(year, month);
     if day < 1 || day > days_in_month || hour > 23 || minute > 59 || second > 59 {
         return Err(bad());
     }
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
+    let days = crate::time::days_from_civil(year, month, day);
     Ok(days * 86_400 + hour * 3600 + minute * 60 + second)
 }
 

@@ -17,8 +17,8 @@ use crate::error::{Error, Result};
 use crate::signature::verify::{
     check_key, verify_link, SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
 };
+use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
-use crate::x509::name::rfc3339;
 use sha1::Digest as _;
 
 const ID_PKIX_OCSP_BASIC: &str = "1.3.6.1.5.5.7.48.1.1";
@@ -456,7 +456,7 @@ fn verify_signer(
             "the responder certificate ({who}) lacks the extended key usage id-kp-OCSPSigning (1.3.6.1.5.5.7.3.9): the issuer did not authorise it to sign OCSP responses"
         ));
     }
-    let now = options.now_ms.div_euclid(1000);
+    let now = crate::time::seconds(options.now_ms);
     let facts = responder.facts();
     let skew = options.clock_skew_seconds;
     if now.saturating_add(skew) < facts.not_before || now.saturating_sub(skew) > facts.not_after {
