@@ -277,14 +277,15 @@ pub fn wasm_memory_bytes() -> f64 {
     }
 }
 
-/// A JS function as a signature verifier: `f(algorithm, spkiDer, message, signature,
-/// saltLength)` returning `true` (valid), `false` (invalid) or `null` (unsupported).
-/// A throw or any other value counts as unsupported: never valid, never a trap.
-struct JsVerifier {
-    function: Rc<js_sys::Function>,
+/// The verifier of one call: the function `setNativeVerifier` installed, `f(algorithm,
+/// spkiDer, message, signature, saltLength)` returning `true` (valid), `false` (invalid)
+/// or `null` (unsupported), else the built-in pure-Rust one. A throw or any other value
+/// counts as unsupported: never valid, never a trap.
+struct HostVerifier {
+    function: Option<Rc<js_sys::Function>>,
 }
 
-impl SignatureVerifier for JsVerifier {
+impl SignatureVerifier for HostVerifier {
     fn verify(
         &self,
         algorithm: SignatureAlgorithm,
@@ -292,6 +293,9 @@ impl SignatureVerifier for JsVerifier {
         message: &[u8],
         signature: &[u8],
     ) -> VerifyOutcome {
+        let Some(function) = &self.function else {
+            return RustCryptoVerifier.verify(algorithm, issuer_spki_der, message, signature);
+        };
         let args = Array::new();
         args.push(&JsValue::from_str(&algorithm.name()));
         args.push(&Uint8Array::from(issuer_spki_der).into());
@@ -301,7 +305,7 @@ impl SignatureVerifier for JsVerifier {
             Some(salt) => JsValue::from_f64(salt as f64),
             None => JsValue::UNDEFINED,
         });
-        match self.function.apply(&JsValue::UNDEFINED, &args) {
+        match function.apply(&JsValue::UNDEFINED, &args) {
             Ok(value) => match value.as_bool() {
                 Some(true) => VerifyOutcome::Valid,
                 Some(false) => VerifyOutcome::Invalid,
@@ -310,28 +314,6 @@ impl SignatureVerifier for JsVerifier {
                 )),
             },
             Err(_) => VerifyOutcome::Unsupported(format!("{algorithm} (the host verifier threw)")),
-        }
-    }
-}
-
-/// The verifier of one call: the host's function when one is installed, else the
-/// built-in pure-Rust one.
-enum CallVerifier {
-    Js(JsVerifier),
-    Rust(RustCryptoVerifier),
-}
-
-impl SignatureVerifier for CallVerifier {
-    fn verify(
-        &self,
-        algorithm: SignatureAlgorithm,
-        issuer_spki_der: &[u8],
-        message: &[u8],
-        signature: &[u8],
-    ) -> VerifyOutcome {
-        match self {
-            CallVerifier::Js(js) => js.verify(algorithm, issuer_spki_der, message, signature),
-            CallVerifier::Rust(rust) => rust.verify(algorithm, issuer_spki_der, message, signature),
         }
     }
 }
@@ -346,23 +328,20 @@ thread_local! {
 
 /// The installation count and the verifier for a call, cloned out: a verifier that calls
 /// back into certpin (or installs another) finds nothing borrowed.
-fn installed_verifier() -> (u64, CallVerifier) {
+fn installed_verifier() -> (u64, HostVerifier) {
     HOST_VERIFIER.with(|slot| match slot.try_borrow() {
         Ok(installed) => (
             installed.0,
-            match &installed.1 {
-                Some(function) => CallVerifier::Js(JsVerifier {
-                    function: Rc::clone(function),
-                }),
-                None => CallVerifier::Rust(RustCryptoVerifier),
+            HostVerifier {
+                function: installed.1.clone(),
             },
         ),
-        Err(_) => (u64::MAX, CallVerifier::Rust(RustCryptoVerifier)),
+        Err(_) => (u64::MAX, HostVerifier { function: None }),
     })
 }
 
 /// The verifier for a call.
-fn verifier() -> CallVerifier {
+fn verifier() -> HostVerifier {
     installed_verifier().1
 }
 

@@ -9,7 +9,7 @@
 //! only combinations the core accepted, so they answer the same question and must give
 //! the same answer. No verifier is stored anywhere.
 
-use crate::x509::cert::{signature_algorithm_name, Certificate};
+use crate::x509::cert::{bit_length, signature_algorithm_name, Certificate};
 use core::fmt;
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey as ParsedKey;
@@ -307,13 +307,6 @@ pub(crate) fn rsa_key_shape(spki_der: &[u8]) -> Option<(u32, u32, u32)> {
 fn significant(bytes: &[u8]) -> &[u8] {
     let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
     bytes.get(first..).unwrap_or_default()
-}
-
-fn bit_length(bytes: &[u8]) -> u32 {
-    let bytes = significant(bytes);
-    let lead = bytes.first().copied().unwrap_or(0);
-    let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX / 8);
-    len.saturating_mul(8).saturating_sub(lead.leading_zeros())
 }
 
 /// The core's checks on the issuer key, identical for every verifier: the key type fits

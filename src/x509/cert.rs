@@ -455,7 +455,8 @@ fn key_facts(spki: &SubjectPublicKeyInfo<'_>) -> KeyFacts {
     }
 }
 
-fn bit_length(unsigned_be: &[u8]) -> u32 {
+/// The bit length of an unsigned big-endian integer (leading zero bytes ignored).
+pub(crate) fn bit_length(unsigned_be: &[u8]) -> u32 {
     let Some(first) = unsigned_be.iter().position(|b| *b != 0) else {
         return 0;
     };
