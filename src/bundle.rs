@@ -14,10 +14,11 @@
 mod canonical;
 mod envelope;
 
-pub use canonical::{Json, MAX_SAFE_INTEGER};
+pub use canonical::Json;
 pub use envelope::{key_id_of, Root, RootKey};
 
 use crate::error::{Error, Result};
+use crate::limits::{MAX_BUNDLE_BYTES, MAX_ROOT_CHAIN};
 use crate::policy::Policy;
 use crate::signature::verify::{check_key, SignatureAlgorithm, SignatureVerifier, VerifyOutcome};
 use crate::time::rfc3339;
@@ -28,17 +29,8 @@ use envelope::{parse_bundle, parse_root, BundleSigned, Envelope};
 pub const BUNDLE_SIGNING_PREFIX: &str = "certpin-policy-v1\n";
 /// Prefix of a trust root's signing input.
 pub const ROOT_SIGNING_PREFIX: &str = "certpin-root-v1\n";
-/// The largest bundle or root document read (a policy is at most 256 KiB).
-pub const MAX_BUNDLE_BYTES: usize = 320 * 1024;
-/// The most signatures one document may carry, and the most keys a root may list.
-pub const MAX_SIGNATURES: usize = 16;
-pub const MAX_ROOT_KEYS: usize = 16;
 /// How far in the future `issuedAt` may be (clocks differ a little between hosts).
 pub const ISSUED_AT_SKEW_SECONDS: i64 = 300;
-/// The largest version: versions are JSON numbers, exact up to 2^53 - 1.
-pub const MAX_VERSION: u64 = MAX_SAFE_INTEGER as u64;
-/// The most roots `update_root` follows in one call.
-pub const MAX_ROOT_CHAIN: usize = 64;
 
 /// A verified bundle.
 #[derive(Debug, Clone)]

@@ -24,18 +24,15 @@ use crate::check::verdict::{Matched, Status, Verdict};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, FindingCode};
 use crate::input::Part;
+use crate::limits::{MAX_CLOCK_SKEW_SECONDS, MAX_PINS_PER_DOMAIN};
 use crate::names::host::{normalize_hostname, HostPattern};
 use crate::names::hostname::check_hostname_with;
 use crate::pin::{HashAlgorithm, Pin};
-use crate::policy::{DomainEntry, Mode, PinEntry, PinState, Policy, MAX_PINS_PER_DOMAIN};
+use crate::policy::{DomainEntry, Mode, PinEntry, PinState, Policy};
 use crate::signature::verify::SignatureVerifier;
 use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
 use core::fmt::Write as _;
-
-/// The largest `clockSkewSeconds` accepted: one day. More would all but disable the
-/// validity check.
-pub const MAX_CLOCK_SKEW_SECONDS: i64 = 86_400;
 
 /// How to check (the JS `CheckOptions`). `now_ms` is always given: the core never reads
 /// a clock.

@@ -15,8 +15,8 @@ mod drift;
 mod loglist;
 mod sct;
 
-pub use drift::{ct_drift, DriftCertificate, DriftHost, DriftReport, MAX_DRIFT_CERTIFICATES};
-pub use loglist::{Log, LogList, LogState, MAX_LOG_LIST_BYTES};
+pub use drift::{ct_drift, DriftCertificate, DriftHost, DriftReport};
+pub use loglist::{Log, LogList, LogState};
 pub use sct::{embedded, signed_data, Sct};
 
 use crate::finding::{Finding, FindingCode};
@@ -459,7 +459,7 @@ pub fn verified_issuer<'a>(
 ) -> Option<&'a Certificate> {
     let rules = crate::chain::path::PathRules {
         allow_sha1: true,
-        min_rsa_bits: crate::signature::verify::MIN_RSA_BITS,
+        min_rsa_bits: crate::limits::MIN_RSA_BITS,
         allow_unknown_critical_extensions: false,
     };
     let outcome = crate::chain::path::pin_path_with(certs, &rules, verifier);
@@ -620,8 +620,9 @@ pub fn diagnose_findings(certs: &[Certificate]) -> Vec<Finding> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
-    use super::sct::{parse_sct_list, MAX_SCTS_PER_CERTIFICATE};
+    use super::sct::parse_sct_list;
     use super::*;
+    use crate::limits::MAX_SCTS_PER_CERTIFICATE;
 
     fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();

@@ -14,6 +14,7 @@ pub(crate) mod der;
 
 use crate::error::{Error, Result};
 use crate::finding::{Finding, FindingCode};
+use crate::limits::{MAX_CERTIFICATES, MAX_INPUT_BYTES, MAX_PEM_BLOCKS};
 use base64::Engine as _;
 
 /// A block that was skipped: the warning, and the error it would have been alone.
@@ -22,13 +23,6 @@ struct Skipped {
     finding: Finding,
     error: Error,
 }
-
-/// Bytes accepted in one call, all parts together.
-pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
-/// Certificates (or keys) in one input.
-pub const MAX_CERTIFICATES: usize = 16;
-/// PEM blocks in one input, of any label.
-pub const MAX_PEM_BLOCKS: usize = 16;
 
 /// One part of an input as the host passed it.
 #[derive(Debug, Clone, PartialEq, Eq)]

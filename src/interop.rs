@@ -31,8 +31,8 @@ use crate::finding::Finding;
 use crate::policy::Policy;
 
 pub use android_nsc::import_android_nsc_lenient;
-pub use okhttp::{import_okhttp, MAX_OKHTTP_ADD_CALLS, MAX_OKHTTP_BYTES};
-pub use trustkit::{import_trustkit, MAX_TRUSTKIT_BYTES};
+pub use okhttp::import_okhttp;
+pub use trustkit::import_trustkit;
 
 /// A policy read from another system's configuration, and what did not carry over.
 #[derive(Debug, Clone, PartialEq, Eq)]

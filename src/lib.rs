@@ -10,6 +10,7 @@ mod error;
 mod finding;
 mod input;
 mod interop;
+mod limits;
 mod names;
 mod pin;
 mod plan;
@@ -87,9 +88,9 @@ pub use bundle::{
 // ---- Rotation plans ----
 pub use plan::{plan, HostPlan, PinnedKey, Plan, PlanOptions, Step};
 
-// ---- Bounds ----
-pub use chain::path::{MAX_PATH_LENGTH, MAX_SIGNATURE_CHECKS, MAX_VERIFICATION_COST};
-pub use check::memo::{MEMO_CHAINS, MEMO_MAX_INPUT_BYTES};
-pub use interop::android_nsc::MAX_NSC_BYTES;
-pub use interop::{MAX_OKHTTP_ADD_CALLS, MAX_OKHTTP_BYTES};
-pub use policy::{MAX_COMMENT_LEN, MAX_POLICY_BYTES};
+// ---- Bounds (every one is in `limits`) ----
+pub use limits::{
+    MAX_COMMENT_LEN, MAX_NSC_BYTES, MAX_OKHTTP_ADD_CALLS, MAX_OKHTTP_BYTES, MAX_PATH_LENGTH,
+    MAX_POLICY_BYTES, MAX_SIGNATURE_CHECKS, MAX_VERIFICATION_COST, MEMO_CHAINS,
+    MEMO_MAX_INPUT_BYTES,
+};

@@ -3,14 +3,12 @@
 //! The TLSA forms follow RFC 6698 section 2.1 (selector 1 = SPKI).
 
 use crate::error::{Error, Result};
+use crate::limits::MAX_PIN_TEXT;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use core::fmt;
 use core::str::FromStr;
 use sha2::Digest as _;
-
-/// The longest pin text certpin reads; anything longer is not a pin.
-pub const MAX_PIN_TEXT: usize = 512;
 
 /// The hash of a pin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

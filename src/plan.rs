@@ -22,6 +22,7 @@ use crate::check::verdict::Status;
 use crate::check::{check_policy_parsed, pin_hits, CheckOptions};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, FindingCode, Severity};
+use crate::limits::{MAX_PLAN_HOSTS, MAX_UPDATE_LAG_DAYS};
 use crate::names::host::normalize_hostname;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy};
@@ -30,10 +31,6 @@ use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
 use serde::Serialize;
 
-/// Hosts one plan may cover.
-pub const MAX_PLAN_HOSTS: usize = 64;
-/// The largest `updateLagDays`: ten years.
-pub const MAX_UPDATE_LAG_DAYS: i64 = 3650;
 /// `updateLagDays` when the caller gives none: clients that refresh their policy at
 /// least monthly.
 pub const DEFAULT_UPDATE_LAG_DAYS: i64 = 30;

@@ -11,6 +11,10 @@
 pub(crate) mod lint;
 
 use crate::error::{Error, Result};
+use crate::limits::{
+    MAX_COMMENT_LEN, MAX_DOMAINS, MAX_PINS_PER_DOMAIN, MAX_POLICY_BYTES, MAX_REPORT_URI_LEN,
+    MAX_SCHEMA_LEN,
+};
 use crate::names::host::HostPattern;
 use crate::pin::Pin;
 use crate::time::{parse_rfc3339, rfc3339};
@@ -19,18 +23,6 @@ use serde_json::{Map, Value};
 
 /// The policy document version this parser reads.
 pub const POLICY_VERSION: u64 = 1;
-/// Bytes of policy JSON accepted.
-pub const MAX_POLICY_BYTES: usize = 256 * 1024;
-/// Entries in `domains`.
-pub const MAX_DOMAINS: usize = 256;
-/// Pins in one entry.
-pub const MAX_PINS_PER_DOMAIN: usize = 64;
-/// Characters in a `reportUri`.
-pub const MAX_REPORT_URI_LEN: usize = 2048;
-/// Characters in a `comment` (on the document, an entry or a pin).
-pub const MAX_COMMENT_LEN: usize = 1024;
-/// Characters in the document's `$schema`.
-pub const MAX_SCHEMA_LEN: usize = 2048;
 
 /// What a pin does when it is found on the verified path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

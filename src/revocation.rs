@@ -23,10 +23,10 @@ mod ocsp;
 use crate::chain::parse_chain;
 use crate::chain::path::pin_path;
 use crate::check::verdict::Status;
-use crate::check::MAX_CLOCK_SKEW_SECONDS;
 use crate::error::{Error, Result};
 use crate::finding::{Finding, FindingCode};
 use crate::input::Part;
+use crate::limits::MAX_CLOCK_SKEW_SECONDS;
 use crate::signature::verify::SignatureVerifier;
 use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
@@ -34,16 +34,6 @@ use serde::Serialize;
 
 pub use info::{must_staple, revocation_info, RevocationInfo};
 
-/// The largest OCSP response accepted (real staples are 1 to 4 KB).
-pub const MAX_OCSP_RESPONSE_BYTES: usize = 64 * 1024;
-/// Certificates an OCSP response may carry (a responder sends its own, at most a few).
-pub const MAX_OCSP_CERTS: usize = 4;
-/// SingleResponses an OCSP response may carry.
-pub const MAX_OCSP_SINGLE_RESPONSES: usize = 64;
-/// The largest CRL accepted, in bytes.
-pub const MAX_CRL_BYTES: usize = 8 * 1024 * 1024;
-/// Revoked-certificate entries a CRL may hold.
-pub const MAX_CRL_ENTRIES: usize = 200_000;
 /// How long an OCSP response without nextUpdate counts as current after its
 /// thisUpdate (RFC 6960 section 4.2.2.1 leaves it open; mozilla::pkix uses one day).
 pub const NO_NEXT_UPDATE_LIFETIME_SECONDS: i64 = 86_400;

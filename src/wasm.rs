@@ -5,7 +5,8 @@
 use crate::chain::{compute_pins, parse_chain, CertificateInfo};
 use crate::diagnose::{diagnose, DiagnoseOptions};
 use crate::error::{ContextValue, Error, Result, ERROR_CODES};
-use crate::input::{Part, MAX_CERTIFICATES, MAX_INPUT_BYTES};
+use crate::input::Part;
+use crate::limits::{MAX_CERTIFICATES, MAX_INPUT_BYTES};
 use crate::pin::{HashAlgorithm, Pin, PinFormat};
 use crate::signature::verify::{
     RustCryptoVerifier, SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
@@ -571,7 +572,7 @@ fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
         bool_option(&options, "allowUnknownCriticalExtensions")?.unwrap_or(false);
     check.allow_common_name = bool_option(&options, "allowCommonNameFallback")?.unwrap_or(false);
     if let Some(bits) = integer_option(&options, "minRsaBits", 16384.0)? {
-        let min = i64::from(crate::signature::verify::MIN_RSA_BITS);
+        let min = i64::from(crate::limits::MIN_RSA_BITS);
         let default = i64::from(crate::chain::path::DEFAULT_MIN_RSA_BITS);
         if !(min..=default).contains(&bits) {
             return Err(invalid(
@@ -588,7 +589,7 @@ fn check_options_of(options: &JsValue) -> Result<CheckOptions> {
     check.clock_skew_seconds = integer_option(
         &options,
         "clockSkewSeconds",
-        crate::check::MAX_CLOCK_SKEW_SECONDS as f64,
+        crate::limits::MAX_CLOCK_SKEW_SECONDS as f64,
     )?
     .unwrap_or(0);
     check.ocsp_response = revocation::staple_of(&options)?;
@@ -617,12 +618,12 @@ pub fn check_pins_js(chain: JsValue, pins: JsValue, options: JsValue) -> JsResul
             return Err(invalid("pins", "must be an array of pin strings"));
         }
         let list = Array::from(&pins);
-        if list.length() as usize > crate::policy::MAX_PINS_PER_DOMAIN {
+        if list.length() as usize > crate::limits::MAX_PINS_PER_DOMAIN {
             return Err(invalid(
                 "pins",
                 format!(
                     "over the limit of {} pins",
-                    crate::policy::MAX_PINS_PER_DOMAIN
+                    crate::limits::MAX_PINS_PER_DOMAIN
                 ),
             ));
         }
@@ -667,12 +668,12 @@ impl PinPolicy {
 fn policy_of(policy: &JsValue) -> Result<Policy> {
     if let Some(text) = policy.dyn_ref::<js_sys::JsString>() {
         // UTF-8 is at least as long as the UTF-16 length: refuse before copying.
-        if text.length() as usize > crate::policy::MAX_POLICY_BYTES {
+        if text.length() as usize > crate::limits::MAX_POLICY_BYTES {
             return Err(Error::PolicyInvalid {
                 path: "$".into(),
                 reason: format!(
                     "the policy is over the limit of {} bytes",
-                    crate::policy::MAX_POLICY_BYTES
+                    crate::limits::MAX_POLICY_BYTES
                 ),
             });
         }

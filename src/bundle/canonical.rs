@@ -9,13 +9,11 @@
 //! digits. A fraction or a larger magnitude is refused rather than risk a reader that
 //! rounds differently from the signer (every certpin document uses integers only).
 
+use crate::limits::MAX_SAFE_INTEGER;
 use crate::policy::StrictJson;
 use core::cmp::Ordering;
 use core::fmt::Write as _;
 use serde_json::Value;
-
-/// The largest magnitude of a number in a signed document.
-pub const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
 
 /// A JSON value as read for signing.
 #[derive(Debug, Clone, PartialEq)]

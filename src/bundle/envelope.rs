@@ -2,7 +2,10 @@
 //! its JSON path; unknown members are errors (a typo must never change what is trusted).
 
 use super::canonical::Json;
-use super::{MAX_BUNDLE_BYTES, MAX_ROOT_KEYS, MAX_SIGNATURES, MAX_VERSION};
+use crate::limits::{
+    MAX_BUNDLE_BYTES, MAX_KEY_BASE64, MAX_ROOT_KEYS, MAX_SIGNATURES, MAX_SIG_BASE64, MAX_VERSION,
+};
+
 use crate::error::{Error, Result};
 use crate::signature::verify::{SignatureAlgorithm, SignatureHash};
 use crate::time::parse_rfc3339;
@@ -11,12 +14,6 @@ use base64::Engine as _;
 use sha2::Digest as _;
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::SubjectPublicKeyInfo;
-
-/// The longest base64 text accepted for a signature (an ECDSA P-256 DER signature is at
-/// most 72 bytes, Ed25519 64) and for a public key (an SPKI of either is under 100 bytes;
-/// the bound is larger so that an RSA key is named as unsupported, not as too long).
-const MAX_SIG_BASE64: usize = 128;
-const MAX_KEY_BASE64: usize = 2048;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Doc {

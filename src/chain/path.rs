@@ -33,35 +33,18 @@
 //! This is not validation against trusted roots: the host's TLS stack still does that.
 
 use crate::finding::{Finding, FindingCode, Severity};
+use crate::limits::{
+    MAX_CANDIDATE_STEPS, MAX_PATH_LENGTH, MAX_REJECTION_FINDINGS, MAX_SIGNATURE_CHECKS,
+    MAX_VERIFICATION_COST,
+};
 use crate::signature::verify::{
     rsa_key_shape, verify_link, SignatureAlgorithm, SignatureHash, SignatureVerifier, VerifyOutcome,
 };
 use crate::x509::cert::Certificate;
 use std::collections::BTreeMap;
 
-/// The longest path built: the leaf and 9 signers above it (OkHttp and OpenSSL allow 9).
-pub const MAX_PATH_LENGTH: usize = 10;
-/// The most signature verifications one path building may run.
-pub const MAX_SIGNATURE_CHECKS: usize = 64;
-/// The most issuer candidates one path building may consider (bounds backtracking work
-/// that needs no new signature check, e.g. many copies of the same certificates).
-pub const MAX_CANDIDATE_STEPS: usize = 1024;
-/// The verification cost one check may spend on path building (both builds of
-/// `crate::check` together), in units of [`link_cost`] (one unit is about the cost of
-/// an RSA-2048 check with exponent 65537). In the pure-Rust verifier (wasm in Node 22,
-/// on the shared 2-core development machine, 2026-12-01) an RSA-2048 check measured
-/// 0.7 to 1.0 ms, RSA-4096 3.8 ms, P-256 1.7 to 2.5 ms, P-384 4.7 to 7.2 ms, Ed25519
-/// 0.2 to 0.7 ms, and RSA-8192 with e = 2^33 - 1 29 ms; with 48 units the worst inputs
-/// (`npm run bench -- --budget`: 16 look-alikes with RSA-8192/e = 2^33 - 1, RSA-4096,
-/// P-384 or P-256 keys) measured medians of 18 to 46 ms per check at a load average of
-/// 8 on 2 cores. An honest chain costs 2 to 30 units.
-pub const MAX_VERIFICATION_COST: u64 = 48;
-
 /// The smallest RSA key accepted on the path by default (Chromium and webpki: 2048).
 pub const DEFAULT_MIN_RSA_BITS: u32 = 2048;
-
-/// The most rejected-candidate findings one path building reports.
-const MAX_REJECTION_FINDINGS: usize = 32;
 
 /// What path building refuses by default; each relaxation is an explicit option
 /// (`allowSha1`, `minRsaBits`, `allowUnknownCriticalExtensions`).

@@ -21,14 +21,10 @@ use crate::check::{
 use crate::error::Result;
 use crate::finding::Finding;
 use crate::input::Part;
+use crate::limits::{MEMO_CHAINS, MEMO_MAX_INPUT_BYTES};
 use crate::policy::Policy;
 use crate::signature::verify::{RustCryptoVerifier, SignatureVerifier};
 use crate::x509::cert::Certificate;
-
-/// Chains remembered per policy.
-pub const MEMO_CHAINS: usize = 32;
-/// The largest input remembered (all parts together); real chains are 2 to 10 KB.
-pub const MEMO_MAX_INPUT_BYTES: usize = 64 * 1024;
 
 struct Entry {
     input: Vec<Part>,

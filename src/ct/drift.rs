@@ -4,18 +4,13 @@
 //! certificate's verified path reaches a CA key the policy pins somewhere (any entry,
 //! active or candidate), that pin is suggested as a candidate for the host.
 
+use crate::limits::MAX_DRIFT_PATH;
 use crate::names::hostname::dns_name_matches;
 use crate::pin::HashAlgorithm;
 use crate::policy::{DomainEntry, PinState, Policy};
 use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
 use serde::Serialize;
-
-/// Certificates one `ctDrift` call takes (a crt.sh export for a busy domain holds a few
-/// thousand).
-pub const MAX_DRIFT_CERTIFICATES: usize = 4096;
-/// Issuers tried above one leaf (a path is at most this long, leaf included).
-const MAX_DRIFT_PATH: usize = 8;
 
 /// One certificate no active pin of `host` accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -7,23 +7,13 @@
 //! since the format grows (`tiled_logs`, `log_type`, URLs).
 
 use crate::error::{Error, Result};
+use crate::limits::{
+    MAX_KEY_BYTES, MAX_LOGS, MAX_LOG_LIST_BYTES, MAX_OPERATORS, MAX_PREVIOUS_OPERATORS, MAX_TEXT,
+};
 use crate::time::parse_rfc3339;
 use base64::Engine as _;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-
-/// Bytes of log list JSON accepted (Chrome's 2026 list is about 40 KB).
-pub const MAX_LOG_LIST_BYTES: usize = 1024 * 1024;
-/// Operators in one list.
-pub const MAX_OPERATORS: usize = 128;
-/// Logs in one list, over all operators.
-pub const MAX_LOGS: usize = 1024;
-/// Bytes of one log key (DER SPKI; an RSA 8192 key is about 1.1 KB).
-const MAX_KEY_BYTES: usize = 4096;
-/// Characters of a name or description kept.
-const MAX_TEXT: usize = 512;
-/// Previous operators of one log.
-const MAX_PREVIOUS_OPERATORS: usize = 16;
 
 /// A log's state (log list v3 `state`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,15 +2,13 @@
 //! DER, the precertificate TBS rebuilt from it (section 3.2: the leaf's TBS without
 //! that extension), and the `digitally-signed` input a log signed.
 
+use crate::limits::MAX_SCTS_PER_CERTIFICATE;
+
 /// DER of the extnID 1.3.6.1.4.1.11129.2.4.2 (the embedded SCT list), tag and length
 /// included.
 const SCT_LIST_OID: &[u8] = &[
     0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x02,
 ];
-
-/// The most SCTs one certificate may embed. Real certificates carry 2 to 5; each one
-/// costs a signature verification, so the bound caps the work one input can cause.
-pub const MAX_SCTS_PER_CERTIFICATE: usize = 16;
 
 /// One SignedCertificateTimestamp (RFC 6962 section 3.2), as received.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,6 +11,7 @@
 
 mod xml;
 
+use crate::limits::MAX_NSC_BYTES;
 use xml::Element;
 
 use super::export::{
@@ -368,9 +369,6 @@ fn domain_config(
 }
 
 // ---- The XML, read strictly ----
-
-/// Longest network security config accepted by `import_android_nsc`.
-pub const MAX_NSC_BYTES: usize = 256 * 1024;
 
 /// Reads a network security config's XML (bounded by `MAX_NSC_BYTES`) into elements,
 /// for both importers.

@@ -14,14 +14,12 @@
 
 use super::export::{enforce_only, pins_only, sha256_only, unsupported};
 use crate::error::{Error, Result};
+use crate::limits::{MAX_HPKP_HEADER_BYTES, MAX_PINS_PER_DOMAIN};
 use crate::names::host::HostPattern;
 use crate::pin::Pin;
-use crate::policy::{DomainEntry, Mode, PinEntry, Policy, MAX_PINS_PER_DOMAIN};
+use crate::policy::{DomainEntry, Mode, PinEntry, Policy};
 use crate::policy::{PinPosition, PinState};
 use core::fmt::Write as _;
-
-/// Longest header accepted.
-pub const MAX_HPKP_HEADER_BYTES: usize = 16 * 1024;
 
 fn invalid(directive: &str, reason: impl Into<String>) -> Error {
     Error::HpkpHeaderInvalid {

@@ -22,17 +22,11 @@ use super::export::{active, enforce_only, need_active, notes, sha256_only, unsup
 use super::Import;
 use crate::error::{Error, Result};
 use crate::finding::{Finding, FindingCode};
+use crate::limits::{MAX_ARGUMENTS, MAX_OKHTTP_ADD_CALLS, MAX_OKHTTP_BYTES};
 use crate::names::host::HostPattern;
 use crate::pin::Pin;
 use crate::policy::{DomainEntry, Policy};
 use core::fmt::Write as _;
-
-/// Bytes of source accepted.
-pub const MAX_OKHTTP_BYTES: usize = 256 * 1024;
-/// `.add(…)` calls read from one source.
-pub const MAX_OKHTTP_ADD_CALLS: usize = 1024;
-/// Arguments of one `.add(…)` call (the pattern and its pins).
-const MAX_ARGUMENTS: usize = 1 + crate::policy::MAX_PINS_PER_DOMAIN;
 
 fn invalid(line: Option<usize>, reason: impl Into<String>) -> Error {
     Error::OkHttpInvalid {
@@ -293,7 +287,7 @@ impl Reader {
                     Some(line),
                     format!(
                         "this .add(…) has more than {} pins, over the limit per entry",
-                        crate::policy::MAX_PINS_PER_DOMAIN
+                        crate::limits::MAX_PINS_PER_DOMAIN
                     ),
                 ));
             }

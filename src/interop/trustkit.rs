@@ -15,16 +15,12 @@
 use super::Import;
 use crate::error::{Error, Result};
 use crate::finding::{Finding, FindingCode};
+use crate::limits::{MAX_TRUSTKIT_BYTES, MAX_TRUSTKIT_REPORT_URIS};
 use crate::names::host::HostPattern;
 use crate::pin::Pin;
 use crate::policy::{DomainEntry, Mode, Policy, StrictJson};
 use crate::time::parse_rfc3339;
 use serde_json::{Map, Value};
-
-/// Bytes of configuration JSON accepted.
-pub const MAX_TRUSTKIT_BYTES: usize = 256 * 1024;
-/// Report URIs read from one domain.
-pub const MAX_TRUSTKIT_REPORT_URIS: usize = 16;
 
 const DOMAINS: &str = "kTSKPinnedDomains";
 
@@ -135,13 +131,13 @@ pub fn import_trustkit(text: &str) -> Result<Import> {
     } else {
         (root, "")
     };
-    if domains.len() > crate::policy::MAX_DOMAINS {
+    if domains.len() > crate::limits::MAX_DOMAINS {
         return Err(invalid(
             if prefix.is_empty() { "$" } else { prefix },
             format!(
                 "{} domains, over the limit of {}",
                 domains.len(),
-                crate::policy::MAX_DOMAINS
+                crate::limits::MAX_DOMAINS
             ),
         ));
     }
@@ -260,7 +256,7 @@ fn domain(
             )
         })?,
         &hashes_path,
-        crate::policy::MAX_PINS_PER_DOMAIN,
+        crate::limits::MAX_PINS_PER_DOMAIN,
     )?;
     let mut pins = Vec::new();
     for (i, h) in hashes.iter().enumerate() {

@@ -7,13 +7,9 @@
 //! `includeSubdomains` matches itself and every name below it (Android NSC, TrustKit).
 
 use crate::error::{Error, Result};
+use crate::limits::{MAX_LABEL_LEN, MAX_NAME_LEN};
 use core::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-
-/// Longest DNS name, in octets, without the trailing dot (RFC 1035 section 2.3.4).
-pub const MAX_NAME_LEN: usize = 253;
-/// Longest DNS label, in octets (RFC 1035 section 2.3.4).
-pub const MAX_LABEL_LEN: usize = 63;
 
 /// A host name in the one canonical form certpin compares (policy lookups and the
 /// reference name of hostname verification alike).

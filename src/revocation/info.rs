@@ -3,6 +3,7 @@
 //! (RFC 7633 TLS feature extension 1.3.6.1.5.5.7.1.24 listing status_request, 5).
 use super::der::{whole_sequence, INTEGER};
 use crate::finding::{Finding, FindingCode};
+use crate::limits::MAX_URLS;
 use crate::x509::cert::Certificate;
 use serde::Serialize;
 use x509_parser::certificate::X509Certificate;
@@ -13,8 +14,6 @@ const OID_TLS_FEATURE: &str = "1.3.6.1.5.5.7.1.24";
 const OID_AD_OCSP: &str = "1.3.6.1.5.5.7.48.1";
 /// TLS extension status_request (RFC 6066 section 8).
 const STATUS_REQUEST: u8 = 5;
-/// URLs reported per certificate and kind.
-const MAX_URLS: usize = 8;
 
 /// The revocation information one certificate offers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

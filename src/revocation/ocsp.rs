@@ -11,9 +11,9 @@ use super::der::{
 };
 use super::{
     check_times, reason_name, Responder, RevocationOptions, RevocationOutcome, RevocationStatus,
-    MAX_OCSP_CERTS, MAX_OCSP_RESPONSE_BYTES, MAX_OCSP_SINGLE_RESPONSES,
 };
 use crate::error::{Error, Result};
+use crate::limits::{MAX_OCSP_CERTS, MAX_OCSP_RESPONSE_BYTES, MAX_OCSP_SINGLE_RESPONSES};
 use crate::signature::verify::{
     check_key, verify_link, SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
 };

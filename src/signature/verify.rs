@@ -9,6 +9,7 @@
 //! only combinations the core accepted, so they answer the same question and must give
 //! the same answer. No verifier is stored anywhere.
 
+use crate::limits::{MAX_PSS_SALT, MAX_RSA_BITS, MAX_RSA_EXPONENT, MIN_RSA_BITS};
 use crate::x509::cert::{bit_length, signature_algorithm_name, Certificate};
 use core::fmt;
 use x509_parser::prelude::FromDer;
@@ -70,15 +71,6 @@ pub enum SignatureAlgorithm {
     /// Ed25519 (RFC 8410), pure: the message is signed as is.
     Ed25519,
 }
-
-/// The longest RSA-PSS salt certpin accepts (the salt can never be longer than the key).
-const MAX_PSS_SALT: usize = 1024;
-/// RSA modulus sizes certpin verifies. Smaller keys can be factored (a forged link);
-/// larger ones are refused to bound the work an input can cause.
-pub const MIN_RSA_BITS: u32 = 1024;
-pub const MAX_RSA_BITS: u32 = 8192;
-/// The largest RSA public exponent accepted (as `rsa` and *ring* do: RSA DoS).
-const MAX_RSA_EXPONENT: u64 = (1 << 33) - 1;
 
 impl SignatureAlgorithm {
     /// Decodes the certificate's signature algorithm, or returns the name of the

@@ -6,8 +6,9 @@
 use super::{
     get, integer_option, js_error, now_of, options_of, to_js, JsResult, Options, PinPolicy,
 };
-use crate::bundle::{self, BundleOptions, VerifiedBundle, MAX_BUNDLE_BYTES, MAX_VERSION};
+use crate::bundle::{self, BundleOptions, VerifiedBundle};
 use crate::error::{Error, Result};
+use crate::limits::{MAX_BUNDLE_BYTES, MAX_VERSION};
 use js_sys::Array;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -109,12 +110,12 @@ pub fn update_root_js(current: JsValue, next: JsValue, options: JsValue) -> JsRe
         let current = document_text(&current, "current root", root_malformed)?;
         let chain = if Array::is_array(&next) {
             let list = Array::from(&next);
-            if list.length() as usize > bundle::MAX_ROOT_CHAIN {
+            if list.length() as usize > crate::limits::MAX_ROOT_CHAIN {
                 return Err(root_malformed(
                     "$".into(),
                     format!(
                         "over the limit of {} roots per call",
-                        bundle::MAX_ROOT_CHAIN
+                        crate::limits::MAX_ROOT_CHAIN
                     ),
                 ));
             }

@@ -42,12 +42,12 @@ fn shared_log_list_of(value: &JsValue) -> Result<std::rc::Rc<LogList>> {
 /// The JSON text of a log list given as text or as an object, bounded before copying.
 fn log_list_text(value: &JsValue) -> Result<String> {
     if let Some(text) = value.dyn_ref::<js_sys::JsString>() {
-        if text.length() as usize > crate::ct::MAX_LOG_LIST_BYTES {
+        if text.length() as usize > crate::limits::MAX_LOG_LIST_BYTES {
             return Err(Error::LogListInvalid {
                 path: "$".into(),
                 reason: format!(
                     "the log list is over the limit of {} bytes",
-                    crate::ct::MAX_LOG_LIST_BYTES
+                    crate::limits::MAX_LOG_LIST_BYTES
                 ),
             });
         }
@@ -145,7 +145,7 @@ pub fn ct_drift_js(policy: JsValue, certificates: JsValue, options: JsValue) -> 
             ));
         }
         let list: &js_sys::Array = certificates.unchecked_ref();
-        let limit = crate::ct::MAX_DRIFT_CERTIFICATES;
+        let limit = crate::limits::MAX_DRIFT_CERTIFICATES;
         if list.length() as usize > limit {
             return Err(Error::TooManyCertificates {
                 count: list.length() as usize,

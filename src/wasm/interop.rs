@@ -49,7 +49,7 @@ pub(super) fn from_android_nsc(xml: JsValue, options: JsValue) -> JsResult<JsVal
                 .as_bool()
                 .ok_or_else(|| invalid("lenient", "must be true or false"))?,
         };
-        let limit = crate::interop::android_nsc::MAX_NSC_BYTES;
+        let limit = crate::limits::MAX_NSC_BYTES;
         let xml = text_of(&xml, "xml", limit, || Error::NscInvalid {
             reason: format!("over the limit of {limit} bytes"),
         })?;
@@ -72,7 +72,7 @@ impl PinPolicy {
     #[wasm_bindgen(js_name = fromOkHttp)]
     pub fn from_okhttp(source: JsValue) -> JsResult<JsValue> {
         let run = || -> Result<Import> {
-            let limit = crate::interop::MAX_OKHTTP_BYTES;
+            let limit = crate::limits::MAX_OKHTTP_BYTES;
             let source = text_of(&source, "source", limit, || Error::OkHttpInvalid {
                 line: None,
                 reason: format!("the source is over the limit of {limit} bytes"),
@@ -88,7 +88,7 @@ impl PinPolicy {
     #[wasm_bindgen(js_name = fromTrustKit)]
     pub fn from_trustkit(config: JsValue) -> JsResult<JsValue> {
         let run = || -> Result<Import> {
-            let limit = crate::interop::MAX_TRUSTKIT_BYTES;
+            let limit = crate::limits::MAX_TRUSTKIT_BYTES;
             let too_large = || Error::TrustKitInvalid {
                 path: "$".into(),
                 reason: format!("the configuration is over the limit of {limit} bytes"),

@@ -5,9 +5,8 @@ use super::{get, integer_option, invalid, js_error, now_of, options_of, parts_of
 use super::{JsResult, PinPolicy};
 use crate::chain::parse_chain;
 use crate::error::Result;
-use crate::plan::{
-    plan, PlanOptions, DEFAULT_UPDATE_LAG_DAYS, MAX_PLAN_HOSTS, MAX_UPDATE_LAG_DAYS,
-};
+use crate::limits::{MAX_PLAN_HOSTS, MAX_UPDATE_LAG_DAYS};
+use crate::plan::{plan, PlanOptions, DEFAULT_UPDATE_LAG_DAYS};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -44,7 +44,7 @@ fn revocation_options(options: &JsValue) -> Result<RevocationOptions> {
         clock_skew_seconds: integer_option(
             &options,
             "clockSkewSeconds",
-            crate::check::MAX_CLOCK_SKEW_SECONDS as f64,
+            crate::limits::MAX_CLOCK_SKEW_SECONDS as f64,
         )?
         .unwrap_or(0),
     })

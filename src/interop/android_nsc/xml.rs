@@ -2,6 +2,7 @@
 
 use super::nsc;
 use crate::error::Result;
+use crate::limits::MAX_XML_DEPTH;
 
 /// A parsed XML element of the small subset Android's config uses.
 #[derive(Debug)]
@@ -30,8 +31,6 @@ struct XmlReader<'a> {
     at: usize,
     depth: usize,
 }
-
-const MAX_XML_DEPTH: usize = 16;
 
 impl XmlReader<'_> {
     fn rest(&self) -> &str {
