@@ -795,12 +795,15 @@ fn a_crl_shard_for_another_distribution_point_does_not_cover_the_leaf() {
         assert!(status.success());
         std::fs::read(&out).unwrap()
     };
+    let other = shard("http://127.0.0.1:9/shard-2.crl");
+    let own = shard("http://127.0.0.1:9/ca.crl");
+    // openssl dates the CRLs by the real clock (to the second), so the check reads the
+    // clock after they are made: read before, a second boundary in between made the CRL
+    // "not yet valid".
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64;
-    let other = shard("http://127.0.0.1:9/shard-2.crl");
-    let own = shard("http://127.0.0.1:9/ca.crl");
     std::fs::remove_dir_all(&work).ok();
     let e = check_crl(&chain("good"), &other, &at(now), &RustCryptoVerifier);
     assert!(
