@@ -61,15 +61,20 @@ pub fn decode(parts: &[Part]) -> Result<Vec<Item>> {
     decode_noted(parts).map(|(items, _)| items)
 }
 
-/// [`decode`], with a warning for each PEM block that was skipped.
-pub fn decode_noted(parts: &[Part]) -> Result<(Vec<Item>, Vec<Finding>)> {
-    let total: usize = parts
+/// The size of an input: the bytes of every part, text as UTF-8.
+pub(crate) fn input_bytes(parts: &[Part]) -> usize {
+    parts
         .iter()
         .map(|p| match p {
             Part::Text(t) => t.len(),
             Part::Bytes(b) => b.len(),
         })
-        .sum();
+        .sum()
+}
+
+/// [`decode`], with a warning for each PEM block that was skipped.
+pub fn decode_noted(parts: &[Part]) -> Result<(Vec<Item>, Vec<Finding>)> {
+    let total = input_bytes(parts);
     if total > MAX_INPUT_BYTES {
         return Err(Error::InputTooLarge {
             bytes: total,

@@ -190,12 +190,7 @@ fn plan_host(
 
     // The path the check matched pins on (it may be the goal-directed second build).
     let path = verdict.verified_path.clone();
-    let active: Vec<PinEntry> = entry
-        .pins
-        .iter()
-        .filter(|p| p.state == PinState::Active)
-        .cloned()
-        .collect();
+    let active = entry.active_pins();
     let hits = pin_hits(&active, certs, &path);
     for h in &hits {
         if let (Some(p), Some(c)) = (active.get(h.pin_index), certs.get(h.cert_index)) {

@@ -131,6 +131,15 @@ pub struct DomainEntry {
 }
 
 impl DomainEntry {
+    /// The entry's active pins (the ones that decide a check), in order.
+    pub fn active_pins(&self) -> Vec<PinEntry> {
+        self.pins
+            .iter()
+            .filter(|p| p.state == PinState::Active)
+            .cloned()
+            .collect()
+    }
+
     /// An enforcing entry of active pins that may match anywhere, every other field at
     /// its default (no expiry, no report URI, revocation off, no CT): what the importers
     /// and `checkPins` start from, setting the rest with struct update syntax.

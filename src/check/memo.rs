@@ -20,7 +20,7 @@ use crate::check::{
 };
 use crate::error::Result;
 use crate::finding::Finding;
-use crate::input::Part;
+use crate::input::{input_bytes, Part};
 use crate::limits::{MEMO_CHAINS, MEMO_MAX_INPUT_BYTES};
 use crate::policy::Policy;
 use crate::signature::verify::{RustCryptoVerifier, SignatureVerifier};
@@ -46,16 +46,6 @@ impl Default for ChainMemo {
     fn default() -> ChainMemo {
         ChainMemo::with_verifier(Box::new(RustCryptoVerifier))
     }
-}
-
-fn input_bytes(input: &[Part]) -> usize {
-    input
-        .iter()
-        .map(|p| match p {
-            Part::Text(t) => t.len(),
-            Part::Bytes(b) => b.len(),
-        })
-        .sum()
 }
 
 /// Byte equality in 8-byte words: the compiler's `memcmp` for wasm32 compares one byte

@@ -187,12 +187,7 @@ fn lint_chain(
             continue;
         }
         let who = label(i, d);
-        let active: Vec<_> = d
-            .pins
-            .iter()
-            .filter(|p| p.state == PinState::Active)
-            .cloned()
-            .collect();
+        let active = d.active_pins();
         let hits = pin_hits(&active, certs, &path);
         if hits.is_empty() {
             out.push(Finding::error(
