@@ -20,7 +20,8 @@ pub use envelope::{key_id_of, Root, RootKey};
 use crate::error::{Error, Result};
 use crate::limits::{MAX_BUNDLE_BYTES, MAX_ROOT_CHAIN};
 use crate::policy::Policy;
-use crate::signature::verify::{check_key, SignatureAlgorithm, SignatureVerifier, VerifyOutcome};
+use crate::signature::algorithm::SignatureAlgorithm;
+use crate::signature::verify::{check_key, SignatureVerifier, VerifyOutcome};
 use crate::time::rfc3339;
 use envelope::{parse_bundle, parse_root, BundleSigned, Envelope};
 

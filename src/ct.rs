@@ -20,9 +20,8 @@ pub use loglist::{Log, LogList, LogState};
 pub use sct::{embedded, signed_data, Sct};
 
 use crate::finding::{Finding, FindingCode};
-use crate::signature::verify::{
-    check_key, SignatureAlgorithm, SignatureHash, SignatureVerifier, VerifyOutcome,
-};
+use crate::signature::algorithm::{SignatureAlgorithm, SignatureHash};
+use crate::signature::verify::{check_key, SignatureVerifier, VerifyOutcome};
 use crate::x509::cert::{spki_of_public_key, Certificate};
 use base64::Engine as _;
 use serde::Serialize;

@@ -7,7 +7,8 @@ use crate::chain::validity::{check_validity, expiring_soon, EXPIRY_WARNING_SECON
 use crate::finding::{Finding, FindingCode, Severity};
 use crate::names::hostname::check_hostname;
 use crate::pin::{HashAlgorithm, Pin};
-use crate::signature::verify::{SignatureAlgorithm, SignatureHash, SignatureVerifier};
+use crate::signature::algorithm::{SignatureAlgorithm, SignatureHash};
+use crate::signature::verify::SignatureVerifier;
 use crate::x509::cert::{signature_algorithm_name, Certificate};
 
 /// A path with more certificates than this is "unusually long" (leaf, 3 intermediates).

@@ -34,9 +34,9 @@ pub use chain::path::{
     link_checks, link_cost, pin_path, self_signed_flags, verified_path, verified_path_under,
     PathOutcome, PathRules,
 };
+pub use signature::algorithm::{SignatureAlgorithm, SignatureHash};
 pub use signature::verify::{
-    is_self_signed, verify_link, RustCryptoVerifier, SignatureAlgorithm, SignatureHash,
-    SignatureVerifier, VerifyOutcome,
+    is_self_signed, verify_link, RustCryptoVerifier, SignatureVerifier, VerifyOutcome,
 };
 
 // ---- Host names ----

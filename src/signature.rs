@@ -1,3 +1,4 @@
 //! Signatures: the algorithms certpin verifies and the verifier that checks them.
 
+pub(crate) mod algorithm;
 pub(crate) mod verify;

@@ -8,9 +8,8 @@ use crate::error::{ContextValue, Error, Result, ERROR_CODES};
 use crate::input::Part;
 use crate::limits::{MAX_CERTIFICATES, MAX_INPUT_BYTES};
 use crate::pin::{HashAlgorithm, Pin, PinFormat};
-use crate::signature::verify::{
-    RustCryptoVerifier, SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
-};
+use crate::signature::algorithm::SignatureAlgorithm;
+use crate::signature::verify::{RustCryptoVerifier, SignatureVerifier, VerifyOutcome};
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use serde::Serialize;
 use std::cell::RefCell;

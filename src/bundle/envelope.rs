@@ -7,7 +7,7 @@ use crate::limits::{
 };
 
 use crate::error::{Error, Result};
-use crate::signature::verify::{SignatureAlgorithm, SignatureHash};
+use crate::signature::algorithm::{SignatureAlgorithm, SignatureHash};
 use crate::time::parse_rfc3339;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;

@@ -37,9 +37,8 @@ use crate::limits::{
     MAX_CANDIDATE_STEPS, MAX_PATH_LENGTH, MAX_REJECTION_FINDINGS, MAX_SIGNATURE_CHECKS,
     MAX_VERIFICATION_COST,
 };
-use crate::signature::verify::{
-    rsa_key_shape, verify_link, SignatureAlgorithm, SignatureHash, SignatureVerifier, VerifyOutcome,
-};
+use crate::signature::algorithm::{SignatureAlgorithm, SignatureHash};
+use crate::signature::verify::{rsa_key_shape, verify_link, SignatureVerifier, VerifyOutcome};
 use crate::x509::cert::Certificate;
 use std::collections::BTreeMap;
 

@@ -11,7 +11,8 @@ use super::der::{INTEGER, OCTET_STRING, OID, SEQUENCE, UTC_TIME};
 use super::{reason_name, Responder, RevocationOptions, RevocationOutcome, RevocationStatus};
 use crate::error::{Error, Result};
 use crate::limits::{MAX_CRL_BYTES, MAX_CRL_ENTRIES};
-use crate::signature::verify::{check_key, SignatureAlgorithm, SignatureVerifier, VerifyOutcome};
+use crate::signature::algorithm::SignatureAlgorithm;
+use crate::signature::verify::{check_key, SignatureVerifier, VerifyOutcome};
 use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
 

@@ -14,9 +14,8 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::limits::{MAX_OCSP_CERTS, MAX_OCSP_RESPONSE_BYTES, MAX_OCSP_SINGLE_RESPONSES};
-use crate::signature::verify::{
-    check_key, verify_link, SignatureAlgorithm, SignatureVerifier, VerifyOutcome,
-};
+use crate::signature::algorithm::SignatureAlgorithm;
+use crate::signature::verify::{check_key, verify_link, SignatureVerifier, VerifyOutcome};
 use crate::time::rfc3339;
 use crate::x509::cert::Certificate;
 use sha1::Digest as _;
