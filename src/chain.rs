@@ -9,7 +9,8 @@ use crate::finding::Finding;
 use crate::input::{decode, decode_noted, Item, ItemKind, Part};
 use crate::pin::{hex, HashAlgorithm, Pin};
 use crate::time::rfc3339;
-use crate::x509::cert::{signature_algorithm_name, spki_of_csr, spki_of_public_key, Certificate};
+use crate::x509::cert::{signature_algorithm_name, Certificate};
+use crate::x509::spki::{spki_of_csr, spki_of_public_key};
 use serde::Serialize;
 
 /// Parses every item of the input as a certificate, in order.

@@ -24,7 +24,8 @@ mod x509;
 // ---- Input and certificates ----
 pub use chain::{compute_pins, parse_chain, parse_chain_noted, CertificateInfo};
 pub use input::Part;
-pub use x509::cert::{Certificate, Facts, KeyFacts};
+pub use x509::cert::{Certificate, Facts};
+pub use x509::spki::KeyFacts;
 
 // ---- Pins ----
 pub use pin::{HashAlgorithm, Pin, PinFormat};

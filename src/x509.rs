@@ -3,3 +3,4 @@
 
 pub(crate) mod cert;
 pub(crate) mod name;
+pub(crate) mod spki;

@@ -11,7 +11,8 @@
 
 use crate::limits::{MAX_RSA_BITS, MAX_RSA_EXPONENT, MIN_RSA_BITS};
 use crate::signature::algorithm::{SignatureAlgorithm, SignatureHash};
-use crate::x509::cert::{bit_length, Certificate};
+use crate::x509::cert::Certificate;
+use crate::x509::spki::bit_length;
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey as ParsedKey;
 use x509_parser::x509::SubjectPublicKeyInfo;
