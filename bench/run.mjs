@@ -51,7 +51,7 @@ function loadChain(name) {
 const chains = [loadChain("rsa"), loadChain("ec")];
 
 // ---- path budget worst case: the inputs that make path building spend its
-// whole cost-weighted budget (tests/path_semantics.rs writes them), checked with the
+// whole cost-weighted budget (tests/chain.rs writes them), checked with the
 // pure-Rust verifier (what browsers and workers run). Target: ≤ 50 ms per check.
 function budgetWorstCase() {
   const rows = [];

@@ -1,4 +1,4 @@
-//! Signed policy bundles (issue 18) natively, with the pure-Rust verifiers: documents
+//! Signed policy bundles natively, with the pure-Rust verifiers: documents
 //! signed by *ring* through rcgen (an independent signer), their `signed` part written
 //! by hand already in RFC 8785 canonical form (members sorted, no whitespace), so the
 //! signing input is the prefix plus that exact text.
@@ -9,10 +9,12 @@
     clippy::panic
 )]
 
+mod common;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use certpin::RustCryptoVerifier;
 use certpin::{bundle_key_id, update_root, verify_bundle, BundleOptions, Error};
+use common::{DAY, MS, NOW_MS};
 use rcgen::{KeyPair, PublicKeyData, SigningKey, PKCS_ECDSA_P256_SHA256, PKCS_ED25519};
 
 struct Key {
@@ -78,10 +80,11 @@ fn bundle(signers: &[&Key], signed: &str) -> String {
     format!(r#"{{"signed":{signed},"signatures":[{}]}}"#, sigs.join(","))
 }
 
-// 2026-07-01T00:00:00Z
-const NOW: i64 = 1_782_864_000_000;
+/// 2026-07-01T00:00:00Z in ms: a month after the bundles' `issuedAt` (NOW), before their
+/// `expires` (NOW plus a year).
+const AT_MS: i64 = NOW_MS + 30 * DAY * MS;
 const AT: BundleOptions = BundleOptions {
-    now_ms: NOW,
+    now_ms: AT_MS,
     min_version: 0,
 };
 
@@ -137,7 +140,7 @@ fn thresholds_rollback_expiry_and_rotation() {
         "BUNDLE_ROLLBACK"
     );
     let late = BundleOptions {
-        now_ms: 1_811_808_000_000, // 2027-06-01T00:00:00Z
+        now_ms: NOW_MS + 365 * DAY * MS, // 2027-06-01T00:00:00Z, the bundles' `expires`
         ..AT
     };
     assert_eq!(
@@ -147,7 +150,7 @@ fn thresholds_rollback_expiry_and_rotation() {
         "BUNDLE_EXPIRED"
     );
     let early = BundleOptions {
-        now_ms: 1_780_272_000_000 - 301_000, // 2026-06-01T00:00:00Z minus 301 s
+        now_ms: NOW_MS - 301_000, // the bundles' `issuedAt` (NOW) minus 301 s
         ..AT
     };
     assert_eq!(
@@ -161,7 +164,7 @@ fn thresholds_rollback_expiry_and_rotation() {
     let r1 = root(&[&k1], &[&k1], 1, 1);
     let r2 = root(&[&k2], &[&k1, &k2], 2, 1);
     let r3 = root(&[&k3], &[&k2, &k3], 3, 1);
-    let last = update_root(&r1, &[r2.clone(), r3.clone()], NOW, &RustCryptoVerifier).unwrap();
+    let last = update_root(&r1, &[r2.clone(), r3.clone()], AT_MS, &RustCryptoVerifier).unwrap();
     assert!(verify_bundle(
         &bundle(&[&k3], &bundle_signed(1)),
         &last,
@@ -171,13 +174,13 @@ fn thresholds_rollback_expiry_and_rotation() {
     .is_ok());
     let only_new = root(&[&k2], &[&k2], 2, 1);
     assert_eq!(
-        update_root(&r1, &[only_new], NOW, &RustCryptoVerifier)
+        update_root(&r1, &[only_new], AT_MS, &RustCryptoVerifier)
             .map_err(code)
             .unwrap_err(),
         "ROOT_THRESHOLD"
     );
     assert_eq!(
-        update_root(&r1, &[r3], NOW, &RustCryptoVerifier)
+        update_root(&r1, &[r3], AT_MS, &RustCryptoVerifier)
             .map_err(code)
             .unwrap_err(),
         "ROOT_VERSION"

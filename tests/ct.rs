@@ -1,4 +1,4 @@
-//! Certificate Transparency (issue 20) with an independent signer: rcgen builds the
+//! Certificate Transparency with an independent signer: rcgen builds the
 //! certificates, *ring* (through rcgen's `SigningKey`) signs the SCTs over the RFC 6962
 //! section 3.2 structure built here by hand, and certpin verifies them with its pure-Rust
 //! verifier. The precertificate TBS is rcgen's own serialisation of the same parameters
@@ -10,12 +10,16 @@ mod common;
 use base64::Engine as _;
 use certpin::RustCryptoVerifier;
 use certpin::{verify_scts, Certificate, CtPolicy, LogList};
-use common::{key, Spec};
+use common::{key, Spec, DAY, MS, NOW_MS};
 use rcgen::{CustomExtension, Issuer, KeyPair, PublicKeyData, SerialNumber, SigningKey};
 use sha2::{Digest, Sha256};
 
-/// 2026-02-01T00:00:00Z, ms.
-const NOW_MS: i64 = 1_769_904_000_000;
+/// 2026-02-01T00:00:00Z in ms, 120 days before NOW: 12 days after the test log list's
+/// `log_list_timestamp` (2026-01-20), so the list is fresh, and a month after the SCTs'
+/// timestamp (`SCT_TIME_MS`).
+const CT_NOW_MS: i64 = NOW_MS - 120 * DAY * MS;
+/// 2026-01-02T00:00:00Z in ms, 150 days before NOW: when the test logs signed the SCTs.
+const SCT_TIME_MS: u64 = (NOW_MS - 150 * DAY * MS) as u64;
 const SCT_OID: &[u64] = &[1, 3, 6, 1, 4, 1, 11129, 2, 4, 2];
 
 fn b64(bytes: &[u8]) -> String {
@@ -144,11 +148,11 @@ fn ring_signed_scts_verify_with_rustcrypto() {
         },
     ];
     let list = log_list(&[("Operator A", &p256), ("Operator B", &rsa)]);
-    let (leaf, ca) = leaf_with_scts(&logs, 1_767_312_000_000, false);
+    let (leaf, ca) = leaf_with_scts(&logs, SCT_TIME_MS, false);
     let v = verify_scts(
         &certs(&[&leaf, &ca]),
         &list,
-        NOW_MS,
+        CT_NOW_MS,
         CtPolicy::Chrome,
         &RustCryptoVerifier,
     );
@@ -163,11 +167,11 @@ fn ring_signed_scts_verify_with_rustcrypto() {
     assert_eq!(v.scts[0].timestamp, "2026-01-02T00:00:00.000Z");
 
     // One flipped signature bit: that SCT fails, the policy with it.
-    let (bad, ca) = leaf_with_scts(&logs, 1_767_312_000_000, true);
+    let (bad, ca) = leaf_with_scts(&logs, SCT_TIME_MS, true);
     let v = verify_scts(
         &certs(&[&bad, &ca]),
         &list,
-        NOW_MS,
+        CT_NOW_MS,
         CtPolicy::Chrome,
         &RustCryptoVerifier,
     );
@@ -184,7 +188,7 @@ fn ring_signed_scts_verify_with_rustcrypto() {
     let v = verify_scts(
         &certs(&[&leaf, &ca]),
         &list,
-        NOW_MS,
+        CT_NOW_MS,
         CtPolicy::Apple,
         &RustCryptoVerifier,
     );
@@ -192,7 +196,7 @@ fn ring_signed_scts_verify_with_rustcrypto() {
     let v = verify_scts(
         &certs(&[&leaf]),
         &list,
-        NOW_MS,
+        CT_NOW_MS,
         CtPolicy::Chrome,
         &RustCryptoVerifier,
     );

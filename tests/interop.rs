@@ -1,6 +1,8 @@
-//! Migration: policies imported from Android's network security config (lenient), OkHttp
-//! `CertificatePinner` source and TrustKit configurations, with the findings that list
-//! what did not carry over; and the policy document's `$schema` / `comment` fields.
+//! Foreign formats, import and export: policies imported from Android's network security
+//! config (lenient), OkHttp `CertificatePinner` source and TrustKit configurations, with
+//! the findings that list what did not carry over; every export format against its
+//! golden (tests/interop/) and what each cannot express; the Android NSC and HPKP round
+//! trips.
 //!
 //! The configurations are the projects' own documentation examples:
 //! - Android: developer.android.com/privacy-and-security/security-config ("Pin
@@ -17,27 +19,14 @@
     clippy::useless_format
 )]
 
+mod common;
 use certpin::{
-    export, import_android_nsc, import_android_nsc_lenient, import_okhttp, import_trustkit, Error,
-    Finding, HostPattern, Import, Mode, Policy, Severity,
+    export, from_hpkp_header, import_android_nsc, import_android_nsc_lenient, import_okhttp,
+    import_trustkit, Error, HostPattern, Import, Mode, Policy, Severity,
 };
-
-/// Every finding code an import can add.
-const IMPORT_FINDING_CODES: &[&str] = &[
-    "IMPORT_UNSUPPORTED",
-    "IMPORT_TRUST_ANCHORS",
-    "IMPORT_PIN_OVERRIDE",
-    "IMPORT_CLEARTEXT",
-    "IMPORT_DEBUG_OVERRIDES",
-    "IMPORT_NOT_PINNED",
-    "IMPORT_SHA1_PIN",
-    "IMPORT_PINS_MERGED",
-    "IMPORT_PATTERN_OVERLAP",
-    "IMPORT_TOO_FEW_PINS",
-    "IMPORT_PUBLIC_SUFFIX",
-    "IMPORT_REPORT_URI",
-    "IMPORT_SUBDOMAIN_NOT_EXCLUDED",
-];
+use common::codes;
+use common::finding_codes::*;
+use common::policies::*;
 
 // The Android docs' pins ("Pin certificates").
 const ANDROID_A: &str = "7HIpactkIAq2Y49orFOOQKurWxmmSFZhBCoQYcRhJ3Y=";
@@ -52,10 +41,6 @@ const SHA1: &str = "sha1/qZk+NkcGgWq6PiVxeFDCbJzQ2J0=";
 // TrustKit's getting-started pins.
 const TK_1: &str = "JbQbUG5JMJUoI6brnx0x3vZF6jilxsapbXGVfjhN8Fg=";
 const TK_2: &str = "WoiWRyIOVNa9ihaBciRSC7XHjliYS9VwUGOIud4PB18=";
-
-fn codes(findings: &[Finding]) -> Vec<&str> {
-    findings.iter().map(|f| f.code.as_str()).collect()
-}
 
 fn pins(policy: &Policy, index: usize) -> Vec<String> {
     policy.domains()[index]
@@ -672,103 +657,299 @@ fn trustkit_refusals_name_the_key() {
         assert_eq!(e.code(), "TRUSTKIT_INVALID");
     }
 }
+// ---------------------------------------------------------------- exports
 
-// ---------------------------------------------------------------- shared
+fn export_policy() -> Policy {
+    policy(
+        &[
+            entry(
+                "api.example.com",
+                &[INTERMEDIATE, BACKUP],
+                ",\"expires\":\"2027-06-01\",\"reportUri\":\"https://r.example.com/pkp\"",
+            ),
+            entry(
+                "example.org",
+                &[ROOT, BACKUP],
+                ",\"includeSubdomains\":true",
+            ),
+        ]
+        .join(","),
+    )
+}
+
+fn single(pins: &[&str], extra: &str) -> Policy {
+    policy(&entry("api.example.com", pins, extra))
+}
+
+fn golden(format: &str) -> String {
+    std::fs::read_to_string(common::tests_dir("interop").join(format!("{format}.txt"))).unwrap()
+}
+
+/// Goldens, each checked by hand against the format's documentation:
+/// - okhttp: square.github.io/okhttp CertificatePinner ("CertificatePinner.Builder()
+///   .add(pattern, vararg pins).build()", patterns `*.`/`**.`, pins `sha256/<base64>`);
+/// - android-nsc: developer.android.com/privacy-and-security/security-config
+///   ("<domain-config><domain includeSubdomains=…>…</domain><pin-set expiration=
+///   "yyyy-MM-dd"><pin digest="SHA-256">…</pin></pin-set></domain-config>");
+/// - trustkit: datatheorem/TrustKit TrustKit.h keys (kTSKPinnedDomains,
+///   kTSKPublicKeyHashes, kTSKIncludeSubdomains, kTSKEnforcePinning,
+///   kTSKExpirationDate "yyyy-MM-dd", kTSKReportUris);
+/// - apple-ats: developer.apple.com NSPinnedDomains / NSPinnedCAIdentities
+///   (SPKI-SHA256-BASE64 dictionaries), as Apple's NSPinnedDomains_ca.plist sample;
+/// - hpkp: RFC 7469 section 2.1 (pin-sha256="…"; max-age=…; includeSubDomains;
+///   report-uri="…");
+/// - curl: the curl man page, --pinnedpubkey "sha256//<base64>;sha256//<base64>";
+/// - tlsa: RFC 6698 section 2.3 presentation format, `_443._tcp.<host>. IN TLSA 3 1 1
+///   <hex>` (the hex is the pin's digest: `echo <base64> | base64 -d | xxd -p`).
+#[test]
+fn export_goldens() {
+    let two = export_policy();
+    for f in ["okhttp", "android-nsc", "trustkit", "tlsa"] {
+        assert_eq!(export(&two, f).unwrap(), golden(f), "{f}");
+    }
+    let one = single(
+        &[INTERMEDIATE, BACKUP],
+        ",\"includeSubdomains\":true,\"reportUri\":\"https://r.example.com/pkp\"",
+    );
+    for f in ["hpkp", "hpkp-report-only", "curl"] {
+        assert_eq!(export(&one, f).unwrap(), golden(f), "{f}");
+    }
+    let ats = single(
+        &[
+            &pin_with(INTERMEDIATE, "active", "ca"),
+            &pin_with(BACKUP, "active", "ca"),
+            &pin_with(ROOT, "revoked", "any"),
+        ],
+        "",
+    );
+    assert_eq!(export(&ats, "apple-ats").unwrap(), golden("apple-ats"));
+}
 
 #[test]
-fn import_finding_codes_snapshot() {
-    // Each is a code of the one list, spelled as JS sees it (the snapshot of every code
-    // is in src/finding.rs), and every IMPORT_ code is one of them.
-    for code in IMPORT_FINDING_CODES {
-        assert!(
-            certpin::FindingCode::ALL
-                .iter()
-                .any(|c| c.as_str() == *code),
-            "{code}"
-        );
+fn exports_refuse_what_they_cannot_express() {
+    let sha512 = "sha512/".to_string() + &"A".repeat(86) + "==";
+    // (policy, format, words in the reason)
+    let table: Vec<(Policy, &str, &str)> = vec![
+        (export_policy(), "hpkp", "exactly one entry"),
+        (export_policy(), "curl", "exactly one entry"),
+        (export_policy(), "apple-ats", "position"),
+        (single(&[LEAF, &sha512], ""), "okhttp", "SHA-256 pins only"),
+        (
+            single(&[LEAF, &sha512], ""),
+            "android-nsc",
+            "SHA-256 pins only",
+        ),
+        (
+            single(&[LEAF, BACKUP], ",\"mode\":\"report\""),
+            "okhttp",
+            "report mode",
+        ),
+        (
+            single(&[LEAF, BACKUP], ",\"mode\":\"report\""),
+            "hpkp",
+            "report mode",
+        ),
+        (
+            single(&[LEAF, &pin_with(BACKUP, "revoked", "any")], ""),
+            "hpkp",
+            "revoked",
+        ),
+        (
+            single(&[LEAF, &pin_with(BACKUP, "candidate", "any")], ""),
+            "curl",
+            "candidate",
+        ),
+        (single(&[LEAF], ""), "trustkit", "fewer than two"),
+        (
+            policy(&entry("*.example.com", &[LEAF, BACKUP], "")),
+            "android-nsc",
+            "*.name",
+        ),
+        (
+            policy(&entry(
+                "**.example.com",
+                &[&pin_with(LEAF, "active", "leaf")],
+                "",
+            )),
+            "apple-ats",
+            "wildcard",
+        ),
+        (
+            policy(
+                &[
+                    entry("api.example.com", &[LEAF], ""),
+                    entry("**.example.com", &[ROOT], ""),
+                ]
+                .join(","),
+            ),
+            "okhttp",
+            "overlap",
+        ),
+    ];
+    for (p, format, words) in table {
+        let e = export(&p, format).unwrap_err();
+        assert_eq!(e.code(), "FORMAT_UNSUPPORTED", "{format}: {e}");
+        assert!(e.to_string().contains(words), "{format}: {e}");
     }
-    for code in certpin::FindingCode::ALL {
-        if code.as_str().starts_with("IMPORT_") {
-            assert!(IMPORT_FINDING_CODES.contains(&code.as_str()), "{code}");
-        }
+    assert_eq!(
+        export(&export_policy(), "pem").unwrap_err().code(),
+        "INVALID_ARGUMENT"
+    );
+    // Candidates and revoked pins become comments where the format has them.
+    let p = single(&[LEAF, BACKUP, &pin_with(ROOT, "candidate", "ca")], "");
+    let kotlin = export(&p, "okhttp").unwrap();
+    assert!(
+        kotlin.contains(&format!("// candidate pin {ROOT} is not written")),
+        "{kotlin}"
+    );
+    assert!(!kotlin.contains(&format!("\"{ROOT}\"")));
+    let tlsa = export(
+        &single(
+            &[
+                &pin_with(LEAF, "active", "leaf"),
+                &pin_with(ROOT, "active", "ca"),
+            ],
+            "",
+        ),
+        "tlsa",
+    )
+    .unwrap();
+    assert!(tlsa.contains("IN TLSA 3 1 1 894b42"), "{tlsa}");
+    assert!(tlsa.contains("IN TLSA 2 1 1 a4d75c"), "{tlsa}");
+    assert!(!tlsa.contains("IN TLSA 2 1 1 894b42"), "{tlsa}");
+}
+
+#[test]
+fn android_nsc_round_trip() {
+    let p = policy(
+        &[
+            entry(
+                "api.example.com",
+                &[INTERMEDIATE, BACKUP],
+                ",\"expires\":\"2027-06-01\"",
+            ),
+            entry(
+                "example.org",
+                &[ROOT, BACKUP],
+                ",\"includeSubdomains\":true",
+            ),
+            entry("**.example.net", &[LEAF, BACKUP], ""),
+        ]
+        .join(","),
+    );
+    let xml = export(&p, "android-nsc").unwrap();
+    let back = import_android_nsc(&xml).unwrap();
+    let mut want = p.to_document();
+    // **.example.net is written as example.net with includeSubdomains (same names).
+    want.domains[2].host = "example.net".into();
+    want.domains[2].include_subdomains = true;
+    assert_eq!(back.to_document(), want);
+    // Android's nesting: a child domain-config inherits the parent's pin-set.
+    let nested = format!(
+        "<network-security-config><domain-config><domain>a.example.com</domain>\
+         <pin-set><pin digest=\"SHA-256\">{}</pin></pin-set>\
+         <domain-config><domain includeSubdomains='true'>b.a.example.com</domain></domain-config>\
+         </domain-config></network-security-config>",
+        &LEAF[7..]
+    );
+    let p = import_android_nsc(&nested).unwrap();
+    assert_eq!(p.domains().len(), 2);
+    assert_eq!(p.domains()[0].pins, p.domains()[1].pins);
+    let bad = [
+        ("<network-security-config><base-config/></network-security-config>", "<base-config>"),
+        ("<network-security-config><domain-config><domain>a.com</domain><trust-anchors/></domain-config></network-security-config>", "trust-anchors"),
+        ("<network-security-config><domain-config cleartextTrafficPermitted=\"true\"><domain>a.com</domain></domain-config></network-security-config>", "cleartextTrafficPermitted"),
+        ("<network-security-config><domain-config><domain>a.com</domain></domain-config></network-security-config>", "no <pin-set>"),
+        ("<network-security-config><domain-config><domain>a.com</domain><pin-set><pin digest=\"SHA-1\">x</pin></pin-set></domain-config></network-security-config>", "SHA-256"),
+        ("<network-security-config><domain-config><domain>a.com</domain><pin-set><pin digest=\"SHA-256\">AAAA</pin></pin-set></domain-config></network-security-config>", "bytes"),
+        ("<network-security-config><domain-config>", "not closed"),
+        ("<!DOCTYPE x><network-security-config/>", "DTD"),
+        ("<other/>", "root element"),
+        ("<network-security-config></network-security-config>", "pin nothing"),
+    ];
+    for (xml, words) in bad {
+        let e = import_android_nsc(xml).unwrap_err();
+        assert_eq!(e.code(), "NSC_INVALID", "{xml}");
+        assert!(e.to_string().contains(words), "{xml}: {e}");
     }
 }
 
 #[test]
-fn schema_and_comments_are_accepted_kept_and_bounded() {
-    let text = format!(
-        r#"{{"$schema":"https://unpkg.com/certpin/policy.schema.json","version":1,"comment":"pins for the API",
-            "domains":[{{"host":"api.example.com","comment":"owned by team A",
-              "pins":["{OK_1}",{{"pin":"{OK_2}","comment":"backup key: vault/api-backup"}}]}},
-              {{"host":"b.example.com","pins":["{OK_3}"]}}]}}"#
+fn hpkp_header_round_trip_and_errors() {
+    let one = single(
+        &[INTERMEDIATE, BACKUP],
+        ",\"includeSubdomains\":true,\"reportUri\":\"https://r.example.com/pkp\"",
     );
-    let policy = Policy::from_json(&text).unwrap();
-    let json = policy.to_json();
-    assert!(json.starts_with(r#"{"$schema":"https://unpkg.com/certpin/policy.schema.json","version":1,"comment":"pins for the API""#), "{json}");
-    assert!(json.contains(r#""comment":"owned by team A""#), "{json}");
-    assert!(json.contains(r#"{"pin":"sha256/klO23nT2ehFDXCfx3eHTDRESMz3asj1muO+4aIdjiuY=","state":"active","position":"any","comment":"backup key: vault/api-backup"}"#), "{json}");
-    assert_eq!(Policy::from_json(&json).unwrap(), policy);
-    // The comments change nothing a check sees.
-    let bare = Policy::from_json(&format!(
-        r#"{{"version":1,"domains":[{{"host":"api.example.com","pins":["{OK_1}","{OK_2}"]}},{{"host":"b.example.com","pins":["{OK_3}"]}}]}}"#
-    ))
-    .unwrap();
-    assert_eq!(policy.domains(), bare.domains());
-    let long = "x".repeat(certpin::MAX_COMMENT_LEN + 1);
+    let header = export(&one, "hpkp").unwrap();
+    let back = from_hpkp_header(&header, "api.example.com", false, None).unwrap();
+    assert_eq!(back, one);
+    let ro = export(&one, "hpkp-report-only").unwrap();
+    let back = from_hpkp_header(&ro, "api.example.com", false, Some(POLICY_NOW_MS)).unwrap();
+    assert_eq!(back.domains()[0].mode, certpin::Mode::Report);
+    assert_eq!(
+        back.domains()[0].expires,
+        Some(POLICY_NOW_MS / 1000 + 5_184_000)
+    );
+    let pins = format!(
+        "pin-sha256=\"{}\"; pin-sha256=\"{}\"",
+        &LEAF[7..],
+        &BACKUP[7..]
+    );
+    // (header, report-only, directive) for each invalid header
     let table = [
-        (
-            format!(r#"{{"$schema":1,"version":1,"domains":[]}}"#),
-            "$schema",
-            "must be a string",
-        ),
-        (
-            format!(r#"{{"version":1,"comment":["a"],"domains":[]}}"#),
-            "comment",
-            "must be a string",
-        ),
-        (
-            format!(r#"{{"version":1,"comment":"{long}","domains":[]}}"#),
-            "comment",
-            "over the limit",
-        ),
+        (pins.clone(), false, "max-age"),
         (
             format!(
-                r#"{{"version":1,"domains":[{{"host":"a.com","comment":null,"pins":["{OK_1}"]}}]}}"#
+                "pin-sha256={}; pin-sha256=\"{}\"; max-age=60",
+                &LEAF[7..],
+                &BACKUP[7..]
             ),
-            "domains[0].comment",
-            "must be a string",
+            false,
+            "pin-sha256",
         ),
-        (
-            format!(
-                r#"{{"version":1,"domains":[{{"host":"a.com","pins":[{{"pin":"{OK_1}","comment":7}}]}}]}}"#
-            ),
-            "domains[0].pins[0].comment",
-            "must be a string",
-        ),
-        (
-            format!(
-                r#"{{"version":1,"domains":[{{"host":"a.com","pins":[{{"pin":"{OK_1}","note":"x"}}]}}]}}"#
-            ),
-            "domains[0].pins[0].note",
-            "unknown field",
-        ),
-        (
-            format!(r#"{{"version":1,"Comment":"x","domains":[]}}"#),
-            "Comment",
-            "did you mean \"comment\"",
-        ),
-        (
-            format!(r#"{{"$id":"x","version":1,"domains":[]}}"#),
-            "$id",
-            "unknown field",
-        ),
+        (format!("{pins}; max-age=60; Max-Age=70"), false, "Max-Age"),
     ];
-    for (text, path, words) in table {
-        let e = Policy::from_json(&text).unwrap_err();
-        let Error::PolicyInvalid { path: got, reason } = &e else {
-            panic!("{e:?}")
-        };
-        assert_eq!(got, path, "{text}");
-        assert!(reason.contains(words), "{reason} should say {words}");
+    for (header, report_only, directive) in table {
+        match from_hpkp_header(&header, "api.example.com", report_only, None) {
+            Err(Error::HpkpHeaderInvalid { directive: d, .. }) => {
+                assert_eq!(d, directive, "{header}")
+            }
+            other => panic!("{header}: {other:?}"),
+        }
+    }
+    // Report-Only without max-age, and an unknown directive: accepted.
+    assert!(from_hpkp_header(&pins, "api.example.com", true, None).is_ok());
+    assert!(from_hpkp_header(
+        &format!("{pins}; max-age=60; preload"),
+        "api.example.com",
+        false,
+        None
+    )
+    .is_ok());
+}
+
+/// `ct` and `revocation` ask for checks no exported format performs: never dropped
+/// silently (a comment where the format has comments, FORMAT_UNSUPPORTED in hpkp and curl).
+#[test]
+fn exports_never_drop_ct_or_revocation() {
+    let a = format!("sha256/{}", "A".repeat(43) + "=");
+    let b = format!("sha256/{}", "B".repeat(42) + "A=");
+    for (extra, said) in [
+        (r#","ct":"enforce""#, r#""ct": "enforce""#),
+        (
+            r#","revocation":"require-staple""#,
+            r#""revocation": "require-staple""#,
+        ),
+    ] {
+        let p = policy(&entry("api.example.com", &[&a, &b], extra));
+        for format in ["okhttp", "android-nsc", "trustkit", "tlsa"] {
+            let text = export(&p, format).unwrap();
+            assert!(text.contains(said), "{format} does not say {said}:\n{text}");
+        }
+        for format in ["hpkp", "curl"] {
+            let error = export(&p, format).unwrap_err();
+            assert_eq!(error.code(), "FORMAT_UNSUPPORTED", "{format}");
+            assert!(error.to_string().contains(said), "{format}: {error}");
+        }
     }
 }

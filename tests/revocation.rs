@@ -1,5 +1,5 @@
-//! Revocation (issue 21): OCSP responses and CRLs made by `openssl ocsp` / `openssl ca`
-//! (tests/fixtures/revocation/make.sh), each verdict compared with OpenSSL's on the same
+//! Revocation: OCSP responses and CRLs made by `openssl ocsp` / `openssl ca`
+//! (tests/revocation/make.sh), each verdict compared with OpenSSL's on the same
 //! bytes (openssl-verdicts.txt, written by the same script) and each time compared with
 //! the one `openssl ocsp -resp_text` / `openssl crl -text` printed (the *.txt files).
 #![allow(
@@ -9,6 +9,7 @@
     clippy::panic
 )]
 
+mod common;
 use certpin::RustCryptoVerifier;
 use certpin::{
     check_crl, check_ocsp, check_policy, diagnose, must_staple, parse_chain, parse_rfc3339,
@@ -18,7 +19,7 @@ use certpin::{
 use std::path::PathBuf;
 
 fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/revocation")
+    common::tests_dir("revocation")
 }
 fn read(name: &str) -> Vec<u8> {
     std::fs::read(dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
@@ -691,6 +692,7 @@ fn policies_check_the_staple() {
     .unwrap();
     let v = check_policy(&other_pin, &chain("revoked"), &options, &RustCryptoVerifier).unwrap();
     assert_eq!(v.status, Status::CertRevoked);
+    // After the fixtures' certificates expired (validity ends 2046-01-01).
     options.now_ms = parse_rfc3339("2047-01-01T00:00:00Z").unwrap() * 1000;
     let v = check_policy(&other_pin, &chain("revoked"), &options, &RustCryptoVerifier).unwrap();
     assert_eq!(v.status, Status::CertExpired);
@@ -793,12 +795,15 @@ fn a_crl_shard_for_another_distribution_point_does_not_cover_the_leaf() {
         assert!(status.success());
         std::fs::read(&out).unwrap()
     };
+    let other = shard("http://127.0.0.1:9/shard-2.crl");
+    let own = shard("http://127.0.0.1:9/ca.crl");
+    // openssl dates the CRLs by the real clock (to the second), so the check reads the
+    // clock after they are made: read before, a second boundary in between made the CRL
+    // "not yet valid".
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64;
-    let other = shard("http://127.0.0.1:9/shard-2.crl");
-    let own = shard("http://127.0.0.1:9/ca.crl");
     std::fs::remove_dir_all(&work).ok();
     let e = check_crl(&chain("good"), &other, &at(now), &RustCryptoVerifier);
     assert!(

@@ -1,6 +1,9 @@
-//! Chains for the integration tests, made with rcgen from the fixed keys in
+//! What the integration tests share: the one fixed "now" (`now.rs`, re-exported here),
+//! the fixture folders, and chains made with rcgen from the fixed keys in
 //! tests/fixtures/path/keys (generated once by generate.sh) and a fixed validity
 //! (2025-01-01 to 2035-01-01), so subjects, keys and pins are the same on every run.
+//! `policies` builds the check tests' chains and policies, `der` rebuilds certificates
+//! rcgen cannot write.
 #![allow(
     dead_code,
     clippy::unwrap_used,
@@ -8,15 +11,34 @@
     clippy::indexing_slicing
 )]
 
-use certpin::{parse_chain, Certificate, Part};
+pub mod der;
+pub mod finding_codes;
+mod now;
+pub mod policies;
+pub use now::*;
+
+use certpin::{
+    check_pins, parse_chain, Certificate, CheckOptions, HashAlgorithm, Part, Pin,
+    RustCryptoVerifier, SignatureAlgorithm, SignatureVerifier, Verdict, VerifyOutcome,
+};
 use rcgen::{
     date_time_ymd, BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyIdMethod, KeyPair,
     KeyUsagePurpose,
 };
 use std::path::PathBuf;
 
+/// `tests/<relative>`: each concept's fixtures are in `tests/<concept>/`, those several
+/// concepts and the JS tests share in `tests/fixtures/`.
+pub fn tests_dir(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(relative)
+}
+
+/// tests/fixtures/path: the fixed keys, the signature-algorithm pairs and the bypass
+/// chains (read by the chain, signature and diagnose tests and by the JS tests).
 pub fn fixture_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/path")
+    tests_dir("fixtures/path")
 }
 
 pub fn fixture(name: &str) -> String {
@@ -27,8 +49,6 @@ pub fn key(name: &str) -> KeyPair {
     KeyPair::from_pem(&fixture(&format!("keys/{name}.pem"))).expect(name)
 }
 
-/// 2026-06-01T00:00:00Z: inside every generated certificate's validity.
-pub const NOW: i64 = 1_780_272_000;
 pub const NOT_BEFORE: i64 = 1_735_689_600; // 2025-01-01T00:00:00Z
 pub const NOT_AFTER: i64 = 2_051_222_400; // 2035-01-01T00:00:00Z
 
@@ -122,12 +142,112 @@ pub fn pki() -> Pki {
     }
 }
 
+/// The SHA-256 SPKI pin of one DER certificate.
+pub fn pin_of(der: &[u8]) -> Pin {
+    certs(&[&der.to_vec()])[0].pin(HashAlgorithm::Sha256)
+}
+
+/// `check_pins` on DER certificates.
+pub fn check(chain: &[&Vec<u8>], pins: &[Pin], options: &CheckOptions) -> Verdict {
+    let parts: Vec<Part> = chain.iter().map(|d| Part::Bytes((*d).clone())).collect();
+    check_pins(&parts, pins, options, &RustCryptoVerifier).unwrap()
+}
+
+/// Whether a verdict has a finding with this code.
+pub fn has(v: &Verdict, code: &str) -> bool {
+    v.findings.iter().any(|f| f.code == code)
+}
+
+/// A leaf for `www.example.com` with these SAN names.
+pub fn leaf_spec(names: &[&str]) -> Spec {
+    Spec::leaf("www.example.com", names)
+}
+
+/// A verifier that accepts everything, to stress the step bound without signatures.
+pub struct AcceptAll;
+impl SignatureVerifier for AcceptAll {
+    fn verify(&self, _: SignatureAlgorithm, _: &[u8], _: &[u8], _: &[u8]) -> VerifyOutcome {
+        VerifyOutcome::Valid
+    }
+}
+
 pub fn codes(findings: &[certpin::Finding]) -> Vec<&'static str> {
     findings.iter().map(|f| f.code.as_str()).collect()
 }
 
-/// The bypass chains of tests/path.rs as (name, DER certificates), for the fixtures
-/// the JS tests use (`cargo test --test path -- --ignored write_bypass_fixtures`).
+/// An attacker's own CA: Evil Root -> Evil Issuing CA -> a leaf for www.example.com.
+pub struct EvilChain {
+    pub root: Vec<u8>,
+    pub inter: Vec<u8>,
+    pub leaf: Vec<u8>,
+}
+
+pub fn evil_chain() -> EvilChain {
+    let evil_root = Spec::ca("Evil Root", None);
+    let evil_inter = Spec::ca("Evil Issuing CA", None);
+    let root = evil_root.self_signed(&key("evil-root"));
+    let inter = evil_inter.signed_by(&key("evil-inter"), &evil_root, &key("evil-root"));
+    let leaf = Spec::leaf("www.example.com", &["www.example.com"]).signed_by(
+        &key("rogue"),
+        &evil_inter,
+        &key("evil-inter"),
+    );
+    EvilChain { root, inter, leaf }
+}
+
+/// A rogue intermediate: the real one's subject and key identifier, another key, signed
+/// by the real root; and the attacker's leaf it signed, naming the real intermediate.
+pub struct RogueIntermediate {
+    /// The real intermediate's subject key identifier.
+    pub real_ski: Vec<u8>,
+    pub der: Vec<u8>,
+    pub leaf: Vec<u8>,
+}
+
+pub fn rogue_intermediate(p: &Pki) -> RogueIntermediate {
+    let real_ski = certs(&[&p.inter])[0]
+        .facts()
+        .subject_key_id
+        .clone()
+        .unwrap();
+    let rogue_spec = Spec::ca("Example Issuing CA", Some(0)).key_id(&real_ski);
+    let der = rogue_spec.signed_by(&key("rogue"), &p.root_spec, &key("root"));
+    let leaf = Spec::leaf("www.example.com", &["www.example.com"]).signed_by(
+        &key("other"),
+        &rogue_spec,
+        &key("rogue"),
+    );
+    RogueIntermediate {
+        real_ski,
+        der,
+        leaf,
+    }
+}
+
+/// (leaf, issuer): an "Example Issuing CA" that is not a CA (explicit CA:false), signed
+/// by the real root, and a leaf under it.
+pub fn intermediate_without_ca_bit(p: &Pki) -> (Vec<u8>, Vec<u8>) {
+    let mut not_ca = Spec::leaf("Example Issuing CA", &[]);
+    not_ca.params.is_ca = IsCa::ExplicitNoCa;
+    let not_ca_der = not_ca.signed_by(&key("inter"), &p.root_spec, &key("root"));
+    let leaf = Spec::leaf("www.example.com", &["www.example.com"]).signed_by(
+        &key("leaf"),
+        &not_ca,
+        &key("inter"),
+    );
+    (leaf, not_ca_der)
+}
+
+/// "Example Issuing CA" with the real intermediate's key, issued by an unrelated
+/// "Other Root": it names the served root nowhere.
+pub fn look_alike_intermediate() -> Vec<u8> {
+    let other_root = Spec::ca("Other Root", None);
+    let inter = Spec::ca("Example Issuing CA", Some(0));
+    inter.signed_by(&key("inter"), &other_root, &key("other"))
+}
+
+/// The bypass chains of tests/chain.rs as (name, DER certificates), for the fixtures
+/// the JS tests use (`cargo test --test chain -- --ignored write_bypass_fixtures`).
 pub fn bypass_chains() -> Vec<(&'static str, Vec<Vec<u8>>)> {
     let p = pki();
     let mut out = vec![];
@@ -140,45 +260,26 @@ pub fn bypass_chains() -> Vec<(&'static str, Vec<Vec<u8>>)> {
         vec![p.leaf.clone(), p.root.clone(), p.inter.clone()],
     ));
 
-    let evil_root = Spec::ca("Evil Root", None);
-    let evil_inter = Spec::ca("Evil Issuing CA", None);
-    let evil_root_der = evil_root.self_signed(&key("evil-root"));
-    let evil_inter_der = evil_inter.signed_by(&key("evil-inter"), &evil_root, &key("evil-root"));
-    let evil_leaf = Spec::leaf("www.example.com", &["www.example.com"]).signed_by(
-        &key("rogue"),
-        &evil_inter,
-        &key("evil-inter"),
-    );
+    let evil = evil_chain();
     out.push((
         "appended-pinned-intermediate",
         vec![
-            evil_leaf,
-            evil_inter_der,
+            evil.leaf,
+            evil.inter,
             p.inter.clone(),
             p.root.clone(),
-            evil_root_der,
+            evil.root,
         ],
     ));
 
-    let real_ski = certs(&[&p.inter])[0]
-        .facts()
-        .subject_key_id
-        .clone()
-        .unwrap();
-    let rogue_spec = Spec::ca("Example Issuing CA", Some(0)).key_id(&real_ski);
-    let rogue = rogue_spec.signed_by(&key("rogue"), &p.root_spec, &key("root"));
-    let rogue_leaf = Spec::leaf("www.example.com", &["www.example.com"]).signed_by(
-        &key("other"),
-        &rogue_spec,
-        &key("rogue"),
-    );
+    let rogue = rogue_intermediate(&p);
     out.push((
         "rogue-leaf-real-intermediate",
-        vec![rogue_leaf, p.inter.clone(), p.root.clone()],
+        vec![rogue.leaf, p.inter.clone(), p.root.clone()],
     ));
     out.push((
         "rogue-intermediate-first",
-        vec![p.leaf.clone(), rogue, p.inter.clone(), p.root.clone()],
+        vec![p.leaf.clone(), rogue.der, p.inter.clone(), p.root.clone()],
     ));
 
     let mut corrupt = p.leaf.clone();
@@ -190,14 +291,7 @@ pub fn bypass_chains() -> Vec<(&'static str, Vec<Vec<u8>>)> {
         vec![corrupt, p.inter.clone(), p.root.clone()],
     ));
 
-    let mut not_ca = Spec::leaf("Example Issuing CA", &[]);
-    not_ca.params.is_ca = IsCa::ExplicitNoCa;
-    let not_ca_der = not_ca.signed_by(&key("inter"), &p.root_spec, &key("root"));
-    let leaf = Spec::leaf("www.example.com", &["www.example.com"]).signed_by(
-        &key("leaf"),
-        &not_ca,
-        &key("inter"),
-    );
+    let (leaf, not_ca_der) = intermediate_without_ca_bit(&p);
     out.push((
         "intermediate-without-ca-bit",
         vec![leaf, not_ca_der, p.root.clone()],
@@ -215,22 +309,12 @@ pub fn bypass_chains() -> Vec<(&'static str, Vec<Vec<u8>>)> {
         vec![leaf, i2, i1, pl_root.self_signed(&key("root"))],
     ));
 
-    let other_root = Spec::ca("Other Root", None);
-    let inter = Spec::ca("Example Issuing CA", Some(0));
-    let inter_der = inter.signed_by(&key("inter"), &other_root, &key("other"));
     out.push((
         "pinned-root-not-linked",
-        vec![p.leaf.clone(), inter_der, p.root.clone()],
+        vec![p.leaf.clone(), look_alike_intermediate(), p.root.clone()],
     ));
 
-    let loop_ca = Spec::ca("Loop CA", None).no_key_ids();
-    let mut looping = vec![Spec::leaf("loop.example", &["loop.example"])
-        .no_key_ids()
-        .signed_by(&key("leaf"), &loop_ca, &key("inter"))];
-    for _ in 0..15 {
-        looping.push(loop_ca.signed_by(&key("inter"), &loop_ca, &key("inter2")));
-    }
-    out.push(("sixteen-look-alikes", looping));
+    out.push(("sixteen-look-alikes", loop_look_alikes()));
     out
 }
 

@@ -18,8 +18,14 @@ use certpin::{
 /// Splits one input into chain parts, and a policy from its chain in `check`.
 pub const SEPARATOR: &[u8] = b"\n--8<--\n";
 
-/// A fixed instant (2026-01-01T00:00:00Z) so that every run decides the same way.
-const NOW_MS: i64 = 1_767_225_600_000;
+#[path = "../common/now.rs"]
+#[allow(dead_code)]
+mod now;
+use now::{DAY, MS, NOW_MS};
+
+/// 2026-12-01T21:00:00Z in ms, 183 days and 21 hours after NOW: near when the revocation
+/// fixtures (tests/revocation/) were made, so their responses and CRLs are current.
+const REVOCATION_MS: i64 = NOW_MS + (183 * DAY + 21 * 3600) * MS;
 
 const ALGORITHMS: [HashAlgorithm; 3] = [
     HashAlgorithm::Sha256,
@@ -199,7 +205,7 @@ pub fn check(data: &[u8]) {
     }
 }
 
-/// Target `revocation` (issue 21): selector byte, then chain parts and, last, an OCSP
+/// Target `revocation`: selector byte, then chain parts and, last, an OCSP
 /// response or a CRL, all split at [`SEPARATOR`]. Calls `check_ocsp`, `check_crl`,
 /// `check_policy` with the evidence as the staple (the selector picks the entry's
 /// `revocation` setting, text/bytes and the instant), and `revocation_info` per
@@ -216,12 +222,8 @@ pub fn revocation(data: &[u8]) {
             _ => Part::Bytes(piece.to_vec()),
         })
         .collect();
-    // 2026-12-01T21:00:00Z, near when tests/fixtures/revocation was made, or NOW_MS.
-    let now_ms = if sel & 2 == 0 {
-        1_796_158_800_000
-    } else {
-        NOW_MS
-    };
+    // Near when the revocation fixtures were made, or NOW.
+    let now_ms = if sel & 2 == 0 { REVOCATION_MS } else { NOW_MS };
     let options = RevocationOptions {
         now_ms,
         clock_skew_seconds: if sel & 4 == 0 { 0 } else { 86_400 },

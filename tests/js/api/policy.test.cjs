@@ -2,7 +2,7 @@
 // PinPolicy and checkPins through the built package (`require("certpin")`, its Node
 // CommonJS entry): malformed policies, each verdict status this layer decides, lint,
 // export and imports, and errors as CertpinError with code and path. The
-// chains are tests/fixtures/policy/*.pem (made by tests/policy.rs write_js_fixtures from
+// chains are tests/check/*.pem (made by tests/check.rs write_js_fixtures from
 // the fixed keys beside them).
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -10,9 +10,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const certpin = require('certpin');
-const fixture = (name) => fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'policy', name), 'utf8');
+const fixture = (name) => fs.readFileSync(path.join(__dirname, '..', '..', 'check', name), 'utf8');
 
-// openssl pkey -in tests/fixtures/policy/NAME.key -pubout -outform DER | openssl dgst -sha256 -binary | base64
+// openssl pkey -in tests/check/NAME.key -pubout -outform DER | openssl dgst -sha256 -binary | base64
 const ROOT = 'sha256/pNdcQdgv6EXKJLIKJPpLtan3Jya/stuejqAPl7tx5H4=';
 const INTERMEDIATE = 'sha256/m30B9iTFszXQzAqN0g+GuYEeIemeFhp7dsmdinMlk08=';
 const LEAF = 'sha256/iUtCkCg0VjCN73k9Fwl+KTcaUpKHYGF8GTj0kbT867U=';

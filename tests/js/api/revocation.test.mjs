@@ -1,5 +1,5 @@
 // Revocation through the built package: checkOcsp / checkCrl on responses
-// and CRLs made by openssl (tests/fixtures/revocation/make.sh, which also records
+// and CRLs made by openssl (tests/revocation/make.sh, which also records
 // OpenSSL's verdict on each: openssl-verdicts.txt), and certpin/node's pinnedAgent
 // against real TLS servers on 127.0.0.1 that staple those responses ('OCSPRequest').
 import { test, before, after } from "node:test";
@@ -11,9 +11,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PinPolicy, checkOcsp, checkCrl, revocationInfo, diagnose } from "certpin";
 import { pinnedAgent, pinnedFetch } from "certpin/node";
-import { FIXTURES } from "../support/helpers.mjs";
+import { REVOCATION_FIXTURES } from "../support/helpers.mjs";
 
-const DIR = join(FIXTURES, "revocation");
+const DIR = REVOCATION_FIXTURES;
 const read = (name) => readFileSync(join(DIR, name));
 const chain = (leaf) => read(`${leaf}-chain.pem`).toString();
 // The instant the fixtures were made for (an hour after make.sh ran).

@@ -225,14 +225,13 @@ test(`no trap: ${ITERATIONS.toLocaleString("en")} mutated inputs through every e
 });
 
 // ---- Revocation: OCSP responses and CRLs ----
-// Mutations of the openssl-made responses and CRLs (tests/fixtures/revocation) through
+// Mutations of the openssl-made responses and CRLs (tests/revocation) through
 // checkOcsp, checkCrl and PinPolicy.check's ocspResponse, with their own seeded PRNG so
 // that the test above replays as before.
 test("no trap: mutated OCSP responses and CRLs through checkOcsp, checkCrl and check", async () => {
   const { readFileSync, readdirSync } = await import("node:fs");
   const { join } = await import("node:path");
-  const { FIXTURES: DIR } = await import("../support/helpers.mjs");
-  const dir = join(DIR, "revocation");
+  const { REVOCATION_FIXTURES: dir } = await import("../support/helpers.mjs");
   const bytes = (name) => new Uint8Array(readFileSync(join(dir, name)));
   const ocsp = readdirSync(dir).filter((f) => f.startsWith("ocsp-") && f.endsWith(".der")).map(bytes);
   const crls = readdirSync(dir).filter((f) => f.startsWith("crl-") && f.endsWith(".der")).map(bytes);

@@ -11,7 +11,10 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 export const PKG_DIR = join(ROOT, "pkg");
+// Fixtures shared by several tests (Rust and JS) are in tests/fixtures/; those of one
+// concept beside its Rust test, in tests/<concept>/.
 export const FIXTURES = join(ROOT, "tests", "fixtures");
+export const REVOCATION_FIXTURES = join(ROOT, "tests", "revocation");
 export const NODE_MODULES_BIN = join(ROOT, "node_modules", ".bin");
 
 export function fixture(name) {

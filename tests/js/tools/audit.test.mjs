@@ -18,7 +18,7 @@ import { dirname, join } from "node:path";
 import net from "node:net";
 import tls from "node:tls";
 import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, FIXTURES } from "../support/helpers.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, FIXTURES, REVOCATION_FIXTURES } from "../support/helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const pkgJsonPath = require.resolve("certpin/package.json");
@@ -261,7 +261,7 @@ test("policy.plan through the package: same dates as the CLI; bad options are Ce
 });
 
 test("audit: the stapled OCSP response is checked and recorded (a revoked staple fails the endpoint)", async () => {
-  const rev = (name) => join(FIXTURES, "revocation", name);
+  const rev = (name) => join(REVOCATION_FIXTURES, name);
   // The revocation fixtures' fixed instant, inside every response's validity window.
   const now = readFileSync(rev("now.txt"), "utf8").trim();
   const staple = async (leaf, response) => {

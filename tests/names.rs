@@ -1,4 +1,5 @@
-//! Hostname verification of the leaf (RFC 6125 / RFC 9525) on rcgen certificates.
+//! Hostname verification of the leaf (RFC 6125 / RFC 9525) on rcgen certificates, and
+//! no Common Name fallback unless it is explicitly allowed.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -7,7 +8,7 @@
 )]
 
 mod common;
-use certpin::{check_hostname, check_hostname_with, Certificate};
+use certpin::{check_hostname, check_hostname_with, Certificate, CheckOptions, Status};
 use common::*;
 
 fn leaf(cn: &str, names: &[&str]) -> Certificate {
@@ -48,7 +49,7 @@ fn names_are_matched_by_the_rules() {
         ("[2001:db8::1]", true),
         ("2001:0db8:0000:0000:0000:0000:0000:0001", true),
         ("2001:db8::2", false),
-        // An IPv4-mapped IPv6 address is the IPv4 address (one canonical form, issue 14):
+        // An IPv4-mapped IPv6 address is the IPv4 address (one canonical form):
         // a connection to it reaches the same host. Other spellings of the address too.
         ("::ffff:192.0.2.7", true),
         ("192.0.519", true),
@@ -95,7 +96,7 @@ fn wildcards_never_cover_public_suffixes_or_partial_labels() {
 fn common_name_only_without_any_san() {
     let cert = leaf("legacy.example.com", &[]);
     assert!(!cert.facts().has_san);
-    // Issue 15: by default the CN is never used, even without any SAN.
+    // By default the CN is never used, even without any SAN.
     let out = check_hostname(&cert, "legacy.example.com");
     assert!(!out.matched);
     assert_eq!(
@@ -132,4 +133,23 @@ fn invalid_hostnames_are_findings() {
             "{hostname:?}"
         );
     }
+}
+
+// ---- no Common Name fallback ----
+
+#[test]
+fn a_leaf_without_san_never_matches_by_common_name_by_default() {
+    let p = pki();
+    let leaf =
+        Spec::leaf("legacy.example.com", &[]).signed_by(&key("leaf"), &p.inter_spec, &key("inter"));
+    let pins = [pin_of(&leaf)];
+    let opts = CheckOptions::at(NOW * MS).for_host("legacy.example.com");
+    let v = check(&[&leaf, &p.inter, &p.root], &pins, &opts);
+    assert_eq!(v.status, Status::HostnameMismatch, "{v:#?}");
+    assert!(!v.ok);
+    let mut relaxed = opts.clone();
+    relaxed.allow_common_name = true;
+    let v = check(&[&leaf, &p.inter, &p.root], &pins, &relaxed);
+    assert_eq!(v.status, Status::Matched);
+    assert!(has(&v, "HOSTNAME_COMMON_NAME_FALLBACK"));
 }
