@@ -399,5 +399,5 @@ if (!quick) {
   policy.free();
 }
 
-// ---- the edge report collector in workerd (issue 19) ----
+// ---- the edge report collector in workerd ----
 await (await import("./collector.mjs")).benchCollector({ quick });

@@ -71,7 +71,7 @@ function outOfScope(c) {
 // only when the defect it tests does not weaken what a pin guarantees: every one keeps
 // the signature-verified path from the leaf to the pinned key.
 const ANCHOR =
-  "documented choice: the pinned top of the path is the anchor (SPEC.md \"Path semantics\", RFC 5280 section 6.1; Chromium and webpki agree): its own validity, CA bit, key usage, pathLen and extensions' profile do not invalidate the path; every certificate below it is checked";
+  "documented choice: the pinned top of the path is the anchor (README \"What certpin verifies\", RFC 5280 section 6.1; Chromium and webpki agree): its own validity, CA bit, key usage, pathLen and extensions' profile do not invalidate the path; every certificate below it is checked";
 const CN_PROFILE =
   "documented choice: certpin never reads the subject CN (no CN fallback by default), so a CN that disagrees with the SAN (a CA/B Forum profile rule) changes nothing certpin decides; the name is matched against the SAN only";
 const PROFILE =
