@@ -210,7 +210,8 @@ mod tests {
         let text = Json::parse(sorting)
             .map(|j| j.canonical())
             .unwrap_or_default();
-        let mut keys: Vec<(usize, String)> = [
+        // RFC 8785 section 3.2.3: names sorted by their UTF-16 code units.
+        const SORTED: [&str; 7] = [
             "\r",
             "1",
             "\u{80}",
@@ -218,30 +219,21 @@ mod tests {
             "\u{20ac}",
             "\u{1f600}",
             "\u{fb33}",
-        ]
-        .iter()
-        .map(|k| {
-            let quoted = if *k == "\r" {
-                "\"\\r\"".to_string()
-            } else {
-                format!("\"{k}\"")
-            };
-            (text.find(&quoted).unwrap_or(usize::MAX), k.to_string())
-        })
-        .collect();
+        ];
+        let mut keys: Vec<(usize, String)> = SORTED
+            .iter()
+            .map(|k| {
+                let quoted = if *k == "\r" {
+                    "\"\\r\"".to_string()
+                } else {
+                    format!("\"{k}\"")
+                };
+                (text.find(&quoted).unwrap_or(usize::MAX), k.to_string())
+            })
+            .collect();
         keys.sort();
         let keys: Vec<String> = keys.into_iter().map(|(_, k)| k).collect();
-        let expected: Vec<String> = [
-            "\r",
-            "1",
-            "\u{80}",
-            "\u{f6}",
-            "\u{20ac}",
-            "\u{1f600}",
-            "\u{fb33}",
-        ]
-        .map(String::from)
-        .to_vec();
+        let expected: Vec<String> = SORTED.map(String::from).to_vec();
         assert_eq!(keys, expected);
 
         // Section 3.2.4's example without its non-integer numbers; the expected text is

@@ -248,24 +248,29 @@ fn members_of_type(doc: Doc, signed: &Json, kind: &str) -> Result<()> {
     Ok(())
 }
 
+/// The `signed` object's members checked against `fields` (each required, no other),
+/// and its `version`: a whole number from 1 to `MAX_VERSION`.
+fn signed_version(doc: Doc, signed: &Json, fields: &[&str]) -> Result<u64> {
+    members(doc, signed, "$.signed", fields)?;
+    whole(
+        doc,
+        member(doc, signed, "$.signed", "version")?,
+        "$.signed.version",
+        1,
+        MAX_VERSION,
+    )
+}
+
 /// Reads a bundle: `{ signed: { type: "certpin-policy", version, issuedAt, expires, policy }, signatures }`.
 pub fn parse_bundle(text_in: &str) -> Result<(Envelope, BundleSigned)> {
     let doc = Doc::Bundle;
     let env = envelope(doc, read(doc, text_in)?, "certpin-policy")?;
     let s = &env.signed;
     let p = "$.signed";
-    members(
+    let version = signed_version(
         doc,
         s,
-        p,
         &["type", "version", "issuedAt", "expires", "policy"],
-    )?;
-    let version = whole(
-        doc,
-        member(doc, s, p, "version")?,
-        "$.signed.version",
-        1,
-        MAX_VERSION,
     )?;
     let (issued_at, issued_at_s) =
         instant(doc, member(doc, s, p, "issuedAt")?, "$.signed.issuedAt")?;
@@ -306,19 +311,7 @@ pub fn parse_root(text_in: &str) -> Result<Root> {
     let env = envelope(doc, document.clone(), "certpin-root")?;
     let s = &env.signed;
     let p = "$.signed";
-    members(
-        doc,
-        s,
-        p,
-        &["type", "version", "expires", "threshold", "keys"],
-    )?;
-    let version = whole(
-        doc,
-        member(doc, s, p, "version")?,
-        "$.signed.version",
-        1,
-        MAX_VERSION,
-    )?;
+    let version = signed_version(doc, s, &["type", "version", "expires", "threshold", "keys"])?;
     let (expires, expires_at) = instant(doc, member(doc, s, p, "expires")?, "$.signed.expires")?;
     let list = match member(doc, s, p, "keys")? {
         Json::Array(items) => items,
