@@ -643,7 +643,7 @@ impl TryFrom<&JsValue> for SctOptions {
 }
 
 /// `diagnose`'s options `{ hostname?, now?, pins? | policy? }`; a policy gives the pins
-/// of the entry that applies to the hostname (`crate::diagnose::policy_pins`).
+/// of the entry that applies to the hostname (`crate::diagnose::expected_pins`).
 impl TryFrom<&JsValue> for DiagnoseOptions {
     type Error = Error;
 
@@ -651,29 +651,19 @@ impl TryFrom<&JsValue> for DiagnoseOptions {
         let options = Options::read(options, &["hostname", "now", "pins", "policy"])?;
         let hostname = options.string("hostname")?;
         let now = options.now()?.div_euclid(1000);
-        let from_policy = match options.get("policy") {
-            None => None,
-            Some(policy) => Some(crate::diagnose::policy_pins(
-                &PolicyArg::try_from(policy)?.0,
-                hostname.as_deref(),
-            )?),
-        };
-        let expected_pins = match options.get("pins") {
-            None => from_policy.flatten(),
-            Some(_) if from_policy.is_some() => {
-                return Err(invalid("options", "give either pins or policy, not both"))
-            }
-            Some(pins) => {
+        let policy = options.get("policy").map(PolicyArg::try_from).transpose()?;
+        let pins = options.get("pins").map(|pins| {
+            move || {
                 let limit = limits::MAX_EXPECTED_PINS;
                 let each = |_| invalid("pins", "each pin must be a string");
-                Some(pins_of(
-                    pins,
-                    limit,
-                    || format!("at most {limit} pins"),
-                    each,
-                )?)
+                pins_of(pins, limit, || format!("at most {limit} pins"), each)
             }
-        };
+        });
+        let expected_pins = crate::diagnose::expected_pins(
+            policy.as_ref().map(|PolicyArg(policy)| &**policy),
+            hostname.as_deref(),
+            pins,
+        )?;
         Ok(DiagnoseOptions {
             hostname,
             now,
