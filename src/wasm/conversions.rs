@@ -518,16 +518,17 @@ impl TryFrom<&JsValue> for RevocationOptions {
 
     fn try_from(options: &JsValue) -> Result<RevocationOptions> {
         let options = Options::read(options, &["now", "clockSkewSeconds"])?;
-        Ok(RevocationOptions {
-            now_ms: options.now()?,
-            clock_skew_seconds: clock_skew(&options)?,
-        })
+        let mut revocation = RevocationOptions::at(options.now()?);
+        if let Some(skew) = clock_skew(&options)? {
+            revocation.clock_skew_seconds = skew;
+        }
+        Ok(revocation)
     }
 }
 
-fn clock_skew(options: &Options) -> Result<i64> {
-    let max = limits::MAX_CLOCK_SKEW_SECONDS as f64;
-    Ok(options.integer("clockSkewSeconds", max)?.unwrap_or(0))
+/// `clockSkewSeconds`, when given.
+fn clock_skew(options: &Options) -> Result<Option<i64>> {
+    options.integer("clockSkewSeconds", limits::MAX_CLOCK_SKEW_SECONDS as f64)
 }
 
 /// The options of a check.
@@ -575,7 +576,9 @@ impl TryFrom<&JsValue> for CheckOptions {
         if let Some(verify) = options.bool("verifySignatures")? {
             check.verify_signatures = verify;
         }
-        check.clock_skew_seconds = clock_skew(&options)?;
+        if let Some(skew) = clock_skew(&options)? {
+            check.clock_skew_seconds = skew;
+        }
         check.ocsp_response = match options.get("ocspResponse") {
             Some(v) if !v.is_null() => {
                 Some(der_bytes(v, "ocspResponse", crate::revocation::bound_ocsp)?)
