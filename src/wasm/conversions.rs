@@ -686,13 +686,12 @@ impl TryFrom<&JsValue> for PlanInput {
 
     fn try_from(options: &JsValue) -> Result<PlanInput> {
         use crate::limits::{MAX_PLAN_HOSTS, MAX_UPDATE_LAG_DAYS};
-        use crate::plan::DEFAULT_UPDATE_LAG_DAYS;
         use js_sys::{Object, Reflect};
         let options = Options::read(options, &["chains", "now", "updateLagDays"])?;
-        let now_ms = options.now()?;
-        let update_lag_days = options
-            .integer("updateLagDays", MAX_UPDATE_LAG_DAYS as f64)?
-            .unwrap_or(DEFAULT_UPDATE_LAG_DAYS);
+        let mut plan = crate::plan::PlanOptions::at(options.now()?);
+        if let Some(days) = options.integer("updateLagDays", MAX_UPDATE_LAG_DAYS as f64)? {
+            plan.update_lag_days = days;
+        }
         let chains = options.get("chains").ok_or_else(|| {
             invalid(
                 "chains",
@@ -721,10 +720,7 @@ impl TryFrom<&JsValue> for PlanInput {
         }
         Ok(PlanInput {
             chains: parsed,
-            options: crate::plan::PlanOptions {
-                now_ms,
-                update_lag_days,
-            },
+            options: plan,
         })
     }
 }
@@ -744,13 +740,12 @@ pub(super) fn verified_bundle(
     })?;
     let root = bundle_document(root, "root", Document::Root)?;
     let bundle = bundle_document(bundle, "bundle", Document::Bundle)?;
-    let min_version = options
-        .integer("minVersion", limits::MAX_VERSION as f64)?
-        .unwrap_or(0);
-    let bundle_options = crate::bundle::BundleOptions {
-        now_ms: options.now()?,
-        min_version: u64::try_from(min_version).unwrap_or(0),
-    };
+    // `integer` bounds it to 0..=MAX_VERSION, so the conversion to u64 cannot fail.
+    let min_version = options.integer("minVersion", limits::MAX_VERSION as f64)?;
+    let mut bundle_options = crate::bundle::BundleOptions::at(options.now()?);
+    if let Some(version) = min_version {
+        bundle_options.min_version = u64::try_from(version).unwrap_or(0);
+    }
     crate::bundle::verify_bundle(&bundle, &root, bundle_options, &verifier())
 }
 
