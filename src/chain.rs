@@ -36,7 +36,8 @@ pub fn parse_chain_noted(parts: &[Part]) -> Result<(Vec<Certificate>, Vec<Findin
 
 fn certificate_of_item(item: Item, index: usize) -> Result<Certificate> {
     match item.kind {
-        ItemKind::Certificate => Certificate::from_der(item.der, index),
+        // `decode` checked the item's framing.
+        ItemKind::Certificate => Certificate::from_framed_der(item.der, index),
         ItemKind::PublicKey | ItemKind::CertificateRequest => Err(Error::UnsupportedInput {
             block_index: item.block_index,
             reason: format!(
@@ -69,7 +70,7 @@ fn spki_pin(item: &Item, index: usize, algorithm: HashAlgorithm) -> Result<Pin> 
             Ok(Pin::of_spki(algorithm, &item.der))
         }
         ItemKind::CertificateRequest => csr_pin(&item.der, index, algorithm),
-        ItemKind::Certificate => match Certificate::from_der(item.der.clone(), index) {
+        ItemKind::Certificate => match Certificate::from_framed_der(item.der.clone(), index) {
             Ok(cert) => Ok(cert.pin(algorithm)),
             Err(cert_error) if item.unlabelled => {
                 if spki_of_public_key(&item.der, index).is_ok() {
