@@ -172,3 +172,49 @@ pub fn ip_to_string(octets: &[u8]) -> String {
         hex(octets)
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The JSON keys of `parseChain`'s `CertificateInfo`, in their order.
+    #[test]
+    fn certificate_info_json_keys_and_order() {
+        let s = |t: &str| t.to_string();
+        let info = CertificateInfo {
+            index: 1,
+            subject: s("CN=a"),
+            issuer: s("CN=b"),
+            serial_number: s("01"),
+            not_before: s("2026-01-01T00:00:00Z"),
+            not_after: s("2027-01-01T00:00:00Z"),
+            dns_names: vec![s("a.example")],
+            ip_addresses: vec![s("127.0.0.1")],
+            is_ca: false,
+            path_length: None,
+            self_signed: false,
+            key_algorithm: s("EC"),
+            key_size: Some(256),
+            curve: Some(s("P-256")),
+            signature_algorithm: s("ecdsa-with-SHA256"),
+            spki_sha256: s("sha256/x"),
+            fingerprint_sha256: s("ff"),
+            subject_key_id: None,
+            authority_key_id: Some(s("aa")),
+            scts: Vec::new(),
+        };
+        assert_eq!(
+            serde_json::to_string(&info).unwrap(),
+            concat!(
+                r#"{"index":1,"subject":"CN=a","issuer":"CN=b","serialNumber":"01","#,
+                r#""notBefore":"2026-01-01T00:00:00Z","notAfter":"2027-01-01T00:00:00Z","#,
+                r#""dnsNames":["a.example"],"ipAddresses":["127.0.0.1"],"isCa":false,"#,
+                r#""pathLength":null,"selfSigned":false,"keyAlgorithm":"EC","keySize":256,"#,
+                r#""curve":"P-256","signatureAlgorithm":"ecdsa-with-SHA256","#,
+                r#""spkiSha256":"sha256/x","fingerprintSha256":"ff","subjectKeyId":null,"#,
+                r#""authorityKeyId":"aa","scts":[]}"#
+            )
+        );
+    }
+}

@@ -269,3 +269,38 @@ pub fn ct_drift(
         hosts,
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The JSON keys of `ctDrift`'s unpinned certificates, in their order.
+    #[test]
+    fn drift_certificate_json_keys_and_order() {
+        let s = |t: &str| t.to_string();
+        let drift = DriftCertificate {
+            cert_index: 2,
+            subject: s("CN=a"),
+            issuer: s("CN=b"),
+            serial_number: s("01"),
+            not_before: s("2026-01-01T00:00:00Z"),
+            not_after: s("2027-01-01T00:00:00Z"),
+            dns_names: vec![s("a.example")],
+            spki_sha256: s("sha256/x"),
+            fingerprint_sha256: s("ff"),
+            verified_path: vec![2, 0],
+            reason: s("why"),
+            suggested_pin: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&drift).unwrap(),
+            concat!(
+                r#"{"certIndex":2,"subject":"CN=a","issuer":"CN=b","serialNumber":"01","#,
+                r#""notBefore":"2026-01-01T00:00:00Z","notAfter":"2027-01-01T00:00:00Z","#,
+                r#""dnsNames":["a.example"],"spkiSha256":"sha256/x","fingerprintSha256":"ff","#,
+                r#""verifiedPath":[2,0],"reason":"why","suggestedPin":null}"#
+            )
+        );
+    }
+}
