@@ -89,17 +89,41 @@ fn csr_pin(der: &[u8], index: usize, algorithm: HashAlgorithm) -> Result<Pin> {
     Ok(Pin::of_spki(algorithm, der.get(range).unwrap_or_default()))
 }
 
-/// The public description of one certificate (the JS `CertificateInfo`).
+/// What a person tells a certificate by: its names, serial number and validity. Both
+/// `CertificateInfo` and `ctDrift`'s certificates start with it (flattened: the JSON
+/// keys stand in the outer object, in this order).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CertificateInfo {
-    pub index: usize,
+pub struct CertificateSummary {
     pub subject: String,
     pub issuer: String,
     pub serial_number: String,
     pub not_before: String,
     pub not_after: String,
     pub dns_names: Vec<String>,
+}
+
+impl CertificateSummary {
+    pub fn of(cert: &Certificate) -> CertificateSummary {
+        let f = cert.facts();
+        CertificateSummary {
+            subject: f.subject.clone(),
+            issuer: f.issuer.clone(),
+            serial_number: f.serial_hex.clone(),
+            not_before: rfc3339(f.not_before),
+            not_after: rfc3339(f.not_after),
+            dns_names: f.dns_names.clone(),
+        }
+    }
+}
+
+/// The public description of one certificate (the JS `CertificateInfo`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateInfo {
+    pub index: usize,
+    #[serde(flatten)]
+    pub summary: CertificateSummary,
     pub ip_addresses: Vec<String>,
     pub is_ca: bool,
     pub path_length: Option<u32>,
@@ -139,12 +163,7 @@ impl CertificateInfo {
         let f = cert.facts();
         CertificateInfo {
             index,
-            subject: f.subject.clone(),
-            issuer: f.issuer.clone(),
-            serial_number: f.serial_hex.clone(),
-            not_before: rfc3339(f.not_before),
-            not_after: rfc3339(f.not_after),
-            dns_names: f.dns_names.clone(),
+            summary: CertificateSummary::of(cert),
             ip_addresses: f.ip_addresses.iter().map(|ip| ip_to_string(ip)).collect(),
             is_ca: f.is_ca,
             path_length: f.path_len_constraint,
@@ -175,8 +194,20 @@ pub fn ip_to_string(octets: &[u8]) -> String {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    pub(crate) fn summary() -> CertificateSummary {
+        let s = |t: &str| t.to_string();
+        CertificateSummary {
+            subject: s("CN=a"),
+            issuer: s("CN=b"),
+            serial_number: s("01"),
+            not_before: s("2026-01-01T00:00:00Z"),
+            not_after: s("2027-01-01T00:00:00Z"),
+            dns_names: vec![s("a.example")],
+        }
+    }
 
     /// The JSON keys of `parseChain`'s `CertificateInfo`, in their order.
     #[test]
@@ -184,12 +215,7 @@ mod tests {
         let s = |t: &str| t.to_string();
         let info = CertificateInfo {
             index: 1,
-            subject: s("CN=a"),
-            issuer: s("CN=b"),
-            serial_number: s("01"),
-            not_before: s("2026-01-01T00:00:00Z"),
-            not_after: s("2027-01-01T00:00:00Z"),
-            dns_names: vec![s("a.example")],
+            summary: summary(),
             ip_addresses: vec![s("127.0.0.1")],
             is_ca: false,
             path_length: None,

@@ -4,6 +4,7 @@
 //! certificate's verified path reaches a CA key the policy pins somewhere (any entry,
 //! active or candidate), that pin is suggested as a candidate for the host.
 
+use crate::chain::CertificateSummary;
 use crate::limits::{MAX_DRIFT_BYTES, MAX_DRIFT_CERTIFICATES, MAX_DRIFT_PATH};
 use crate::names::hostname::dns_name_matches;
 use crate::pin::HashAlgorithm;
@@ -18,12 +19,8 @@ use serde::Serialize;
 pub struct DriftCertificate {
     /// Index in the input list.
     pub cert_index: usize,
-    pub subject: String,
-    pub issuer: String,
-    pub serial_number: String,
-    pub not_before: String,
-    pub not_after: String,
-    pub dns_names: Vec<String>,
+    #[serde(flatten)]
+    pub summary: CertificateSummary,
     /// The leaf's own pin.
     pub spki_sha256: String,
     pub fingerprint_sha256: String,
@@ -229,7 +226,6 @@ pub fn ct_drift(
                     .find(|p| ca.pin(p.algorithm()) == ***p)
                     .map(|_| ca.pin(HashAlgorithm::Sha256).to_string())
             });
-            let f = leaf.facts();
             let reason = match (revoked, &suggested_pin) {
                 (Some(p), _) => format!("its path has the revoked key {}", p.pin),
                 (None, Some(pin)) => format!(
@@ -247,12 +243,7 @@ pub fn ct_drift(
             };
             host.unpinned.push(DriftCertificate {
                 cert_index: *leaf_index,
-                subject: f.subject.clone(),
-                issuer: f.issuer.clone(),
-                serial_number: f.serial_hex.clone(),
-                not_before: rfc3339(f.not_before),
-                not_after: rfc3339(f.not_after),
-                dns_names: f.dns_names.clone(),
+                summary: CertificateSummary::of(leaf),
                 spki_sha256: leaf.pin(HashAlgorithm::Sha256).to_string(),
                 fingerprint_sha256: leaf.fingerprint_sha256(),
                 verified_path: path.clone(),
@@ -281,12 +272,7 @@ mod tests {
         let s = |t: &str| t.to_string();
         let drift = DriftCertificate {
             cert_index: 2,
-            subject: s("CN=a"),
-            issuer: s("CN=b"),
-            serial_number: s("01"),
-            not_before: s("2026-01-01T00:00:00Z"),
-            not_after: s("2027-01-01T00:00:00Z"),
-            dns_names: vec![s("a.example")],
+            summary: crate::chain::tests::summary(),
             spki_sha256: s("sha256/x"),
             fingerprint_sha256: s("ff"),
             verified_path: vec![2, 0],
