@@ -55,6 +55,16 @@ pub struct BundleOptions {
     pub min_version: u64,
 }
 
+impl BundleOptions {
+    /// A bundle check at `now_ms` that accepts any version (no rollback floor yet).
+    pub fn at(now_ms: i64) -> BundleOptions {
+        BundleOptions {
+            now_ms,
+            min_version: 0,
+        }
+    }
+}
+
 /// The bytes a key signs for a document of type `kind` (`certpin-policy` or
 /// `certpin-root`): the prefix, then the canonical JSON of `signed`.
 pub fn signing_input(signed_json: &str) -> Result<Vec<u8>> {

@@ -36,7 +36,8 @@ pub fn parse_chain_noted(parts: &[Part]) -> Result<(Vec<Certificate>, Vec<Findin
 
 fn certificate_of_item(item: Item, index: usize) -> Result<Certificate> {
     match item.kind {
-        ItemKind::Certificate => Certificate::from_der(item.der, index),
+        // `decode` checked the item's framing.
+        ItemKind::Certificate => Certificate::from_framed_der(item.der, index),
         ItemKind::PublicKey | ItemKind::CertificateRequest => Err(Error::UnsupportedInput {
             block_index: item.block_index,
             reason: format!(
@@ -69,7 +70,7 @@ fn spki_pin(item: &Item, index: usize, algorithm: HashAlgorithm) -> Result<Pin> 
             Ok(Pin::of_spki(algorithm, &item.der))
         }
         ItemKind::CertificateRequest => csr_pin(&item.der, index, algorithm),
-        ItemKind::Certificate => match Certificate::from_der(item.der.clone(), index) {
+        ItemKind::Certificate => match Certificate::from_framed_der(item.der.clone(), index) {
             Ok(cert) => Ok(cert.pin(algorithm)),
             Err(cert_error) if item.unlabelled => {
                 if spki_of_public_key(&item.der, index).is_ok() {
@@ -88,17 +89,41 @@ fn csr_pin(der: &[u8], index: usize, algorithm: HashAlgorithm) -> Result<Pin> {
     Ok(Pin::of_spki(algorithm, der.get(range).unwrap_or_default()))
 }
 
-/// The public description of one certificate (the JS `CertificateInfo`).
+/// What a person tells a certificate by: its names, serial number and validity. Both
+/// `CertificateInfo` and `ctDrift`'s certificates start with it (flattened: the JSON
+/// keys stand in the outer object, in this order).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CertificateInfo {
-    pub index: usize,
+pub struct CertificateSummary {
     pub subject: String,
     pub issuer: String,
     pub serial_number: String,
     pub not_before: String,
     pub not_after: String,
     pub dns_names: Vec<String>,
+}
+
+impl CertificateSummary {
+    pub fn of(cert: &Certificate) -> CertificateSummary {
+        let f = cert.facts();
+        CertificateSummary {
+            subject: f.subject.clone(),
+            issuer: f.issuer.clone(),
+            serial_number: f.serial_hex.clone(),
+            not_before: rfc3339(f.not_before),
+            not_after: rfc3339(f.not_after),
+            dns_names: f.dns_names.clone(),
+        }
+    }
+}
+
+/// The public description of one certificate (the JS `CertificateInfo`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateInfo {
+    pub index: usize,
+    #[serde(flatten)]
+    pub summary: CertificateSummary,
     pub ip_addresses: Vec<String>,
     pub is_ca: bool,
     pub path_length: Option<u32>,
@@ -138,12 +163,7 @@ impl CertificateInfo {
         let f = cert.facts();
         CertificateInfo {
             index,
-            subject: f.subject.clone(),
-            issuer: f.issuer.clone(),
-            serial_number: f.serial_hex.clone(),
-            not_before: rfc3339(f.not_before),
-            not_after: rfc3339(f.not_after),
-            dns_names: f.dns_names.clone(),
+            summary: CertificateSummary::of(cert),
             ip_addresses: f.ip_addresses.iter().map(|ip| ip_to_string(ip)).collect(),
             is_ca: f.is_ca,
             path_length: f.path_len_constraint,
@@ -169,5 +189,58 @@ pub fn ip_to_string(octets: &[u8]) -> String {
         std::net::Ipv6Addr::from(v6).to_string()
     } else {
         hex(octets)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn summary() -> CertificateSummary {
+        let s = |t: &str| t.to_string();
+        CertificateSummary {
+            subject: s("CN=a"),
+            issuer: s("CN=b"),
+            serial_number: s("01"),
+            not_before: s("2026-01-01T00:00:00Z"),
+            not_after: s("2027-01-01T00:00:00Z"),
+            dns_names: vec![s("a.example")],
+        }
+    }
+
+    /// The JSON keys of `parseChain`'s `CertificateInfo`, in their order.
+    #[test]
+    fn certificate_info_json_keys_and_order() {
+        let s = |t: &str| t.to_string();
+        let info = CertificateInfo {
+            index: 1,
+            summary: summary(),
+            ip_addresses: vec![s("127.0.0.1")],
+            is_ca: false,
+            path_length: None,
+            self_signed: false,
+            key_algorithm: s("EC"),
+            key_size: Some(256),
+            curve: Some(s("P-256")),
+            signature_algorithm: s("ecdsa-with-SHA256"),
+            spki_sha256: s("sha256/x"),
+            fingerprint_sha256: s("ff"),
+            subject_key_id: None,
+            authority_key_id: Some(s("aa")),
+            scts: Vec::new(),
+        };
+        assert_eq!(
+            serde_json::to_string(&info).unwrap(),
+            concat!(
+                r#"{"index":1,"subject":"CN=a","issuer":"CN=b","serialNumber":"01","#,
+                r#""notBefore":"2026-01-01T00:00:00Z","notAfter":"2027-01-01T00:00:00Z","#,
+                r#""dnsNames":["a.example"],"ipAddresses":["127.0.0.1"],"isCa":false,"#,
+                r#""pathLength":null,"selfSigned":false,"keyAlgorithm":"EC","keySize":256,"#,
+                r#""curve":"P-256","signatureAlgorithm":"ecdsa-with-SHA256","#,
+                r#""spkiSha256":"sha256/x","fingerprintSha256":"ff","subjectKeyId":null,"#,
+                r#""authorityKeyId":"aa","scts":[]}"#
+            )
+        );
     }
 }

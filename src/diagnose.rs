@@ -26,6 +26,25 @@ pub fn policy_pins(policy: &Policy, hostname: Option<&str>) -> Result<Option<Vec
         .map(|(_, entry)| entry.active_pins().into_iter().map(|p| p.pin).collect()))
 }
 
+/// The pins `diagnose` expects: those `policy` gives for `hostname` (`policy_pins`), or
+/// the caller's own `pins`, never both. `pins` is read only once the policy is known not
+/// to be given, so "not both" is refused before any fault in the pins is.
+pub fn expected_pins(
+    policy: Option<&Policy>,
+    hostname: Option<&str>,
+    pins: Option<impl FnOnce() -> Result<Vec<Pin>>>,
+) -> Result<Option<Vec<Pin>>> {
+    let from_policy = policy.map(|p| policy_pins(p, hostname)).transpose()?;
+    match (from_policy, pins) {
+        (from_policy, None) => Ok(from_policy.flatten()),
+        (Some(_), Some(_)) => Err(Error::InvalidArgument {
+            argument: "options".into(),
+            reason: "give either pins or policy, not both".into(),
+        }),
+        (None, Some(read)) => read().map(Some),
+    }
+}
+
 /// A path with more certificates than this is "unusually long" (leaf, 3 intermediates).
 pub const LONG_PATH_THRESHOLD: usize = 4;
 /// RSA keys below this many bits are weak (CA/Browser Forum baseline requirements).
@@ -350,4 +369,46 @@ fn certificate_findings(
         }
     }
     findings
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    // printf abc | openssl dgst -sha256 -binary | base64
+    const P1: &str = "sha256/ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=";
+
+    fn policy() -> Policy {
+        let text = format!(r#"{{"version":1,"domains":[{{"host":"a.example","pins":["{P1}"]}}]}}"#);
+        Policy::from_json(&text).unwrap()
+    }
+
+    fn own_pins() -> Option<impl FnOnce() -> Result<Vec<Pin>>> {
+        Some(|| Ok(vec![Pin::parse(P1)?]))
+    }
+
+    #[test]
+    fn pins_come_from_the_policy_or_the_caller_never_both() {
+        let policy = policy();
+        let none: Option<fn() -> Result<Vec<Pin>>> = None;
+        let from_policy = expected_pins(Some(&policy), Some("a.example"), none).unwrap();
+        assert_eq!(from_policy, Some(vec![Pin::parse(P1).unwrap()]));
+        let unpinned = expected_pins(Some(&policy), Some("b.example"), none).unwrap();
+        assert_eq!(unpinned, None);
+        assert_eq!(expected_pins(None, None, none).unwrap(), None);
+        let own = expected_pins(None, None, own_pins()).unwrap();
+        assert_eq!(own, Some(vec![Pin::parse(P1).unwrap()]));
+        // Refused even when the policy does not pin the host, before the pins are read.
+        let never_read = Some(|| -> Result<Vec<Pin>> { panic!("pins read") });
+        for host in ["a.example", "b.example"] {
+            match expected_pins(Some(&policy), Some(host), never_read) {
+                Err(Error::InvalidArgument { argument, reason }) => {
+                    assert_eq!(argument, "options");
+                    assert_eq!(reason, "give either pins or policy, not both");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
 }

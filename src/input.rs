@@ -669,4 +669,63 @@ mod tests {
         let e = decode(&[Part::Bytes(SEQ.to_vec()), Part::Text(String::new())]).unwrap_err();
         assert_eq!(e.code(), "UNSUPPORTED_INPUT");
     }
+
+    /// Every file of the fuzz corpus and of `tests/` (fixtures, regressions, revocation
+    /// documents), with its path.
+    fn corpus() -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("fuzz/corpus"), root.join("tests")];
+        let mut files = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    files.push((path.clone(), std::fs::read(&path).unwrap()));
+                }
+            }
+        }
+        files
+    }
+
+    /// `Certificate::from_framed_der` skips the framing check for the items of `decode`:
+    /// each one passes it again, whatever the input.
+    #[test]
+    fn every_decoded_item_is_framed() {
+        let mut checked = 0;
+        for (path, data) in corpus() {
+            let mut inputs = vec![vec![Part::Bytes(data.clone())]];
+            if let Ok(text) = String::from_utf8(data.clone()) {
+                inputs.push(vec![Part::Text(text)]);
+            }
+            let pieces = data.split(|b| *b == b'\n').map(|p| Part::Bytes(p.to_vec()));
+            inputs.push(pieces.collect());
+            for parts in inputs {
+                for (i, item) in decode(&parts).unwrap_or_default().iter().enumerate() {
+                    assert!(check_der_framing(&item.der, i).is_ok(), "{path:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100, "{checked} items");
+    }
+
+    /// ... and so does the whole encoding of any SEQUENCE the strict DER reader reads (the
+    /// certificates of an OCSP response), at every offset of every file.
+    #[test]
+    fn every_sequence_the_der_reader_reads_is_framed() {
+        let mut checked = 0;
+        for (path, data) in corpus() {
+            for at in 0..data.len() {
+                if let Ok(tlv) = der::read(&data[at..]) {
+                    if tlv.tag == 0x30 {
+                        assert!(check_der_framing(tlv.raw, 0).is_ok(), "{path:?} at {at}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked} sequences");
+    }
 }

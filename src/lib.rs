@@ -23,7 +23,9 @@ mod wasm;
 mod x509;
 
 // ---- Input and certificates ----
-pub use chain::{compute_pins, parse_chain, parse_chain_noted, CertificateInfo};
+pub use chain::{
+    compute_pins, parse_chain, parse_chain_noted, CertificateInfo, CertificateSummary,
+};
 pub use input::Part;
 pub use x509::cert::{Certificate, Facts};
 pub use x509::spki::KeyFacts;

@@ -46,6 +46,16 @@ pub struct PlanOptions {
     pub update_lag_days: i64,
 }
 
+impl PlanOptions {
+    /// A plan at `now_ms` for updates that take `DEFAULT_UPDATE_LAG_DAYS` to arrive.
+    pub fn at(now_ms: i64) -> PlanOptions {
+        PlanOptions {
+            now_ms,
+            update_lag_days: DEFAULT_UPDATE_LAG_DAYS,
+        }
+    }
+}
+
 /// `policy.plan(...)`'s result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

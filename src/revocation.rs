@@ -84,6 +84,16 @@ pub struct RevocationOptions {
     pub clock_skew_seconds: i64,
 }
 
+impl RevocationOptions {
+    /// Evidence checked at `now_ms` with no clock skew tolerated, as `CheckOptions::at`.
+    pub fn at(now_ms: i64) -> RevocationOptions {
+        RevocationOptions {
+            now_ms,
+            clock_skew_seconds: 0,
+        }
+    }
+}
+
 /// A policy entry's `revocation` setting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum RevocationMode {

@@ -4,6 +4,7 @@
 //! certificate's verified path reaches a CA key the policy pins somewhere (any entry,
 //! active or candidate), that pin is suggested as a candidate for the host.
 
+use crate::chain::CertificateSummary;
 use crate::limits::{MAX_DRIFT_BYTES, MAX_DRIFT_CERTIFICATES, MAX_DRIFT_PATH};
 use crate::names::hostname::dns_name_matches;
 use crate::pin::HashAlgorithm;
@@ -18,12 +19,8 @@ use serde::Serialize;
 pub struct DriftCertificate {
     /// Index in the input list.
     pub cert_index: usize,
-    pub subject: String,
-    pub issuer: String,
-    pub serial_number: String,
-    pub not_before: String,
-    pub not_after: String,
-    pub dns_names: Vec<String>,
+    #[serde(flatten)]
+    pub summary: CertificateSummary,
     /// The leaf's own pin.
     pub spki_sha256: String,
     pub fingerprint_sha256: String,
@@ -229,7 +226,6 @@ pub fn ct_drift(
                     .find(|p| ca.pin(p.algorithm()) == ***p)
                     .map(|_| ca.pin(HashAlgorithm::Sha256).to_string())
             });
-            let f = leaf.facts();
             let reason = match (revoked, &suggested_pin) {
                 (Some(p), _) => format!("its path has the revoked key {}", p.pin),
                 (None, Some(pin)) => format!(
@@ -247,12 +243,7 @@ pub fn ct_drift(
             };
             host.unpinned.push(DriftCertificate {
                 cert_index: *leaf_index,
-                subject: f.subject.clone(),
-                issuer: f.issuer.clone(),
-                serial_number: f.serial_hex.clone(),
-                not_before: rfc3339(f.not_before),
-                not_after: rfc3339(f.not_after),
-                dns_names: f.dns_names.clone(),
+                summary: CertificateSummary::of(leaf),
                 spki_sha256: leaf.pin(HashAlgorithm::Sha256).to_string(),
                 fingerprint_sha256: leaf.fingerprint_sha256(),
                 verified_path: path.clone(),
@@ -267,5 +258,35 @@ pub fn ct_drift(
         certificates: certs.len(),
         unexpired_leaves: leaves.len(),
         hosts,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The JSON keys of `ctDrift`'s unpinned certificates, in their order.
+    #[test]
+    fn drift_certificate_json_keys_and_order() {
+        let s = |t: &str| t.to_string();
+        let drift = DriftCertificate {
+            cert_index: 2,
+            summary: crate::chain::tests::summary(),
+            spki_sha256: s("sha256/x"),
+            fingerprint_sha256: s("ff"),
+            verified_path: vec![2, 0],
+            reason: s("why"),
+            suggested_pin: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&drift).unwrap(),
+            concat!(
+                r#"{"certIndex":2,"subject":"CN=a","issuer":"CN=b","serialNumber":"01","#,
+                r#""notBefore":"2026-01-01T00:00:00Z","notAfter":"2027-01-01T00:00:00Z","#,
+                r#""dnsNames":["a.example"],"spkiSha256":"sha256/x","fingerprintSha256":"ff","#,
+                r#""verifiedPath":[2,0],"reason":"why","suggestedPin":null}"#
+            )
+        );
     }
 }

@@ -35,6 +35,21 @@ fn nsc(reason: impl Into<String>) -> Error {
 
 type PinSet = (Vec<Pin>, Option<i64>);
 
+/// `PinPolicy.fromAndroidNsc`: strict by default (`import_android_nsc`: anything but the
+/// `<domain-config>`/`<domain>`/`<pin-set>` subset is `NSC_INVALID`, so there are no
+/// findings); `lenient` imports the pin-sets and lists the rest as findings
+/// (`import_android_nsc_lenient`).
+pub fn import_android_nsc_choosing(xml: &str, lenient: bool) -> Result<Import> {
+    if lenient {
+        import_android_nsc_lenient(xml)
+    } else {
+        Ok(Import {
+            policy: import_android_nsc(xml)?,
+            findings: Vec::new(),
+        })
+    }
+}
+
 /// Imports the pins of a network security config and lists what it did not import.
 /// Refused (`NSC_INVALID`): XML certpin cannot read, a pin that is not a SHA-256 digest,
 /// a wildcard `<domain>`, two configs for one domain, or a config that pins nothing.

@@ -177,7 +177,8 @@ fn parse(response: &[u8]) -> core::result::Result<Basic<'_>, String> {
                     "more than {MAX_OCSP_CERTS} certificates in the response"
                 ));
             }
-            let parsed = Certificate::from_der(cert.raw.to_vec(), certs.len())
+            // A SEQUENCE's whole encoding, read by the strict DER reader: framed.
+            let parsed = Certificate::from_framed_der(cert.raw.to_vec(), certs.len())
                 .map_err(|e| format!("certificate {} of the response: {e}", certs.len()))?;
             certs.push(parsed);
         }

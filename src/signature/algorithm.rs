@@ -259,3 +259,77 @@ fn oid_to_string(content: &[u8]) -> Option<String> {
             .join("."),
     )
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn algorithm_names() {
+        let null = Some(&[0x05u8, 0x00][..]);
+        let known: [(&str, Option<&[u8]>, &str); 8] = [
+            ("1.2.840.113549.1.1.11", null, "rsa-pkcs1-sha256"),
+            ("1.2.840.113549.1.1.11", None, "rsa-pkcs1-sha256"),
+            ("1.2.840.113549.1.1.5", null, "rsa-pkcs1-sha1"),
+            ("1.2.840.113549.1.1.12", null, "rsa-pkcs1-sha384"),
+            ("1.2.840.113549.1.1.13", null, "rsa-pkcs1-sha512"),
+            ("1.2.840.10045.4.3.2", None, "ecdsa-sha256"),
+            ("1.2.840.10045.4.3.3", None, "ecdsa-sha384"),
+            ("1.3.101.112", None, "ed25519"),
+        ];
+        for (oid, params, name) in known {
+            let got = SignatureAlgorithm::from_oid(oid, params).map(|a| a.name());
+            assert_eq!(got, Ok(name.to_string()), "{oid}");
+        }
+        let refused: [(&str, Option<&[u8]>, &str); 5] = [
+            (
+                "1.2.840.10045.4.3.2",
+                null,
+                "ecdsa-with-SHA256 with unexpected parameters",
+            ),
+            ("1.3.101.113", None, "ED448"),
+            ("1.2.840.113549.1.1.4", null, "md5WithRSAEncryption"),
+            ("1.2.840.10045.4.1", None, "ecdsa-with-SHA1"),
+            (
+                "1.2.840.113549.1.1.10",
+                None,
+                "rsassaPss without parameters",
+            ),
+        ];
+        for (oid, params, reason) in refused {
+            let got = SignatureAlgorithm::from_oid(oid, params).map(|a| a.name());
+            assert_eq!(got, Err(reason.to_string()), "{oid}");
+        }
+    }
+
+    // RSASSA-PSS-params for SHA-256, MGF1-SHA-256, salt 32 (as OpenSSL writes them).
+    const PSS_SHA256: &str = "3034a00f300d06096086480165030402010500a11c301a06092a864886f70d010108300d06096086480165030402010500a203020120";
+
+    fn unhex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn pss_parameters() {
+        let der = unhex(PSS_SHA256);
+        assert_eq!(
+            pss_params(&der),
+            Ok(SignatureAlgorithm::RsaPss {
+                hash: SignatureHash::Sha256,
+                salt_len: 32
+            })
+        );
+        // Empty SEQUENCE: all defaults, SHA-1: refused.
+        assert!(pss_params(&[0x30, 0x00]).is_err());
+        // Truncated.
+        assert!(pss_params(&der[..der.len() - 1]).is_err());
+        // Trailing bytes.
+        let mut long = der.clone();
+        long.push(0);
+        assert!(pss_params(&long).is_err());
+    }
+}

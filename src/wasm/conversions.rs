@@ -518,16 +518,17 @@ impl TryFrom<&JsValue> for RevocationOptions {
 
     fn try_from(options: &JsValue) -> Result<RevocationOptions> {
         let options = Options::read(options, &["now", "clockSkewSeconds"])?;
-        Ok(RevocationOptions {
-            now_ms: options.now()?,
-            clock_skew_seconds: clock_skew(&options)?,
-        })
+        let mut revocation = RevocationOptions::at(options.now()?);
+        if let Some(skew) = clock_skew(&options)? {
+            revocation.clock_skew_seconds = skew;
+        }
+        Ok(revocation)
     }
 }
 
-fn clock_skew(options: &Options) -> Result<i64> {
-    let max = limits::MAX_CLOCK_SKEW_SECONDS as f64;
-    Ok(options.integer("clockSkewSeconds", max)?.unwrap_or(0))
+/// `clockSkewSeconds`, when given.
+fn clock_skew(options: &Options) -> Result<Option<i64>> {
+    options.integer("clockSkewSeconds", limits::MAX_CLOCK_SKEW_SECONDS as f64)
 }
 
 /// The options of a check.
@@ -575,7 +576,9 @@ impl TryFrom<&JsValue> for CheckOptions {
         if let Some(verify) = options.bool("verifySignatures")? {
             check.verify_signatures = verify;
         }
-        check.clock_skew_seconds = clock_skew(&options)?;
+        if let Some(skew) = clock_skew(&options)? {
+            check.clock_skew_seconds = skew;
+        }
         check.ocsp_response = match options.get("ocspResponse") {
             Some(v) if !v.is_null() => {
                 Some(der_bytes(v, "ocspResponse", crate::revocation::bound_ocsp)?)
@@ -643,7 +646,7 @@ impl TryFrom<&JsValue> for SctOptions {
 }
 
 /// `diagnose`'s options `{ hostname?, now?, pins? | policy? }`; a policy gives the pins
-/// of the entry that applies to the hostname (`crate::diagnose::policy_pins`).
+/// of the entry that applies to the hostname (`crate::diagnose::expected_pins`).
 impl TryFrom<&JsValue> for DiagnoseOptions {
     type Error = Error;
 
@@ -651,29 +654,19 @@ impl TryFrom<&JsValue> for DiagnoseOptions {
         let options = Options::read(options, &["hostname", "now", "pins", "policy"])?;
         let hostname = options.string("hostname")?;
         let now = options.now()?.div_euclid(1000);
-        let from_policy = match options.get("policy") {
-            None => None,
-            Some(policy) => Some(crate::diagnose::policy_pins(
-                &PolicyArg::try_from(policy)?.0,
-                hostname.as_deref(),
-            )?),
-        };
-        let expected_pins = match options.get("pins") {
-            None => from_policy.flatten(),
-            Some(_) if from_policy.is_some() => {
-                return Err(invalid("options", "give either pins or policy, not both"))
-            }
-            Some(pins) => {
+        let policy = options.get("policy").map(PolicyArg::try_from).transpose()?;
+        let pins = options.get("pins").map(|pins| {
+            move || {
                 let limit = limits::MAX_EXPECTED_PINS;
                 let each = |_| invalid("pins", "each pin must be a string");
-                Some(pins_of(
-                    pins,
-                    limit,
-                    || format!("at most {limit} pins"),
-                    each,
-                )?)
+                pins_of(pins, limit, || format!("at most {limit} pins"), each)
             }
-        };
+        });
+        let expected_pins = crate::diagnose::expected_pins(
+            policy.as_ref().map(|PolicyArg(policy)| &**policy),
+            hostname.as_deref(),
+            pins,
+        )?;
         Ok(DiagnoseOptions {
             hostname,
             now,
@@ -693,13 +686,12 @@ impl TryFrom<&JsValue> for PlanInput {
 
     fn try_from(options: &JsValue) -> Result<PlanInput> {
         use crate::limits::{MAX_PLAN_HOSTS, MAX_UPDATE_LAG_DAYS};
-        use crate::plan::DEFAULT_UPDATE_LAG_DAYS;
         use js_sys::{Object, Reflect};
         let options = Options::read(options, &["chains", "now", "updateLagDays"])?;
-        let now_ms = options.now()?;
-        let update_lag_days = options
-            .integer("updateLagDays", MAX_UPDATE_LAG_DAYS as f64)?
-            .unwrap_or(DEFAULT_UPDATE_LAG_DAYS);
+        let mut plan = crate::plan::PlanOptions::at(options.now()?);
+        if let Some(days) = options.integer("updateLagDays", MAX_UPDATE_LAG_DAYS as f64)? {
+            plan.update_lag_days = days;
+        }
         let chains = options.get("chains").ok_or_else(|| {
             invalid(
                 "chains",
@@ -728,10 +720,7 @@ impl TryFrom<&JsValue> for PlanInput {
         }
         Ok(PlanInput {
             chains: parsed,
-            options: crate::plan::PlanOptions {
-                now_ms,
-                update_lag_days,
-            },
+            options: plan,
         })
     }
 }
@@ -751,13 +740,12 @@ pub(super) fn verified_bundle(
     })?;
     let root = bundle_document(root, "root", Document::Root)?;
     let bundle = bundle_document(bundle, "bundle", Document::Bundle)?;
-    let min_version = options
-        .integer("minVersion", limits::MAX_VERSION as f64)?
-        .unwrap_or(0);
-    let bundle_options = crate::bundle::BundleOptions {
-        now_ms: options.now()?,
-        min_version: u64::try_from(min_version).unwrap_or(0),
-    };
+    // `integer` bounds it to 0..=MAX_VERSION, so the conversion to u64 cannot fail.
+    let min_version = options.integer("minVersion", limits::MAX_VERSION as f64)?;
+    let mut bundle_options = crate::bundle::BundleOptions::at(options.now()?);
+    if let Some(version) = min_version {
+        bundle_options.min_version = u64::try_from(version).unwrap_or(0);
+    }
     crate::bundle::verify_bundle(&bundle, &root, bundle_options, &verifier())
 }
 

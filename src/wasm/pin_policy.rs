@@ -139,15 +139,9 @@ impl PinPolicy {
         let xml = source_text(&xml, "xml", limit, || Error::NscInvalid {
             reason: format!("over the limit of {limit} bytes"),
         })?;
-        let import = if lenient {
-            crate::interop::import_android_nsc_lenient(&xml)?
-        } else {
-            Import {
-                policy: crate::interop::android_nsc::import_android_nsc(&xml)?,
-                findings: Vec::new(),
-            }
-        };
-        PinPolicy::imported(import)
+        PinPolicy::imported(crate::interop::android_nsc::import_android_nsc_choosing(
+            &xml, lenient,
+        )?)
     }
 
     /// `PinPolicy.fromOkHttp(source)`: the `CertificatePinner.Builder().add(pattern,

@@ -97,6 +97,15 @@ impl Certificate {
     /// Parses one DER certificate; `cert_index` is its position in the input, for errors.
     pub fn from_der(der: Vec<u8>, cert_index: usize) -> Result<Certificate> {
         crate::input::check_der_framing(&der, cert_index)?;
+        Certificate::from_framed_der(der, cert_index)
+    }
+
+    /// [`Certificate::from_der`] for bytes whose framing is already checked: one DER
+    /// SEQUENCE with a minimal definite length and no trailing bytes, which
+    /// `crate::input::check_der_framing` would pass. So are every item of
+    /// `crate::input::decode` (it checks each) and the whole encoding (`raw`) of a
+    /// SEQUENCE read by `crate::input::der::read`. Checking them again could only pass.
+    pub(crate) fn from_framed_der(der: Vec<u8>, cert_index: usize) -> Result<Certificate> {
         let malformed = |reason: String| Error::CertMalformed { cert_index, reason };
         let (rest, x509) =
             X509Certificate::from_der(&der).map_err(|e| malformed(format!("{e}")))?;
