@@ -8,7 +8,7 @@ use crate::limits::{MAX_DRIFT_BYTES, MAX_DRIFT_CERTIFICATES, MAX_DRIFT_PATH};
 use crate::names::hostname::dns_name_matches;
 use crate::pin::HashAlgorithm;
 use crate::policy::{DomainEntry, PinState, Policy};
-use crate::time::rfc3339;
+use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
 use serde::Serialize;
 
@@ -149,10 +149,10 @@ pub fn drift_certificates(
 pub fn ct_drift(
     policy: &Policy,
     certs: &[Certificate],
-    now_ms: i64,
+    at: UnixTime,
     verifier: &dyn crate::signature::verify::SignatureVerifier,
 ) -> DriftReport {
-    let now = crate::time::seconds(now_ms);
+    let now = at.whole_seconds();
     let leaves: Vec<usize> = certs
         .iter()
         .enumerate()
@@ -188,7 +188,7 @@ pub fn ct_drift(
         .collect();
     let mut hosts = Vec::new();
     for (index, entry) in policy.domains().iter().enumerate() {
-        if entry.expired_at(now_ms) {
+        if entry.expired_at(at) {
             continue;
         }
         let mut host = DriftHost {
@@ -250,8 +250,8 @@ pub fn ct_drift(
                 subject: f.subject.clone(),
                 issuer: f.issuer.clone(),
                 serial_number: f.serial_hex.clone(),
-                not_before: rfc3339(f.not_before),
-                not_after: rfc3339(f.not_after),
+                not_before: f.not_before.to_rfc3339(),
+                not_after: f.not_after.to_rfc3339(),
                 dns_names: f.dns_names.clone(),
                 spki_sha256: leaf.pin(HashAlgorithm::Sha256).to_string(),
                 fingerprint_sha256: leaf.fingerprint_sha256(),
@@ -263,7 +263,7 @@ pub fn ct_drift(
         hosts.push(host);
     }
     DriftReport {
-        now: rfc3339(now),
+        now: now.to_rfc3339(),
         certificates: certs.len(),
         unexpired_leaves: leaves.len(),
         hosts,

@@ -15,6 +15,7 @@ use crate::limits::{self, MAX_CERTIFICATES, MAX_INPUT_BYTES};
 use crate::pin::Pin;
 use crate::policy::{DomainDocument, PinDocument, Policy};
 use crate::revocation::RevocationOptions;
+use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
 use js_sys::{Array, ArrayBuffer, JsString, Uint8Array};
 use serde::Serialize;
@@ -512,6 +513,33 @@ pub(super) fn der_bytes(
 
 // ---- Options ----
 
+/// The option `now`: a JS `Date` or a number of milliseconds since the epoch, rounded
+/// down to its millisecond.
+impl TryFrom<&JsValue> for UnixTime {
+    type Error = Error;
+
+    fn try_from(value: &JsValue) -> Result<UnixTime> {
+        // A finite number first: two calls that return scalars (`as_f64` writes through memory).
+        let ms = if js_sys::Number::is_finite(value) {
+            value.unchecked_ref::<js_sys::Number>().value_of()
+        } else if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+            date.get_time()
+        } else if let Some(n) = value.as_f64() {
+            n
+        } else {
+            return Err(invalid(
+                "now",
+                "must be a Date or a number of milliseconds since the epoch",
+            ));
+        };
+        // ECMAScript's time range: ±8.64e15 ms.
+        if !ms.is_finite() || ms.abs() > 8.64e15 {
+            return Err(invalid("now", "must be a valid date"));
+        }
+        Ok(UnixTime::from_millis(ms.floor() as i64))
+    }
+}
+
 /// `{ now?, clockSkewSeconds? }` of `checkOcsp` and `checkCrl`.
 impl TryFrom<&JsValue> for RevocationOptions {
     type Error = Error;
@@ -519,7 +547,7 @@ impl TryFrom<&JsValue> for RevocationOptions {
     fn try_from(options: &JsValue) -> Result<RevocationOptions> {
         let options = Options::read(options, &["now", "clockSkewSeconds"])?;
         Ok(RevocationOptions {
-            now_ms: options.now()?,
+            now: options.now()?,
             clock_skew_seconds: clock_skew(&options)?,
         })
     }
@@ -554,7 +582,7 @@ impl TryFrom<&JsValue> for CheckOptions {
         let options = with_js_strings(&CHECK_OPTIONS, |known_js| {
             Options::read_known(options, &CHECK_OPTIONS, known_js)
         })?;
-        let mut check = CheckOptions::at(options.now()?);
+        let mut check = CheckOptions::at_time(options.now()?);
         let rules = &mut check.rules;
         if let Some(allow) = options.bool("allowSha1")? {
             rules.allow_sha1 = allow;
@@ -621,7 +649,7 @@ fn ct_check(options: &Options, missing: impl FnOnce() -> Error) -> Result<CtChec
 /// `verifyScts`' options `{ logList, now?, policy? }`.
 pub(super) struct SctOptions {
     pub(super) ct: CtCheck,
-    pub(super) now_ms: i64,
+    pub(super) now: UnixTime,
 }
 
 impl TryFrom<&JsValue> for SctOptions {
@@ -637,7 +665,7 @@ impl TryFrom<&JsValue> for SctOptions {
         })?;
         Ok(SctOptions {
             ct,
-            now_ms: options.now()?,
+            now: options.now()?,
         })
     }
 }
@@ -650,7 +678,7 @@ impl TryFrom<&JsValue> for DiagnoseOptions {
     fn try_from(options: &JsValue) -> Result<DiagnoseOptions> {
         let options = Options::read(options, &["hostname", "now", "pins", "policy"])?;
         let hostname = options.string("hostname")?;
-        let now = options.now()?.div_euclid(1000);
+        let now = options.now()?;
         let from_policy = match options.get("policy") {
             None => None,
             Some(policy) => Some(crate::diagnose::policy_pins(
@@ -696,7 +724,7 @@ impl TryFrom<&JsValue> for PlanInput {
         use crate::plan::DEFAULT_UPDATE_LAG_DAYS;
         use js_sys::{Object, Reflect};
         let options = Options::read(options, &["chains", "now", "updateLagDays"])?;
-        let now_ms = options.now()?;
+        let now = options.now()?;
         let update_lag_days = options
             .integer("updateLagDays", MAX_UPDATE_LAG_DAYS as f64)?
             .unwrap_or(DEFAULT_UPDATE_LAG_DAYS);
@@ -729,7 +757,7 @@ impl TryFrom<&JsValue> for PlanInput {
         Ok(PlanInput {
             chains: parsed,
             options: crate::plan::PlanOptions {
-                now_ms,
+                now,
                 update_lag_days,
             },
         })
@@ -755,7 +783,7 @@ pub(super) fn verified_bundle(
         .integer("minVersion", limits::MAX_VERSION as f64)?
         .unwrap_or(0);
     let bundle_options = crate::bundle::BundleOptions {
-        now_ms: options.now()?,
+        now: options.now()?,
         min_version: u64::try_from(min_version).unwrap_or(0),
     };
     crate::bundle::verify_bundle(&bundle, &root, bundle_options, &verifier())
