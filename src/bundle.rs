@@ -22,7 +22,7 @@ use crate::limits::{MAX_BUNDLE_BYTES, MAX_ROOT_CHAIN};
 use crate::policy::Policy;
 use crate::signature::algorithm::SignatureAlgorithm;
 use crate::signature::verify::{check_key, SignatureVerifier, VerifyOutcome};
-use crate::time::rfc3339;
+use crate::time::UnixTime;
 use envelope::{parse_bundle, parse_root, BundleSigned, Envelope};
 
 /// Prefix of a bundle's signing input: a signature over a root can never pass as one
@@ -49,17 +49,17 @@ pub struct VerifiedBundle {
 /// What a bundle check needs besides the documents.
 #[derive(Debug, Clone, Copy)]
 pub struct BundleOptions {
-    /// Milliseconds since the epoch.
-    pub now_ms: i64,
+    /// The instant of the check.
+    pub now: UnixTime,
     /// The lowest version accepted (the highest one already trusted, for rollback).
     pub min_version: u64,
 }
 
 impl BundleOptions {
-    /// A bundle check at `now_ms` that accepts any version (no rollback floor yet).
-    pub fn at(now_ms: i64) -> BundleOptions {
+    /// A bundle check at `now` that accepts any version (no rollback floor yet).
+    pub fn at(now: UnixTime) -> BundleOptions {
         BundleOptions {
-            now_ms,
+            now,
             min_version: 0,
         }
     }
@@ -190,11 +190,15 @@ fn algorithm_label(algorithm: SignatureAlgorithm) -> &'static str {
 }
 
 /// Checks a trust root on its own: well formed, signed by a threshold of its own keys,
-/// not expired at `now_ms`; signatures checked with `verifier`.
-pub fn check_root(root_json: &str, now_ms: i64, verifier: &dyn SignatureVerifier) -> Result<Root> {
+/// not expired at `now`; signatures checked with `verifier`.
+pub fn check_root(
+    root_json: &str,
+    now: UnixTime,
+    verifier: &dyn SignatureVerifier,
+) -> Result<Root> {
     let root = parse_root(root_json)?;
     check_self_signed(&root, verifier)?;
-    check_root_expiry(&root, now_ms)?;
+    check_root_expiry(&root, now)?;
     Ok(root)
 }
 
@@ -219,8 +223,8 @@ fn check_self_signed(root: &Root, verifier: &dyn SignatureVerifier) -> Result<()
     Ok(())
 }
 
-fn check_root_expiry(root: &Root, now_ms: i64) -> Result<()> {
-    if crate::time::seconds(now_ms) >= root.expires_at {
+fn check_root_expiry(root: &Root, now: UnixTime) -> Result<()> {
+    if now.whole_seconds() >= root.expires_at {
         return Err(Error::RootExpired {
             version: root.version,
             expires: root.expires.clone(),
@@ -246,7 +250,7 @@ pub fn verify_bundle(
     options: BundleOptions,
     verifier: &dyn SignatureVerifier,
 ) -> Result<VerifiedBundle> {
-    let root = check_root(root_json, options.now_ms, verifier)?;
+    let root = check_root(root_json, options.now, verifier)?;
     check_size(bundle_json, "$")?;
     let (envelope, signed) = parse_bundle(bundle_json)?;
     let keys: Vec<&RootKey> = root.keys.iter().collect();
@@ -301,18 +305,18 @@ fn check_bundle_fields(signed: &BundleSigned, options: BundleOptions) -> Result<
             min_version: options.min_version,
         });
     }
-    let now = crate::time::seconds(options.now_ms);
+    let now = options.now.whole_seconds();
     if now >= signed.expires_at {
         return Err(Error::BundleExpired {
             version: signed.version,
             expires: signed.expires.clone(),
-            now: rfc3339(now),
+            now: now.to_rfc3339(),
         });
     }
-    if signed.issued_at_s > now.saturating_add(ISSUED_AT_SKEW_SECONDS) {
+    if signed.issued_at_time > now.plus_seconds(ISSUED_AT_SKEW_SECONDS) {
         return Err(Error::BundleIssuedInFuture {
             issued_at: signed.issued_at.clone(),
-            now: rfc3339(now),
+            now: now.to_rfc3339(),
         });
     }
     Ok(())
@@ -327,7 +331,7 @@ fn check_bundle_fields(signed: &BundleSigned, options: BundleOptions) -> Result<
 pub fn update_root(
     current_json: &str,
     chain: &[String],
-    now_ms: i64,
+    now: UnixTime,
     verifier: &dyn SignatureVerifier,
 ) -> Result<String> {
     if chain.is_empty() {
@@ -387,6 +391,6 @@ pub fn update_root(
         }
         trusted = next;
     }
-    check_root_expiry(&trusted, now_ms)?;
+    check_root_expiry(&trusted, now)?;
     Ok(trusted.document.canonical())
 }

@@ -8,7 +8,6 @@ use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::input::{decode, decode_noted, Item, ItemKind, Part};
 use crate::pin::{hex, HashAlgorithm, Pin};
-use crate::time::rfc3339;
 use crate::x509::cert::{signature_algorithm_name, Certificate};
 use crate::x509::spki::{spki_of_csr, spki_of_public_key};
 use serde::Serialize;
@@ -110,8 +109,8 @@ impl CertificateSummary {
             subject: f.subject.clone(),
             issuer: f.issuer.clone(),
             serial_number: f.serial_hex.clone(),
-            not_before: rfc3339(f.not_before),
-            not_after: rfc3339(f.not_after),
+            not_before: f.not_before.to_rfc3339(),
+            not_after: f.not_after.to_rfc3339(),
             dns_names: f.dns_names.clone(),
         }
     }

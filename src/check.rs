@@ -38,18 +38,18 @@ use crate::names::hostname::check_hostname_with;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinState, Policy};
 use crate::signature::verify::SignatureVerifier;
-use crate::time::rfc3339;
+use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
 use core::fmt::Write as _;
 
-/// How to check (the JS `CheckOptions`). `now_ms` is always given: the core never reads
+/// How to check (the JS `CheckOptions`). `now` is always given: the core never reads
 /// a clock.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckOptions {
     pub hostname: Option<String>,
     pub port: Option<u16>,
-    /// Milliseconds since the epoch.
-    pub now_ms: i64,
+    /// The instant of the check.
+    pub now: UnixTime,
     /// Default true: pins match only on the signature-verified path.
     pub verify_signatures: bool,
     /// Tolerance for certificate validity periods, either way; default 0.
@@ -71,12 +71,17 @@ pub struct CheckOptions {
 pub(crate) type BuildPath<'a> = dyn FnMut(&[Certificate], &PathRules) -> PathOutcome + 'a;
 
 impl CheckOptions {
-    /// Defaults at the instant `now_ms`.
+    /// Defaults at the instant `now_ms` (milliseconds since the epoch).
     pub fn at(now_ms: i64) -> CheckOptions {
+        CheckOptions::at_time(UnixTime::from_millis(now_ms))
+    }
+
+    /// Defaults at the instant `now`.
+    pub fn at_time(now: UnixTime) -> CheckOptions {
         CheckOptions {
             hostname: None,
             port: None,
-            now_ms,
+            now,
             verify_signatures: true,
             clock_skew_seconds: 0,
             rules: PathRules::default(),

@@ -22,6 +22,7 @@ pub use sct::{embedded, signed_data, Sct};
 use crate::finding::{Finding, FindingCode};
 use crate::signature::algorithm::{SignatureAlgorithm, SignatureHash};
 use crate::signature::verify::{check_key, SignatureVerifier, VerifyOutcome};
+use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
 use crate::x509::spki::spki_of_public_key;
 use base64::Engine as _;
@@ -120,18 +121,6 @@ pub struct CtVerdict {
     pub fail_open: bool,
 }
 
-/// RFC 3339 with milliseconds.
-pub fn timestamp_text(ms: i64) -> String {
-    // Year 9999 at most: an SCT's u64 timestamp can be anything.
-    let ms = ms.clamp(-62_135_596_800_000, 253_402_300_799_999);
-    let seconds = crate::time::rfc3339(crate::time::seconds(ms));
-    let millis = ms.rem_euclid(1000);
-    match seconds.strip_suffix('Z') {
-        Some(head) => format!("{head}.{millis:03}Z"),
-        None => seconds,
-    }
-}
-
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
@@ -188,7 +177,7 @@ fn verify_sct(
 }
 
 /// Whether a verified SCT from `log` counts: `Err` says why not.
-fn counts(sct: &Sct, log: &Log, now_ms: i64) -> Result<(), String> {
+fn counts(sct: &Sct, log: &Log, now: UnixTime) -> Result<(), String> {
     let id = b64(&log.log_id);
     if MIMIC_LOG_IDS.contains(&id.as_str()) {
         return Err(
@@ -196,8 +185,8 @@ fn counts(sct: &Sct, log: &Log, now_ms: i64) -> Result<(), String> {
                 .into(),
         );
     }
-    let at = i64::try_from(sct.timestamp_ms).unwrap_or(i64::MAX);
-    if at > now_ms {
+    let at = sct.timestamp();
+    if at > now {
         return Err("the SCT's timestamp is after now".into());
     }
     match log.state {
@@ -205,7 +194,7 @@ fn counts(sct: &Sct, log: &Log, now_ms: i64) -> Result<(), String> {
         Some((LogState::Retired, retired)) if at < retired => Ok(()),
         Some((LogState::Retired, retired)) => Err(format!(
             "the log retired at {} before this SCT",
-            timestamp_text(retired)
+            retired.to_rfc3339_millis()
         )),
         Some((state, _)) => Err(format!("the log is {}", state.name())),
         None => Err("the log list gives the log no state".into()),
@@ -213,12 +202,12 @@ fn counts(sct: &Sct, log: &Log, now_ms: i64) -> Result<(), String> {
 }
 
 /// Evaluates the embedded SCTs of `certs[0]` with the issuer `issuer` (the certificate
-/// whose signature over the leaf verified; `None` when none did), at `now_ms`.
+/// whose signature over the leaf verified; `None` when none did), at `now`.
 pub fn evaluate(
     leaf: &Certificate,
     issuer: Option<&Certificate>,
     log_list: &LogList,
-    now_ms: i64,
+    now: UnixTime,
     policy: CtPolicy,
     verifier: &dyn SignatureVerifier,
 ) -> CtVerdict {
@@ -234,7 +223,7 @@ pub fn evaluate(
         fail_open: false,
     };
     let facts = leaf.facts();
-    let lifetime = facts.not_after.saturating_sub(facts.not_before);
+    let lifetime = facts.not_after.seconds_since(facts.not_before);
     verdict.lifetime_days = lifetime.saturating_add(86_399).div_euclid(86_400);
     let short = match policy {
         CtPolicy::Chrome => lifetime <= 180 * 86_400,
@@ -279,13 +268,13 @@ pub fn evaluate(
     // Counted SCTs: (log id, operator at SCT time, log is current now).
     let mut counted: Vec<([u8; 32], String, bool)> = Vec::new();
     for sct in embedded.iter().flat_map(|e| e.scts.iter()) {
-        let at = i64::try_from(sct.timestamp_ms).unwrap_or(i64::MAX);
+        let at = sct.timestamp();
         let log = log_list.log(&sct.log_id);
         let mut result = SctResult {
             log_id: b64(&sct.log_id),
             log: log.map(|l| l.description.clone()),
             operator: log.map(|l| l.operator_at(at).to_string()),
-            timestamp: timestamp_text(at),
+            timestamp: at.to_rfc3339_millis(),
             valid: false,
             counts: false,
             reason: None,
@@ -302,7 +291,7 @@ pub fn evaluate(
             Err(why) => result.reason = Some(why),
             Ok(log) => {
                 result.valid = true;
-                match counts(sct, log, now_ms) {
+                match counts(sct, log, now) {
                     Err(why) => result.reason = Some(why),
                     Ok(()) => {
                         result.counts = true;
@@ -388,7 +377,7 @@ pub fn evaluate(
             "none of the counted SCTs is from a log that is qualified, usable or read-only now",
         ));
     }
-    let age = now_ms.saturating_sub(log_list.timestamp_ms);
+    let age = now.millis_since(log_list.timestamp);
     if age >= LOG_LIST_MAX_AGE_MS {
         verdict.fail_open = true;
         verdict.findings.push(Finding::warning(
@@ -396,7 +385,7 @@ pub fn evaluate(
             format!(
                 "the log list is {} days old (log_list_timestamp {}): CT is not enforced with a list 70 days old or more (fail open, as Chrome does); the chain {} the policy; supply a fresh list",
                 age.div_euclid(86_400_000),
-                timestamp_text(log_list.timestamp_ms),
+                log_list.timestamp.to_rfc3339_millis(),
                 if compliant { "satisfies" } else { "does not satisfy" }
             ),
         ));
@@ -421,13 +410,13 @@ pub fn evaluate(
 pub fn verify_scts(
     certs: &[Certificate],
     log_list: &LogList,
-    now_ms: i64,
+    now: UnixTime,
     policy: CtPolicy,
     verifier: &dyn SignatureVerifier,
 ) -> CtVerdict {
     let issuer = verified_issuer(certs, verifier);
     match certs.first() {
-        Some(leaf) => evaluate(leaf, issuer, log_list, now_ms, policy, verifier),
+        Some(leaf) => evaluate(leaf, issuer, log_list, now, policy, verifier),
         None => CtVerdict {
             compliant: false,
             policy: policy.name(),
@@ -494,7 +483,7 @@ pub fn sct_summaries(cert: &Certificate) -> Vec<SctSummary> {
             .iter()
             .map(|s| SctSummary {
                 log_id: b64(&s.log_id),
-                timestamp: timestamp_text(i64::try_from(s.timestamp_ms).unwrap_or(i64::MAX)),
+                timestamp: s.timestamp().to_rfc3339_millis(),
                 signature_algorithm: s.signature_algorithm_name(),
                 version: s.version,
             })
@@ -518,7 +507,7 @@ pub fn check_entry(
     ct: Option<&CtCheck>,
     certs: &[Certificate],
     path: &[usize],
-    now_ms: i64,
+    now: UnixTime,
     verifier: &dyn SignatureVerifier,
 ) -> (bool, Vec<Finding>) {
     use crate::policy::Mode;
@@ -548,7 +537,7 @@ pub fn check_entry(
         leaf,
         issuer_on(certs, path),
         &ct.log_list,
-        now_ms,
+        now,
         ct.policy,
         verifier,
     );
@@ -589,7 +578,7 @@ pub fn diagnose_findings(certs: &[Certificate]) -> Vec<Finding> {
                         format!(
                             "log {} at {}",
                             b64(&s.log_id),
-                            timestamp_text(i64::try_from(s.timestamp_ms).unwrap_or(i64::MAX))
+                            s.timestamp().to_rfc3339_millis()
                         )
                     })
                     .collect();
@@ -745,13 +734,16 @@ mod tests {
         assert_eq!(data, expected);
     }
 
-    fn log(id: [u8; 32], state: Option<(LogState, i64)>) -> Log {
+    fn log(id: [u8; 32], state: Option<(LogState, UnixTime)>) -> Log {
         Log {
             log_id: id,
             key: vec![],
             description: "test".into(),
             operator: "Now".into(),
-            previous_operators: vec![("First".into(), 1_000), ("Second".into(), 2_000)],
+            previous_operators: vec![
+                ("First".into(), UnixTime::from_millis(1_000)),
+                ("Second".into(), UnixTime::from_millis(2_000)),
+            ],
             state,
         }
     }
@@ -770,23 +762,31 @@ mod tests {
         let b64 = base64::engine::general_purpose::STANDARD;
         for mimic in MIMIC_LOG_IDS {
             let id: [u8; 32] = b64.decode(mimic).unwrap().try_into().unwrap();
-            let usable = log(id, Some((LogState::Usable, 0)));
-            assert!(counts(&sct(10), &usable, 100)
+            let usable = log(id, Some((LogState::Usable, UnixTime::from_millis(0))));
+            assert!(counts(&sct(10), &usable, UnixTime::from_millis(100))
                 .unwrap_err()
                 .contains("mimic"));
         }
-        let retired = log([1; 32], Some((LogState::Retired, 50)));
-        assert!(counts(&sct(49), &retired, 100).is_ok());
-        assert!(counts(&sct(50), &retired, 100).is_err());
-        assert!(counts(&sct(10), &log([1; 32], None), 100).is_err());
-        assert!(counts(&sct(101), &log([1; 32], Some((LogState::Usable, 0))), 100).is_err());
+        let retired = log(
+            [1; 32],
+            Some((LogState::Retired, UnixTime::from_millis(50))),
+        );
+        assert!(counts(&sct(49), &retired, UnixTime::from_millis(100)).is_ok());
+        assert!(counts(&sct(50), &retired, UnixTime::from_millis(100)).is_err());
+        assert!(counts(&sct(10), &log([1; 32], None), UnixTime::from_millis(100)).is_err());
+        assert!(counts(
+            &sct(101),
+            &log([1; 32], Some((LogState::Usable, UnixTime::from_millis(0)))),
+            UnixTime::from_millis(100)
+        )
+        .is_err());
         let l = log([1; 32], None);
         assert_eq!(
             [
-                l.operator_at(999),
-                l.operator_at(1_000),
-                l.operator_at(1_999),
-                l.operator_at(2_000)
+                l.operator_at(UnixTime::from_millis(999)),
+                l.operator_at(UnixTime::from_millis(1_000)),
+                l.operator_at(UnixTime::from_millis(1_999)),
+                l.operator_at(UnixTime::from_millis(2_000))
             ],
             ["First", "Second", "Second", "Now"]
         );
@@ -795,9 +795,12 @@ mod tests {
     #[test]
     fn timestamps_print_with_milliseconds_and_stay_in_range() {
         assert_eq!(
-            timestamp_text(1_700_000_000_123),
+            UnixTime::from_millis(1_700_000_000_123).to_rfc3339_millis(),
             "2023-11-14T22:13:20.123Z"
         );
-        assert_eq!(timestamp_text(i64::MAX), "9999-12-31T23:59:59.999Z");
+        assert_eq!(
+            UnixTime::from_millis(i64::MAX).to_rfc3339_millis(),
+            "9999-12-31T23:59:59.999Z"
+        );
     }
 }

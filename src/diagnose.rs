@@ -11,6 +11,7 @@ use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::Policy;
 use crate::signature::algorithm::{SignatureAlgorithm, SignatureHash};
 use crate::signature::verify::SignatureVerifier;
+use crate::time::UnixTime;
 use crate::x509::cert::{signature_algorithm_name, Certificate};
 
 /// The pins that decide for `hostname` under `policy`: the active pins of the entry
@@ -55,8 +56,8 @@ pub const MIN_RSA_STRENGTH: u32 = 2048;
 pub struct DiagnoseOptions {
     /// The host the client connects to; no hostname check without it.
     pub hostname: Option<String>,
-    /// Unix seconds, supplied by the host.
-    pub now: i64,
+    /// Supplied by the host; certificates are checked at its whole second.
+    pub now: UnixTime,
     /// The pins the client expects (from a policy); no pin check without them.
     pub expected_pins: Option<Vec<Pin>>,
 }
@@ -74,8 +75,9 @@ pub fn diagnose(
             "no certificate was given: pass the chain the server sent, leaf first",
         )];
     };
+    let now = options.now.whole_seconds();
     let mut outcome = verified_path(certs, verifier);
-    let mut validity = check_validity(certs, &outcome.path, options.now, 0);
+    let mut validity = check_validity(certs, &outcome.path, now, 0);
     if outcome.valid && validity.expired {
         // As a check does: look for a path whose certificates are all in their period
         // (past an expired cross-sign), the pinned top aside.
@@ -89,7 +91,7 @@ pub fn diagnose(
         };
         let accept = |_: &[usize]| true;
         let goal = Goal {
-            now: options.now,
+            now,
             skew: 0,
             anchor: &pinned,
             accept: &accept,
@@ -101,7 +103,7 @@ pub fn diagnose(
                 Some((top, below)) if !below.is_empty() && pinned(*top) => below,
                 _ => second.path.as_slice(),
             };
-            validity = check_validity(certs, checked, options.now, 0);
+            validity = check_validity(certs, checked, now, 0);
             outcome = second;
         }
     }
@@ -113,7 +115,7 @@ pub fn diagnose(
     findings.extend(expiring_soon(
         certs,
         &outcome.path,
-        options.now,
+        now,
         EXPIRY_WARNING_SECONDS,
     ));
     if let Some(hostname) = &options.hostname {

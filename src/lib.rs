@@ -52,7 +52,7 @@ pub use policy::lint::lint;
 pub use policy::{
     DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy, PolicyDocument, POLICY_VERSION,
 };
-pub use time::parse_rfc3339;
+pub use time::UnixTime;
 
 // ---- Checks and their verdicts ----
 pub use check::memo::ChainMemo;

@@ -27,7 +27,7 @@ use crate::names::host::normalize_hostname;
 use crate::pin::{HashAlgorithm, Pin};
 use crate::policy::{DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy};
 use crate::signature::verify::SignatureVerifier;
-use crate::time::rfc3339;
+use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
 use serde::Serialize;
 
@@ -40,17 +40,17 @@ const DAY: i64 = 86_400;
 /// What the plan is asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanOptions {
-    /// Milliseconds since the epoch.
-    pub now_ms: i64,
+    /// The instant of the plan.
+    pub now: UnixTime,
     /// Days a policy update needs to reach the clients.
     pub update_lag_days: i64,
 }
 
 impl PlanOptions {
-    /// A plan at `now_ms` for updates that take `DEFAULT_UPDATE_LAG_DAYS` to arrive.
-    pub fn at(now_ms: i64) -> PlanOptions {
+    /// A plan at `now` for updates that take `DEFAULT_UPDATE_LAG_DAYS` to arrive.
+    pub fn at(now: UnixTime) -> PlanOptions {
         PlanOptions {
-            now_ms,
+            now,
             update_lag_days: DEFAULT_UPDATE_LAG_DAYS,
         }
     }
@@ -145,7 +145,7 @@ pub fn plan(
         .map(|(host, certs)| plan_host(policy, host, certs, options, verifier))
         .collect::<Result<Vec<_>>>()?;
     Ok(Plan {
-        now: rfc3339(crate::time::seconds(options.now_ms)),
+        now: options.now.to_rfc3339(),
         update_lag_days: options.update_lag_days,
         hosts,
     })
@@ -159,7 +159,7 @@ fn plan_host(
     verifier: &dyn SignatureVerifier,
 ) -> Result<HostPlan> {
     let hostname = normalize_hostname(host)?;
-    let check = CheckOptions::at(options.now_ms).for_host(&hostname);
+    let check = CheckOptions::at_time(options.now).for_host(&hostname);
     let verdict = check_policy_parsed(
         policy,
         &hostname,
@@ -187,9 +187,9 @@ fn plan_host(
         ));
         return Ok(out);
     };
-    out.expires = entry.expires.map(rfc3339);
+    out.expires = entry.expires.map(UnixTime::to_rfc3339);
     let lag = options.update_lag_days.saturating_mul(DAY);
-    let now = crate::time::seconds(options.now_ms);
+    let now = options.now.whole_seconds();
     let planner = Planner {
         entry,
         certs,
@@ -209,7 +209,7 @@ fn plan_host(
                 cert_index: h.cert_index,
                 depth: h.depth,
                 subject: c.facts().subject.clone(),
-                not_after: rfc3339(c.facts().not_after),
+                not_after: c.facts().not_after.to_rfc3339(),
             });
         }
     }
@@ -263,8 +263,8 @@ fn plan_host(
         .unwrap_or(now);
     let fails_open_first = entry.expires.is_some_and(|e| e <= pinned_until);
     if entry.mode == Mode::Enforce && !fails_open_first {
-        out.lockout_at = Some(rfc3339(pinned_until));
-        out.act_by = Some(rfc3339(pinned_until.saturating_sub(lag)));
+        out.lockout_at = Some(pinned_until.to_rfc3339());
+        out.act_by = Some(pinned_until.minus_seconds(lag).to_rfc3339());
     }
     if let Some(expires) = entry.expires.filter(|_| fails_open_first) {
         out.findings.push(Finding::info(
@@ -272,18 +272,18 @@ fn plan_host(
             format!(
                 "{} expires at {} before its pinned keys stop matching ({}): clients fail open then; do not extend expires past {} without the rotation below",
                 entry.describe(),
-                rfc3339(expires),
-                rfc3339(pinned_until),
-                rfc3339(pinned_until)
+                expires.to_rfc3339(),
+                pinned_until.to_rfc3339(),
+                pinned_until.to_rfc3339()
             ),
         ));
         out.steps.push(planner.step(
-            (now, Some(expires.saturating_sub(lag))),
+            (now, Some(expires.minus_seconds(lag))),
             "renew-expires",
             format!(
                 "renew the entry's expires (now {}) so clients do not fail open; keep it before {} unless the rotation below is done",
-                rfc3339(expires),
-                rfc3339(pinned_until)
+                expires.to_rfc3339(),
+                pinned_until.to_rfc3339()
             ),
             None,
         ));
@@ -296,8 +296,8 @@ struct Planner<'a> {
     verifier: &'a dyn SignatureVerifier,
     entry: &'a DomainEntry,
     certs: &'a [Certificate],
-    /// Unix seconds.
-    now: i64,
+    /// A whole second.
+    now: UnixTime,
     /// Seconds.
     lag: i64,
 }
@@ -307,7 +307,7 @@ impl Planner<'_> {
     /// a step that does not change the policy.
     fn step(
         &self,
-        (at, by): (i64, Option<i64>),
+        (at, by): (UnixTime, Option<UnixTime>),
         action: &'static str,
         detail: String,
         pins: Option<(&[PinEntry], Option<&[Certificate]>)>,
@@ -317,8 +317,8 @@ impl Planner<'_> {
             Some((pins, chain)) => self.lint_with(pins, at, chain),
         };
         Step {
-            at: rfc3339(at),
-            by: by.map(rfc3339),
+            at: at.to_rfc3339(),
+            by: by.map(UnixTime::to_rfc3339),
             action,
             detail,
             lint,
@@ -326,16 +326,19 @@ impl Planner<'_> {
     }
 
     /// Lint findings (errors and warnings) of the entry with `pins`, at `at`.
-    fn lint_with(&self, pins: &[PinEntry], at: i64, chain: Option<&[Certificate]>) -> Vec<Finding> {
+    fn lint_with(
+        &self,
+        pins: &[PinEntry],
+        at: UnixTime,
+        chain: Option<&[Certificate]>,
+    ) -> Vec<Finding> {
         let mut entry = self.entry.clone();
         entry.pins = pins.to_vec();
         match Policy::new(vec![entry]) {
-            Ok(one) => {
-                crate::policy::lint::lint(&one, crate::time::millis(at), chain, self.verifier)
-                    .into_iter()
-                    .filter(|f| f.severity != Severity::Info)
-                    .collect()
-            }
+            Ok(one) => crate::policy::lint::lint(&one, at, chain, self.verifier)
+                .into_iter()
+                .filter(|f| f.severity != Severity::Info)
+                .collect(),
             Err(error) => vec![Finding::error(
                 FindingCode::PolicyInvalid,
                 error.to_string(),
@@ -344,7 +347,7 @@ impl Planner<'_> {
     }
 
     fn failing_now(&self, out: &mut HostPlan, status: &str, active: &[PinEntry]) {
-        out.lockout_at = (self.entry.mode == Mode::Enforce).then(|| rfc3339(self.now));
+        out.lockout_at = (self.entry.mode == Mode::Enforce).then(|| self.now.to_rfc3339());
         out.act_by = out.lockout_at.clone();
         let list = active
             .iter()
@@ -389,7 +392,7 @@ impl Planner<'_> {
         active: &[PinEntry],
         hits: &[crate::check::PinHit],
         path: &[usize],
-        pinned_until: i64,
+        pinned_until: UnixTime,
     ) {
         let served: Vec<Pin> = self
             .certs
@@ -416,12 +419,12 @@ impl Planner<'_> {
                         position: PinPosition::Ca,
                     });
                     out.steps.push(self.step(
-                        (self.now, Some(pinned_until.saturating_sub(self.lag))),
+                        (self.now, Some(pinned_until.minus_seconds(self.lag))),
                         "add-issuer-pin",
                         format!(
                             "option (current + issuer): add the issuing CA's key {issuer_pin} ({}) as an active pin with position \"ca\": certificates renewed under that CA keep matching without a policy update, until {}",
                             issuer.facts().subject,
-                            rfc3339(issuer.facts().not_after)
+                            issuer.facts().not_after.to_rfc3339()
                         ),
                         Some((&with_issuer, Some(self.certs))),
                     ));
@@ -447,7 +450,7 @@ impl Planner<'_> {
                 "deploy-chain",
                 format!(
                     "before {}, deploy a certificate for the backup key {} (its private key is the one kept offline): every client already accepts it",
-                    rfc3339(deadline),
+                    deadline.to_rfc3339(),
                     backup.pin
                 ),
                 None,
@@ -466,7 +469,7 @@ impl Planner<'_> {
             ));
             promote(&mut with_spare, &spare_key);
             out.steps.push(self.step(
-                (deploy_at.saturating_add(self.lag), None),
+                (deploy_at.plus_seconds(self.lag), None),
                 "promote",
                 format!(
                     "promote the new spare key to active (clients need {} days to receive it)",
@@ -476,7 +479,7 @@ impl Planner<'_> {
             ));
             with_spare.retain(|p| !rotating.iter().any(|r| r.pin == p.pin));
             out.steps.push(self.step(
-                (deploy_at.saturating_add(self.lag.saturating_mul(2)), None),
+                (deploy_at.plus_seconds(self.lag.saturating_mul(2)), None),
                 "remove-old",
                 format!("once no server serves them, remove the old keys ({rotating_list}); mark one \"revoked\" instead if its private key may be compromised"),
                 Some((&with_spare, None)),
@@ -492,8 +495,8 @@ impl Planner<'_> {
             ),
         ));
         // Current + next, staged: candidate, then active, then the new chain.
-        let staged_deploy = self.now.saturating_add(self.lag.saturating_mul(2));
-        let direct_deploy = self.now.saturating_add(self.lag);
+        let staged_deploy = self.now.plus_seconds(self.lag.saturating_mul(2));
+        let direct_deploy = self.now.plus_seconds(self.lag);
         let (deploy_at, staged) = if staged_deploy <= deadline {
             (staged_deploy, true)
         } else {
@@ -506,18 +509,18 @@ impl Planner<'_> {
                 position: PinPosition::Any,
             });
             out.steps.push(self.step(
-                (self.now, Some(deadline.saturating_sub(self.lag.saturating_mul(2)))),
+                (self.now, Some(deadline.minus_seconds(self.lag.saturating_mul(2)))),
                 "add-candidate",
                 "generate the next key offline (certpin keygen, or openssl genpkey) and add its pin as a candidate: reports show where it would match, nothing changes for clients".into(),
                 Some((&pins, Some(self.certs))),
             ));
             promote(&mut pins, &next_key);
             out.steps.push(self.step(
-                (self.now.saturating_add(self.lag), Some(deadline.saturating_sub(self.lag))),
+                (self.now.plus_seconds(self.lag), Some(deadline.minus_seconds(self.lag))),
                 "promote",
                 format!(
                     "promote the next key to active, no later than {}: clients need {} days to receive it before the new chain is served",
-                    rfc3339(deadline.saturating_sub(self.lag)),
+                    deadline.minus_seconds(self.lag).to_rfc3339(),
                     self.lag / DAY
                 ),
                 Some((&pins, Some(self.certs))),
@@ -528,7 +531,7 @@ impl Planner<'_> {
                 format!(
                     "there is no time left to stage the next key as a candidate ({} days of update lag twice before {}): add it as active now",
                     self.lag / DAY,
-                    rfc3339(deadline)
+                    deadline.to_rfc3339()
                 ),
             ));
             pins.push(PinEntry {
@@ -537,7 +540,7 @@ impl Planner<'_> {
                 position: PinPosition::Any,
             });
             out.steps.push(self.step(
-                (self.now, Some(deadline.saturating_sub(self.lag))),
+                (self.now, Some(deadline.minus_seconds(self.lag))),
                 "add-active",
                 "generate the next key offline and add its pin as an active pin now".into(),
                 Some((&pins, Some(self.certs))),
@@ -549,7 +552,7 @@ impl Planner<'_> {
                 format!(
                     "a policy update needs {} days to reach clients but the pinned keys stop matching at {}: clients that do not update in time will be locked out; serve a chain with a pinned key (renew under the pinned CA, or reuse the pinned key) to buy time",
                     self.lag / DAY,
-                    rfc3339(deadline)
+                    deadline.to_rfc3339()
                 ),
             ));
         }
@@ -558,7 +561,7 @@ impl Planner<'_> {
             "deploy-chain",
             format!(
                 "deploy the certificate for the next key, before {}",
-                rfc3339(deadline)
+                deadline.to_rfc3339()
             ),
             None,
         ));
@@ -569,7 +572,7 @@ impl Planner<'_> {
             position: PinPosition::Any,
         });
         out.steps.push(self.step(
-            (deploy_at.saturating_add(self.lag), None),
+            (deploy_at.plus_seconds(self.lag), None),
             "remove-old",
             format!("once no server serves them, remove the old keys ({rotating_list}) and add a fresh spare key as a backup pin, so the next rotation needs no staging"),
             Some((&pins, None)),

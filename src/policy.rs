@@ -22,7 +22,7 @@ use crate::limits::{
 };
 use crate::names::host::HostPattern;
 use crate::pin::Pin;
-use crate::time::{parse_rfc3339, rfc3339};
+use crate::time::UnixTime;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -124,8 +124,8 @@ pub struct DomainEntry {
     /// Only on an exact host: it and all names below it.
     pub include_subdomains: bool,
     pub pins: Vec<PinEntry>,
-    /// Unix seconds; at and after this instant the entry fails open.
-    pub expires: Option<i64>,
+    /// A whole second; at and after this instant the entry fails open.
+    pub expires: Option<UnixTime>,
     pub mode: Mode,
     pub report_uri: Option<String>,
     /// Revocation: `"revocation"`, default `off` (`crate::revocation::apply`).
@@ -165,11 +165,9 @@ impl DomainEntry {
         }
     }
 
-    /// Whether the entry has expired at `now_ms` (milliseconds since the epoch). At the
-    /// `expires` instant itself it has.
-    pub fn expired_at(&self, now_ms: i64) -> bool {
-        self.expires
-            .is_some_and(|e| now_ms >= crate::time::millis(e))
+    /// Whether the entry has expired at `now`. At the `expires` instant itself it has.
+    pub fn expired_at(&self, now: UnixTime) -> bool {
+        self.expires.is_some_and(|e| now >= e)
     }
 
     /// The host as a policy document writes it, with `includeSubdomains` folded in
@@ -266,7 +264,7 @@ mod tests {
         assert!(d.include_subdomains);
         assert_eq!(d.pins[1].state, PinState::Candidate);
         assert_eq!(d.pins[1].position, PinPosition::Ca);
-        assert_eq!(d.expires, Some(1_811_808_000)); // date -u -d 2027-06-01 +%s
+        assert_eq!(d.expires, Some(UnixTime::from_seconds(1_811_808_000))); // date -u -d 2027-06-01 +%s
         assert_eq!(d.mode, Mode::Report);
         let again = Policy::from_json(&p.to_json()).unwrap();
         assert_eq!(again, p);
@@ -382,7 +380,7 @@ mod tests {
         )))
         .unwrap();
         let d = &p.domains()[0];
-        assert!(!d.expired_at(1_798_761_600_000 - 1));
-        assert!(d.expired_at(1_798_761_600_000));
+        assert!(!d.expired_at(UnixTime::from_millis(1_798_761_600_000 - 1)));
+        assert!(d.expired_at(UnixTime::from_millis(1_798_761_600_000)));
     }
 }

@@ -28,7 +28,7 @@ use crate::finding::{Finding, FindingCode};
 use crate::input::Part;
 use crate::limits::MAX_CLOCK_SKEW_SECONDS;
 use crate::signature::verify::SignatureVerifier;
-use crate::time::rfc3339;
+use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
 use serde::Serialize;
 
@@ -78,17 +78,17 @@ pub struct RevocationOutcome {
 /// The instant and tolerance evidence is checked at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RevocationOptions {
-    /// Milliseconds since the epoch.
-    pub now_ms: i64,
+    /// The instant of the check.
+    pub now: UnixTime,
     /// The same tolerance as for certificate validity, either way.
     pub clock_skew_seconds: i64,
 }
 
 impl RevocationOptions {
-    /// Evidence checked at `now_ms` with no clock skew tolerated, as `CheckOptions::at`.
-    pub fn at(now_ms: i64) -> RevocationOptions {
+    /// Evidence checked at `now` with no clock skew tolerated, as `CheckOptions::at`.
+    pub fn at(now: UnixTime) -> RevocationOptions {
         RevocationOptions {
-            now_ms,
+            now,
             clock_skew_seconds: 0,
         }
     }
@@ -229,33 +229,33 @@ pub(crate) fn reason_name(code: u8) -> String {
 
 /// `thisUpdate ≤ now ≤ nextUpdate`, both with the skew; `what` names the evidence.
 pub(crate) fn check_times(
-    this_update: i64,
-    next_update: Option<i64>,
+    this_update: UnixTime,
+    next_update: Option<UnixTime>,
     options: &RevocationOptions,
     what: &str,
 ) -> core::result::Result<(), String> {
-    let now = crate::time::seconds(options.now_ms);
+    let now = options.now.whole_seconds();
     let skew = options.clock_skew_seconds;
-    if this_update > now.saturating_add(skew) {
+    if this_update > now.plus_seconds(skew) {
         return Err(format!(
             "the {what} is not yet valid: thisUpdate {} is after now ({}); check the host clock",
-            rfc3339(this_update),
-            rfc3339(now)
+            this_update.to_rfc3339(),
+            now.to_rfc3339()
         ));
     }
     let until =
-        next_update.unwrap_or_else(|| this_update.saturating_add(NO_NEXT_UPDATE_LIFETIME_SECONDS));
-    if now.saturating_sub(skew) > until {
+        next_update.unwrap_or_else(|| this_update.plus_seconds(NO_NEXT_UPDATE_LIFETIME_SECONDS));
+    if now.minus_seconds(skew) > until {
         return Err(match next_update {
             Some(_) => format!(
                 "the {what} expired: nextUpdate {} is before now ({}); fetch a fresh one",
-                rfc3339(until),
-                rfc3339(now)
+                until.to_rfc3339(),
+                now.to_rfc3339()
             ),
             None => format!(
                 "the {what} has no nextUpdate and its thisUpdate {} is more than a day before now ({}); fetch a fresh one",
-                rfc3339(this_update),
-                rfc3339(now)
+                this_update.to_rfc3339(),
+                now.to_rfc3339()
             ),
         });
     }

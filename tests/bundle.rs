@@ -13,7 +13,7 @@ mod common;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use certpin::RustCryptoVerifier;
-use certpin::{bundle_key_id, update_root, verify_bundle, BundleOptions, Error};
+use certpin::{bundle_key_id, update_root, verify_bundle, BundleOptions, Error, UnixTime};
 use common::{DAY, MS, NOW_MS};
 use rcgen::{KeyPair, PublicKeyData, SigningKey, PKCS_ECDSA_P256_SHA256, PKCS_ED25519};
 
@@ -84,7 +84,7 @@ fn bundle(signers: &[&Key], signed: &str) -> String {
 /// `expires` (NOW plus a year).
 const AT_MS: i64 = NOW_MS + 30 * DAY * MS;
 const AT: BundleOptions = BundleOptions {
-    now_ms: AT_MS,
+    now: UnixTime::from_millis(AT_MS),
     min_version: 0,
 };
 
@@ -140,7 +140,7 @@ fn thresholds_rollback_expiry_and_rotation() {
         "BUNDLE_ROLLBACK"
     );
     let late = BundleOptions {
-        now_ms: NOW_MS + 365 * DAY * MS, // 2027-06-01T00:00:00Z, the bundles' `expires`
+        now: UnixTime::from_millis(NOW_MS + 365 * DAY * MS), // 2027-06-01T00:00:00Z, the bundles' `expires`
         ..AT
     };
     assert_eq!(
@@ -150,7 +150,7 @@ fn thresholds_rollback_expiry_and_rotation() {
         "BUNDLE_EXPIRED"
     );
     let early = BundleOptions {
-        now_ms: NOW_MS - 301_000, // the bundles' `issuedAt` (NOW) minus 301 s
+        now: UnixTime::from_millis(NOW_MS - 301_000), // the bundles' `issuedAt` (NOW) minus 301 s
         ..AT
     };
     assert_eq!(
@@ -164,7 +164,13 @@ fn thresholds_rollback_expiry_and_rotation() {
     let r1 = root(&[&k1], &[&k1], 1, 1);
     let r2 = root(&[&k2], &[&k1, &k2], 2, 1);
     let r3 = root(&[&k3], &[&k2, &k3], 3, 1);
-    let last = update_root(&r1, &[r2.clone(), r3.clone()], AT_MS, &RustCryptoVerifier).unwrap();
+    let last = update_root(
+        &r1,
+        &[r2.clone(), r3.clone()],
+        UnixTime::from_millis(AT_MS),
+        &RustCryptoVerifier,
+    )
+    .unwrap();
     assert!(verify_bundle(
         &bundle(&[&k3], &bundle_signed(1)),
         &last,
@@ -174,15 +180,25 @@ fn thresholds_rollback_expiry_and_rotation() {
     .is_ok());
     let only_new = root(&[&k2], &[&k2], 2, 1);
     assert_eq!(
-        update_root(&r1, &[only_new], AT_MS, &RustCryptoVerifier)
-            .map_err(code)
-            .unwrap_err(),
+        update_root(
+            &r1,
+            &[only_new],
+            UnixTime::from_millis(AT_MS),
+            &RustCryptoVerifier
+        )
+        .map_err(code)
+        .unwrap_err(),
         "ROOT_THRESHOLD"
     );
     assert_eq!(
-        update_root(&r1, &[r3], AT_MS, &RustCryptoVerifier)
-            .map_err(code)
-            .unwrap_err(),
+        update_root(
+            &r1,
+            &[r3],
+            UnixTime::from_millis(AT_MS),
+            &RustCryptoVerifier
+        )
+        .map_err(code)
+        .unwrap_err(),
         "ROOT_VERSION"
     );
 }

@@ -14,7 +14,7 @@
 
 mod common;
 use certpin::{
-    verified_path, CheckOptions, HashAlgorithm, PathRules, RustCryptoVerifier, Status,
+    verified_path, CheckOptions, HashAlgorithm, PathRules, RustCryptoVerifier, Status, UnixTime,
     MAX_VERIFICATION_COST,
 };
 use common::der::*;
@@ -378,7 +378,7 @@ fn sha1_on_the_path_is_refused_unless_allowed() {
     let ders: Vec<Vec<u8>> = chain.iter().map(|c| c.der().to_vec()).collect();
     let refs: Vec<&Vec<u8>> = ders.iter().collect();
     let pins = [chain[1].pin(HashAlgorithm::Sha256)];
-    let now = (chain[0].facts().not_before + 86_400) * MS;
+    let now = (chain[0].facts().not_before.as_seconds() + 86_400) * MS;
     let v = check(&refs, &pins, &CheckOptions::at(now));
     assert_eq!(v.status, Status::InvalidChain, "{v:#?}");
     assert!(!v.ok);
@@ -429,7 +429,7 @@ fn unknown_critical_extension_is_refused_unless_allowed() {
         &certs(&[&leaf, &p.inter, &p.root]),
         &certpin::DiagnoseOptions {
             hostname: None,
-            now: NOW,
+            now: UnixTime::from_seconds(NOW),
             expected_pins: None,
         },
         &RustCryptoVerifier,
@@ -459,7 +459,7 @@ fn small_rsa_keys_on_the_path_are_refused_unless_allowed() {
     let ders: Vec<Vec<u8>> = chain.iter().map(|c| c.der().to_vec()).collect();
     let refs: Vec<&Vec<u8>> = ders.iter().collect();
     let pins = [chain[0].pin(HashAlgorithm::Sha256)];
-    let now = (chain[0].facts().not_before + 86_400) * MS;
+    let now = (chain[0].facts().not_before.as_seconds() + 86_400) * MS;
     let v = check(&refs, &pins, &CheckOptions::at(now));
     assert_eq!(v.status, Status::InvalidChain, "{v:#?}");
     assert!(has(&v, "RSA_KEY_TOO_SMALL"));
@@ -624,7 +624,7 @@ fn backtracking_finds_the_valid_path_past_an_expired_cross_sign() {
         &certs(&refs),
         &certpin::DiagnoseOptions {
             hostname: None,
-            now,
+            now: UnixTime::from_seconds(now),
             expected_pins: None,
         },
         &RustCryptoVerifier,

@@ -9,7 +9,7 @@ mod common;
 
 use base64::Engine as _;
 use certpin::RustCryptoVerifier;
-use certpin::{verify_scts, Certificate, CtPolicy, LogList};
+use certpin::{verify_scts, Certificate, CtPolicy, LogList, UnixTime};
 use common::{key, Spec, DAY, MS, NOW_MS};
 use rcgen::{CustomExtension, Issuer, KeyPair, PublicKeyData, SerialNumber, SigningKey};
 use sha2::{Digest, Sha256};
@@ -152,7 +152,7 @@ fn ring_signed_scts_verify_with_rustcrypto() {
     let v = verify_scts(
         &certs(&[&leaf, &ca]),
         &list,
-        CT_NOW_MS,
+        UnixTime::from_millis(CT_NOW_MS),
         CtPolicy::Chrome,
         &RustCryptoVerifier,
     );
@@ -171,7 +171,7 @@ fn ring_signed_scts_verify_with_rustcrypto() {
     let v = verify_scts(
         &certs(&[&bad, &ca]),
         &list,
-        CT_NOW_MS,
+        UnixTime::from_millis(CT_NOW_MS),
         CtPolicy::Chrome,
         &RustCryptoVerifier,
     );
@@ -188,7 +188,7 @@ fn ring_signed_scts_verify_with_rustcrypto() {
     let v = verify_scts(
         &certs(&[&leaf, &ca]),
         &list,
-        CT_NOW_MS,
+        UnixTime::from_millis(CT_NOW_MS),
         CtPolicy::Apple,
         &RustCryptoVerifier,
     );
@@ -196,7 +196,7 @@ fn ring_signed_scts_verify_with_rustcrypto() {
     let v = verify_scts(
         &certs(&[&leaf]),
         &list,
-        CT_NOW_MS,
+        UnixTime::from_millis(CT_NOW_MS),
         CtPolicy::Chrome,
         &RustCryptoVerifier,
     );

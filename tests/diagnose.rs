@@ -10,7 +10,7 @@
 mod common;
 use certpin::{
     diagnose, Certificate, DiagnoseOptions, Finding, HashAlgorithm, Pin, RustCryptoVerifier,
-    Severity,
+    Severity, UnixTime,
 };
 use common::finding_codes::*;
 use common::*;
@@ -26,7 +26,7 @@ fn run(
         certs,
         &DiagnoseOptions {
             hostname: hostname.map(str::to_string),
-            now,
+            now: UnixTime::from_seconds(now),
             expected_pins: pins,
         },
         &RustCryptoVerifier,

@@ -22,7 +22,7 @@
 mod common;
 use certpin::{
     export, from_hpkp_header, import_android_nsc, import_android_nsc_lenient, import_okhttp,
-    import_trustkit, Error, HostPattern, Import, Mode, Policy, Severity,
+    import_trustkit, Error, HostPattern, Import, Mode, Policy, Severity, UnixTime,
 };
 use common::codes;
 use common::finding_codes::*;
@@ -114,7 +114,10 @@ fn android_docs_pin_example_strict_and_lenient_agree() {
         [format!("sha256/{ANDROID_A}"), format!("sha256/{ANDROID_B}")]
     );
     // date -u -d 2018-01-01 +%s
-    assert_eq!(policy.domains()[0].expires, Some(1_514_764_800));
+    assert_eq!(
+        policy.domains()[0].expires,
+        Some(UnixTime::from_seconds(1_514_764_800))
+    );
 }
 
 #[test]
@@ -129,7 +132,10 @@ fn android_real_config_is_refused_strictly_and_imported_leniently_with_every_fin
         .collect();
     assert_eq!(hosts, ["api.secure.example.com", "secure.example.com"]);
     assert_eq!(pins(&policy, 0), pins(&policy, 1));
-    assert_eq!(policy.domains()[0].expires, Some(1_811_808_000)); // date -u -d 2027-06-01 +%s
+    assert_eq!(
+        policy.domains()[0].expires,
+        Some(UnixTime::from_seconds(1_811_808_000))
+    ); // date -u -d 2027-06-01 +%s
     assert_eq!(
         codes(&findings),
         [
@@ -520,7 +526,7 @@ fn trustkit_getting_started_config() {
     let e = &policy.domains()[0];
     assert_eq!(host(&policy, 0), "www.datatheorem.com");
     assert_eq!(e.mode, Mode::Enforce); // kTSKEnforcePinning defaults to true
-    assert_eq!(e.expires, Some(1_811_808_000)); // date -u -d 2027-06-01 +%s
+    assert_eq!(e.expires, Some(UnixTime::from_seconds(1_811_808_000))); // date -u -d 2027-06-01 +%s
     assert!(!e.include_subdomains);
     assert_eq!(
         codes(&findings),
@@ -884,11 +890,17 @@ fn hpkp_header_round_trip_and_errors() {
     let back = from_hpkp_header(&header, "api.example.com", false, None).unwrap();
     assert_eq!(back, one);
     let ro = export(&one, "hpkp-report-only").unwrap();
-    let back = from_hpkp_header(&ro, "api.example.com", false, Some(POLICY_NOW_MS)).unwrap();
+    let back = from_hpkp_header(
+        &ro,
+        "api.example.com",
+        false,
+        Some(UnixTime::from_millis(POLICY_NOW_MS)),
+    )
+    .unwrap();
     assert_eq!(back.domains()[0].mode, certpin::Mode::Report);
     assert_eq!(
         back.domains()[0].expires,
-        Some(POLICY_NOW_MS / 1000 + 5_184_000)
+        Some(UnixTime::from_seconds(POLICY_NOW_MS / 1000 + 5_184_000))
     );
     let pins = format!(
         "pin-sha256=\"{}\"; pin-sha256=\"{}\"",

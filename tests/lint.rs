@@ -8,7 +8,7 @@
 )]
 
 mod common;
-use certpin::{lint, parse_chain, RustCryptoVerifier};
+use certpin::{lint, parse_chain, RustCryptoVerifier, UnixTime};
 use common::finding_codes::*;
 use common::policies::*;
 
@@ -42,7 +42,12 @@ fn every_lint_code() {
         ]
         .join(","),
     );
-    let found = lint(&p, POLICY_NOW_MS, Some(&certs), &RustCryptoVerifier);
+    let found = lint(
+        &p,
+        UnixTime::from_millis(POLICY_NOW_MS),
+        Some(&certs),
+        &RustCryptoVerifier,
+    );
     let codes: Vec<&str> = found.iter().map(|f| f.code.as_str()).collect();
     for code in LINT_CODES {
         assert!(codes.contains(code), "{code} missing: {found:#?}");
@@ -57,14 +62,19 @@ fn every_lint_code() {
         ",\"expires\":\"2028-01-01\"",
     ));
     assert_eq!(
-        lint(&good, POLICY_NOW_MS, Some(&certs), &RustCryptoVerifier),
+        lint(
+            &good,
+            UnixTime::from_millis(POLICY_NOW_MS),
+            Some(&certs),
+            &RustCryptoVerifier
+        ),
         vec![]
     );
     // The HPKP rule catches a "backup" that is in the chain.
     let fake_backup = policy(&entry("api.example.com", &[INTERMEDIATE, ROOT], ""));
     let codes: Vec<&str> = lint(
         &fake_backup,
-        POLICY_NOW_MS,
+        UnixTime::from_millis(POLICY_NOW_MS),
         Some(&certs),
         &RustCryptoVerifier,
     )
@@ -74,7 +84,7 @@ fn every_lint_code() {
     assert_eq!(codes, ["NO_BACKUP_PIN"]);
     let codes: Vec<&str> = lint(
         &policy(&entry("**.com", &[LEAF, BACKUP], "")),
-        POLICY_NOW_MS,
+        UnixTime::from_millis(POLICY_NOW_MS),
         None,
         &RustCryptoVerifier,
     )

@@ -10,7 +10,7 @@
 
 mod common;
 use certpin::RustCryptoVerifier;
-use certpin::{plan, Certificate, HashAlgorithm, HostPlan, PlanOptions, Policy};
+use certpin::{plan, Certificate, HashAlgorithm, HostPlan, PlanOptions, Policy, UnixTime};
 use common::*;
 
 const HOST: &str = "www.example.com";
@@ -46,7 +46,7 @@ fn policy(entry: &str) -> Policy {
 
 fn plan_one(policy: &Policy, certs: Vec<Certificate>, lag: i64) -> HostPlan {
     let options = PlanOptions {
-        now_ms: NOW * 1000, // 2026-06-01T00:00:00Z
+        now: UnixTime::from_seconds(NOW), // 2026-06-01T00:00:00Z
         update_lag_days: lag,
     };
     let mut p = plan(
@@ -266,7 +266,7 @@ fn bounds_are_errors() {
     let (certs, leaf, _) = chain((2026, 1, 1), (2026, 12, 1));
     let p = policy(&format!(r#"{{"host":"{HOST}","pins":["{leaf}"]}}"#));
     let at = |lag| PlanOptions {
-        now_ms: NOW * 1000,
+        now: UnixTime::from_seconds(NOW),
         update_lag_days: lag,
     };
     let one = [(HOST.to_string(), certs.clone())];

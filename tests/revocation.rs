@@ -12,9 +12,9 @@
 mod common;
 use certpin::RustCryptoVerifier;
 use certpin::{
-    check_crl, check_ocsp, check_policy, diagnose, must_staple, parse_chain, parse_rfc3339,
-    revocation_info, CheckOptions, DiagnoseOptions, Error, Part, Policy, Responder,
-    RevocationOptions, RevocationOutcome, RevocationStatus, Status,
+    check_crl, check_ocsp, check_policy, diagnose, must_staple, parse_chain, revocation_info,
+    CheckOptions, DiagnoseOptions, Error, Part, Policy, Responder, RevocationOptions,
+    RevocationOutcome, RevocationStatus, Status, UnixTime,
 };
 use std::path::PathBuf;
 
@@ -31,12 +31,12 @@ fn chain(leaf: &str) -> Vec<Part> {
     vec![Part::Text(text(&format!("{leaf}-chain.pem")))]
 }
 /// The `now` the fixtures were made for: an hour after they were made.
-fn now_ms() -> i64 {
-    parse_rfc3339(text("now.txt").trim()).unwrap() * 1000
+fn now() -> UnixTime {
+    UnixTime::parse_rfc3339(text("now.txt").trim()).unwrap()
 }
-fn at(now_ms: i64) -> RevocationOptions {
+fn at(now: UnixTime) -> RevocationOptions {
     RevocationOptions {
-        now_ms,
+        now,
         clock_skew_seconds: 0,
     }
 }
@@ -77,12 +77,7 @@ fn openssl_field(name: &str, label: &str) -> Option<String> {
 }
 
 fn ocsp(leaf: &str, name: &str) -> Result<RevocationOutcome, Error> {
-    check_ocsp(
-        &chain(leaf),
-        &read(name),
-        &at(now_ms()),
-        &RustCryptoVerifier,
-    )
+    check_ocsp(&chain(leaf), &read(name), &at(now()), &RustCryptoVerifier)
 }
 
 fn ocsp_refused(leaf: &str, name: &str, says: &str) {
@@ -296,20 +291,20 @@ fn ocsp_for_the_intermediate_speaks_for_certificate_1_only() {
 #[test]
 fn ocsp_times_honour_the_clock_and_the_skew() {
     let good = read("ocsp-good-issuer-sha1.der");
-    let this_update = parse_rfc3339(&openssl_time(
+    let this_update = UnixTime::parse_rfc3339(&openssl_time(
         &openssl_field("ocsp-good-issuer-sha1.txt", "This Update:").unwrap(),
     ))
     .unwrap();
-    let next_update = parse_rfc3339(&openssl_time(
+    let next_update = UnixTime::parse_rfc3339(&openssl_time(
         &openssl_field("ocsp-good-issuer-sha1.txt", "Next Update:").unwrap(),
     ))
     .unwrap();
-    let check = |now_s: i64, skew: i64| {
+    let check = |now: UnixTime, skew: i64| {
         check_ocsp(
             &chain("good"),
             &good,
             &RevocationOptions {
-                now_ms: now_s * 1000,
+                now,
                 clock_skew_seconds: skew,
             },
             &RustCryptoVerifier,
@@ -317,19 +312,22 @@ fn ocsp_times_honour_the_clock_and_the_skew() {
     };
     assert!(check(this_update, 0).is_ok(), "at thisUpdate");
     assert!(check(next_update, 0).is_ok(), "at nextUpdate");
-    let early = check(this_update - 1, 0).unwrap_err();
+    let early = check(this_update.minus_seconds(1), 0).unwrap_err();
     assert!(early.to_string().contains("not yet valid"), "{early}");
-    assert!(check(this_update - 60, 60).is_ok(), "within the skew");
-    let late = check(next_update + 1, 0).unwrap_err();
+    assert!(
+        check(this_update.minus_seconds(60), 60).is_ok(),
+        "within the skew"
+    );
+    let late = check(next_update.plus_seconds(1), 0).unwrap_err();
     assert!(late.to_string().contains("expired"), "{late}");
-    assert!(check(next_update + 60, 60).is_ok());
+    assert!(check(next_update.plus_seconds(60), 60).is_ok());
     // The expired response is fine with a skew that covers its age (made an hour before
     // `now`, valid for one minute).
     let expired = check_ocsp(
         &chain("good"),
         &read("ocsp-expired.der"),
         &RevocationOptions {
-            now_ms: now_ms(),
+            now: now(),
             clock_skew_seconds: 3600,
         },
         &RustCryptoVerifier,
@@ -339,7 +337,7 @@ fn ocsp_times_honour_the_clock_and_the_skew() {
         &chain("good"),
         &good,
         &RevocationOptions {
-            now_ms: now_ms(),
+            now: now(),
             clock_skew_seconds: 86_401,
         },
         &RustCryptoVerifier,
@@ -354,7 +352,7 @@ fn ocsp_needs_a_verified_issuer() {
     let e = check_ocsp(
         &leaf,
         &read("ocsp-good-issuer-sha1.der"),
-        &at(now_ms()),
+        &at(now()),
         &RustCryptoVerifier,
     )
     .unwrap_err();
@@ -364,7 +362,7 @@ fn ocsp_needs_a_verified_issuer() {
     let e = check_ocsp(
         &wrong,
         &read("ocsp-good-issuer-sha1.der"),
-        &at(now_ms()),
+        &at(now()),
         &RustCryptoVerifier,
     )
     .unwrap_err();
@@ -376,13 +374,13 @@ fn malformed_ocsp_never_passes() {
     let good = read("ocsp-good-issuer-sha1.der");
     let c = chain("good");
     assert_eq!(
-        check_ocsp(&c, &[], &at(now_ms()), &RustCryptoVerifier)
+        check_ocsp(&c, &[], &at(now()), &RustCryptoVerifier)
             .unwrap_err()
             .code(),
         "OCSP_INVALID"
     );
     assert_eq!(
-        check_ocsp(&c, &vec![0u8; 70_000], &at(now_ms()), &RustCryptoVerifier)
+        check_ocsp(&c, &vec![0u8; 70_000], &at(now()), &RustCryptoVerifier)
             .unwrap_err()
             .code(),
         "OCSP_INVALID"
@@ -391,7 +389,7 @@ fn malformed_ocsp_never_passes() {
     // original (a change in the certs the response carries that still parses).
     for len in 0..good.len() {
         assert!(
-            check_ocsp(&c, &good[..len], &at(now_ms()), &RustCryptoVerifier).is_err(),
+            check_ocsp(&c, &good[..len], &at(now()), &RustCryptoVerifier).is_err(),
             "truncated at {len}"
         );
     }
@@ -399,7 +397,7 @@ fn malformed_ocsp_never_passes() {
     for i in 0..good.len() {
         let mut bad = good.clone();
         bad[i] ^= 0x01;
-        if let Ok(outcome) = check_ocsp(&c, &bad, &at(now_ms()), &RustCryptoVerifier) {
+        if let Ok(outcome) = check_ocsp(&c, &bad, &at(now()), &RustCryptoVerifier) {
             assert_eq!(outcome.status, RevocationStatus::Good);
             accepted_changes += 1;
         }
@@ -413,16 +411,11 @@ fn malformed_ocsp_never_passes() {
     );
     let mut trailing = good.clone();
     trailing.push(0);
-    assert!(check_ocsp(&c, &trailing, &at(now_ms()), &RustCryptoVerifier).is_err());
+    assert!(check_ocsp(&c, &trailing, &at(now()), &RustCryptoVerifier).is_err());
 }
 
 fn crl(leaf: &str, name: &str) -> Result<RevocationOutcome, Error> {
-    check_crl(
-        &chain(leaf),
-        &read(name),
-        &at(now_ms()),
-        &RustCryptoVerifier,
-    )
+    check_crl(&chain(leaf), &read(name), &at(now()), &RustCryptoVerifier)
 }
 
 #[test]
@@ -478,7 +471,7 @@ fn crls_agree_with_openssl() {
     let e = check_crl(
         &short,
         &read("crl-root.der"),
-        &at(now_ms()),
+        &at(now()),
         &RustCryptoVerifier,
     )
     .unwrap_err();
@@ -495,7 +488,7 @@ fn crls_agree_with_openssl() {
     let e = check_crl(
         &chain("good"),
         &read("crl-intermediate.der"),
-        &at(0),
+        &at(UnixTime::from_millis(0)),
         &RustCryptoVerifier,
     )
     .unwrap_err();
@@ -508,14 +501,14 @@ fn malformed_crls_never_pass() {
     let c = chain("revoked");
     for len in 0..good.len() {
         assert!(
-            check_crl(&c, &good[..len], &at(now_ms()), &RustCryptoVerifier).is_err(),
+            check_crl(&c, &good[..len], &at(now()), &RustCryptoVerifier).is_err(),
             "truncated at {len}"
         );
     }
     for i in 0..good.len() {
         let mut bad = good.clone();
         bad[i] ^= 0x01;
-        if let Ok(outcome) = check_crl(&c, &bad, &at(now_ms()), &RustCryptoVerifier) {
+        if let Ok(outcome) = check_crl(&c, &bad, &at(now()), &RustCryptoVerifier) {
             panic!("byte {i} changed and the CRL still verified: {outcome:?}");
         }
     }
@@ -541,7 +534,7 @@ fn policy(revocation: &str) -> Policy {
 fn verdict_of(mode: &str, leaf: &str, host: &str, staple: Option<&str>) -> certpin::Verdict {
     let options = CheckOptions {
         ocsp_response: staple.map(read),
-        ..CheckOptions::at(now_ms()).for_host(host)
+        ..CheckOptions::at_time(now()).for_host(host)
     };
     check_policy(&policy(mode), &chain(leaf), &options, &RustCryptoVerifier).unwrap()
 }
@@ -628,7 +621,7 @@ fn policies_check_the_staple() {
         &chain("revoked"),
         &CheckOptions {
             ocsp_response: Some(read("ocsp-revoked.der")),
-            ..CheckOptions::at(now_ms()).for_host("revoked.example.com")
+            ..CheckOptions::at_time(now()).for_host("revoked.example.com")
         },
         &RustCryptoVerifier,
     )
@@ -683,7 +676,7 @@ fn policies_check_the_staple() {
     // pin mismatch.
     let mut options = CheckOptions {
         ocsp_response: Some(read("ocsp-revoked.der")),
-        ..CheckOptions::at(now_ms()).for_host("revoked.example.com")
+        ..CheckOptions::at_time(now()).for_host("revoked.example.com")
     };
     let other_pin = Policy::from_json(&format!(
         r#"{{"version":1,"domains":[{{"host":"revoked.example.com","revocation":"check","pins":["sha256/{}"]}}]}}"#,
@@ -693,7 +686,7 @@ fn policies_check_the_staple() {
     let v = check_policy(&other_pin, &chain("revoked"), &options, &RustCryptoVerifier).unwrap();
     assert_eq!(v.status, Status::CertRevoked);
     // After the fixtures' certificates expired (validity ends 2046-01-01).
-    options.now_ms = parse_rfc3339("2047-01-01T00:00:00Z").unwrap() * 1000;
+    options.now = UnixTime::parse_rfc3339("2047-01-01T00:00:00Z").unwrap();
     let v = check_policy(&other_pin, &chain("revoked"), &options, &RustCryptoVerifier).unwrap();
     assert_eq!(v.status, Status::CertExpired);
 }
@@ -732,7 +725,7 @@ fn diagnose_names_the_revocation_information() {
     assert!(!must_staple(&certs[0]));
     let options = DiagnoseOptions {
         hostname: None,
-        now: now_ms() / 1000,
+        now: now(),
         expected_pins: None,
     };
     let find = |leaf: &str, code: &str| {
@@ -804,6 +797,7 @@ fn a_crl_shard_for_another_distribution_point_does_not_cover_the_leaf() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64;
+    let now = UnixTime::from_millis(now);
     std::fs::remove_dir_all(&work).ok();
     let e = check_crl(&chain("good"), &other, &at(now), &RustCryptoVerifier);
     assert!(

@@ -8,7 +8,7 @@ use crate::limits::{
 
 use crate::error::{Error, Result};
 use crate::signature::algorithm::{SignatureAlgorithm, SignatureHash};
-use crate::time::parse_rfc3339;
+use crate::time::UnixTime;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use sha2::Digest as _;
@@ -62,7 +62,7 @@ pub struct Root {
     pub envelope: Envelope,
     pub version: u64,
     pub expires: String,
-    pub expires_at: i64,
+    pub expires_at: UnixTime,
     pub threshold: usize,
     pub keys: Vec<RootKey>,
 }
@@ -72,9 +72,9 @@ pub struct Root {
 pub struct BundleSigned {
     pub version: u64,
     pub issued_at: String,
-    pub issued_at_s: i64,
+    pub issued_at_time: UnixTime,
     pub expires: String,
-    pub expires_at: i64,
+    pub expires_at: UnixTime,
     pub policy: Json,
 }
 
@@ -143,9 +143,9 @@ fn describe(value: &Json) -> String {
     }
 }
 
-fn instant(doc: Doc, value: &Json, path: &str) -> Result<(String, i64)> {
+fn instant(doc: Doc, value: &Json, path: &str) -> Result<(String, UnixTime)> {
     let s = text(doc, value, path)?;
-    let at = parse_rfc3339(s).ok_or_else(|| {
+    let at = UnixTime::parse_rfc3339(s).ok_or_else(|| {
         fault(
             doc,
             path,
@@ -272,10 +272,10 @@ pub fn parse_bundle(text_in: &str) -> Result<(Envelope, BundleSigned)> {
         s,
         &["type", "version", "issuedAt", "expires", "policy"],
     )?;
-    let (issued_at, issued_at_s) =
+    let (issued_at, issued_at_time) =
         instant(doc, member(doc, s, p, "issuedAt")?, "$.signed.issuedAt")?;
     let (expires, expires_at) = instant(doc, member(doc, s, p, "expires")?, "$.signed.expires")?;
-    if expires_at <= issued_at_s {
+    if expires_at <= issued_at_time {
         return Err(fault(
             doc,
             "$.signed.expires",
@@ -296,7 +296,7 @@ pub fn parse_bundle(text_in: &str) -> Result<(Envelope, BundleSigned)> {
     let signed = BundleSigned {
         version,
         issued_at,
-        issued_at_s,
+        issued_at_time,
         expires,
         expires_at,
         policy: policy.clone(),

@@ -39,6 +39,7 @@ use crate::limits::{
 };
 use crate::signature::algorithm::{SignatureAlgorithm, SignatureHash};
 use crate::signature::verify::{rsa_key_shape, verify_link, SignatureVerifier, VerifyOutcome};
+use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
 use std::collections::BTreeMap;
 
@@ -89,8 +90,8 @@ impl PathRules {
 /// What a check wants of the path when the first one built does not serve it (see
 /// the module doc): the instant, and which certificates are pinned.
 pub struct Goal<'a> {
-    /// Unix seconds, and the tolerated clock skew either way.
-    pub now: i64,
+    /// The instant (a whole second), and the tolerated clock skew either way, in seconds.
+    pub now: UnixTime,
     pub skew: i64,
     /// The certificate's key is pinned by an active pin that may match above the leaf:
     /// it may end the path as its anchor, and its own validity is not checked.
@@ -497,8 +498,8 @@ fn build(
 
 fn in_period(cert: &Certificate, goal: &Goal<'_>) -> bool {
     let f = cert.facts();
-    goal.now.saturating_add(goal.skew) >= f.not_before
-        && goal.now.saturating_sub(goal.skew) <= f.not_after
+    goal.now.plus_seconds(goal.skew) >= f.not_before
+        && goal.now.minus_seconds(goal.skew) <= f.not_after
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

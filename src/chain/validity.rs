@@ -2,7 +2,7 @@
 //! Both bounds are inclusive; `clock_skew_seconds` widens the window on both sides.
 
 use crate::finding::{Finding, FindingCode};
-use crate::time::rfc3339;
+use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
 
 const DAY: i64 = 86_400;
@@ -16,12 +16,12 @@ pub struct ValidityOutcome {
     pub findings: Vec<Finding>,
 }
 
-/// Checks every certificate of `path` (input indices) at `now` (Unix seconds),
+/// Checks every certificate of `path` (input indices) at `now` (a whole second),
 /// tolerating `clock_skew_seconds` either way (a negative skew counts as zero).
 pub fn check_validity(
     certs: &[Certificate],
     path: &[usize],
-    now: i64,
+    now: UnixTime,
     clock_skew_seconds: i64,
 ) -> ValidityOutcome {
     let skew = clock_skew_seconds.max(0);
@@ -34,30 +34,30 @@ pub fn check_validity(
     for (index, cert) in &on_path {
         let f = cert.facts();
         let subject = &f.subject;
-        if now.saturating_add(skew) < f.not_before {
+        if now.plus_seconds(skew) < f.not_before {
             out_of_period += 1;
             findings.push(
                 Finding::error(
                     FindingCode::CertNotYetValid,
                     format!(
                         "certificate {index} ({subject}) is not valid until {} ({}); now is {}",
-                        rfc3339(f.not_before),
-                        in_words(f.not_before.saturating_sub(now)),
-                        rfc3339(now)
+                        f.not_before.to_rfc3339(),
+                        in_words(f.not_before.seconds_since(now)),
+                        now.to_rfc3339()
                     ),
                 )
                 .at(*index),
             );
-        } else if now.saturating_sub(skew) > f.not_after {
+        } else if now.minus_seconds(skew) > f.not_after {
             out_of_period += 1;
             findings.push(
                 Finding::error(
                     FindingCode::CertExpired,
                     format!(
                         "certificate {index} ({subject}) expired at {} ({} ago); now is {}: the server must renew it",
-                        rfc3339(f.not_after),
-                        in_words(now.saturating_sub(f.not_after)),
-                        rfc3339(now)
+                        f.not_after.to_rfc3339(),
+                        in_words(now.seconds_since(f.not_after)),
+                        now.to_rfc3339()
                     ),
                 )
                 .at(*index),
@@ -75,20 +75,20 @@ pub fn check_validity(
 
 fn clock_hint(
     on_path: &[(usize, &Certificate)],
-    now: i64,
+    now: UnixTime,
     skew: i64,
     out_of_period: usize,
 ) -> Option<Finding> {
     let (_, leaf) = on_path.first()?;
     let leaf_start = leaf.facts().not_before;
-    let early_by = leaf_start.saturating_sub(now.saturating_add(skew));
+    let early_by = leaf_start.seconds_since(now.plus_seconds(skew));
     if early_by > 0 && early_by < DAY {
         return Some(Finding::warning(
             FindingCode::ClockProbablyWrong,
             format!(
                 "the leaf becomes valid only {} from now ({}): a fresh certificate and a client clock that is slightly behind; check the client's clock (or allow some clock skew)",
                 in_words(early_by),
-                rfc3339(leaf_start)
+                leaf_start.to_rfc3339()
             ),
         ).at(0));
     }
@@ -102,9 +102,9 @@ fn clock_hint(
                 FindingCode::ClockProbablyWrong,
                 format!(
                     "every certificate on the path is outside its validity period at {}, yet all are valid together from {} to {}: the client's clock is probably wrong",
-                    rfc3339(now),
-                    rfc3339(start),
-                    rfc3339(end)
+                    now.to_rfc3339(),
+                    start.to_rfc3339(),
+                    end.to_rfc3339()
                 ),
             ));
         }
@@ -116,20 +116,20 @@ fn clock_hint(
 pub fn expiring_soon(
     certs: &[Certificate],
     path: &[usize],
-    now: i64,
+    now: UnixTime,
     within_seconds: i64,
 ) -> Vec<Finding> {
     path.iter()
         .filter_map(|i| certs.get(*i).map(|c| (*i, c)))
-        .filter(|(_, c)| c.is_valid_at(now) && c.facts().not_after.saturating_sub(now) <= within_seconds)
+        .filter(|(_, c)| c.is_valid_at(now) && c.facts().not_after.seconds_since(now) <= within_seconds)
         .map(|(index, c)| {
             Finding::warning(
                 FindingCode::CertExpiresSoon,
                 format!(
                     "certificate {index} ({}) expires at {}, in {}: renew it, and if you pin its key, make sure the renewed certificate keeps the key or that a backup pin covers the new one",
                     c.facts().subject,
-                    rfc3339(c.facts().not_after),
-                    in_words(c.facts().not_after.saturating_sub(now))
+                    c.facts().not_after.to_rfc3339(),
+                    in_words(c.facts().not_after.seconds_since(now))
                 ),
             )
             .at(index)

@@ -60,8 +60,8 @@ pub(super) fn evaluate(
         verdict.message = format!("{host_text} is not pinned by this policy: no pin was checked.");
         return Ok(verdict);
     };
-    if entry.expired_at(options.now_ms) {
-        let at = entry.expires.map(rfc3339).unwrap_or_default();
+    if entry.expired_at(options.now) {
+        let at = entry.expires.map(UnixTime::to_rfc3339).unwrap_or_default();
         verdict.status = Status::PolicyExpired;
         verdict.findings.push(Finding::warning(
             FindingCode::PolicyExpired,
@@ -87,7 +87,7 @@ pub(super) fn evaluate(
             format!("no certificates were given for pinned host {host_text}: pass the chain the server sent, leaf first"),
         ));
     } else {
-        let now = crate::time::seconds(options.now_ms);
+        let now = options.now.whole_seconds();
         let outcome = if options.verify_signatures {
             let first = build_path(certs, &options.rules);
             // The first path is kept when it serves the check: valid, in its period (the
@@ -171,7 +171,7 @@ pub(super) fn evaluate(
                 FindingCode::CertExpired,
                 format!(
                     "a certificate of the path is outside its validity period at {}",
-                    rfc3339(crate::time::seconds(options.now_ms))
+                    options.now.to_rfc3339()
                 ),
             ));
         }
@@ -182,7 +182,7 @@ pub(super) fn evaluate(
             outcome.valid.then_some(path.as_slice()),
             options.ocsp_response.as_deref().map(|s| (s, verifier)),
             &crate::revocation::RevocationOptions {
-                now_ms: options.now_ms,
+                now: options.now,
                 clock_skew_seconds: options.clock_skew_seconds,
             },
             &mut verdict.findings,
@@ -240,7 +240,7 @@ pub(super) fn evaluate(
             options.ct.as_ref(),
             certs,
             &path,
-            options.now_ms,
+            options.now,
             verifier,
         );
         verdict.findings.extend(findings);
@@ -291,7 +291,7 @@ pub(super) fn evaluate(
             ));
         }
         let report = violation_report(&ReportInput {
-            now_ms: options.now_ms,
+            now: options.now,
             hostname,
             port: options.port.unwrap_or(443),
             entry,
@@ -320,7 +320,7 @@ pub(super) fn path_validity(
     certs: &[Certificate],
     path: &[usize],
     pins: &[PinEntry],
-    now: i64,
+    now: UnixTime,
     options: &CheckOptions,
 ) -> crate::chain::validity::ValidityOutcome {
     let checked = match path.split_last() {

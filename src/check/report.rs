@@ -4,7 +4,7 @@
 use crate::names::host::HostPattern;
 use crate::pin::HashAlgorithm;
 use crate::policy::{DomainEntry, PinState};
-use crate::time::rfc3339;
+use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 
 /// What a report is made of.
 pub struct ReportInput<'a> {
-    /// Milliseconds since the epoch: the report's `date-time`.
-    pub now_ms: i64,
+    /// The report's `date-time`.
+    pub now: UnixTime,
     /// The name the host connected to (normalised); null in the report when unknown.
     pub hostname: Option<&'a str>,
     /// The port connected to; 443 when the caller did not say.
@@ -51,10 +51,10 @@ pub fn violation_report(input: &ReportInput<'_>) -> Value {
         .collect();
     let noted = entry.host.name();
     json!({
-        "date-time": rfc3339(crate::time::seconds(input.now_ms)),
+        "date-time": input.now.to_rfc3339(),
         "hostname": input.hostname,
         "port": input.port,
-        "effective-expiration-date": entry.expires.map(rfc3339),
+        "effective-expiration-date": entry.expires.map(UnixTime::to_rfc3339),
         "include-subdomains": entry.include_subdomains || !matches!(entry.host, HostPattern::Exact(_)),
         "noted-hostname": if noted.is_empty() { None } else { Some(noted) },
         "served-certificate-chain": served,

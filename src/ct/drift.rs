@@ -9,7 +9,7 @@ use crate::limits::{MAX_DRIFT_BYTES, MAX_DRIFT_CERTIFICATES, MAX_DRIFT_PATH};
 use crate::names::hostname::dns_name_matches;
 use crate::pin::HashAlgorithm;
 use crate::policy::{DomainEntry, PinState, Policy};
-use crate::time::rfc3339;
+use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
 use serde::Serialize;
 
@@ -146,10 +146,10 @@ pub fn drift_certificates(
 pub fn ct_drift(
     policy: &Policy,
     certs: &[Certificate],
-    now_ms: i64,
+    at: UnixTime,
     verifier: &dyn crate::signature::verify::SignatureVerifier,
 ) -> DriftReport {
-    let now = crate::time::seconds(now_ms);
+    let now = at.whole_seconds();
     let leaves: Vec<usize> = certs
         .iter()
         .enumerate()
@@ -185,7 +185,7 @@ pub fn ct_drift(
         .collect();
     let mut hosts = Vec::new();
     for (index, entry) in policy.domains().iter().enumerate() {
-        if entry.expired_at(now_ms) {
+        if entry.expired_at(at) {
             continue;
         }
         let mut host = DriftHost {
@@ -254,7 +254,7 @@ pub fn ct_drift(
         hosts.push(host);
     }
     DriftReport {
-        now: rfc3339(now),
+        now: now.to_rfc3339(),
         certificates: certs.len(),
         unexpired_leaves: leaves.len(),
         hosts,

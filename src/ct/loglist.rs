@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::limits::{
     MAX_KEY_BYTES, MAX_LOGS, MAX_LOG_LIST_BYTES, MAX_OPERATORS, MAX_PREVIOUS_OPERATORS, MAX_TEXT,
 };
-use crate::time::parse_rfc3339;
+use crate::time::UnixTime;
 use base64::Engine as _;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -56,18 +56,18 @@ pub struct Log {
     /// The operator that runs it now.
     pub operator: String,
     /// Earlier operators with the instant (ms) their operation ended, oldest first.
-    pub previous_operators: Vec<(String, i64)>,
+    pub previous_operators: Vec<(String, UnixTime)>,
     /// `None` when the list gives no state: such a log never counts.
-    pub state: Option<(LogState, i64)>,
+    pub state: Option<(LogState, UnixTime)>,
 }
 
 impl Log {
-    /// The operator at `at_ms` (an SCT's timestamp): the first previous operator whose
+    /// The operator at `at` (an SCT's timestamp): the first previous operator whose
     /// operation ended after it, else the current one.
-    pub fn operator_at(&self, at_ms: i64) -> &str {
+    pub fn operator_at(&self, at: UnixTime) -> &str {
         self.previous_operators
             .iter()
-            .find(|(_, end)| at_ms < *end)
+            .find(|(_, end)| at < *end)
             .map_or(self.operator.as_str(), |(name, _)| name.as_str())
     }
 }
@@ -76,8 +76,8 @@ impl Log {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogList {
     pub version: Option<String>,
-    /// `log_list_timestamp`, ms since the epoch.
-    pub timestamp_ms: i64,
+    /// `log_list_timestamp`.
+    pub timestamp: UnixTime,
     pub logs: Vec<Log>,
 }
 
@@ -105,21 +105,19 @@ fn text(value: Option<&Value>, path: &str) -> Result<String> {
     Ok(s.to_string())
 }
 
-fn instant(value: Option<&Value>, path: &str) -> Result<i64> {
+fn instant(value: Option<&Value>, path: &str) -> Result<UnixTime> {
     let s = value
         .and_then(Value::as_str)
         .ok_or_else(|| invalid(path, "must be an RFC 3339 timestamp string"))?;
-    parse_rfc3339(s)
-        .and_then(|secs| secs.checked_mul(1000))
-        .ok_or_else(|| {
-            invalid(
-                path,
-                format!(
-                    "{:?} is not an RFC 3339 timestamp",
-                    s.chars().take(64).collect::<String>()
-                ),
-            )
-        })
+    UnixTime::parse_rfc3339(s).ok_or_else(|| {
+        invalid(
+            path,
+            format!(
+                "{:?} is not an RFC 3339 timestamp",
+                s.chars().take(64).collect::<String>()
+            ),
+        )
+    })
 }
 
 impl LogList {
@@ -149,7 +147,7 @@ impl LogList {
             None => None,
             Some(v) => Some(text(Some(v), "version")?),
         };
-        let timestamp_ms = instant(root.get("log_list_timestamp"), "log_list_timestamp")?;
+        let timestamp = instant(root.get("log_list_timestamp"), "log_list_timestamp")?;
         let operators = root
             .get("operators")
             .and_then(Value::as_array)
@@ -194,7 +192,7 @@ impl LogList {
         }
         Ok(LogList {
             version,
-            timestamp_ms,
+            timestamp,
             logs,
         })
     }
@@ -288,7 +286,7 @@ fn text_unbounded<'a>(value: Option<&'a Value>, path: &str) -> Result<&'a str> {
         .ok_or_else(|| invalid(path, "must be a string"))
 }
 
-fn parse_state(value: &Value, path: &str) -> Result<(LogState, i64)> {
+fn parse_state(value: &Value, path: &str) -> Result<(LogState, UnixTime)> {
     let object = value
         .as_object()
         .ok_or_else(|| invalid(path, "must be an object with one state"))?;

@@ -3,6 +3,7 @@
 //! that extension), and the `digitally-signed` input a log signed.
 
 use crate::limits::MAX_SCTS_PER_CERTIFICATE;
+use crate::time::UnixTime;
 
 /// DER of the extnID 1.3.6.1.4.1.11129.2.4.2 (the embedded SCT list), tag and length
 /// included.
@@ -17,7 +18,7 @@ pub struct Sct {
     pub version: u8,
     /// SHA-256 of the log's SubjectPublicKeyInfo.
     pub log_id: [u8; 32],
-    /// Milliseconds since the epoch.
+    /// Milliseconds since the epoch, as the SCT encodes them (see [`Sct::timestamp`]).
     pub timestamp_ms: u64,
     /// `CtExtensions`, verbatim (signed as they are).
     pub extensions: Vec<u8>,
@@ -29,6 +30,12 @@ pub struct Sct {
 }
 
 impl Sct {
+    /// The instant the log signed this SCT (a timestamp beyond the range of `i64`
+    /// milliseconds counts as the latest instant).
+    pub fn timestamp(&self) -> UnixTime {
+        UnixTime::from_millis(i64::try_from(self.timestamp_ms).unwrap_or(i64::MAX))
+    }
+
     /// `ecdsa-sha256`, `rsa-sha256`, or the two TLS codes for others (`0x0502`).
     pub fn signature_algorithm_name(&self) -> String {
         match (self.hash_algorithm, self.signature_algorithm) {

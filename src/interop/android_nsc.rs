@@ -23,8 +23,7 @@ use crate::finding::{Finding, FindingCode};
 use crate::names::host::HostPattern;
 use crate::pin::Pin;
 use crate::policy::{DomainEntry, Policy};
-use crate::time::parse_rfc3339;
-use crate::time::rfc3339;
+use crate::time::UnixTime;
 use core::fmt::Write as _;
 
 fn nsc(reason: impl Into<String>) -> Error {
@@ -33,7 +32,7 @@ fn nsc(reason: impl Into<String>) -> Error {
     }
 }
 
-type PinSet = (Vec<Pin>, Option<i64>);
+type PinSet = (Vec<Pin>, Option<UnixTime>);
 
 /// `PinPolicy.fromAndroidNsc`: strict by default (`import_android_nsc`: anything but the
 /// `<domain-config>`/`<domain>`/`<pin-set>` subset is `NSC_INVALID`, so there are no
@@ -259,7 +258,7 @@ fn pin_set(e: &Element, path: &str, out: &mut Vec<Finding>) -> Result<PinSet> {
             if v.len() != 10 {
                 return Err(bad());
             }
-            Some(parse_rfc3339(v).ok_or_else(bad)?)
+            Some(UnixTime::parse_rfc3339(v).ok_or_else(bad)?)
         }
     };
     let mut pins = Vec::new();
@@ -443,12 +442,12 @@ fn no_attributes(e: &Element) -> Result<()> {
 
 fn strict_domain_config(
     e: &Element,
-    inherited: Option<&(Vec<Pin>, Option<i64>)>,
+    inherited: Option<&(Vec<Pin>, Option<UnixTime>)>,
     out: &mut Vec<DomainEntry>,
 ) -> Result<()> {
     no_attributes(e)?;
     let mut domains = Vec::new();
-    let mut pin_set: Option<(Vec<Pin>, Option<i64>)> = None;
+    let mut pin_set: Option<(Vec<Pin>, Option<UnixTime>)> = None;
     for c in &e.children {
         match c.name.as_str() {
             "domain" => {
@@ -481,7 +480,7 @@ fn strict_domain_config(
                     if v.len() != 10 {
                         return Err(nsc(format!("expiration {v:?} is not a date (yyyy-MM-dd)")));
                     }
-                    expires = Some(parse_rfc3339(v).ok_or_else(|| nsc(format!("expiration {v:?} is not a date (yyyy-MM-dd)")))?);
+                    expires = Some(UnixTime::parse_rfc3339(v).ok_or_else(|| nsc(format!("expiration {v:?} is not a date (yyyy-MM-dd)")))?);
                 }
                 let mut pins = Vec::new();
                 for p in &c.children {
@@ -548,8 +547,8 @@ pub(super) fn export(policy: &Policy) -> Result<String> {
         out.push_str("    <domain-config>\n");
         let mut ns = notes(d, true, false, true);
         if let Some(e) = d.expires {
-            if e.rem_euclid(86_400) != 0 {
-                ns.push(format!("certpin expires this entry at {}; Android's expiration is a date (device-local midnight)", rfc3339(e)));
+            if e.as_seconds().rem_euclid(86_400) != 0 {
+                ns.push(format!("certpin expires this entry at {}; Android's expiration is a date (device-local midnight)", e.to_rfc3339()));
             }
         }
         for note in ns {
@@ -565,7 +564,7 @@ pub(super) fn export(policy: &Policy) -> Result<String> {
                 let _ = writeln!(
                     out,
                     "        <pin-set expiration=\"{}\">",
-                    rfc3339(e).get(..10).unwrap_or_default()
+                    e.to_rfc3339().get(..10).unwrap_or_default()
                 );
             }
             None => out.push_str("        <pin-set>\n"),

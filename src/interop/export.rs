@@ -29,7 +29,6 @@
 use crate::error::{Error, Result};
 use crate::pin::HashAlgorithm;
 use crate::policy::{DomainEntry, Mode, PinEntry, PinPosition, PinState, Policy};
-use crate::time::rfc3339;
 
 /// The formats `export` writes.
 pub const EXPORT_FORMATS: &[&str] = &[
@@ -175,7 +174,7 @@ pub(super) fn notes(
         if let Some(e) = d.expires {
             out.push(format!(
                 "certpin expires this entry at {}; this format has no expiry",
-                rfc3339(e)
+                e.to_rfc3339()
             ));
         }
     }

@@ -19,6 +19,7 @@ use crate::names::host::HostPattern;
 use crate::pin::Pin;
 use crate::policy::{DomainEntry, Mode, PinEntry, Policy};
 use crate::policy::{PinPosition, PinState};
+use crate::time::UnixTime;
 use core::fmt::Write as _;
 
 fn invalid(directive: &str, reason: impl Into<String>) -> Error {
@@ -28,13 +29,13 @@ fn invalid(directive: &str, reason: impl Into<String>) -> Error {
     }
 }
 
-/// Parses `header` for `hostname`. `noted_at_ms` (milliseconds since the epoch), when
-/// given, turns `max-age` into the entry's `expires`.
+/// Parses `header` for `hostname`. `noted_at`, when given, turns `max-age` into the
+/// entry's `expires`.
 pub fn from_hpkp_header(
     header: &str,
     hostname: &str,
     report_only: bool,
-    noted_at_ms: Option<i64>,
+    noted_at: Option<UnixTime>,
 ) -> Result<Policy> {
     if header.len() > MAX_HPKP_HEADER_BYTES {
         return Err(invalid(
@@ -147,12 +148,12 @@ pub fn from_hpkp_header(
             ),
         ));
     }
-    let expires = match (max_age, noted_at_ms) {
-        (Some(age), Some(now)) => Some(
-            crate::time::seconds(now)
+    let expires = match (max_age, noted_at) {
+        (Some(age), Some(now)) => Some(UnixTime::from_seconds(
+            now.as_seconds()
                 .saturating_add(i64::try_from(age).unwrap_or(i64::MAX))
                 .min(253_402_300_799), // 9999-12-31T23:59:59Z
-        ),
+        )),
         _ => None,
     };
     let host_pattern = if host.parse::<std::net::IpAddr>().is_ok() && include_subdomains {
@@ -344,13 +345,22 @@ mod tests {
     #[test]
     fn valid_headers() {
         let h = format!("pin-sha256=\"{A}\"; PIN-SHA256=\"{B}\"; max-age=5184000; includeSubDomains; report-uri=\"https://r.example.com/pkp\"; future-directive=1");
-        let p = from_hpkp_header(&h, "Example.com", false, Some(1_798_761_600_000)).unwrap();
+        let p = from_hpkp_header(
+            &h,
+            "Example.com",
+            false,
+            Some(UnixTime::from_millis(1_798_761_600_000)),
+        )
+        .unwrap();
         let d = &p.domains()[0];
         assert_eq!(d.host, HostPattern::Exact("example.com".into()));
         assert!(d.include_subdomains);
         assert_eq!(d.pins.len(), 2);
         assert_eq!(d.mode, Mode::Enforce);
-        assert_eq!(d.expires, Some(1_798_761_600 + 5_184_000));
+        assert_eq!(
+            d.expires,
+            Some(UnixTime::from_seconds(1_798_761_600 + 5_184_000))
+        );
         assert_eq!(d.report_uri.as_deref(), Some("https://r.example.com/pkp"));
         let ro = format!("Public-Key-Pins-Report-Only: pin-sha256=\"{A}\";pin-sha256=\"{B}\"");
         let p = from_hpkp_header(&ro, "example.com", false, None).unwrap();

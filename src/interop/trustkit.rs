@@ -19,7 +19,7 @@ use crate::limits::{MAX_TRUSTKIT_BYTES, MAX_TRUSTKIT_REPORT_URIS};
 use crate::names::host::HostPattern;
 use crate::pin::Pin;
 use crate::policy::{DomainEntry, Mode, Policy, StrictJson};
-use crate::time::parse_rfc3339;
+use crate::time::UnixTime;
 use serde_json::{Map, Value};
 
 const DOMAINS: &str = "kTSKPinnedDomains";
@@ -33,7 +33,6 @@ fn invalid(path: &str, reason: impl Into<String>) -> Error {
 
 use super::export::{need_active, notes, sha256_only, unsupported, who};
 use crate::policy::type_name as kind;
-use crate::time::rfc3339;
 use core::fmt::Write as _;
 
 fn boolean(v: &Value, path: &str) -> Result<bool> {
@@ -315,7 +314,7 @@ fn domain(
             if text.len() != 10 {
                 return Err(bad());
             }
-            Some(parse_rfc3339(text).ok_or_else(bad)?)
+            Some(UnixTime::parse_rfc3339(text).ok_or_else(bad)?)
         }
     };
     let mut report_uri = None;
@@ -386,7 +385,7 @@ pub(super) fn export(policy: &Policy) -> Result<String> {
             let _ = writeln!(
                 out,
                 "            kTSKExpirationDate: \"{}\",",
-                rfc3339(e).get(..10).unwrap_or_default()
+                e.to_rfc3339().get(..10).unwrap_or_default()
             );
         }
         out.push_str("            kTSKPublicKeyHashes: [\n");

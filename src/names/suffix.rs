@@ -120,7 +120,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{suffix}: {e}"));
             let findings = crate::policy::lint::lint(
                 &policy,
-                0,
+                crate::time::UnixTime::from_millis(0),
                 None,
                 &crate::signature::verify::RustCryptoVerifier,
             );

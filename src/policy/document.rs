@@ -91,7 +91,7 @@ impl Policy {
                                 }
                             })
                             .collect(),
-                        expires: d.expires.map(rfc3339),
+                        expires: d.expires.map(UnixTime::to_rfc3339),
                         mode: d.mode.name(),
                         report_uri: d.report_uri.clone(),
                         // Written only when not the default.

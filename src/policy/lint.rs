@@ -13,7 +13,7 @@ use crate::finding::{Finding, FindingCode};
 use crate::names::host::HostPattern;
 use crate::policy::{DomainEntry, Mode, PinPosition, PinState, Policy};
 use crate::signature::verify::SignatureVerifier;
-use crate::time::rfc3339;
+use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
 
 /// An entry expiring within this many seconds is flagged (30 days).
@@ -25,13 +25,13 @@ fn label(i: usize, d: &DomainEntry) -> String {
     format!("domains[{i}] ({})", d.describe())
 }
 
-/// Lints `policy` at `now_ms` (milliseconds since the epoch). With `chain` (the served
+/// Lints `policy` at `now`. With `chain` (the served
 /// certificates, leaf first), also checks the entries that cover the leaf's names (all
 /// entries when none does) against it: a pin must match the chain's verified path, and
 /// a backup pin must lie outside the chain (its path verified with `verifier`).
 pub fn lint(
     policy: &Policy,
-    now_ms: i64,
+    now: UnixTime,
     chain: Option<&[Certificate]>,
     verifier: &dyn SignatureVerifier,
 ) -> Vec<Finding> {
@@ -78,24 +78,23 @@ pub fn lint(
             }
         }
         if let Some(expires) = d.expires {
-            let expires_ms = crate::time::millis(expires);
-            if now_ms >= expires_ms {
+            if now >= expires {
                 out.push(Finding::warning(
                     FindingCode::EntryExpired,
-                    format!("{who} expired at {}: it is not enforced (fail open); renew its pins and expires", rfc3339(expires)),
+                    format!("{who} expired at {}: it is not enforced (fail open); renew its pins and expires", expires.to_rfc3339()),
                 ));
                 if d.pins.iter().any(|p| p.state == PinState::Candidate) {
                     out.push(Finding::warning(
                         FindingCode::CandidatePastExpiry,
-                        format!("{who} still has candidate pins after its expiry at {}: promote them to active or remove them", rfc3339(expires)),
+                        format!("{who} still has candidate pins after its expiry at {}: promote them to active or remove them", expires.to_rfc3339()),
                     ));
                 }
-            } else if expires_ms - now_ms < crate::time::millis(ENTRY_EXPIRY_WARNING_SECONDS) {
+            } else if now > expires.minus_seconds(ENTRY_EXPIRY_WARNING_SECONDS) {
                 out.push(Finding::warning(
                     FindingCode::EntryExpiringSoon,
                     format!(
                         "{who} expires at {}, within 30 days: renew it before clients fail open",
-                        rfc3339(expires)
+                        expires.to_rfc3339()
                     ),
                 ));
             }

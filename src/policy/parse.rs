@@ -393,7 +393,7 @@ fn parse_domain(v: &Value, path: &str) -> Result<(DomainEntry, EntryNotes)> {
         Some(v) => {
             let p = join(path, "expires");
             let text = string(v, &p)?;
-            Some(parse_rfc3339(text).ok_or_else(|| {
+            Some(UnixTime::parse_rfc3339(text).ok_or_else(|| {
                 invalid(
                     &p,
                     format!(

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::limits::{MAX_CRL_BYTES, MAX_CRL_ENTRIES};
 use crate::signature::algorithm::SignatureAlgorithm;
 use crate::signature::verify::{check_key, SignatureVerifier, VerifyOutcome};
-use crate::time::rfc3339;
+use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
 
 fn invalid(reason: impl Into<String>) -> Error {
@@ -73,8 +73,8 @@ struct Crl<'a> {
     algorithm: SignatureAlgorithm,
     signature: &'a [u8],
     issuer: &'a [u8],
-    this_update: i64,
-    next_update: Option<i64>,
+    this_update: UnixTime,
+    next_update: Option<UnixTime>,
     /// The revokedCertificates content, walked again for the serial.
     entries: &'a [u8],
     /// crlExtensions, the SEQUENCE's content.
@@ -215,7 +215,7 @@ fn distribution_point(content: &[u8]) -> core::result::Result<Option<Vec<&[u8]>>
 fn find_entry(
     entries: &[u8],
     serial: &[u8],
-) -> core::result::Result<Option<(i64, Option<u8>)>, String> {
+) -> core::result::Result<Option<(UnixTime, Option<u8>)>, String> {
     let mut list = Reader::new(entries);
     let mut count = 0usize;
     let mut found = None;
@@ -387,15 +387,15 @@ pub(super) fn check(
         )),
         Some((at, code)) => (
             RevocationStatus::Revoked,
-            Some(rfc3339(at)),
+            Some(at.to_rfc3339()),
             code.map(reason_name),
         ),
     };
     Ok(RevocationOutcome {
         status,
         cert_index,
-        this_update: rfc3339(parsed.this_update),
-        next_update: parsed.next_update.map(rfc3339),
+        this_update: parsed.this_update.to_rfc3339(),
+        next_update: parsed.next_update.map(UnixTime::to_rfc3339),
         revoked_at,
         reason,
         responder: Responder::Issuer,

@@ -5,6 +5,7 @@
 //! OCSP and CRL code several KB larger for no measurable speed.
 
 pub(crate) use crate::input::der::Tlv;
+use crate::time::UnixTime;
 
 /// A cursor over a sequence of TLVs.
 #[derive(Debug, Clone, Copy)]
@@ -121,9 +122,9 @@ pub(crate) fn oid_text(content: &[u8]) -> Result<String, String> {
 }
 
 /// A GeneralizedTime (`YYYYMMDDHHMMSS[.fff]Z`, RFC 5280 4.1.2.5.2; RFC 6960 uses the
-/// same type) as Unix seconds. Fractions of a second are dropped.
+/// same type) as its whole second. Fractions of a second are dropped.
 #[inline(never)]
-pub(crate) fn generalized_time(content: &[u8]) -> Result<i64, String> {
+pub(crate) fn generalized_time(content: &[u8]) -> Result<UnixTime, String> {
     let bad = || {
         format!(
             "a malformed GeneralizedTime {:?}",
@@ -159,13 +160,15 @@ pub(crate) fn generalized_time(content: &[u8]) -> Result<i64, String> {
         return Err(bad());
     }
     let days = crate::time::days_from_civil(year, month, day);
-    Ok(days * 86_400 + hour * 3600 + minute * 60 + second)
+    Ok(UnixTime::from_seconds(
+        days * 86_400 + hour * 3600 + minute * 60 + second,
+    ))
 }
 
 /// A `Time` (RFC 5280 section 4.1.2.5): UTCTime `YYMMDDHHMMSSZ` (years 1950 to 2049)
-/// or GeneralizedTime, as Unix seconds.
+/// or GeneralizedTime, as its whole second.
 #[inline(never)]
-pub(crate) fn time(tlv: &Tlv<'_>) -> Result<i64, String> {
+pub(crate) fn time(tlv: &Tlv<'_>) -> Result<UnixTime, String> {
     match tlv.tag {
         GENERALIZED_TIME => generalized_time(tlv.content),
         UTC_TIME => {
@@ -195,9 +198,18 @@ mod tests {
 
     #[test]
     fn times() {
-        assert_eq!(generalized_time(b"19700101000000Z"), Ok(0));
-        assert_eq!(generalized_time(b"20270101000000Z"), Ok(1_798_761_600));
-        assert_eq!(generalized_time(b"20240229235959.5Z"), Ok(1_709_251_199));
+        assert_eq!(
+            generalized_time(b"19700101000000Z"),
+            Ok(UnixTime::from_seconds(0))
+        );
+        assert_eq!(
+            generalized_time(b"20270101000000Z"),
+            Ok(UnixTime::from_seconds(1_798_761_600))
+        );
+        assert_eq!(
+            generalized_time(b"20240229235959.5Z"),
+            Ok(UnixTime::from_seconds(1_709_251_199))
+        );
         for bad in [
             &b"20230229000000Z"[..],
             b"2023010100000Z",
@@ -219,8 +231,11 @@ mod tests {
                 rest: &[],
             })
         };
-        assert_eq!(t(b"700101000000Z"), Ok(0));
-        assert_eq!(t(b"270101000000Z"), Ok(1_798_761_600));
+        assert_eq!(t(b"700101000000Z"), Ok(UnixTime::from_seconds(0)));
+        assert_eq!(
+            t(b"270101000000Z"),
+            Ok(UnixTime::from_seconds(1_798_761_600))
+        );
         assert!(t(b"2701010000Z").is_err());
     }
 

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::limits::{MAX_OCSP_CERTS, MAX_OCSP_RESPONSE_BYTES, MAX_OCSP_SINGLE_RESPONSES};
 use crate::signature::algorithm::SignatureAlgorithm;
 use crate::signature::verify::{check_key, verify_link, SignatureVerifier, VerifyOutcome};
-use crate::time::rfc3339;
+use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
 use sha1::Digest as _;
 
@@ -66,15 +66,15 @@ struct CertId<'a> {
 
 enum CertStatus {
     Good,
-    Revoked { at: i64, reason: Option<u8> },
+    Revoked { at: UnixTime, reason: Option<u8> },
     Unknown,
 }
 
 struct Single<'a> {
     cert_id: CertId<'a>,
     status: CertStatus,
-    this_update: i64,
-    next_update: Option<i64>,
+    this_update: UnixTime,
+    next_update: Option<UnixTime>,
 }
 
 struct Basic<'a> {
@@ -456,14 +456,14 @@ fn verify_signer(
             "the responder certificate ({who}) lacks the extended key usage id-kp-OCSPSigning (1.3.6.1.5.5.7.3.9): the issuer did not authorise it to sign OCSP responses"
         ));
     }
-    let now = crate::time::seconds(options.now_ms);
+    let now = options.now.whole_seconds();
     let facts = responder.facts();
     let skew = options.clock_skew_seconds;
-    if now.saturating_add(skew) < facts.not_before || now.saturating_sub(skew) > facts.not_after {
+    if now.plus_seconds(skew) < facts.not_before || now.minus_seconds(skew) > facts.not_after {
         return Err(format!(
             "the responder certificate ({who}) is outside its validity period ({} to {})",
-            rfc3339(facts.not_before),
-            rfc3339(facts.not_after)
+            facts.not_before.to_rfc3339(),
+            facts.not_after.to_rfc3339()
         ));
     }
     match verify_with(basic, responder, verifier) {
@@ -553,15 +553,15 @@ pub(super) fn check(
         CertStatus::Unknown => (RevocationStatus::Unknown, None, None),
         CertStatus::Revoked { at, reason } => (
             RevocationStatus::Revoked,
-            Some(rfc3339(at)),
+            Some(at.to_rfc3339()),
             reason.map(reason_name),
         ),
     };
     Ok(RevocationOutcome {
         status,
         cert_index,
-        this_update: rfc3339(single.this_update),
-        next_update: single.next_update.map(rfc3339),
+        this_update: single.this_update.to_rfc3339(),
+        next_update: single.next_update.map(UnixTime::to_rfc3339),
         revoked_at,
         reason,
         responder,

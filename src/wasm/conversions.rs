@@ -15,6 +15,7 @@ use crate::limits::{self, MAX_CERTIFICATES, MAX_INPUT_BYTES};
 use crate::pin::Pin;
 use crate::policy::{DomainDocument, PinDocument, Policy};
 use crate::revocation::RevocationOptions;
+use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
 use js_sys::{Array, ArrayBuffer, JsString, Uint8Array};
 use serde::Serialize;
@@ -512,6 +513,33 @@ pub(super) fn der_bytes(
 
 // ---- Options ----
 
+/// The option `now`: a JS `Date` or a number of milliseconds since the epoch, rounded
+/// down to its millisecond.
+impl TryFrom<&JsValue> for UnixTime {
+    type Error = Error;
+
+    fn try_from(value: &JsValue) -> Result<UnixTime> {
+        // A finite number first: two calls that return scalars (`as_f64` writes through memory).
+        let ms = if js_sys::Number::is_finite(value) {
+            value.unchecked_ref::<js_sys::Number>().value_of()
+        } else if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+            date.get_time()
+        } else if let Some(n) = value.as_f64() {
+            n
+        } else {
+            return Err(invalid(
+                "now",
+                "must be a Date or a number of milliseconds since the epoch",
+            ));
+        };
+        // ECMAScript's time range: ±8.64e15 ms.
+        if !ms.is_finite() || ms.abs() > 8.64e15 {
+            return Err(invalid("now", "must be a valid date"));
+        }
+        Ok(UnixTime::from_millis(ms.floor() as i64))
+    }
+}
+
 /// `{ now?, clockSkewSeconds? }` of `checkOcsp` and `checkCrl`.
 impl TryFrom<&JsValue> for RevocationOptions {
     type Error = Error;
@@ -555,7 +583,7 @@ impl TryFrom<&JsValue> for CheckOptions {
         let options = with_js_strings(&CHECK_OPTIONS, |known_js| {
             Options::read_known(options, &CHECK_OPTIONS, known_js)
         })?;
-        let mut check = CheckOptions::at(options.now()?);
+        let mut check = CheckOptions::at_time(options.now()?);
         let rules = &mut check.rules;
         if let Some(allow) = options.bool("allowSha1")? {
             rules.allow_sha1 = allow;
@@ -624,7 +652,7 @@ fn ct_check(options: &Options, missing: impl FnOnce() -> Error) -> Result<CtChec
 /// `verifyScts`' options `{ logList, now?, policy? }`.
 pub(super) struct SctOptions {
     pub(super) ct: CtCheck,
-    pub(super) now_ms: i64,
+    pub(super) now: UnixTime,
 }
 
 impl TryFrom<&JsValue> for SctOptions {
@@ -640,7 +668,7 @@ impl TryFrom<&JsValue> for SctOptions {
         })?;
         Ok(SctOptions {
             ct,
-            now_ms: options.now()?,
+            now: options.now()?,
         })
     }
 }
@@ -653,7 +681,7 @@ impl TryFrom<&JsValue> for DiagnoseOptions {
     fn try_from(options: &JsValue) -> Result<DiagnoseOptions> {
         let options = Options::read(options, &["hostname", "now", "pins", "policy"])?;
         let hostname = options.string("hostname")?;
-        let now = options.now()?.div_euclid(1000);
+        let now = options.now()?;
         let policy = options.get("policy").map(PolicyArg::try_from).transpose()?;
         let pins = options.get("pins").map(|pins| {
             move || {

@@ -15,7 +15,7 @@ pub fn verify_scts_js(chain: JsValue, options: JsValue) -> JsResult<JsValue> {
     let verdict = crate::ct::verify_scts(
         &certs,
         &options.ct.log_list,
-        options.now_ms,
+        options.now,
         options.ct.policy,
         &verifier(),
     );

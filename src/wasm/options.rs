@@ -3,6 +3,7 @@
 //! and name the option in their error.
 
 use crate::error::{Error, Result};
+use crate::time::UnixTime;
 use core::cell::RefCell;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -112,28 +113,11 @@ impl Options {
 
     /// `now` as a JS `Date` or a number of milliseconds; `Date.now()` when absent (the
     /// one place certpin reads a clock).
-    pub(super) fn now(&self) -> Result<i64> {
-        let Some(value) = self.get("now") else {
-            return Ok(js_sys::Date::now() as i64);
-        };
-        // A finite number first: two calls that return scalars (`as_f64` writes through memory).
-        let ms = if js_sys::Number::is_finite(value) {
-            value.unchecked_ref::<js_sys::Number>().value_of()
-        } else if let Some(date) = value.dyn_ref::<js_sys::Date>() {
-            date.get_time()
-        } else if let Some(n) = value.as_f64() {
-            n
-        } else {
-            return Err(invalid(
-                "now",
-                "must be a Date or a number of milliseconds since the epoch",
-            ));
-        };
-        // ECMAScript's time range: ±8.64e15 ms.
-        if !ms.is_finite() || ms.abs() > 8.64e15 {
-            return Err(invalid("now", "must be a valid date"));
+    pub(super) fn now(&self) -> Result<UnixTime> {
+        match self.get("now") {
+            None => Ok(UnixTime::from_millis(js_sys::Date::now() as i64)),
+            Some(value) => UnixTime::try_from(value),
         }
-        Ok(ms.floor() as i64)
     }
 }
 

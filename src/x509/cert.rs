@@ -5,6 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::pin::{hex, HashAlgorithm, Pin};
+use crate::time::UnixTime;
 use crate::x509::name;
 use crate::x509::spki::{key_facts, KeyFacts};
 use core::ops::Range;
@@ -67,9 +68,9 @@ pub struct Facts {
     pub subject: String,
     pub issuer: String,
     pub subject_common_names: Vec<String>,
-    /// Seconds since the Unix epoch.
-    pub not_before: i64,
-    pub not_after: i64,
+    /// Whole seconds (certificate times have no fractions).
+    pub not_before: UnixTime,
+    pub not_after: UnixTime,
     /// dNSName entries, as written in the certificate.
     pub dns_names: Vec<String>,
     /// iPAddress entries as raw octets (4 or 16 bytes).
@@ -261,8 +262,8 @@ impl Certificate {
                 .key_usage
                 .is_none_or(|ku| ku & KEY_CERT_SIGN != 0)
     }
-    /// Valid at `now` (seconds since the epoch), both bounds inclusive (RFC 5280 4.1.2.5).
-    pub fn is_valid_at(&self, now: i64) -> bool {
+    /// Valid at `now` (a whole second), both bounds inclusive (RFC 5280 4.1.2.5).
+    pub fn is_valid_at(&self, now: UnixTime) -> bool {
         self.facts.not_before <= now && now <= self.facts.not_after
     }
 }
@@ -293,8 +294,8 @@ fn extract_facts(x509: &X509Certificate<'_>, cert_index: usize) -> Result<Facts>
             .iter_common_name()
             .filter_map(|cn| cn.as_str().ok().map(str::to_owned))
             .collect(),
-        not_before: x509.validity().not_before.timestamp(),
-        not_after: x509.validity().not_after.timestamp(),
+        not_before: UnixTime::from_seconds(x509.validity().not_before.timestamp()),
+        not_after: UnixTime::from_seconds(x509.validity().not_after.timestamp()),
         dns_names: vec![],
         ip_addresses: vec![],
         has_san: false,

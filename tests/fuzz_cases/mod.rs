@@ -12,7 +12,7 @@ use certpin::RustCryptoVerifier;
 use certpin::{
     check_pins, check_policy, compute_pins, diagnose, export, from_hpkp_header, import_android_nsc,
     lint, parse_chain, verified_path, CertificateInfo, CheckOptions, DiagnoseOptions,
-    HashAlgorithm, Part, Pin, PinFormat, Policy, EXPORT_FORMATS,
+    HashAlgorithm, Part, Pin, PinFormat, Policy, UnixTime, EXPORT_FORMATS,
 };
 
 /// Splits one input into chain parts, and a policy from its chain in `check`.
@@ -88,7 +88,12 @@ fn parts(data: &[u8], as_text: bool) -> Vec<Part> {
 
 /// Everything a policy offers a caller after it was built: lint, every export, JSON.
 fn use_policy(policy: &Policy) {
-    let _ = lint(policy, NOW_MS, None, &RustCryptoVerifier);
+    let _ = lint(
+        policy,
+        UnixTime::from_millis(NOW_MS),
+        None,
+        &RustCryptoVerifier,
+    );
     for format in EXPORT_FORMATS {
         let _ = export(policy, format);
     }
@@ -110,7 +115,7 @@ pub fn chain(data: &[u8]) {
         for (index, cert) in certs.iter().enumerate() {
             let _ = CertificateInfo::new(cert, index, cert.looks_self_signed());
             let _ = cert.pin(algorithm);
-            let _ = cert.is_valid_at(NOW_MS / 1000);
+            let _ = cert.is_valid_at(UnixTime::from_millis(NOW_MS).whole_seconds());
         }
     }
 }
@@ -147,7 +152,7 @@ pub fn import(data: &[u8]) {
     };
     let imported = if sel & 1 == 0 {
         let hostname = HOSTNAMES[usize::from(sel >> 1) % HOSTNAMES.len()];
-        let noted_at = (sel & 0x10 != 0).then_some(NOW_MS);
+        let noted_at = (sel & 0x10 != 0).then_some(UnixTime::from_millis(NOW_MS));
         from_hpkp_header(text, hostname, sel & 0x20 != 0, noted_at)
     } else {
         import_android_nsc(text)
@@ -195,12 +200,17 @@ pub fn check(data: &[u8]) {
         let _ = verified_path(&certs, &RustCryptoVerifier);
         let diagnose_options = DiagnoseOptions {
             hostname: Some(hostname),
-            now: NOW_MS / 1000,
+            now: UnixTime::from_millis(NOW_MS),
             expected_pins: (!pins.is_empty()).then_some(pins),
         };
         let _ = diagnose(&certs, &diagnose_options, &RustCryptoVerifier);
         if let Some(policy) = &policy {
-            let _ = lint(policy, NOW_MS, Some(&certs), &RustCryptoVerifier);
+            let _ = lint(
+                policy,
+                UnixTime::from_millis(NOW_MS),
+                Some(&certs),
+                &RustCryptoVerifier,
+            );
         }
     }
 }
@@ -225,7 +235,7 @@ pub fn revocation(data: &[u8]) {
     // Near when the revocation fixtures were made, or NOW.
     let now_ms = if sel & 2 == 0 { REVOCATION_MS } else { NOW_MS };
     let options = RevocationOptions {
-        now_ms,
+        now: UnixTime::from_millis(now_ms),
         clock_skew_seconds: if sel & 4 == 0 { 0 } else { 86_400 },
     };
     let _ = check_ocsp(&chain, evidence, &options, &RustCryptoVerifier);
