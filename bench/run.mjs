@@ -324,33 +324,43 @@ console.log(`## size\n- certpin_bg.wasm: ${wasm.length} bytes raw, ${gz} bytes g
 // the time is measured inside the process, from before the import to the verdict (Node's
 // own start-up is not certpin's). COLD_RUNS processes, one after another; the median.
 const COLD_RUNS = 20;
+// Also the main thread's own CPU time (Linux: /proc/thread-self/schedstat, in ns), which
+// the other processes on a shared machine change far less than the wall clock.
 const coldScript = `
+const stat = process.getBuiltinModule?.("node:fs");
+const mainCpu = () => { try { return Number(stat.readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]) / 1e6; } catch { return NaN; } };
+const m0 = mainCpu();
 const c0 = process.cpuUsage();
 const t0 = performance.now();
 const { checkPins } = await import(${JSON.stringify(join(PKG, "node.mjs"))});
+const t1 = performance.now();
 const { readFileSync } = await import("node:fs");
 const text = readFileSync(${JSON.stringify(join(HERE, "fixtures", "rsa-chain.pem"))}, "utf8");
 const v = checkPins(text, ${JSON.stringify(chains[0].pins)}, { now: ${NOW} });
 if (!v.ok) throw new Error("cold check failed");
 const ms = performance.now() - t0;
 const { user, system } = process.cpuUsage(c0);
-console.log(JSON.stringify([ms, (user + system) / 1e3]));
+console.log(JSON.stringify([ms, (user + system) / 1e3, t1 - t0, mainCpu() - m0]));
 `;
 const cold = [];
 const coldCpu = [];
+const coldImport = [];
+const coldMain = [];
 const wall = [];
 for (let i = 0; i < COLD_RUNS; i++) {
   const t0 = process.hrtime.bigint();
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", coldScript], { encoding: "utf8" });
   wall.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  const [ms, cpu] = JSON.parse(out.trim());
+  const [ms, cpu, importMs, mainMs] = JSON.parse(out.trim()).map((x) => x ?? NaN);
   cold.push(ms);
   coldCpu.push(cpu);
+  coldImport.push(importMs);
+  coldMain.push(mainMs);
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const coldMs = median(cold);
 console.log(`## first check in a fresh process (${COLD_RUNS} processes)`);
-console.log(`- import + instantiate + one verified check: median ${coldMs.toFixed(1)} ms inside the process (min ${Math.min(...cold).toFixed(1)}, max ${Math.max(...cold).toFixed(1)}), ${median(coldCpu).toFixed(1)} ms of CPU time (all threads, V8's background compilers included); ${median(wall).toFixed(0)} ms wall for the whole \`node\` run\n`);
+console.log(`- import + instantiate + one verified check: median ${coldMs.toFixed(1)} ms inside the process (min ${Math.min(...cold).toFixed(1)}, max ${Math.max(...cold).toFixed(1)}; the import alone ${median(coldImport).toFixed(1)} ms), ${median(coldMain).toFixed(1)} ms of the main thread's CPU time, ${median(coldCpu).toFixed(1)} ms of CPU time (all threads, V8's background compilers included); ${median(wall).toFixed(0)} ms wall for the whole \`node\` run\n`);
 
 // ---- the targets of the performance issue, each with its threshold, from this run ----
 const targets = [];
