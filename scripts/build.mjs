@@ -35,11 +35,14 @@ export const WASM_OPT_ARGS = [
 
 // LLVM's inlining threshold for the wasm build (its default at opt-level 3 is 225): LTO
 // otherwise copies many mid-sized functions into every export shim and caller that uses
-// them. At 100 the .wasm is 31 KB smaller raw, 9.5 KB gzip (1,180,275 -> 1,148,855 bytes,
-// 482,861 -> 473,361 gzip, 2026-12-02), with repeated and one-shot checks and both
-// verifiers as fast as before (interleaved A/B in one process, CPU time); at 50 it is
-// 20 KB gzip smaller but one-shot checks took 3-5% longer. `#[inline]` hints and `#[inline(always)]` still
-// apply. A RUSTFLAGS of the caller's replaces it (cargo's precedence).
+// them. Measured 2026-12-02 (`npm run size`; interleaved A/B in one process, CPU time,
+// against the build before): at 100 the .wasm is 31 KB smaller raw, 9.5 KB gzip
+// (1,180,275 -> 1,148,855 bytes, 482,861 -> 473,361 gzip), with repeated and one-shot
+// checks and both verifiers as fast as before. At 75 a repeated PinPolicy.check took
+// 3-10% longer, at 50 one-shot checks 3-5%; lowering the threshold for `#[inline]`
+// functions as well (-inlinehint-threshold=150, 8.5 KB gzip less again) made one-shot
+// checks 1-3% and the pure-Rust ECDSA verifier 3-4% slower. `#[inline(always)]` still
+// applies. A RUSTFLAGS of the caller's replaces this one (cargo's precedence).
 export const WASM_RUSTFLAGS = "-Cllvm-args=-inline-threshold=100";
 
 function sha256(path) {
