@@ -35,12 +35,18 @@ struct Entry {
     path: Option<(PathRules, PathOutcome)>,
 }
 
-/// The recently checked chains of one policy, most recent first, and the verifier that
-/// checks their signatures.
+/// The recently checked chains of one policy, most recent first, the verifier that
+/// checks their signatures, and the host names checked recently with their canonical form.
 pub struct ChainMemo {
     entries: Vec<Entry>,
     verifier: Box<dyn SignatureVerifier>,
+    /// The last [`REMEMBERED_HOSTS`] host names as given, most recent first, with what
+    /// `policy_hostname` made of them (the canonical name is a pure function of the name).
+    hosts: Vec<(String, Result<String>)>,
 }
+
+/// Host names a memo remembers with their canonical form.
+const REMEMBERED_HOSTS: usize = 4;
 
 impl Default for ChainMemo {
     fn default() -> ChainMemo {
@@ -109,7 +115,23 @@ impl ChainMemo {
         ChainMemo {
             entries: Vec::new(),
             verifier,
+            hosts: Vec::new(),
         }
+    }
+
+    /// `policy_hostname(options)`, remembered for the last few names (compared as whole
+    /// strings).
+    fn hostname(&mut self, options: &CheckOptions) -> Result<String> {
+        let Some(name) = options.hostname.as_deref() else {
+            return policy_hostname(options);
+        };
+        if let Some((_, result)) = self.hosts.iter().find(|(n, _)| n == name) {
+            return result.clone();
+        }
+        let result = policy_hostname(options);
+        self.hosts.truncate(REMEMBERED_HOSTS - 1);
+        self.hosts.insert(0, (name.to_string(), result.clone()));
+        result
     }
 
     /// Checks signatures with `verifier` from now on, forgetting every verified path (the
@@ -144,11 +166,11 @@ impl ChainMemo {
         chain: &[Part],
         options: &CheckOptions,
     ) -> Result<Verdict> {
-        let verifier = self.verifier.as_ref();
         if chain.is_empty() || input_bytes(chain) > MEMO_MAX_INPUT_BYTES {
-            return check_policy(policy, chain, options, verifier);
+            return check_policy(policy, chain, options, self.verifier.as_ref());
         }
-        let hostname = policy_hostname(options)?;
+        let hostname = self.hostname(options)?;
+        let verifier = self.verifier.as_ref();
         let found = self
             .entries
             .iter()
@@ -222,5 +244,42 @@ mod same_bytes_tests {
                 assert!(!same_bytes(a, &b), "{len} {at}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod host_tests {
+    use super::ChainMemo;
+    use crate::check::{policy_hostname, CheckOptions};
+
+    #[test]
+    fn a_remembered_host_is_the_computed_one() {
+        // More names than are remembered, valid and not, each asked for twice in a row
+        // and again after others.
+        let names = [
+            "Example.COM.",
+            "127.1",
+            "[::ffff:1.2.3.4]",
+            "bad..name",
+            "xn--nxasmq6b.example",
+            "b\u{fc}cher.example",
+            "0x7f.example",
+            "1.2.3.256",
+            "a.b",
+            "Example.COM.",
+        ];
+        let mut memo = ChainMemo::new();
+        for _ in 0..2 {
+            for name in names {
+                let options = CheckOptions::at(0).for_host(name);
+                for _ in 0..2 {
+                    assert_eq!(memo.hostname(&options), policy_hostname(&options), "{name}");
+                }
+            }
+        }
+        let options = CheckOptions::at(0);
+        assert_eq!(memo.hostname(&options), policy_hostname(&options));
+        assert!(memo.hostname(&options).is_err());
     }
 }
