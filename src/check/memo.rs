@@ -7,7 +7,9 @@
 //! decided for it is what would be decided again. A verified path is also tied to the
 //! verifier that built it: the memo holds its verifier, and giving it another one
 //! ([`ChainMemo::set_verifier`]) forgets every path. Hostname, validity at `now`, the
-//! policy entry and the pins are evaluated on every check, as without the memo.
+//! policy entry and the pins are evaluated as without the memo, except that the last
+//! verdict for an input is given again to a check that would decide it again (the same
+//! options but `now`, the same entry, the same answers about time: [`LastVerdict`]).
 //!
 //! Bounded: at most [`MEMO_CHAINS`] chains, least recently used dropped first, and only
 //! inputs of at most [`MEMO_MAX_INPUT_BYTES`]; larger or failing inputs are checked
@@ -22,8 +24,9 @@ use crate::error::Result;
 use crate::finding::Finding;
 use crate::input::{input_bytes, Part};
 use crate::limits::{MEMO_CHAINS, MEMO_MAX_INPUT_BYTES};
-use crate::policy::Policy;
+use crate::policy::{DomainEntry, Policy};
 use crate::signature::verify::{RustCryptoVerifier, SignatureVerifier};
+use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
 
 struct Entry {
@@ -33,6 +36,109 @@ struct Entry {
     notes: Vec<Finding>,
     /// The verified path, with the rules that built it (with the memo's verifier).
     path: Option<(PathRules, PathOutcome)>,
+    /// The last verdict for this input, when it may be given again (see [`LastVerdict`]).
+    last: Option<LastVerdict>,
+}
+
+/// A verdict with what it was decided from, given again for a check that would decide it
+/// again: the same options but `now`, the same policy entry, and the same answer, for
+/// every served certificate, to each question a check asks about time.
+///
+/// A check asks about `now` only: whether the entry has expired; for each certificate of
+/// a path, whether `now` (to its second, widened by the clock skew) is before its
+/// `notBefore` or after its `notAfter`; and, for a staple, an entry with `"ct"` or a failed
+/// check, more (the staple's and the SCTs' times, the report's `date-time`, the
+/// messages of an expired certificate). Verdicts of those are never kept, so for the
+/// rest the answers to the questions decide every time-dependent step alike: the
+/// verdict at another `now` with the same answers is this one.
+struct LastVerdict {
+    /// The options, `now` aside (kept as it was).
+    options: CheckOptions,
+    /// The policy entry that applied.
+    entry: Option<DomainEntry>,
+    /// Whether the entry had expired.
+    expired: bool,
+    /// Per served certificate: `now` before its period, `now` after it.
+    periods: Vec<(bool, bool)>,
+    verdict: Verdict,
+}
+
+/// For each certificate: whether `now`, widened by `skew` seconds, is before its period
+/// and after it, as `crate::chain::validity` and `crate::chain::path` ask.
+fn periods(
+    certs: &[Certificate],
+    now: UnixTime,
+    skew: i64,
+) -> impl Iterator<Item = (bool, bool)> + '_ {
+    let skew = skew.max(0);
+    certs.iter().map(move |c| {
+        let f = c.facts();
+        (
+            now.plus_seconds(skew) < f.not_before,
+            now.minus_seconds(skew) > f.not_after,
+        )
+    })
+}
+
+impl LastVerdict {
+    /// The verdict of `options` under `entry`, if it may be kept.
+    fn of(
+        options: &CheckOptions,
+        entry: Option<&DomainEntry>,
+        certs: &[Certificate],
+        verdict: &Verdict,
+    ) -> Option<LastVerdict> {
+        let kept = verdict.report.is_none()
+            && options.ocsp_response.is_none()
+            && options.ct.is_none()
+            && entry.is_none_or(|e| e.ct.is_none());
+        kept.then(|| LastVerdict {
+            options: options.clone(),
+            entry: entry.cloned(),
+            expired: entry.is_some_and(|e| e.expired_at(options.now)),
+            periods: periods(certs, options.now, options.clock_skew_seconds).collect(),
+            verdict: verdict.clone(),
+        })
+    }
+
+    /// Whether a check with `options` under `entry` decides this verdict again.
+    fn answers(
+        &self,
+        options: &CheckOptions,
+        entry: Option<&DomainEntry>,
+        certs: &[Certificate],
+    ) -> bool {
+        // Every field named, so that a new option cannot be left out of the comparison.
+        let CheckOptions {
+            hostname,
+            port,
+            now: _,
+            verify_signatures,
+            clock_skew_seconds,
+            rules,
+            allow_common_name,
+            ocsp_response,
+            ct,
+        } = options;
+        let kept = &self.options;
+        let same_options = *hostname == kept.hostname
+            && *port == kept.port
+            && *verify_signatures == kept.verify_signatures
+            && *clock_skew_seconds == kept.clock_skew_seconds
+            && *rules == kept.rules
+            && *allow_common_name == kept.allow_common_name
+            && ocsp_response.is_none()
+            && kept.ocsp_response.is_none()
+            && ct.is_none()
+            && kept.ct.is_none();
+        same_options
+            && entry == self.entry.as_ref()
+            && entry.is_some_and(|e| e.expired_at(options.now)) == self.expired
+            && self.periods.len() == certs.len()
+            && periods(certs, options.now, options.clock_skew_seconds)
+                .zip(&self.periods)
+                .all(|(now, then)| now == *then)
+    }
 }
 
 /// The recently checked chains of one policy, most recent first, the verifier that
@@ -145,6 +251,7 @@ impl ChainMemo {
     pub fn forget_paths(&mut self) {
         for entry in &mut self.entries {
             entry.path = None;
+            entry.last = None;
         }
     }
 
@@ -192,17 +299,26 @@ impl ChainMemo {
                         certs,
                         notes,
                         path: None,
+                        last: None,
                     },
                 );
                 self.entries.first_mut()
             }
         };
         let Some(Entry {
-            certs, notes, path, ..
+            certs,
+            notes,
+            path,
+            last,
+            ..
         }) = entry
         else {
             return check_policy(policy, chain, options, verifier);
         };
+        let domain = policy.find(&hostname).map(|(_, e)| e);
+        if let Some(last) = last.as_ref().filter(|l| l.answers(options, domain, certs)) {
+            return Ok(last.verdict.clone());
+        }
         let mut remembered_path = |certs: &[Certificate], rules: &PathRules| -> PathOutcome {
             match path {
                 Some((r, outcome)) if r == rules => outcome.clone(),
@@ -213,7 +329,7 @@ impl ChainMemo {
                 }
             }
         };
-        check_policy_parsed(
+        let verdict = check_policy_parsed(
             policy,
             &hostname,
             certs,
@@ -221,7 +337,9 @@ impl ChainMemo {
             options,
             &mut remembered_path,
             verifier,
-        )
+        )?;
+        *last = LastVerdict::of(options, domain, certs, &verdict);
+        Ok(verdict)
     }
 }
 
