@@ -28,6 +28,7 @@ use crate::policy::{DomainEntry, Policy};
 use crate::signature::verify::{RustCryptoVerifier, SignatureVerifier};
 use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
+use std::borrow::Cow;
 
 struct Entry {
     input: Vec<Part>,
@@ -52,6 +53,8 @@ struct Entry {
 /// rest the answers to the questions decide every time-dependent step alike: the
 /// verdict at another `now` with the same answers is this one.
 struct LastVerdict {
+    /// Its number in the memo.
+    number: u64,
     /// The options, `now` aside (kept as it was).
     options: CheckOptions,
     /// The policy entry that applied.
@@ -83,6 +86,7 @@ fn periods(
 impl LastVerdict {
     /// The verdict of `options` under `entry`, if it may be kept.
     fn of(
+        number: u64,
         options: &CheckOptions,
         entry: Option<&DomainEntry>,
         certs: &[Certificate],
@@ -93,6 +97,7 @@ impl LastVerdict {
             && options.ct.is_none()
             && entry.is_none_or(|e| e.ct.is_none());
         kept.then(|| LastVerdict {
+            number,
             options: options.clone(),
             entry: entry.cloned(),
             expired: entry.is_some_and(|e| e.expired_at(options.now)),
@@ -149,6 +154,8 @@ pub struct ChainMemo {
     /// The last [`REMEMBERED_HOSTS`] host names as given, most recent first, with what
     /// `policy_hostname` made of them (the canonical name is a pure function of the name).
     hosts: Vec<(String, Result<String>)>,
+    /// The number of the last verdict kept ([`ChainMemo::check_numbered`]).
+    numbered: u64,
 }
 
 /// Host names a memo remembers with their canonical form.
@@ -222,6 +229,7 @@ impl ChainMemo {
             entries: Vec::new(),
             verifier,
             hosts: Vec::new(),
+            numbered: 0,
         }
     }
 
@@ -273,21 +281,34 @@ impl ChainMemo {
         chain: &[Part],
         options: &CheckOptions,
     ) -> Result<Verdict> {
+        self.check_numbered(policy, chain, options)
+            .map(|(_, verdict)| verdict.into_owned())
+    }
+
+    /// [`ChainMemo::check`], with the verdict's number when the memo keeps the verdict:
+    /// two verdicts of one memo with the same number are equal (a number is given to one
+    /// verdict only, and a kept verdict never changes), so a caller that kept what it
+    /// made of a numbered verdict may reuse it without comparing.
+    pub fn check_numbered(
+        &mut self,
+        policy: &Policy,
+        chain: &[Part],
+        options: &CheckOptions,
+    ) -> Result<(Option<u64>, Cow<'_, Verdict>)> {
+        let fresh = |v| (None, Cow::Owned(v));
         if chain.is_empty() || input_bytes(chain) > MEMO_MAX_INPUT_BYTES {
-            return check_policy(policy, chain, options, self.verifier.as_ref());
+            return check_policy(policy, chain, options, self.verifier.as_ref()).map(fresh);
         }
         let hostname = self.hostname(options)?;
-        let verifier = self.verifier.as_ref();
         let found = self
             .entries
             .iter()
             .position(|e| same_input(&e.input, chain));
-        let entry = match found {
+        match found {
             Some(index) => {
                 // Most recent first: a repeated chain is found at the first comparison.
                 let entry = self.entries.remove(index);
                 self.entries.insert(0, entry);
-                self.entries.first_mut()
             }
             None => {
                 let (certs, notes) = parse_served(chain)?;
@@ -302,23 +323,31 @@ impl ChainMemo {
                         last: None,
                     },
                 );
-                self.entries.first_mut()
             }
-        };
+        }
+        let domain = policy.find(&hostname).map(|(_, e)| e);
+        let answered = self.entries.first().is_some_and(|e| {
+            e.last
+                .as_ref()
+                .is_some_and(|l| l.answers(options, domain, &e.certs))
+        });
+        if answered {
+            return match self.entries.first().and_then(|e| e.last.as_ref()) {
+                Some(last) => Ok((Some(last.number), Cow::Borrowed(&last.verdict))),
+                None => check_policy(policy, chain, options, self.verifier.as_ref()).map(fresh),
+            };
+        }
+        let verifier = self.verifier.as_ref();
         let Some(Entry {
             certs,
             notes,
             path,
             last,
             ..
-        }) = entry
+        }) = self.entries.first_mut()
         else {
-            return check_policy(policy, chain, options, verifier);
+            return check_policy(policy, chain, options, verifier).map(fresh);
         };
-        let domain = policy.find(&hostname).map(|(_, e)| e);
-        if let Some(last) = last.as_ref().filter(|l| l.answers(options, domain, certs)) {
-            return Ok(last.verdict.clone());
-        }
         let mut remembered_path = |certs: &[Certificate], rules: &PathRules| -> PathOutcome {
             match path {
                 Some((r, outcome)) if r == rules => outcome.clone(),
@@ -338,8 +367,12 @@ impl ChainMemo {
             &mut remembered_path,
             verifier,
         )?;
-        *last = LastVerdict::of(options, domain, certs, &verdict);
-        Ok(verdict)
+        // Numbers are never given twice (2^64 verdicts would take centuries; past them
+        // nothing more is kept).
+        let number = self.numbered.checked_add(1);
+        self.numbered = number.unwrap_or(u64::MAX);
+        *last = number.and_then(|n| LastVerdict::of(n, options, domain, certs, &verdict));
+        Ok((last.as_ref().map(|l| l.number), Cow::Owned(verdict)))
     }
 }
 

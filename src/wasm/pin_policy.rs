@@ -16,6 +16,7 @@ use crate::interop::Import;
 use crate::policy::Policy;
 use core::cell::RefCell;
 use js_sys::{JsString, Reflect};
+use std::borrow::Cow;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -68,6 +69,18 @@ pub(super) fn serialise(
 }
 
 impl PinPolicy {
+    /// The JS verdict of `check`: its JSON text parsed, the text reused when the verdict
+    /// is the last one (`number`: its number in the memo).
+    fn answer(&self, number: Option<u64>, verdict: Cow<'_, Verdict>) -> JsResult<JsValue> {
+        let Ok(mut verdict_text) = self.verdict_text.try_borrow_mut() else {
+            return to_js(verdict.as_ref());
+        };
+        let text = verdict_text
+            .json(number, verdict, serde_json::to_string)
+            .map_err(|e| invalid("result", e.to_string()))?;
+        js_sys::JSON::parse(text)
+    }
+
     fn of(policy: Rc<Policy>) -> PinPolicy {
         PinPolicy {
             policy,
@@ -178,17 +191,12 @@ impl PinPolicy {
         let ServedChain(chain) = ServedChain::try_from(&chain)?;
         // A JS verifier that checks with this same policy re-enters here while the memo
         // is in use: that inner check runs without it.
-        let verdict = match self.memo.try_borrow_mut() {
-            Ok(mut memo) => memo.check(&self.policy, &chain, &options),
-            Err(_) => check_policy(&self.policy, &chain, &options, &verifier()),
-        }?;
-        let Ok(mut verdict_text) = self.verdict_text.try_borrow_mut() else {
-            return to_js(&verdict);
+        let Ok(mut memo) = self.memo.try_borrow_mut() else {
+            let verdict = check_policy(&self.policy, &chain, &options, &verifier())?;
+            return self.answer(None, Cow::Owned(verdict));
         };
-        let text = verdict_text
-            .json(verdict, serde_json::to_string)
-            .map_err(|e| invalid("result", e.to_string()))?;
-        js_sys::JSON::parse(text)
+        let (number, verdict) = memo.check(&self.policy, &chain, &options)?;
+        self.answer(number, verdict)
     }
 
     /// `policy.lint({ now?, chain? })`: findings with stable codes.
@@ -255,32 +263,41 @@ impl PinPolicy {
     }
 }
 
-/// The last verdict serialised, with its JSON text.
+/// The last verdict serialised, with its number in the memo (if it has one) and its JSON
+/// text.
 #[derive(Default)]
 pub(super) struct VerdictText {
-    last: Option<(Verdict, String)>,
+    last: Option<(Option<u64>, Verdict, String)>,
 }
 
 impl VerdictText {
-    /// The JSON text of `verdict`: the remembered text when `verdict` equals the last
-    /// verdict, else `serialize(&verdict)` (remembered for the next call). A verdict with a
-    /// report is always serialised (a report holds JSON maps, whose equality need not
-    /// imply the same key order).
+    /// The JSON text of `verdict`: the remembered text when `verdict` is the last verdict
+    /// (the same `number` in the memo, or equal field by field), else
+    /// `serialize(&verdict)` (remembered for the next call). A verdict with a report is
+    /// never compared (a report holds JSON maps, whose equality need not imply the same key
+    /// order); the memo numbers none.
     pub(super) fn json<E>(
         &mut self,
-        verdict: Verdict,
+        number: Option<u64>,
+        verdict: Cow<'_, Verdict>,
         serialize: impl FnOnce(&Verdict) -> core::result::Result<String, E>,
     ) -> core::result::Result<&str, E> {
-        let reusable =
-            verdict.report.is_none() && matches!(&self.last, Some((last, _)) if *last == verdict);
+        let reusable = match &mut self.last {
+            Some((last_number, _, _)) if number.is_some() && *last_number == number => true,
+            Some((last_number, last, _)) if verdict.report.is_none() && *last == *verdict => {
+                *last_number = number;
+                true
+            }
+            _ => false,
+        };
         if !reusable {
             let text = serialize(&verdict)?;
-            self.last = Some((verdict, text));
+            self.last = Some((number, verdict.into_owned(), text));
         }
         Ok(self
             .last
             .as_ref()
-            .map(|(_, text)| text.as_str())
+            .map(|(_, _, text)| text.as_str())
             .unwrap_or_default())
     }
 }
