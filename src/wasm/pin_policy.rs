@@ -304,9 +304,12 @@ impl LastVerdict {
 
 #[wasm_bindgen]
 extern "C" {
-    /// `Reflect.set` on an object certpin made, which cannot throw.
-    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
-    fn set_on(target: &Object, key: &JsValue, value: &JsValue) -> bool;
+    /// A plain object certpin made.
+    #[wasm_bindgen(extends = Object)]
+    type PlainObject;
+    /// `object[key] = value`, which cannot throw on a plain object.
+    #[wasm_bindgen(method, structural, indexing_setter)]
+    fn set(this: &PlainObject, key: &JsValue, value: &JsValue);
 }
 
 /// The fields of a verdict, a finding and a match, every one named: an object or array
@@ -381,29 +384,17 @@ impl VerdictObject {
     /// A new object equal to the verdict's, sharing nothing with it.
     fn copy(&self) -> JsValue {
         let [matched_key, served_pins_key, verified_path_key, findings_key] = &self.keys;
-        let verdict = Object::assign(&Object::new(), &self.verdict);
+        let verdict: PlainObject = Object::assign(&Object::new(), &self.verdict).unchecked_into();
         if let Some(matched) = &self.matched {
-            set_on(
-                &verdict,
-                matched_key,
-                &Object::assign(&Object::new(), matched),
-            );
+            verdict.set(matched_key, &Object::assign(&Object::new(), matched));
         }
-        set_on(
-            &verdict,
-            served_pins_key,
-            &self.served_pins.slice(0, u32::MAX),
-        );
-        set_on(
-            &verdict,
-            verified_path_key,
-            &self.verified_path.slice(0, u32::MAX),
-        );
+        verdict.set(served_pins_key, &self.served_pins.slice(0, u32::MAX));
+        verdict.set(verified_path_key, &self.verified_path.slice(0, u32::MAX));
         let findings = Array::new();
         for finding in &self.findings {
             findings.push(&Object::assign(&Object::new(), finding));
         }
-        set_on(&verdict, findings_key, &findings);
+        verdict.set(findings_key, &findings);
         verdict.into()
     }
 }
