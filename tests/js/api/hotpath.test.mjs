@@ -1,6 +1,7 @@
-// The repeated check's shortcuts (src/hotpath.rs): a PinPolicy reuses the JSON text of its
-// last verdict when the new verdict is equal to it, and remembers the canonical form of
-// recent host names. Whatever a policy reused, every verdict it returns must equal, field
+// The repeated check's shortcuts (src/check/memo.rs, src/wasm/pin_policy.rs): a PinPolicy
+// gives a chain's last verdict again when nothing but the time changed and no validity or
+// expiry boundary lies between, hands out a copy of its last verdict's object when the new
+// verdict is equal to it, and remembers the canonical form of recent host names. Whatever a policy reused, every verdict it returns must equal, field
 // by field and in the same key order, the verdict of a fresh policy that reused nothing,
 // over inputs of every status, with calls that repeat the last one (reused) and calls
 // that change one thing (chain, host, time, options) in between.
