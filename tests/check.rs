@@ -513,7 +513,7 @@ mod memo {
     use super::common::*;
     use certpin::{
         check_policy, parse_chain, pin_path, verified_path, ChainMemo, CheckOptions, HashAlgorithm,
-        Part, Policy, RustCryptoVerifier, SignatureAlgorithm, SignatureVerifier, Status,
+        Part, Policy, RustCryptoVerifier, SignatureAlgorithm, SignatureVerifier, Status, UnixTime,
         VerifyOutcome, MEMO_CHAINS, MEMO_MAX_INPUT_BYTES,
     };
 
@@ -574,6 +574,115 @@ mod memo {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    /// A chain whose certificates have periods of their own (root 2025-01-01 to
+    /// 2026-09-01, intermediate 2026-01-01 to 2030-01-01, leaf 2026-03-01 to 2027-01-01),
+    /// and a policy whose HOST entry expires on 2026-06-01 (pinning the intermediate) and
+    /// whose example.com entry pins the root as the anchor (its period is then not
+    /// checked).
+    fn staggered() -> (Vec<Part>, Policy) {
+        let root_spec = Spec::ca("Staggered Root", None).validity((2025, 1, 1), (2026, 9, 1));
+        let inter_spec =
+            Spec::ca("Staggered Issuing CA", Some(0)).validity((2026, 1, 1), (2030, 1, 1));
+        let root = root_spec.self_signed(&key("root"));
+        let inter = inter_spec.signed_by(&key("inter"), &root_spec, &key("root"));
+        let leaf = Spec::leaf("www.example.com", &["www.example.com", "example.com"])
+            .validity((2026, 3, 1), (2027, 1, 1))
+            .signed_by(&key("leaf"), &inter_spec, &key("inter"));
+        let inter_pin = pin_of(&inter);
+        let root_pin = pin_of(&root);
+        let policy = Policy::from_json(&format!(
+            r#"{{"version":1,"domains":[
+            {{"host":"{HOST}","pins":["{inter_pin}"],"expires":"2026-06-01T00:00:00Z"}},
+            {{"host":"example.com","pins":[{{"pin":"{root_pin}","position":"ca"}}]}}]}}"#
+        ))
+        .unwrap();
+        (bytes_parts(&[leaf, inter, root]), policy)
+    }
+
+    #[test]
+    fn a_remembered_verdict_is_given_again_only_where_a_check_decides_it_again() {
+        // The memo gives its last verdict again when nothing but `now` changed and no
+        // period or entry expiry lies between: checks at every such boundary (each
+        // certificate's notBefore and notAfter widened by the clock skew, the entry's
+        // expires), a millisecond and a second either side, in rising and in falling
+        // order, each twice, must give what check_policy gives.
+        let (input, policy) = staggered();
+        let certs = parse_chain(&input).unwrap();
+        let expires = UnixTime::parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
+        for skew in [0, 3600] {
+            let mut edges = vec![expires.as_millis()];
+            for c in &certs {
+                let f = c.facts();
+                edges.push(f.not_before.as_millis() - skew * 1000);
+                edges.push(f.not_after.as_millis() + skew * 1000 + 999);
+            }
+            let mut instants: Vec<i64> = edges
+                .iter()
+                .flat_map(|e| [-1000, -1, 0, 1, 1000].map(|d| e + d))
+                .collect();
+            instants.sort_unstable();
+            instants.dedup();
+            for rising in [true, false] {
+                if !rising {
+                    instants.reverse();
+                }
+                for host in [HOST, "example.com"] {
+                    for verify in [true, false] {
+                        let mut memo = ChainMemo::new();
+                        for &ms in &instants {
+                            let mut o = CheckOptions::at(ms).for_host(host);
+                            o.verify_signatures = verify;
+                            o.clock_skew_seconds = skew;
+                            let expected = check_policy(&policy, &input, &o, &RustCryptoVerifier);
+                            for _ in 0..2 {
+                                assert_eq!(
+                                    memo.check(&policy, &input, &o),
+                                    expected,
+                                    "{host} at {ms} ms, skew {skew}, verify {verify}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_remembered_verdict_is_not_given_for_other_options_or_another_policy() {
+        let other = policy();
+        let (input, policy) = staggered();
+        let at = UnixTime::parse_rfc3339("2026-04-01T00:00:00Z")
+            .unwrap()
+            .as_millis();
+        let mut memo = ChainMemo::new();
+        let base = CheckOptions::at(at).for_host(HOST);
+        let mut variants = vec![base.clone()];
+        let mut o = base.clone();
+        o.port = Some(8443);
+        variants.push(o);
+        let mut o = base.clone();
+        o.verify_signatures = false;
+        variants.push(o);
+        let mut o = base.clone();
+        o.allow_common_name = true;
+        variants.push(o);
+        let mut o = base.clone();
+        o.rules.allow_sha1 = true;
+        variants.push(o);
+        let mut o = base.clone();
+        o.clock_skew_seconds = 60;
+        variants.push(o);
+        variants.push(base.clone().for_host("WWW.example.com."));
+        variants.push(base.clone().for_host("example.com"));
+        for o in &variants {
+            for p in [&policy, &other, &policy] {
+                let expected = check_policy(p, &input, o, &RustCryptoVerifier);
+                assert_eq!(memo.check(p, &input, o), expected, "{o:?}");
             }
         }
     }

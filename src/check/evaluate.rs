@@ -2,6 +2,7 @@
 //! validity, revocation and CT where the entry asks, then the pins; each failed step is a
 //! finding and sets the status.
 
+use super::matching::any_active;
 use super::*;
 
 pub(super) fn evaluate(
@@ -88,19 +89,28 @@ pub(super) fn evaluate(
         ));
     } else {
         let now = options.now.whole_seconds();
+        // The validity and pin hits of the first path, when it is the one kept: what the
+        // steps below would compute for it again.
+        let mut kept_first = None;
         let outcome = if options.verify_signatures {
             let first = build_path(certs, &options.rules);
             // The first path is kept when it serves the check: valid, in its period (the
             // pinned top aside) and matched by an active pin. Otherwise look for one that
             // is (backtracking past expired or unpinned candidates); if there is none,
             // the first path's failure is what the verdict reports.
-            let serves = first.valid
-                && !path_validity(certs, &first.path, &entry.pins, now, options).expired
-                && has_active_hit(&entry.pins, certs, &first.path);
+            if first.valid {
+                let validity = path_validity(certs, &first.path, &entry.pins, now, options);
+                if !validity.expired {
+                    let hits = pin_hits(&entry.pins, certs, &first.path);
+                    if any_active(&entry.pins, &hits) {
+                        kept_first = Some((validity, hits));
+                    }
+                }
+            }
             let exhausted = first.findings.iter().any(|f| {
                 f.code == FindingCode::PathBudgetExceeded || f.code == FindingCode::PathTooLong
             });
-            if serves || exhausted {
+            if kept_first.is_some() || exhausted {
                 first
             } else {
                 let anchor = |i: usize| anchor_pinned(&entry.pins, certs, i);
@@ -152,10 +162,15 @@ pub(super) fn evaluate(
                 );
             }
         }
-        let validity = if options.verify_signatures {
-            path_validity(certs, &path, &entry.pins, now, options)
-        } else {
-            check_validity(certs, &path, now, options.clock_skew_seconds)
+        let (validity, kept_hits) = match kept_first {
+            Some((validity, hits)) => (validity, Some(hits)),
+            None if options.verify_signatures => {
+                (path_validity(certs, &path, &entry.pins, now, options), None)
+            }
+            None => (
+                check_validity(certs, &path, now, options.clock_skew_seconds),
+                None,
+            ),
         };
         let said = validity
             .findings
@@ -188,7 +203,7 @@ pub(super) fn evaluate(
             &mut verdict.findings,
             &mut failures,
         );
-        hits = pin_hits(&entry.pins, certs, &path);
+        hits = kept_hits.unwrap_or_else(|| pin_hits(&entry.pins, certs, &path));
         for hit in &hits {
             let Some(p) = entry.pins.get(hit.pin_index) else {
                 continue;

@@ -79,7 +79,12 @@ pub(super) fn anchor_pinned(pins: &[PinEntry], certs: &[Certificate], index: usi
 }
 
 pub(super) fn has_active_hit(pins: &[PinEntry], certs: &[Certificate], path: &[usize]) -> bool {
-    pin_hits(pins, certs, path).iter().any(|h| {
+    any_active(pins, &pin_hits(pins, certs, path))
+}
+
+/// Whether one of `hits` is of an active pin.
+pub(super) fn any_active(pins: &[PinEntry], hits: &[PinHit]) -> bool {
+    hits.iter().any(|h| {
         pins.get(h.pin_index)
             .is_some_and(|p| p.state == PinState::Active)
     })

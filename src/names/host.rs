@@ -8,7 +8,6 @@
 
 use crate::error::{Error, Result};
 use crate::limits::{MAX_LABEL_LEN, MAX_NAME_LEN};
-use core::cell::RefCell;
 use core::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -51,14 +50,8 @@ pub(crate) fn normalize_name(name: &str) -> core::result::Result<String, String>
     canonical_host(name).map(|host| host.to_string())
 }
 
-/// The one host-name canonicaliser (see [`normalize_hostname`]); remembered for the last
-/// few names ([`remembered_host`]).
+/// The one host-name canonicaliser (see [`normalize_hostname`]).
 pub(crate) fn canonical_host(name: &str) -> core::result::Result<CanonicalHost, String> {
-    remembered_host(name)
-}
-
-/// [`canonical_host`], computed.
-pub(crate) fn canonical_host_computed(name: &str) -> core::result::Result<CanonicalHost, String> {
     if name.is_empty() {
         return Err("the host name is empty".into());
     }
@@ -94,8 +87,9 @@ pub(crate) fn canonical_host_computed(name: &str) -> core::result::Result<Canoni
     }
     // ASCII names skip IDNA unless they carry an A-label, which must be valid punycode
     // of a valid U-label (UTS #46 checks it).
-    let ascii = if trimmed.is_ascii() && !trimmed.to_ascii_lowercase().contains("xn--") {
-        trimmed.to_ascii_lowercase()
+    let lowercase = trimmed.is_ascii().then(|| trimmed.to_ascii_lowercase());
+    let ascii = if let Some(lowercase) = lowercase.filter(|l| !l.contains("xn--")) {
+        lowercase
     } else {
         idna::domain_to_ascii_cow(trimmed.as_bytes(), idna::AsciiDenyList::URL)
             .map_err(|_| {
@@ -126,8 +120,7 @@ fn ipv6_host(ip: Ipv6Addr) -> CanonicalHost {
 /// "IPv4 parser", the rules of `inet_aton`): `None` when the last label is not a
 /// number (a DNS name), else the address or why it is none. `name` has no empty label.
 fn ipv4_host(name: &str) -> Option<core::result::Result<Ipv4Addr, String>> {
-    let parts: Vec<&str> = name.split('.').collect();
-    let last = parts.last()?;
+    let last = name.rsplit('.').next()?;
     let is_number = !last.is_empty()
         && (last.bytes().all(|b| b.is_ascii_digit())
             || last
@@ -136,6 +129,7 @@ fn ipv4_host(name: &str) -> Option<core::result::Result<Ipv4Addr, String>> {
     if !is_number {
         return None;
     }
+    let parts: Vec<&str> = name.split('.').collect();
     Some(ipv4_parts(&parts))
 }
 
@@ -350,38 +344,6 @@ impl fmt::Display for HostPattern {
     }
 }
 
-/// Host names remembered with their canonical form.
-const REMEMBERED_HOSTS: usize = 4;
-
-type HostResult = core::result::Result<CanonicalHost, String>;
-
-thread_local! {
-    static HOSTS: RefCell<Vec<(String, HostResult)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// [`crate::names::host::canonical_host`]: the canonical form of `name`, remembered for the last
-/// few names (compared as whole strings; the result is a pure function of the name).
-pub(crate) fn remembered_host(name: &str) -> HostResult {
-    let found = HOSTS.with(|hosts| {
-        let hosts = hosts.try_borrow().ok()?;
-        hosts
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, result)| result.clone())
-    });
-    if let Some(result) = found {
-        return result;
-    }
-    let result = canonical_host_computed(name);
-    HOSTS.with(|hosts| {
-        if let Ok(mut hosts) = hosts.try_borrow_mut() {
-            hosts.truncate(REMEMBERED_HOSTS - 1);
-            hosts.insert(0, (name.to_string(), result.clone()));
-        }
-    });
-    result
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
@@ -576,37 +538,5 @@ mod tests {
         assert_eq!(s("**.b.example.com", false), s("b.example.com", true));
         assert!(s("**.b.example.com", false) > s("**.example.com", false));
         assert!(s("b.example.com", true) > s("example.com", true));
-    }
-
-    #[test]
-    fn a_remembered_host_is_the_computed_one() {
-        // More names than are remembered, valid and not, each asked for twice in a row
-        // and again after others.
-        let names = [
-            "Example.COM.",
-            "127.1",
-            "[::ffff:1.2.3.4]",
-            "bad..name",
-            "xn--nxasmq6b.example",
-            "b\u{fc}cher.example",
-            "0x7f.example",
-            "1.2.3.256",
-            "a.b",
-            "Example.COM.",
-        ];
-        for _ in 0..2 {
-            for name in names {
-                assert_eq!(
-                    remembered_host(name),
-                    canonical_host_computed(name),
-                    "{name}"
-                );
-                assert_eq!(
-                    remembered_host(name),
-                    canonical_host_computed(name),
-                    "{name}"
-                );
-            }
-        }
     }
 }

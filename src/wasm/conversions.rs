@@ -73,10 +73,11 @@ impl TryFrom<&JsValue> for ChainInput {
                 limit: MAX_CERTIFICATES,
             });
         }
-        array
-            .iter()
-            .enumerate()
-            .map(|(i, item)| part_of(&item, &mut budget).map_err(within(|| format!("chain[{i}]"))))
+        // By index: an array iterator asks for the length again at every step.
+        (0..length)
+            .map(|i| {
+                part_of(&array.get(i as u32), &mut budget).map_err(within(|| format!("chain[{i}]")))
+            })
             .collect::<Result<_>>()
             .map(ChainInput)
     }

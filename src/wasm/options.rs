@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// An options object as read: `undefined` and `null` are no options.
-pub(super) struct Options(Vec<(String, JsValue)>);
+pub(super) struct Options(Vec<(&'static str, JsValue)>);
 
 /// An `INVALID_ARGUMENT` error naming `argument`.
 pub(super) fn invalid(argument: &str, reason: impl Into<String>) -> Error {
@@ -23,16 +23,16 @@ pub(super) fn invalid(argument: &str, reason: impl Into<String>) -> Error {
 impl Options {
     /// Reads an options object, refusing keys it does not know (a typo must not silently
     /// turn a check off).
-    pub(super) fn read(value: &JsValue, known: &[&str]) -> Result<Options> {
-        Options::read_known(value, known, &[])
+    pub(super) fn read(value: &JsValue, known: &'static [&'static str]) -> Result<Options> {
+        Options::read_known(value, known, None)
     }
 
-    /// [`Options::read`], where `known_js` holds (some of) `known` as JS strings, in the
-    /// same order: a key equal to one of them is named without copying it into wasm.
+    /// [`Options::read`], where `known_js` holds `known` as JS strings, in the same order:
+    /// a key is found among them with one call (`indexOf`), without copying it into wasm.
     pub(super) fn read_known(
         value: &JsValue,
-        known: &[&str],
-        known_js: &[JsValue],
+        known: &'static [&'static str],
+        known_js: Option<&Array>,
     ) -> Result<Options> {
         if value.is_undefined() || value.is_null() {
             return Ok(Options(Vec::new()));
@@ -41,21 +41,27 @@ impl Options {
             return Err(invalid("options", "options must be an object"));
         }
         let object: &Object = value.unchecked_ref();
+        let keys = Object::keys(object);
         let mut entries = Vec::new();
-        for key in Object::keys(object).iter() {
-            let name = match known.iter().zip(known_js).find(|(_, js)| **js == key) {
-                Some((name, _)) => (*name).to_string(),
-                None => key.as_string().unwrap_or_default(),
+        for index in 0..keys.length() {
+            let key = keys.get(index);
+            let position = known_js.and_then(|js| usize::try_from(js.index_of(&key, 0)).ok());
+            let name = match position.and_then(|p| known.get(p)) {
+                Some(name) => *name,
+                None => {
+                    let text = key.as_string().unwrap_or_default();
+                    let Some(name) = known.iter().find(|name| **name == text) else {
+                        return Err(invalid(
+                            "options",
+                            format!(
+                                "unknown option {text:?}; known options: {}",
+                                known.join(", ")
+                            ),
+                        ));
+                    };
+                    *name
+                }
             };
-            if !known.contains(&name.as_str()) {
-                return Err(invalid(
-                    "options",
-                    format!(
-                        "unknown option {name:?}; known options: {}",
-                        known.join(", ")
-                    ),
-                ));
-            }
             let value = Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
             entries.push((name, value));
         }
@@ -67,7 +73,7 @@ impl Options {
         let Options(entries) = self;
         entries
             .iter()
-            .find(|(name, _)| name == key)
+            .find(|(name, _)| *name == key)
             .map(|(_, value)| value)
             .filter(|v| !v.is_undefined())
     }
@@ -122,26 +128,33 @@ impl Options {
 }
 
 thread_local! {
-    static JS_STRINGS: RefCell<Option<(usize, Vec<JsValue>)>> = const { RefCell::new(None) };
+    static JS_STRINGS: RefCell<Option<(usize, Array)>> = const { RefCell::new(None) };
 }
 
-/// `f` with `names` as JS strings, made once for the one list of names the check reads
-/// (the options of a check: comparing a key with them is cheaper than copying the key into
-/// wasm). Another list, or a list in use, gets no strings (`f(&[])`).
+/// `f` with `names` as an array of JS strings, made once for the one list of names the
+/// check reads (the options of a check: finding a key among them is cheaper than copying
+/// the key into wasm). Another list, or a list in use, gets none (`f(None)`).
 pub(super) fn with_js_strings<R>(
     names: &'static [&'static str],
-    f: impl FnOnce(&[JsValue]) -> R,
+    f: impl FnOnce(Option<&Array>) -> R,
 ) -> R {
     JS_STRINGS.with(|cell| {
         let Ok(mut cell) = cell.try_borrow_mut() else {
-            return f(&[]);
+            return f(None);
         };
         let id = names.as_ptr() as usize;
-        let strings =
-            cell.get_or_insert_with(|| (id, names.iter().map(|n| JsValue::from_str(n)).collect()));
+        let strings = cell.get_or_insert_with(|| {
+            (
+                id,
+                names
+                    .iter()
+                    .map(|n| JsValue::from_str(n))
+                    .collect::<Array>(),
+            )
+        });
         if strings.0 != id {
-            return f(&[]);
+            return f(None);
         }
-        f(&strings.1)
+        f(Some(&strings.1))
     })
 }

@@ -7,17 +7,20 @@ use super::conversions::{
     self, source_text, string_of, to_js, Certificates, Entry, PlanInput, PolicyArg, ServedChain,
 };
 use super::error::JsResult;
-use super::options::{invalid, Options};
+use super::options::Options;
 use super::verifier::{verifier, PolicyMemo};
-use crate::check::verdict::Verdict;
+use crate::check::verdict::{Matched, Verdict};
 use crate::check::{check_policy, CheckOptions};
 use crate::error::Error;
+use crate::finding::Finding;
 use crate::interop::Import;
 use crate::policy::Policy;
 use core::cell::RefCell;
-use js_sys::{JsString, Reflect};
+use js_sys::{Array, JsString, Object, Reflect};
+use std::borrow::Cow;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// A checked pin policy.
 #[wasm_bindgen]
@@ -27,8 +30,8 @@ pub struct PinPolicy {
     memo: RefCell<PolicyMemo>,
     /// The signed bundle's version when the policy came from one.
     bundle_version: Option<u64>,
-    /// The last verdict `check` returned, with its JSON.
-    verdict_text: RefCell<VerdictText>,
+    /// The last verdict `check` returned, with its JS object.
+    last_verdict: RefCell<LastVerdict>,
 }
 
 thread_local! {
@@ -68,11 +71,20 @@ pub(super) fn serialise(
 }
 
 impl PinPolicy {
+    /// The JS verdict of `check`: a copy of the last verdict's object when `verdict` is
+    /// the last verdict (`number`: its number in the memo), else its JSON text parsed.
+    fn answer(&self, number: Option<u64>, verdict: Cow<'_, Verdict>) -> JsResult<JsValue> {
+        match self.last_verdict.try_borrow_mut() {
+            Ok(mut last) => last.answer(number, verdict),
+            Err(_) => to_js(verdict.as_ref()),
+        }
+    }
+
     fn of(policy: Rc<Policy>) -> PinPolicy {
         PinPolicy {
             policy,
             memo: RefCell::new(PolicyMemo::new()),
-            verdict_text: RefCell::default(),
+            last_verdict: RefCell::default(),
             bundle_version: None,
         }
     }
@@ -178,17 +190,12 @@ impl PinPolicy {
         let ServedChain(chain) = ServedChain::try_from(&chain)?;
         // A JS verifier that checks with this same policy re-enters here while the memo
         // is in use: that inner check runs without it.
-        let verdict = match self.memo.try_borrow_mut() {
-            Ok(mut memo) => memo.check(&self.policy, &chain, &options),
-            Err(_) => check_policy(&self.policy, &chain, &options, &verifier()),
-        }?;
-        let Ok(mut verdict_text) = self.verdict_text.try_borrow_mut() else {
-            return to_js(&verdict);
+        let Ok(mut memo) = self.memo.try_borrow_mut() else {
+            let verdict = check_policy(&self.policy, &chain, &options, &verifier())?;
+            return self.answer(None, Cow::Owned(verdict));
         };
-        let text = verdict_text
-            .json(verdict, serde_json::to_string)
-            .map_err(|e| invalid("result", e.to_string()))?;
-        js_sys::JSON::parse(text)
+        let (number, verdict) = memo.check(&self.policy, &chain, &options)?;
+        self.answer(number, verdict)
     }
 
     /// `policy.lint({ now?, chain? })`: findings with stable codes.
@@ -255,32 +262,139 @@ impl PinPolicy {
     }
 }
 
-/// The last verdict serialised, with its JSON text.
+/// The last verdict `check` returned without a report, with its number in the memo (if it
+/// has one) and its JS object, never handed out: each answer is a copy of it.
 #[derive(Default)]
-pub(super) struct VerdictText {
-    last: Option<(Verdict, String)>,
+pub(super) struct LastVerdict {
+    last: Option<(Option<u64>, Verdict, VerdictObject)>,
 }
 
-impl VerdictText {
-    /// The JSON text of `verdict`: the remembered text when `verdict` equals the last
-    /// verdict, else `serialize(&verdict)` (remembered for the next call). A verdict with a
-    /// report is always serialised (a report holds JSON maps, whose equality need not
-    /// imply the same key order).
-    pub(super) fn json<E>(
+impl LastVerdict {
+    /// The JS object of `verdict`: a copy of the last one's when `verdict` is the last
+    /// verdict (the same `number` in the memo, or equal field by field), else its JSON text
+    /// parsed (and kept, when it has no report, for the next call). A verdict with a
+    /// report is never compared (a report holds JSON maps, whose equality need not imply
+    /// the same key order); the memo numbers none.
+    pub(super) fn answer(
         &mut self,
-        verdict: Verdict,
-        serialize: impl FnOnce(&Verdict) -> core::result::Result<String, E>,
-    ) -> core::result::Result<&str, E> {
-        let reusable =
-            verdict.report.is_none() && matches!(&self.last, Some((last, _)) if *last == verdict);
-        if !reusable {
-            let text = serialize(&verdict)?;
-            self.last = Some((verdict, text));
+        number: Option<u64>,
+        verdict: Cow<'_, Verdict>,
+    ) -> JsResult<JsValue> {
+        match &mut self.last {
+            Some((last_number, _, object)) if number.is_some() && *last_number == number => {
+                return Ok(object.copy());
+            }
+            Some((last_number, last, object)) if verdict.report.is_none() && *last == *verdict => {
+                *last_number = number;
+                return Ok(object.copy());
+            }
+            _ => {}
         }
-        Ok(self
-            .last
-            .as_ref()
-            .map(|(_, text)| text.as_str())
-            .unwrap_or_default())
+        let parsed = to_js(verdict.as_ref())?;
+        if verdict.report.is_some() {
+            self.last = None;
+            return Ok(parsed);
+        }
+        let object = VerdictObject::of(parsed, &verdict);
+        let copy = object.copy();
+        self.last = Some((number, verdict.into_owned(), object));
+        Ok(copy)
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A plain object certpin made.
+    #[wasm_bindgen(extends = Object)]
+    type PlainObject;
+    /// `object[key] = value`, which cannot throw on a plain object.
+    #[wasm_bindgen(method, structural, indexing_setter)]
+    fn set(this: &PlainObject, key: &JsValue, value: &JsValue);
+}
+
+/// The fields of a verdict, a finding and a match, every one named: an object or array
+/// added to them must be copied by [`VerdictObject::copy`] too (those of `Finding` and
+/// `Matched` are all strings, numbers and booleans).
+#[expect(dead_code, reason = "it only makes the compiler name every field")]
+fn fields_copied(verdict: &Verdict, finding: &Finding, matched: &Matched) {
+    let Verdict {
+        ok: _,
+        status: _,
+        enforced: _,
+        hostname: _,
+        domain: _,
+        matched: _,
+        served_pins: _,
+        verified_path: _,
+        message: _,
+        findings: _,
+        report: _,
+        report_key: _,
+    } = verdict;
+    let Finding {
+        code: _,
+        severity: _,
+        message: _,
+        cert_index: _,
+    } = finding;
+    let Matched {
+        pin: _,
+        cert_index: _,
+        depth: _,
+    } = matched;
+}
+
+/// The JS object of a verdict without a report, as `JSON.parse` made it, with its
+/// objects and arrays, so that a copy as deep as `JSON.parse` would make is made without
+/// reading them: the object's own properties copied in order, then each object or array
+/// in it copied (the findings' and `matched`'s properties are all strings, numbers and
+/// booleans).
+pub(super) struct VerdictObject {
+    verdict: Object,
+    matched: Option<Object>,
+    served_pins: Array,
+    verified_path: Array,
+    findings: Vec<Object>,
+    /// The keys of the properties copied again: `matched`, `servedPins`,
+    /// `verifiedPath`, `findings`.
+    keys: [JsValue; 4],
+}
+
+impl VerdictObject {
+    fn of(parsed: JsValue, verdict: &Verdict) -> VerdictObject {
+        let Verdict {
+            matched, findings, ..
+        } = verdict;
+        let keys = ["matched", "servedPins", "verifiedPath", "findings"].map(JsValue::from_str);
+        let [matched_key, served_pins_key, verified_path_key, findings_key] = &keys;
+        let get = |key: &JsValue| Reflect::get(&parsed, key).unwrap_or(JsValue::UNDEFINED);
+        let findings_array: Array = get(findings_key).unchecked_into();
+        VerdictObject {
+            matched: matched.as_ref().map(|_| get(matched_key).unchecked_into()),
+            served_pins: get(served_pins_key).unchecked_into(),
+            verified_path: get(verified_path_key).unchecked_into(),
+            findings: (0..findings.len())
+                .map(|i| findings_array.get(i as u32).unchecked_into())
+                .collect(),
+            verdict: parsed.unchecked_into(),
+            keys,
+        }
+    }
+
+    /// A new object equal to the verdict's, sharing nothing with it.
+    fn copy(&self) -> JsValue {
+        let [matched_key, served_pins_key, verified_path_key, findings_key] = &self.keys;
+        let verdict: PlainObject = Object::assign(&Object::new(), &self.verdict).unchecked_into();
+        if let Some(matched) = &self.matched {
+            verdict.set(matched_key, &Object::assign(&Object::new(), matched));
+        }
+        verdict.set(served_pins_key, &self.served_pins.slice(0, u32::MAX));
+        verdict.set(verified_path_key, &self.verified_path.slice(0, u32::MAX));
+        let findings = Array::new();
+        for finding in &self.findings {
+            findings.push(&Object::assign(&Object::new(), finding));
+        }
+        verdict.set(findings_key, &findings);
+        verdict.into()
     }
 }

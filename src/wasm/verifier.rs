@@ -14,6 +14,7 @@ use crate::signature::algorithm::SignatureAlgorithm;
 use crate::signature::verify::{RustCryptoVerifier, SignatureVerifier, VerifyOutcome};
 use core::cell::RefCell;
 use js_sys::{Array, Uint8Array};
+use std::borrow::Cow;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -105,19 +106,19 @@ impl PolicyMemo {
         }
     }
 
-    /// `ChainMemo::check` with the verifier installed now.
+    /// `ChainMemo::check_numbered` with the verifier installed now.
     pub(super) fn check(
         &mut self,
         policy: &Policy,
         chain: &[Part],
         options: &CheckOptions,
-    ) -> Result<Verdict> {
+    ) -> Result<(Option<u64>, Cow<'_, Verdict>)> {
         let (installation, verifier) = installed();
         if self.installation != Some(installation) {
             self.memo.set_verifier(Box::new(verifier));
             self.installation = Some(installation);
         }
-        let verdict = self.memo.check(policy, chain, options);
+        let verdict = self.memo.check_numbered(policy, chain, options);
         // A verifier installed while this check ran (from inside a JS verifier) built
         // paths of neither installation: the next check forgets them.
         if HOST_VERIFIER.with(|slot| slot.try_borrow().map_or(u64::MAX, |i| i.0)) != installation {

@@ -1,6 +1,7 @@
-// The repeated check's shortcuts (src/hotpath.rs): a PinPolicy reuses the JSON text of its
-// last verdict when the new verdict is equal to it, and remembers the canonical form of
-// recent host names. Whatever a policy reused, every verdict it returns must equal, field
+// The repeated check's shortcuts (src/check/memo.rs, src/wasm/pin_policy.rs): a PinPolicy
+// gives a chain's last verdict again when nothing but the time changed and no validity or
+// expiry boundary lies between, hands out a copy of its last verdict's object when the new
+// verdict is equal to it, and remembers the canonical form of recent host names. Whatever a policy reused, every verdict it returns must equal, field
 // by field and in the same key order, the verdict of a fresh policy that reused nothing,
 // over inputs of every status, with calls that repeat the last one (reused) and calls
 // that change one thing (chain, host, time, options) in between.
@@ -86,5 +87,56 @@ test("a policy that reuses its last verdict text answers as a fresh policy, for 
     "ct-insufficient", "mismatch", "matched", "not-pinned", "policy-expired",
   ]) {
     assert.ok(statuses.has(status), `no input gave ${status} (got ${[...statuses].join(", ")})`);
+  }
+});
+
+// A verdict given again is a copy of the last one's object: it must be as deep a copy as
+// JSON.parse would make (plain objects and arrays with the same own properties, in the
+// same order, with the same attributes), and changing anything in it, at any depth, must
+// never show in the next verdict.
+function describe(value) {
+  if (value === null || typeof value !== "object") return value;
+  const own = Object.getOwnPropertyNames(value).map((key) => {
+    const { value: v, writable, enumerable, configurable, get, set } = Object.getOwnPropertyDescriptor(value, key);
+    return [key, writable, enumerable, configurable, get, set, describe(v)];
+  });
+  return { array: Array.isArray(value), proto: Object.getPrototypeOf(value) === (Array.isArray(value) ? Array.prototype : Object.prototype), own };
+}
+
+function scribble(value) {
+  if (Array.isArray(value)) {
+    value.forEach(scribble);
+    value.push("changed");
+  } else if (value !== null && typeof value === "object") {
+    for (const key of Object.keys(value)) {
+      if (value[key] !== null && typeof value[key] === "object") scribble(value[key]);
+      else value[key] = "changed";
+    }
+    value.added = "changed";
+  }
+}
+
+test("a verdict given again is a deep copy, as JSON.parse makes it, for matched, candidate, not-pinned and expired entries", () => {
+  const cases = [
+    [rsa, { hostname: "rsa.example.com", now: NOW }],
+    [rsa, { hostname: "rsa.example.com", now: NOW, verifySignatures: false }],
+    [ec, { hostname: "revoked.ec.example.com", now: NOW }],
+    [honest, { hostname: "www.example.com", now: NOW }],
+    [ec, { hostname: "unpinned.example.org", now: NOW }],
+    [ec, { hostname: "old.example.com", now: NOW }],
+  ];
+  for (const [chain, options] of cases) {
+    const remembering = new PinPolicy(document);
+    const fresh = new PinPolicy(document);
+    const expected = fresh.check(chain, options);
+    fresh.free();
+    const pristine = JSON.stringify(expected);
+    for (let i = 0; i < 4; i++) {
+      const got = remembering.check(chain, { ...options, now: options.now + i });
+      assert.deepStrictEqual(describe(got), describe(JSON.parse(pristine)), `${options.hostname} call ${i}`);
+      assert.equal(JSON.stringify(got), pristine, `${options.hostname} call ${i}`);
+      scribble(got);
+    }
+    remembering.free();
   }
 });
