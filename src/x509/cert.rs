@@ -1,7 +1,9 @@
 //! The certificate view (RFC 5280). A `Certificate` owns the DER it was given and keeps
 //! the byte ranges of its parts (TBS, SPKI, names, signature), so that pins and
-//! signature checks use the bytes received, never a re-encoding. The facts the crate
-//! decides on are extracted once, when the certificate is parsed.
+//! signature checks use the bytes received, never a re-encoding. Everything that can
+//! refuse a certificate is checked when it is parsed, and the facts a check decides on
+//! (validity, extensions, the SHA-256 pin) are extracted then; the descriptive facts
+//! (names as text, serial, key) are computed on first use, from parts already parsed.
 
 use crate::error::{Error, Result};
 use crate::pin::{hex, HashAlgorithm, Pin};
@@ -9,10 +11,12 @@ use crate::time::UnixTime;
 use crate::x509::name;
 use crate::x509::spki::{key_facts, KeyFacts};
 use core::ops::Range;
+use std::sync::OnceLock;
 use x509_parser::asn1_rs::ToDer;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;
+use x509_parser::x509::X509Name;
 
 mod strict;
 
@@ -48,12 +52,16 @@ pub struct Certificate {
     subject: Range<usize>,
     issuer: Range<usize>,
     signature_algorithm: Range<usize>,
-    signature: Vec<u8>,
+    signature: Range<usize>,
+    serial: Range<usize>,
     /// The RFC 5280 section 7.1 comparison forms of subject and issuer
-    /// (`name::comparison_form`).
-    subject_form: Vec<u8>,
-    issuer_form: Vec<u8>,
-    facts: Facts,
+    /// (`name::comparison_form`), computed on first use.
+    subject_form: OnceLock<Vec<u8>>,
+    issuer_form: OnceLock<Vec<u8>>,
+    /// Every fact read at parse; the descriptive ones (see `complete_facts`) are empty.
+    parsed: Facts,
+    /// `parsed` completed with the descriptive facts, on first use.
+    facts: OnceLock<Facts>,
     /// The SHA-256 pin, computed once: every check and verdict needs it.
     sha256_pin: Pin,
     /// `sha256_pin` as text (`sha256/<base64>`), for the verdict's `servedPins`.
@@ -132,6 +140,8 @@ impl Certificate {
         let spki = range(x509.public_key().raw)?;
         let subject = range(x509.subject().as_raw())?;
         let issuer = range(x509.issuer().as_raw())?;
+        let serial = range(x509.raw_serial())?;
+        let signature = range(x509.signature_value.data.as_ref())?;
         let signature_algorithm = {
             // The outer AlgorithmIdentifier is the DER between the TBS and the BIT STRING.
             let after_tbs = tbs.end;
@@ -147,10 +157,7 @@ impl Certificate {
             ));
         }
         strict::check_tbs(x509.tbs_certificate.as_ref()).map_err(malformed)?;
-        let facts = extract_facts(&x509, cert_index)?;
-        let subject_form = name::comparison_form(x509.subject());
-        let issuer_form = name::comparison_form(x509.issuer());
-        let signature = x509.signature_value.data.to_vec();
+        let parsed = extract_facts(&x509, cert_index)?;
         let sha256_pin = Pin::of_spki(
             HashAlgorithm::Sha256,
             der.get(spki.clone()).unwrap_or_default(),
@@ -164,9 +171,11 @@ impl Certificate {
             issuer,
             signature_algorithm,
             signature,
-            subject_form,
-            issuer_form,
-            facts,
+            serial,
+            subject_form: OnceLock::new(),
+            issuer_form: OnceLock::new(),
+            parsed,
+            facts: OnceLock::new(),
             der,
         })
     }
@@ -199,11 +208,108 @@ impl Certificate {
     }
     /// The signature bits.
     pub fn signature(&self) -> &[u8] {
-        &self.signature
+        self.der.get(self.signature.clone()).unwrap_or_default()
     }
     /// What was read from the certificate.
     pub fn facts(&self) -> &Facts {
-        &self.facts
+        self.facts.get_or_init(|| self.complete_facts())
+    }
+    /// [`Certificate::facts`]' `not_before`, without computing the descriptive facts.
+    pub fn not_before(&self) -> UnixTime {
+        self.parsed.not_before
+    }
+    /// [`Certificate::facts`]' `not_after`, without computing the descriptive facts.
+    pub fn not_after(&self) -> UnixTime {
+        self.parsed.not_after
+    }
+    /// [`Certificate::facts`]' `dns_names`, without computing the descriptive facts.
+    pub fn dns_names(&self) -> &[String] {
+        &self.parsed.dns_names
+    }
+    /// [`Certificate::facts`]' `ip_addresses`, without computing the descriptive facts.
+    pub fn ip_addresses(&self) -> &[Vec<u8>] {
+        &self.parsed.ip_addresses
+    }
+    /// [`Certificate::facts`]' `has_san`, without computing the descriptive facts.
+    pub fn has_san(&self) -> bool {
+        self.parsed.has_san
+    }
+    /// [`Certificate::facts`]' `path_len_constraint`, without computing the descriptive
+    /// facts.
+    pub fn path_len_constraint(&self) -> Option<u32> {
+        self.parsed.path_len_constraint
+    }
+    /// [`Certificate::facts`]' `subject_key_id`, without computing the descriptive facts.
+    pub fn subject_key_id(&self) -> Option<&[u8]> {
+        self.parsed.subject_key_id.as_deref()
+    }
+    /// [`Certificate::facts`]' `authority_key_id`, without computing the descriptive
+    /// facts.
+    pub fn authority_key_id(&self) -> Option<&[u8]> {
+        self.parsed.authority_key_id.as_deref()
+    }
+    /// [`Certificate::facts`]' `key`, without computing the descriptive facts.
+    pub fn key(&self) -> &KeyFacts {
+        &self.parsed.key
+    }
+    /// [`Certificate::facts`]' `signature_algorithm_oid`, without computing the
+    /// descriptive facts.
+    pub fn signature_algorithm_oid(&self) -> &str {
+        &self.parsed.signature_algorithm_oid
+    }
+    /// [`Certificate::facts`]' `signature_algorithm_params`, without computing the
+    /// descriptive facts.
+    pub fn signature_algorithm_params(&self) -> Option<&[u8]> {
+        self.parsed.signature_algorithm_params.as_deref()
+    }
+    /// [`Certificate::facts`]' `unknown_critical_extensions`, without computing the
+    /// descriptive facts.
+    pub fn unknown_critical_extensions(&self) -> &[String] {
+        &self.parsed.unknown_critical_extensions
+    }
+    /// `parsed` with the descriptive facts filled in: `serial_hex`, `subject`, `issuer`
+    /// and `subject_common_names`. Each is a pure function of a part the parse already
+    /// read successfully (the serial's INTEGER, the subject and issuer Names) and none
+    /// can fail, so computing it on first use changes no
+    /// answer, and a check that reads none of them (pins only) never pays for them.
+    fn complete_facts(&self) -> Facts {
+        let part = |range: &Range<usize>| self.der.get(range.clone()).unwrap_or_default();
+        // The parse read these very bytes with the same x509-parser functions, so they
+        // parse again; the empty values are never used.
+        let subject = X509Name::from_der(part(&self.subject)).ok().map(|(_, n)| n);
+        let issuer = X509Name::from_der(part(&self.issuer)).ok().map(|(_, n)| n);
+        Facts {
+            serial_hex: serial_hex(part(&self.serial)),
+            subject: subject.as_ref().map(name::rfc4514).unwrap_or_default(),
+            issuer: issuer.as_ref().map(name::rfc4514).unwrap_or_default(),
+            subject_common_names: subject
+                .as_ref()
+                .map(|s| {
+                    s.iter_common_name()
+                        .filter_map(|cn| cn.as_str().ok().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            ..self.parsed.clone()
+        }
+    }
+    /// The comparison form of a Name of this certificate, on first use.
+    fn form<'a>(&'a self, cell: &'a OnceLock<Vec<u8>>, range: &Range<usize>) -> &'a [u8] {
+        cell.get_or_init(|| {
+            let der = self.der.get(range.clone()).unwrap_or_default();
+            match X509Name::from_der(der) {
+                Ok((_, n)) => name::comparison_form(&n),
+                // Never taken (the parse read this Name); a form no comparison form
+                // equals (those start with `{`), so that such a name would match none.
+                Err(_) => [&[0xff], der].concat(),
+            }
+        })
+    }
+    fn subject_form(&self) -> &[u8] {
+        self.form(&self.subject_form, &self.subject)
+    }
+    fn issuer_form(&self) -> &[u8] {
+        self.form(&self.issuer_form, &self.issuer)
     }
     /// The pin of this certificate's key.
     pub fn pin(&self, algorithm: HashAlgorithm) -> Pin {
@@ -230,44 +336,45 @@ impl Certificate {
     }
     /// Subject and issuer are the same name (RFC 5280 section 7.1 comparison).
     pub fn is_self_issued(&self) -> bool {
-        self.subject_form == self.issuer_form
+        self.subject_form() == self.issuer_form()
     }
     /// This certificate's subject is `child`'s issuer name (RFC 5280 section 7.1).
     pub fn subject_names_issuer_of(&self, child: &Certificate) -> bool {
-        self.subject_form == child.issuer_form
+        self.subject_form() == child.issuer_form()
     }
     /// Self-issued, and its key identifiers (when both are present) name its own key.
     /// This is a structural test; the signature check belongs to path building.
     pub fn looks_self_signed(&self) -> bool {
         self.is_self_issued()
-            && match (&self.facts.subject_key_id, &self.facts.authority_key_id) {
+            && match (&self.parsed.subject_key_id, &self.parsed.authority_key_id) {
                 (Some(ski), Some(aki)) => ski == aki,
                 _ => true,
             }
     }
     /// keyUsage asserts keyCertSign but cA is not set (RFC 5280 section 4.2.1.9 forbids it).
     pub fn key_cert_sign_without_ca(&self) -> bool {
-        !self.facts.is_ca
+        !self.parsed.is_ca
             && self
-                .facts
+                .parsed
                 .key_usage
                 .is_some_and(|ku| ku & KEY_CERT_SIGN != 0)
     }
     /// The certificate may sign certificates: cA is set, and keyCertSign is set when
     /// keyUsage is present (RFC 5280 section 4.2.1.9 and 4.2.1.3).
     pub fn can_sign_certificates(&self) -> bool {
-        self.facts.is_ca
+        self.parsed.is_ca
             && self
-                .facts
+                .parsed
                 .key_usage
                 .is_none_or(|ku| ku & KEY_CERT_SIGN != 0)
     }
     /// Valid at `now` (a whole second), both bounds inclusive (RFC 5280 4.1.2.5).
     pub fn is_valid_at(&self, now: UnixTime) -> bool {
-        self.facts.not_before <= now && now <= self.facts.not_after
+        self.parsed.not_before <= now && now <= self.parsed.not_after
     }
 }
 
+/// The facts read at parse (the descriptive ones left empty), and every refusal.
 fn extract_facts(x509: &X509Certificate<'_>, cert_index: usize) -> Result<Facts> {
     let malformed = |reason: String| Error::CertMalformed { cert_index, reason };
     let tbs = &x509.tbs_certificate;
@@ -286,14 +393,10 @@ fn extract_facts(x509: &X509Certificate<'_>, cert_index: usize) -> Result<Facts>
     }
     let mut facts = Facts {
         version: tbs.version.0 + 1,
-        serial_hex: serial_hex(x509.raw_serial()),
-        subject: name::rfc4514(x509.subject()),
-        issuer: name::rfc4514(x509.issuer()),
-        subject_common_names: x509
-            .subject()
-            .iter_common_name()
-            .filter_map(|cn| cn.as_str().ok().map(str::to_owned))
-            .collect(),
+        serial_hex: String::new(),
+        subject: String::new(),
+        issuer: String::new(),
+        subject_common_names: Vec::new(),
         not_before: UnixTime::from_seconds(x509.validity().not_before.timestamp()),
         not_after: UnixTime::from_seconds(x509.validity().not_after.timestamp()),
         dns_names: vec![],
