@@ -3,4 +3,5 @@
 
 pub(crate) mod cert;
 pub(crate) mod name;
+pub(crate) mod oid;
 pub(crate) mod spki;

@@ -8,8 +8,8 @@
 use crate::error::{Error, Result};
 use crate::pin::{hex, HashAlgorithm, Pin};
 use crate::time::UnixTime;
-use crate::x509::name;
 use crate::x509::spki::{key_facts, KeyFacts};
+use crate::x509::{name, oid};
 use core::ops::Range;
 use std::sync::OnceLock;
 use x509_parser::asn1_rs::ToDer;
@@ -62,6 +62,9 @@ pub struct Certificate {
     parsed: Facts,
     /// `parsed` completed with the descriptive facts, on first use.
     facts: OnceLock<Facts>,
+    /// The subject as text (the one descriptive fact a verdict's message reads), on
+    /// first use.
+    subject_text: OnceLock<String>,
     /// The SHA-256 pin, computed once: every check and verdict needs it.
     sha256_pin: Pin,
     /// `sha256_pin` as text (`sha256/<base64>`), for the verdict's `servedPins`.
@@ -176,6 +179,7 @@ impl Certificate {
             issuer_form: OnceLock::new(),
             parsed,
             facts: OnceLock::new(),
+            subject_text: OnceLock::new(),
             der,
         })
     }
@@ -213,6 +217,17 @@ impl Certificate {
     /// What was read from the certificate.
     pub fn facts(&self) -> &Facts {
         self.facts.get_or_init(|| self.complete_facts())
+    }
+    /// [`Certificate::facts`]' `subject`, without computing the other descriptive facts.
+    pub fn subject_text(&self) -> &str {
+        self.subject_text.get_or_init(|| {
+            let der = self.der.get(self.subject.clone()).unwrap_or_default();
+            // The parse read this Name with the same function, so it parses again; the
+            // empty text is never used.
+            X509Name::from_der(der)
+                .map(|(_, n)| name::rfc4514(&n))
+                .unwrap_or_default()
+        })
     }
     /// [`Certificate::facts`]' `not_before`, without computing the descriptive facts.
     pub fn not_before(&self) -> UnixTime {
@@ -280,7 +295,7 @@ impl Certificate {
         let issuer = X509Name::from_der(part(&self.issuer)).ok().map(|(_, n)| n);
         Facts {
             serial_hex: serial_hex(part(&self.serial)),
-            subject: subject.as_ref().map(name::rfc4514).unwrap_or_default(),
+            subject: self.subject_text().to_owned(),
             issuer: issuer.as_ref().map(name::rfc4514).unwrap_or_default(),
             subject_common_names: subject
                 .as_ref()
@@ -408,7 +423,7 @@ fn extract_facts(x509: &X509Certificate<'_>, cert_index: usize) -> Result<Facts>
         subject_key_id: None,
         authority_key_id: None,
         key: key_facts(x509.public_key()),
-        signature_algorithm_oid: x509.signature_algorithm.algorithm.to_id_string(),
+        signature_algorithm_oid: oid::text(&x509.signature_algorithm.algorithm).into_owned(),
         signature_algorithm_params: x509
             .signature_algorithm
             .parameters
@@ -420,8 +435,9 @@ fn extract_facts(x509: &X509Certificate<'_>, cert_index: usize) -> Result<Facts>
             .extensions()
             .iter()
             .filter(|e| e.critical)
-            .map(|e| e.oid.to_id_string())
-            .filter(|oid| !RECOGNISED_EXTENSIONS.contains(&oid.as_str()))
+            .map(|e| oid::text(&e.oid))
+            .filter(|oid| !RECOGNISED_EXTENSIONS.contains(&oid.as_ref()))
+            .map(|oid| oid.into_owned())
             .collect(),
     };
     for ext in tbs.extensions() {
