@@ -146,13 +146,21 @@ impl Certificate {
         let serial = range(x509.raw_serial())?;
         let signature = range(x509.signature_value.data.as_ref())?;
         let signature_algorithm = {
-            // The outer AlgorithmIdentifier is the DER between the TBS and the BIT STRING.
+            // The outer AlgorithmIdentifier is the DER between the TBS and the BIT STRING,
+            // which x509-parser has just read: its SEQUENCE's length is its extent (read
+            // again by x509-parser only if certpin's strict reader refuses the header).
             let after_tbs = tbs.end;
-            let (rest_after_alg, _) = x509_parser::x509::AlgorithmIdentifier::from_der(
-                der.get(after_tbs..).unwrap_or_default(),
-            )
-            .map_err(|e| malformed(format!("signature algorithm: {e}")))?;
-            after_tbs..(der.len() - rest_after_alg.len()).max(after_tbs)
+            let after = der.get(after_tbs..).unwrap_or_default();
+            let len = match crate::input::der::read(after) {
+                Ok(t) if t.tag == 0x30 => t.raw.len(),
+                _ => {
+                    let (rest_after_alg, _) =
+                        x509_parser::x509::AlgorithmIdentifier::from_der(after)
+                            .map_err(|e| malformed(format!("signature algorithm: {e}")))?;
+                    after.len() - rest_after_alg.len()
+                }
+            };
+            after_tbs..after_tbs + len
         };
         if x509.signature_algorithm != x509.tbs_certificate.signature {
             return Err(malformed(
