@@ -223,10 +223,12 @@ impl Certificate {
         self.der.get(self.signature.clone()).unwrap_or_default()
     }
     /// What was read from the certificate.
+    #[inline(never)]
     pub fn facts(&self) -> &Facts {
         self.facts.get_or_init(|| self.complete_facts())
     }
     /// [`Certificate::facts`]' `subject`, without computing the other descriptive facts.
+    #[inline(never)]
     pub fn subject_text(&self) -> &str {
         self.subject_text.get_or_init(|| {
             let der = self.der.get(self.subject.clone()).unwrap_or_default();
@@ -317,6 +319,7 @@ impl Certificate {
         }
     }
     /// The comparison form of a Name of this certificate, on first use.
+    #[inline(never)]
     fn form<'a>(&'a self, cell: &'a OnceLock<Vec<u8>>, range: &Range<usize>) -> &'a [u8] {
         cell.get_or_init(|| {
             let der = self.der.get(range.clone()).unwrap_or_default();
