@@ -71,7 +71,8 @@ pub struct Certificate {
     sha256_pin_text: String,
 }
 
-/// What certpin reads from a certificate, extracted once.
+/// What certpin reads from a certificate, extracted once: at parse, or on the first call of
+/// [`Certificate::facts`] for the descriptive facts (names as text, serial).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facts {
     pub version: u32,
