@@ -232,11 +232,9 @@ impl Certificate {
     #[inline(never)]
     pub fn subject_text(&self) -> &str {
         self.subject_text.get_or_init(|| {
-            let der = self.der.get(self.subject.clone()).unwrap_or_default();
-            // The parse read this Name with the same function, so it parses again; the
-            // empty text is never used.
-            X509Name::from_der(der)
-                .map(|(_, n)| name::rfc4514(&n))
+            // The empty text is never used (see `name_at`).
+            self.name_at(&self.subject)
+                .map(|n| name::rfc4514(&n))
                 .unwrap_or_default()
         })
     }
@@ -296,16 +294,14 @@ impl Certificate {
     /// `parsed` with the descriptive facts filled in: `serial_hex`, `subject`, `issuer`
     /// and `subject_common_names`. Each is a pure function of a part the parse already
     /// read successfully (the serial's INTEGER, the subject and issuer Names) and none
-    /// can fail, so computing it on first use changes no
-    /// answer, and a check that reads none of them (pins only) never pays for them.
+    /// can fail, so computing it on first use changes no answer, and a check that reads
+    /// none of them (pins only) never pays for them.
     fn complete_facts(&self) -> Facts {
-        let part = |range: &Range<usize>| self.der.get(range.clone()).unwrap_or_default();
-        // The parse read these very bytes with the same x509-parser functions, so they
-        // parse again; the empty values are never used.
-        let subject = X509Name::from_der(part(&self.subject)).ok().map(|(_, n)| n);
-        let issuer = X509Name::from_der(part(&self.issuer)).ok().map(|(_, n)| n);
+        // The empty values are never used (see `name_at`).
+        let subject = self.name_at(&self.subject);
+        let issuer = self.name_at(&self.issuer);
         Facts {
-            serial_hex: serial_hex(part(&self.serial)),
+            serial_hex: serial_hex(self.der.get(self.serial.clone()).unwrap_or_default()),
             subject: self.subject_text().to_owned(),
             issuer: issuer.as_ref().map(name::rfc4514).unwrap_or_default(),
             subject_common_names: subject
@@ -322,15 +318,20 @@ impl Certificate {
     /// The comparison form of a Name of this certificate, on first use.
     #[inline(never)]
     fn form<'a>(&'a self, cell: &'a OnceLock<Vec<u8>>, range: &Range<usize>) -> &'a [u8] {
-        cell.get_or_init(|| {
-            let der = self.der.get(range.clone()).unwrap_or_default();
-            match X509Name::from_der(der) {
-                Ok((_, n)) => name::comparison_form(&n),
-                // Never taken (the parse read this Name); a form no comparison form
-                // equals (those start with `{`), so that such a name would match none.
-                Err(_) => [&[0xff], der].concat(),
-            }
+        cell.get_or_init(|| match self.name_at(range) {
+            Some(n) => name::comparison_form(&n),
+            // Never taken (see `name_at`); a form no comparison form equals (those start
+            // with `{`), so that such a name would match none.
+            None => [&[0xff], self.der.get(range.clone()).unwrap_or_default()].concat(),
         })
+    }
+    /// The subject or issuer Name whose raw bytes are `range`, read again by the function
+    /// the parse read it with, from the same position: so it reads the same Name (and
+    /// never fails). Not from its raw bytes alone: x509-parser's raw Name ends where the
+    /// last RDN it could read ends, and ignores what follows it inside the SEQUENCE.
+    fn name_at(&self, range: &Range<usize>) -> Option<X509Name<'_>> {
+        let from = self.der.get(range.start..).unwrap_or_default();
+        X509Name::from_der(from).ok().map(|(_, n)| n)
     }
     fn subject_form(&self) -> &[u8] {
         self.form(&self.subject_form, &self.subject)
@@ -521,6 +522,61 @@ pub fn signature_algorithm_name(oid: &str) -> String {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    /// x509-parser reads a Name's RDNs until one does not parse and ignores the rest of
+    /// its SEQUENCE; the names read on first use are the ones read at parse.
+    #[test]
+    fn names_with_trailing_content_read_on_first_use_as_at_parse() {
+        use crate::input::der::{read, write};
+        let pem = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/bench/fixtures/ec-leaf.pem"
+        ))
+        .unwrap();
+        let der = crate::input::decode(&[crate::input::Part::Text(pem)])
+            .unwrap()
+            .remove(0)
+            .der;
+        let outer = read(&der).unwrap();
+        let tbs = read(outer.content).unwrap();
+        let mut fields = Vec::new();
+        let mut rest = tbs.content;
+        while !rest.is_empty() {
+            let t = read(rest).unwrap();
+            fields.push(t);
+            rest = t.rest;
+        }
+        // version, serial, signature, issuer (3), validity, subject (5), ...
+        let mut new_tbs = Vec::new();
+        for (i, field) in fields.iter().enumerate() {
+            if i == 3 || i == 5 {
+                let mut content = field.content.to_vec();
+                content.extend_from_slice(&[0x05, 0x00]); // a NULL, not an RDN
+                write(&mut new_tbs, 0x30, &content);
+            } else {
+                new_tbs.extend_from_slice(field.raw);
+            }
+        }
+        let mut body = Vec::new();
+        write(&mut body, 0x30, &new_tbs);
+        body.extend_from_slice(tbs.rest);
+        let mut changed = Vec::new();
+        write(&mut changed, 0x30, &body);
+
+        let original = Certificate::from_der(der, 0).unwrap();
+        let cert = Certificate::from_der(changed, 0).unwrap();
+        assert!(!original.facts().subject.is_empty());
+        assert_eq!(cert.subject_text(), original.facts().subject);
+        assert_eq!(cert.facts().subject, original.facts().subject);
+        assert_eq!(cert.facts().issuer, original.facts().issuer);
+        assert_eq!(
+            cert.facts().subject_common_names,
+            original.facts().subject_common_names
+        );
+        assert_eq!(cert.subject_form(), original.subject_form());
+        assert_eq!(cert.issuer_form(), original.issuer_form());
+        assert_eq!(cert.is_self_issued(), original.is_self_issued());
+    }
 
     #[test]
     fn serials() {
