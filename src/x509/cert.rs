@@ -578,6 +578,83 @@ mod tests {
         assert_eq!(cert.is_self_issued(), original.is_self_issued());
     }
 
+    /// Every certificate of the repository (test fixtures, fuzz corpora, bench fixtures;
+    /// plus those under the directories of `CERTPIN_EXTRA_CERT_DIRS`, `:`-separated):
+    /// what the certificate answers (facts read at parse and on first use, name forms,
+    /// raw parts) is what one full x509-parser parse of it gives.
+    #[test]
+    fn facts_on_first_use_are_those_of_the_full_parse() {
+        fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    files(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut paths = Vec::new();
+        for dir in ["tests", "fuzz/corpus", "bench/fixtures"] {
+            files(&root.join(dir), &mut paths);
+        }
+        for dir in std::env::var("CERTPIN_EXTRA_CERT_DIRS")
+            .unwrap_or_default()
+            .split(':')
+        {
+            if !dir.is_empty() {
+                files(std::path::Path::new(dir), &mut paths);
+            }
+        }
+        let mut compared = 0;
+        for path in paths {
+            let bytes = std::fs::read(&path).unwrap();
+            let Ok(items) = crate::input::decode(&[crate::input::Part::Bytes(bytes)]) else {
+                continue;
+            };
+            for item in items {
+                let Ok(cert) = Certificate::from_der(item.der.clone(), 0) else {
+                    continue;
+                };
+                let (_, x509) = X509Certificate::from_der(&item.der).unwrap();
+                let mut eager = extract_facts(&x509, 0).unwrap();
+                eager.serial_hex = serial_hex(x509.raw_serial());
+                eager.subject = name::rfc4514(x509.subject());
+                eager.issuer = name::rfc4514(x509.issuer());
+                eager.subject_common_names = x509
+                    .subject()
+                    .iter_common_name()
+                    .filter_map(|cn| cn.as_str().ok().map(str::to_owned))
+                    .collect();
+                let at = path.display();
+                assert_eq!(cert.subject_text(), eager.subject, "{at}");
+                assert_eq!(cert.facts(), &eager, "{at}");
+                assert_eq!(
+                    cert.subject_form(),
+                    name::comparison_form(x509.subject()),
+                    "{at}"
+                );
+                assert_eq!(
+                    cert.issuer_form(),
+                    name::comparison_form(x509.issuer()),
+                    "{at}"
+                );
+                assert_eq!(cert.signature(), x509.signature_value.data.as_ref(), "{at}");
+                let (after_alg, _) =
+                    x509_parser::x509::AlgorithmIdentifier::from_der(&item.der[cert.tbs.end..])
+                        .unwrap();
+                assert_eq!(
+                    cert.signature_algorithm,
+                    cert.tbs.end..item.der.len() - after_alg.len(),
+                    "{at}"
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared > 50, "{compared} certificates compared");
+    }
+
     #[test]
     fn serials() {
         assert_eq!(serial_hex(&[0x00, 0xa1, 0x02]), "a102");
