@@ -2,8 +2,9 @@
 //! the byte ranges of its parts (TBS, SPKI, names, signature), so that pins and
 //! signature checks use the bytes received, never a re-encoding. Everything that can
 //! refuse a certificate is checked when it is parsed, and the facts a check decides on
-//! (validity, extensions, the SHA-256 pin) are extracted then; the descriptive facts
-//! (names as text, serial, key) are computed on first use, from parts already parsed.
+//! (validity, extensions, key, the SHA-256 pin) are extracted then; the descriptive facts
+//! (names as text, serial) and the names' comparison forms are computed on first use,
+//! from parts already parsed.
 
 use crate::error::{Error, Result};
 use crate::pin::{hex, HashAlgorithm, Pin};
