@@ -341,7 +341,7 @@ pub fn link_cost(child: &Certificate, issuer: &Certificate) -> u64 {
         // Measured in the pure-Rust verifier (see MAX_VERIFICATION_COST): a P-256
         // check costs about 2 RSA-2048 checks, a P-384 one about 7 (8 with margin),
         // Ed25519 less than one.
-        None => match issuer.facts().key.curve.as_deref() {
+        None => match issuer.key().curve.as_deref() {
             Some("P-384") => 8,
             Some(_) => 2,
             None => 1,
@@ -497,9 +497,8 @@ fn build(
 }
 
 fn in_period(cert: &Certificate, goal: &Goal<'_>) -> bool {
-    let f = cert.facts();
-    goal.now.plus_seconds(goal.skew) >= f.not_before
-        && goal.now.minus_seconds(goal.skew) <= f.not_after
+    goal.now.plus_seconds(goal.skew) >= cert.not_before()
+        && goal.now.minus_seconds(goal.skew) <= cert.not_after()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -558,15 +557,14 @@ impl Builder<'_> {
     /// The rules' objection to having `cert` (input index `index`) on the path: an
     /// unknown critical extension or a small RSA key.
     fn refuse(&self, index: usize, cert: &Certificate) -> Option<Finding> {
-        let f = cert.facts();
         if !self.rules.allow_unknown_critical_extensions {
-            if let Some(oid) = f.unknown_critical_extensions.first() {
+            if let Some(oid) = cert.unknown_critical_extensions().first() {
                 return Some(
                     Finding::error(
                         FindingCode::UnknownCriticalExtension,
                         format!(
                             "certificate {index} ({}) has the critical extension {oid}, which certpin does not recognise: RFC 5280 section 4.2 requires rejecting it (allowUnknownCriticalExtensions: true accepts it)",
-                            f.subject
+                            cert.facts().subject
                         ),
                     )
                     .at(index),
@@ -579,20 +577,21 @@ impl Builder<'_> {
                     FindingCode::IssuerNotCa,
                     format!(
                         "certificate {index} ({}) asserts keyCertSign in its key usage without the CA basic constraint, which RFC 5280 section 4.2.1.9 forbids",
-                        f.subject
+                        cert.facts().subject
                     ),
                 )
                 .at(index),
             );
         }
-        if matches!(f.key.algorithm.as_str(), "RSA" | "RSA-PSS") {
-            if let Some(bits) = f.key.size_bits.filter(|b| *b < self.rules.min_rsa_bits) {
+        let key = cert.key();
+        if matches!(key.algorithm.as_str(), "RSA" | "RSA-PSS") {
+            if let Some(bits) = key.size_bits.filter(|b| *b < self.rules.min_rsa_bits) {
                 return Some(
                     Finding::error(
                         FindingCode::RsaKeyTooSmall,
                         format!(
                             "certificate {index} ({}) has a {bits}-bit RSA key, under the {} bits required (minRsaBits lowers it, to 1024 at least)",
-                            f.subject, self.rules.min_rsa_bits
+                            cert.facts().subject, self.rules.min_rsa_bits
                         ),
                     )
                     .at(index),
@@ -682,7 +681,6 @@ impl Builder<'_> {
             let Some(issuer) = self.certs.get(candidate) else {
                 continue;
             };
-            let subject = &issuer.facts().subject;
             let pinned = self.goal.is_some_and(|g| (g.anchor)(candidate));
             if let Some(goal) = self.goal {
                 if !pinned && !in_period(issuer, goal) {
@@ -690,7 +688,8 @@ impl Builder<'_> {
                         Finding::error(
                             FindingCode::CandidateOutOfPeriod,
                             format!(
-                                "certificate {candidate} ({subject}) is named as the issuer of certificate {current} but is outside its validity period; another issuer was looked for"
+                                "certificate {candidate} ({subject}) is named as the issuer of certificate {current} but is outside its validity period; another issuer was looked for",
+                                subject = issuer.facts().subject
                             ),
                         )
                         .at(candidate),
@@ -704,18 +703,20 @@ impl Builder<'_> {
                     Finding::error(
                         FindingCode::IssuerNotCa,
                         format!(
-                            "certificate {candidate} ({subject}) is named as the issuer of certificate {current} but may not sign certificates (no CA basic constraint, or a key usage without keyCertSign); it is not linked"
+                            "certificate {candidate} ({subject}) is named as the issuer of certificate {current} but may not sign certificates (no CA basic constraint, or a key usage without keyCertSign); it is not linked",
+                            subject = issuer.facts().subject
                         ),
                     )
                     .at(candidate),
                 );
-            } else if let Some(limit) = issuer.facts().path_len_constraint {
+            } else if let Some(limit) = issuer.path_len_constraint() {
                 if usize::try_from(limit).is_ok_and(|l| intermediates_below > l) {
                     constraint = Some(
                         Finding::error(
                             FindingCode::PathLenConstraintExceeded,
                             format!(
-                                "certificate {candidate} ({subject}) allows {limit} intermediate(s) below it (pathLenConstraint) but the path has {intermediates_below}; it is not linked"
+                                "certificate {candidate} ({subject}) allows {limit} intermediate(s) below it (pathLenConstraint) but the path has {intermediates_below}; it is not linked",
+                                subject = issuer.facts().subject
                             ),
                         )
                         .at(candidate),
@@ -750,7 +751,8 @@ impl Builder<'_> {
                             FindingCode::LinkSignatureInvalid,
                             format!(
                                 "the signature of certificate {current} ({}) does not verify with the key of certificate {candidate} ({subject}), which is named as its issuer; it is not linked",
-                                cert.facts().subject
+                                cert.facts().subject,
+                                subject = issuer.facts().subject
                             ),
                         )
                         .at(current),
@@ -777,7 +779,8 @@ impl Builder<'_> {
                 f.severity = Severity::Info;
                 f.code = FindingCode::AnchorConstraintsNotApplied;
                 f.message = format!(
-                    "certificate {candidate} ({subject}) is the top of the path and is used as its anchor (RFC 5280 section 6.1): its own CA bit, key usage and pathLenConstraint do not constrain the path"
+                    "certificate {candidate} ({subject}) is the top of the path and is used as its anchor (RFC 5280 section 6.1): its own CA bit, key usage and pathLenConstraint do not constrain the path",
+                    subject = issuer.facts().subject
                 );
                 f
             });
@@ -819,10 +822,7 @@ impl Builder<'_> {
 /// authorityKeyIdentifier when both are present.
 fn names_issuer(issuer: &Certificate, child: &Certificate) -> bool {
     issuer.subject_names_issuer_of(child)
-        && match (
-            &issuer.facts().subject_key_id,
-            &child.facts().authority_key_id,
-        ) {
+        && match (issuer.subject_key_id(), child.authority_key_id()) {
             (Some(ski), Some(aki)) => ski == aki,
             _ => true,
         }

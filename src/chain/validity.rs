@@ -32,9 +32,10 @@ pub fn check_validity(
         .filter_map(|i| certs.get(*i).map(|c| (*i, c)))
         .collect();
     for (index, cert) in &on_path {
-        let f = cert.facts();
-        let subject = &f.subject;
-        if now.plus_seconds(skew) < f.not_before {
+        // The descriptive facts (the subject) only when a finding names the certificate.
+        if now.plus_seconds(skew) < cert.not_before() {
+            let f = cert.facts();
+            let subject = &f.subject;
             out_of_period += 1;
             findings.push(
                 Finding::error(
@@ -48,7 +49,9 @@ pub fn check_validity(
                 )
                 .at(*index),
             );
-        } else if now.minus_seconds(skew) > f.not_after {
+        } else if now.minus_seconds(skew) > cert.not_after() {
+            let f = cert.facts();
+            let subject = &f.subject;
             out_of_period += 1;
             findings.push(
                 Finding::error(
@@ -80,7 +83,7 @@ fn clock_hint(
     out_of_period: usize,
 ) -> Option<Finding> {
     let (_, leaf) = on_path.first()?;
-    let leaf_start = leaf.facts().not_before;
+    let leaf_start = leaf.not_before();
     let early_by = leaf_start.seconds_since(now.plus_seconds(skew));
     if early_by > 0 && early_by < DAY {
         return Some(Finding::warning(
@@ -95,8 +98,8 @@ fn clock_hint(
     if on_path.len() >= 2 && out_of_period == on_path.len() {
         // Every certificate is out of its period: if they share a window, the chain is
         // consistent and the clock is what is off.
-        let start = on_path.iter().map(|(_, c)| c.facts().not_before).max()?;
-        let end = on_path.iter().map(|(_, c)| c.facts().not_after).min()?;
+        let start = on_path.iter().map(|(_, c)| c.not_before()).max()?;
+        let end = on_path.iter().map(|(_, c)| c.not_after()).min()?;
         if start <= end {
             return Some(Finding::warning(
                 FindingCode::ClockProbablyWrong,
@@ -121,7 +124,7 @@ pub fn expiring_soon(
 ) -> Vec<Finding> {
     path.iter()
         .filter_map(|i| certs.get(*i).map(|c| (*i, c)))
-        .filter(|(_, c)| c.is_valid_at(now) && c.facts().not_after.seconds_since(now) <= within_seconds)
+        .filter(|(_, c)| c.is_valid_at(now) && c.not_after().seconds_since(now) <= within_seconds)
         .map(|(index, c)| {
             Finding::warning(
                 FindingCode::CertExpiresSoon,

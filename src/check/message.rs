@@ -7,11 +7,11 @@ pub(super) fn subject_of(certs: &[Certificate], index: usize) -> String {
     certs
         .get(index)
         .map(|c| {
-            let s = &c.facts().subject;
+            let s = c.subject_text();
             if s.is_empty() {
                 "(empty subject)".to_string()
             } else {
-                s.clone()
+                s.to_string()
             }
         })
         .unwrap_or_default()

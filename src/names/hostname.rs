@@ -108,7 +108,6 @@ pub fn check_hostname_with(
             }
         }
     };
-    let facts = leaf.facts();
     let mut findings = vec![];
     let matched = match &reference {
         ReferenceName::Ip(ip) => {
@@ -116,10 +115,10 @@ pub fn check_hostname_with(
                 IpAddr::V4(v4) => v4.octets().to_vec(),
                 IpAddr::V6(v6) => v6.octets().to_vec(),
             };
-            facts.ip_addresses.contains(&octets)
+            leaf.ip_addresses().contains(&octets)
         }
-        ReferenceName::Dns(name) if facts.has_san => {
-            facts.dns_names.iter().any(|d| dns_name_matches(d, name))
+        ReferenceName::Dns(name) if leaf.has_san() => {
+            leaf.dns_names().iter().any(|d| dns_name_matches(d, name))
         }
         ReferenceName::Dns(_) if !allow_common_name => {
             findings.push(
@@ -132,6 +131,7 @@ pub fn check_hostname_with(
             false
         }
         ReferenceName::Dns(name) => {
+            let facts = leaf.facts();
             let matched = facts
                 .subject_common_names
                 .iter()

@@ -66,10 +66,9 @@ impl SignatureAlgorithm {
     /// Decodes the certificate's signature algorithm, or returns the name of the
     /// algorithm certpin does not verify.
     pub fn of_certificate(cert: &Certificate) -> Result<SignatureAlgorithm, String> {
-        let facts = cert.facts();
         SignatureAlgorithm::from_oid(
-            &facts.signature_algorithm_oid,
-            facts.signature_algorithm_params.as_deref(),
+            cert.signature_algorithm_oid(),
+            cert.signature_algorithm_params(),
         )
     }
 

@@ -1,18 +1,23 @@
 //! The certificate view (RFC 5280). A `Certificate` owns the DER it was given and keeps
 //! the byte ranges of its parts (TBS, SPKI, names, signature), so that pins and
-//! signature checks use the bytes received, never a re-encoding. The facts the crate
-//! decides on are extracted once, when the certificate is parsed.
+//! signature checks use the bytes received, never a re-encoding. Everything that can
+//! refuse a certificate is checked when it is parsed, and the facts a check decides on
+//! (validity, extensions, key, the SHA-256 pin) are extracted then; the descriptive facts
+//! (names as text, serial) and the names' comparison forms are computed on first use,
+//! from parts already parsed.
 
 use crate::error::{Error, Result};
 use crate::pin::{hex, HashAlgorithm, Pin};
 use crate::time::UnixTime;
-use crate::x509::name;
 use crate::x509::spki::{key_facts, KeyFacts};
+use crate::x509::{name, oid};
 use core::ops::Range;
+use std::sync::OnceLock;
 use x509_parser::asn1_rs::ToDer;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;
+use x509_parser::x509::X509Name;
 
 mod strict;
 
@@ -48,19 +53,27 @@ pub struct Certificate {
     subject: Range<usize>,
     issuer: Range<usize>,
     signature_algorithm: Range<usize>,
-    signature: Vec<u8>,
+    signature: Range<usize>,
+    serial: Range<usize>,
     /// The RFC 5280 section 7.1 comparison forms of subject and issuer
-    /// (`name::comparison_form`).
-    subject_form: Vec<u8>,
-    issuer_form: Vec<u8>,
-    facts: Facts,
+    /// (`name::comparison_form`), computed on first use.
+    subject_form: OnceLock<Vec<u8>>,
+    issuer_form: OnceLock<Vec<u8>>,
+    /// Every fact read at parse; the descriptive ones (see `complete_facts`) are empty.
+    parsed: Facts,
+    /// `parsed` completed with the descriptive facts, on first use.
+    facts: OnceLock<Facts>,
+    /// The subject as text (the one descriptive fact a verdict's message reads), on
+    /// first use.
+    subject_text: OnceLock<String>,
     /// The SHA-256 pin, computed once: every check and verdict needs it.
     sha256_pin: Pin,
     /// `sha256_pin` as text (`sha256/<base64>`), for the verdict's `servedPins`.
     sha256_pin_text: String,
 }
 
-/// What certpin reads from a certificate, extracted once.
+/// What certpin reads from a certificate, extracted once: at parse, or on the first call of
+/// [`Certificate::facts`] for the descriptive facts (names as text, serial).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facts {
     pub version: u32,
@@ -107,6 +120,18 @@ impl Certificate {
     /// `crate::input::decode` (it checks each) and the whole encoding (`raw`) of a
     /// SEQUENCE read by `crate::input::der::read`. Checking them again could only pass.
     pub(crate) fn from_framed_der(der: Vec<u8>, cert_index: usize) -> Result<Certificate> {
+        Certificate::from_framed_der_with(der, cert_index, false)
+    }
+
+    /// [`Certificate::from_framed_der`]; with `name_forms`, the names' comparison forms
+    /// are computed now, from the Names the parse read, rather than on first use (path
+    /// building compares every served certificate's names: a signature-verified check
+    /// reads them all).
+    pub(crate) fn from_framed_der_with(
+        der: Vec<u8>,
+        cert_index: usize,
+        name_forms: bool,
+    ) -> Result<Certificate> {
         let malformed = |reason: String| Error::CertMalformed { cert_index, reason };
         let (rest, x509) =
             X509Certificate::from_der(&der).map_err(|e| malformed(format!("{e}")))?;
@@ -132,14 +157,24 @@ impl Certificate {
         let spki = range(x509.public_key().raw)?;
         let subject = range(x509.subject().as_raw())?;
         let issuer = range(x509.issuer().as_raw())?;
+        let serial = range(x509.raw_serial())?;
+        let signature = range(x509.signature_value.data.as_ref())?;
         let signature_algorithm = {
-            // The outer AlgorithmIdentifier is the DER between the TBS and the BIT STRING.
+            // The outer AlgorithmIdentifier is the DER between the TBS and the BIT STRING,
+            // which x509-parser has just read: its SEQUENCE's length is its extent (read
+            // again by x509-parser only if certpin's strict reader refuses the header).
             let after_tbs = tbs.end;
-            let (rest_after_alg, _) = x509_parser::x509::AlgorithmIdentifier::from_der(
-                der.get(after_tbs..).unwrap_or_default(),
-            )
-            .map_err(|e| malformed(format!("signature algorithm: {e}")))?;
-            after_tbs..(der.len() - rest_after_alg.len()).max(after_tbs)
+            let after = der.get(after_tbs..).unwrap_or_default();
+            let len = match crate::input::der::read(after) {
+                Ok(t) if t.tag == 0x30 => t.raw.len(),
+                _ => {
+                    let (rest_after_alg, _) =
+                        x509_parser::x509::AlgorithmIdentifier::from_der(after)
+                            .map_err(|e| malformed(format!("signature algorithm: {e}")))?;
+                    after.len() - rest_after_alg.len()
+                }
+            };
+            after_tbs..after_tbs + len
         };
         if x509.signature_algorithm != x509.tbs_certificate.signature {
             return Err(malformed(
@@ -147,10 +182,15 @@ impl Certificate {
             ));
         }
         strict::check_tbs(x509.tbs_certificate.as_ref()).map_err(malformed)?;
-        let facts = extract_facts(&x509, cert_index)?;
-        let subject_form = name::comparison_form(x509.subject());
-        let issuer_form = name::comparison_form(x509.issuer());
-        let signature = x509.signature_value.data.to_vec();
+        let parsed = extract_facts(&x509, cert_index)?;
+        let (subject_form, issuer_form) = if name_forms {
+            (
+                OnceLock::from(name::comparison_form(x509.subject())),
+                OnceLock::from(name::comparison_form(x509.issuer())),
+            )
+        } else {
+            (OnceLock::new(), OnceLock::new())
+        };
         let sha256_pin = Pin::of_spki(
             HashAlgorithm::Sha256,
             der.get(spki.clone()).unwrap_or_default(),
@@ -164,9 +204,12 @@ impl Certificate {
             issuer,
             signature_algorithm,
             signature,
+            serial,
             subject_form,
             issuer_form,
-            facts,
+            parsed,
+            facts: OnceLock::new(),
+            subject_text: OnceLock::new(),
             der,
         })
     }
@@ -199,11 +242,123 @@ impl Certificate {
     }
     /// The signature bits.
     pub fn signature(&self) -> &[u8] {
-        &self.signature
+        self.der.get(self.signature.clone()).unwrap_or_default()
     }
     /// What was read from the certificate.
+    #[inline(never)]
     pub fn facts(&self) -> &Facts {
-        &self.facts
+        self.facts.get_or_init(|| self.complete_facts())
+    }
+    /// [`Certificate::facts`]' `subject`, without computing the other descriptive facts.
+    #[inline(never)]
+    pub fn subject_text(&self) -> &str {
+        self.subject_text.get_or_init(|| {
+            // The empty text is never used (see `name_at`).
+            self.name_at(&self.subject)
+                .map(|n| name::rfc4514(&n))
+                .unwrap_or_default()
+        })
+    }
+    /// [`Certificate::facts`]' `not_before`, without computing the descriptive facts.
+    pub fn not_before(&self) -> UnixTime {
+        self.parsed.not_before
+    }
+    /// [`Certificate::facts`]' `not_after`, without computing the descriptive facts.
+    pub fn not_after(&self) -> UnixTime {
+        self.parsed.not_after
+    }
+    /// [`Certificate::facts`]' `dns_names`, without computing the descriptive facts.
+    pub fn dns_names(&self) -> &[String] {
+        &self.parsed.dns_names
+    }
+    /// [`Certificate::facts`]' `ip_addresses`, without computing the descriptive facts.
+    pub fn ip_addresses(&self) -> &[Vec<u8>] {
+        &self.parsed.ip_addresses
+    }
+    /// [`Certificate::facts`]' `has_san`, without computing the descriptive facts.
+    pub fn has_san(&self) -> bool {
+        self.parsed.has_san
+    }
+    /// [`Certificate::facts`]' `path_len_constraint`, without computing the descriptive
+    /// facts.
+    pub fn path_len_constraint(&self) -> Option<u32> {
+        self.parsed.path_len_constraint
+    }
+    /// [`Certificate::facts`]' `subject_key_id`, without computing the descriptive facts.
+    pub fn subject_key_id(&self) -> Option<&[u8]> {
+        self.parsed.subject_key_id.as_deref()
+    }
+    /// [`Certificate::facts`]' `authority_key_id`, without computing the descriptive
+    /// facts.
+    pub fn authority_key_id(&self) -> Option<&[u8]> {
+        self.parsed.authority_key_id.as_deref()
+    }
+    /// [`Certificate::facts`]' `key`, without computing the descriptive facts.
+    pub fn key(&self) -> &KeyFacts {
+        &self.parsed.key
+    }
+    /// [`Certificate::facts`]' `signature_algorithm_oid`, without computing the
+    /// descriptive facts.
+    pub fn signature_algorithm_oid(&self) -> &str {
+        &self.parsed.signature_algorithm_oid
+    }
+    /// [`Certificate::facts`]' `signature_algorithm_params`, without computing the
+    /// descriptive facts.
+    pub fn signature_algorithm_params(&self) -> Option<&[u8]> {
+        self.parsed.signature_algorithm_params.as_deref()
+    }
+    /// [`Certificate::facts`]' `unknown_critical_extensions`, without computing the
+    /// descriptive facts.
+    pub fn unknown_critical_extensions(&self) -> &[String] {
+        &self.parsed.unknown_critical_extensions
+    }
+    /// `parsed` with the descriptive facts filled in: `serial_hex`, `subject`, `issuer`
+    /// and `subject_common_names`. Each is a pure function of a part the parse already
+    /// read successfully (the serial's INTEGER, the subject and issuer Names) and none
+    /// can fail, so computing it on first use changes no answer, and a check that reads
+    /// none of them (pins only) never pays for them.
+    fn complete_facts(&self) -> Facts {
+        // The empty values are never used (see `name_at`).
+        let subject = self.name_at(&self.subject);
+        let issuer = self.name_at(&self.issuer);
+        Facts {
+            serial_hex: serial_hex(self.der.get(self.serial.clone()).unwrap_or_default()),
+            subject: self.subject_text().to_owned(),
+            issuer: issuer.as_ref().map(name::rfc4514).unwrap_or_default(),
+            subject_common_names: subject
+                .as_ref()
+                .map(|s| {
+                    s.iter_common_name()
+                        .filter_map(|cn| cn.as_str().ok().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            ..self.parsed.clone()
+        }
+    }
+    /// The comparison form of a Name of this certificate, on first use.
+    #[inline(never)]
+    fn form<'a>(&'a self, cell: &'a OnceLock<Vec<u8>>, range: &Range<usize>) -> &'a [u8] {
+        cell.get_or_init(|| match self.name_at(range) {
+            Some(n) => name::comparison_form(&n),
+            // Never taken (see `name_at`); a form no comparison form equals (those start
+            // with `{`), so that such a name would match none.
+            None => [&[0xff], self.der.get(range.clone()).unwrap_or_default()].concat(),
+        })
+    }
+    /// The subject or issuer Name whose raw bytes are `range`, read again by the function
+    /// the parse read it with, from the same position: so it reads the same Name (and
+    /// never fails). Not from its raw bytes alone: x509-parser's raw Name ends where the
+    /// last RDN it could read ends, and ignores what follows it inside the SEQUENCE.
+    fn name_at(&self, range: &Range<usize>) -> Option<X509Name<'_>> {
+        let from = self.der.get(range.start..).unwrap_or_default();
+        X509Name::from_der(from).ok().map(|(_, n)| n)
+    }
+    fn subject_form(&self) -> &[u8] {
+        self.form(&self.subject_form, &self.subject)
+    }
+    fn issuer_form(&self) -> &[u8] {
+        self.form(&self.issuer_form, &self.issuer)
     }
     /// The pin of this certificate's key.
     pub fn pin(&self, algorithm: HashAlgorithm) -> Pin {
@@ -230,44 +385,45 @@ impl Certificate {
     }
     /// Subject and issuer are the same name (RFC 5280 section 7.1 comparison).
     pub fn is_self_issued(&self) -> bool {
-        self.subject_form == self.issuer_form
+        self.subject_form() == self.issuer_form()
     }
     /// This certificate's subject is `child`'s issuer name (RFC 5280 section 7.1).
     pub fn subject_names_issuer_of(&self, child: &Certificate) -> bool {
-        self.subject_form == child.issuer_form
+        self.subject_form() == child.issuer_form()
     }
     /// Self-issued, and its key identifiers (when both are present) name its own key.
     /// This is a structural test; the signature check belongs to path building.
     pub fn looks_self_signed(&self) -> bool {
         self.is_self_issued()
-            && match (&self.facts.subject_key_id, &self.facts.authority_key_id) {
+            && match (&self.parsed.subject_key_id, &self.parsed.authority_key_id) {
                 (Some(ski), Some(aki)) => ski == aki,
                 _ => true,
             }
     }
     /// keyUsage asserts keyCertSign but cA is not set (RFC 5280 section 4.2.1.9 forbids it).
     pub fn key_cert_sign_without_ca(&self) -> bool {
-        !self.facts.is_ca
+        !self.parsed.is_ca
             && self
-                .facts
+                .parsed
                 .key_usage
                 .is_some_and(|ku| ku & KEY_CERT_SIGN != 0)
     }
     /// The certificate may sign certificates: cA is set, and keyCertSign is set when
     /// keyUsage is present (RFC 5280 section 4.2.1.9 and 4.2.1.3).
     pub fn can_sign_certificates(&self) -> bool {
-        self.facts.is_ca
+        self.parsed.is_ca
             && self
-                .facts
+                .parsed
                 .key_usage
                 .is_none_or(|ku| ku & KEY_CERT_SIGN != 0)
     }
     /// Valid at `now` (a whole second), both bounds inclusive (RFC 5280 4.1.2.5).
     pub fn is_valid_at(&self, now: UnixTime) -> bool {
-        self.facts.not_before <= now && now <= self.facts.not_after
+        self.parsed.not_before <= now && now <= self.parsed.not_after
     }
 }
 
+/// The facts read at parse (the descriptive ones left empty), and every refusal.
 fn extract_facts(x509: &X509Certificate<'_>, cert_index: usize) -> Result<Facts> {
     let malformed = |reason: String| Error::CertMalformed { cert_index, reason };
     let tbs = &x509.tbs_certificate;
@@ -286,14 +442,10 @@ fn extract_facts(x509: &X509Certificate<'_>, cert_index: usize) -> Result<Facts>
     }
     let mut facts = Facts {
         version: tbs.version.0 + 1,
-        serial_hex: serial_hex(x509.raw_serial()),
-        subject: name::rfc4514(x509.subject()),
-        issuer: name::rfc4514(x509.issuer()),
-        subject_common_names: x509
-            .subject()
-            .iter_common_name()
-            .filter_map(|cn| cn.as_str().ok().map(str::to_owned))
-            .collect(),
+        serial_hex: String::new(),
+        subject: String::new(),
+        issuer: String::new(),
+        subject_common_names: Vec::new(),
         not_before: UnixTime::from_seconds(x509.validity().not_before.timestamp()),
         not_after: UnixTime::from_seconds(x509.validity().not_after.timestamp()),
         dns_names: vec![],
@@ -305,7 +457,7 @@ fn extract_facts(x509: &X509Certificate<'_>, cert_index: usize) -> Result<Facts>
         subject_key_id: None,
         authority_key_id: None,
         key: key_facts(x509.public_key()),
-        signature_algorithm_oid: x509.signature_algorithm.algorithm.to_id_string(),
+        signature_algorithm_oid: oid::text(&x509.signature_algorithm.algorithm).into_owned(),
         signature_algorithm_params: x509
             .signature_algorithm
             .parameters
@@ -317,8 +469,9 @@ fn extract_facts(x509: &X509Certificate<'_>, cert_index: usize) -> Result<Facts>
             .extensions()
             .iter()
             .filter(|e| e.critical)
-            .map(|e| e.oid.to_id_string())
-            .filter(|oid| !RECOGNISED_EXTENSIONS.contains(&oid.as_str()))
+            .map(|e| oid::text(&e.oid))
+            .filter(|oid| !RECOGNISED_EXTENSIONS.contains(&oid.as_ref()))
+            .map(|oid| oid.into_owned())
             .collect(),
     };
     for ext in tbs.extensions() {
@@ -390,6 +543,138 @@ pub fn signature_algorithm_name(oid: &str) -> String {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    /// x509-parser reads a Name's RDNs until one does not parse and ignores the rest of
+    /// its SEQUENCE; the names read on first use are the ones read at parse.
+    #[test]
+    fn names_with_trailing_content_read_on_first_use_as_at_parse() {
+        use crate::input::der::{read, write};
+        let pem = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/bench/fixtures/ec-leaf.pem"
+        ))
+        .unwrap();
+        let der = crate::input::decode(&[crate::input::Part::Text(pem)])
+            .unwrap()
+            .remove(0)
+            .der;
+        let outer = read(&der).unwrap();
+        let tbs = read(outer.content).unwrap();
+        let mut fields = Vec::new();
+        let mut rest = tbs.content;
+        while !rest.is_empty() {
+            let t = read(rest).unwrap();
+            fields.push(t);
+            rest = t.rest;
+        }
+        // version, serial, signature, issuer (3), validity, subject (5), ...
+        let mut new_tbs = Vec::new();
+        for (i, field) in fields.iter().enumerate() {
+            if i == 3 || i == 5 {
+                let mut content = field.content.to_vec();
+                content.extend_from_slice(&[0x05, 0x00]); // a NULL, not an RDN
+                write(&mut new_tbs, 0x30, &content);
+            } else {
+                new_tbs.extend_from_slice(field.raw);
+            }
+        }
+        let mut body = Vec::new();
+        write(&mut body, 0x30, &new_tbs);
+        body.extend_from_slice(tbs.rest);
+        let mut changed = Vec::new();
+        write(&mut changed, 0x30, &body);
+
+        let original = Certificate::from_der(der, 0).unwrap();
+        let cert = Certificate::from_der(changed, 0).unwrap();
+        assert!(!original.facts().subject.is_empty());
+        assert_eq!(cert.subject_text(), original.facts().subject);
+        assert_eq!(cert.facts().subject, original.facts().subject);
+        assert_eq!(cert.facts().issuer, original.facts().issuer);
+        assert_eq!(
+            cert.facts().subject_common_names,
+            original.facts().subject_common_names
+        );
+        assert_eq!(cert.subject_form(), original.subject_form());
+        assert_eq!(cert.issuer_form(), original.issuer_form());
+        assert_eq!(cert.is_self_issued(), original.is_self_issued());
+    }
+
+    /// Every certificate of the repository (test fixtures, fuzz corpora, bench fixtures;
+    /// plus those under the directories of `CERTPIN_EXTRA_CERT_DIRS`, `:`-separated):
+    /// what the certificate answers (facts read at parse and on first use, name forms,
+    /// raw parts) is what one full x509-parser parse of it gives.
+    #[test]
+    fn facts_on_first_use_are_those_of_the_full_parse() {
+        fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    files(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut paths = Vec::new();
+        for dir in ["tests", "fuzz/corpus", "bench/fixtures"] {
+            files(&root.join(dir), &mut paths);
+        }
+        for dir in std::env::var("CERTPIN_EXTRA_CERT_DIRS")
+            .unwrap_or_default()
+            .split(':')
+        {
+            if !dir.is_empty() {
+                files(std::path::Path::new(dir), &mut paths);
+            }
+        }
+        let mut compared = 0;
+        for path in paths {
+            let bytes = std::fs::read(&path).unwrap();
+            let Ok(items) = crate::input::decode(&[crate::input::Part::Bytes(bytes)]) else {
+                continue;
+            };
+            for item in items {
+                let Ok(cert) = Certificate::from_der(item.der.clone(), 0) else {
+                    continue;
+                };
+                let (_, x509) = X509Certificate::from_der(&item.der).unwrap();
+                let mut eager = extract_facts(&x509, 0).unwrap();
+                eager.serial_hex = serial_hex(x509.raw_serial());
+                eager.subject = name::rfc4514(x509.subject());
+                eager.issuer = name::rfc4514(x509.issuer());
+                eager.subject_common_names = x509
+                    .subject()
+                    .iter_common_name()
+                    .filter_map(|cn| cn.as_str().ok().map(str::to_owned))
+                    .collect();
+                let at = path.display();
+                assert_eq!(cert.subject_text(), eager.subject, "{at}");
+                assert_eq!(cert.facts(), &eager, "{at}");
+                assert_eq!(
+                    cert.subject_form(),
+                    name::comparison_form(x509.subject()),
+                    "{at}"
+                );
+                assert_eq!(
+                    cert.issuer_form(),
+                    name::comparison_form(x509.issuer()),
+                    "{at}"
+                );
+                assert_eq!(cert.signature(), x509.signature_value.data.as_ref(), "{at}");
+                let (after_alg, _) =
+                    x509_parser::x509::AlgorithmIdentifier::from_der(&item.der[cert.tbs.end..])
+                        .unwrap();
+                assert_eq!(
+                    cert.signature_algorithm,
+                    cert.tbs.end..item.der.len() - after_alg.len(),
+                    "{at}"
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared > 50, "{compared} certificates compared");
+    }
 
     #[test]
     fn serials() {

@@ -1,6 +1,7 @@
 //! Distinguished names as RFC 4514 strings, and their comparison form (RFC 5280
 //! section 7.1).
 
+use std::borrow::Cow;
 use x509_parser::asn1_rs::{Tag, ToDer};
 use x509_parser::x509::X509Name;
 
@@ -8,27 +9,34 @@ use x509_parser::x509::X509Name;
 /// joined by "+"; specials escaped; values of types without a short name written as
 /// "#" and the hex of their DER (RFC 4514 section 2.4).
 pub fn rfc4514(name: &X509Name<'_>) -> String {
-    let mut rdns: Vec<String> = name
-        .iter_rdn()
-        .map(|rdn| {
-            rdn.iter()
-                .map(|atv| {
-                    let oid = atv.attr_type().to_id_string();
-                    let value = atv.attr_value();
-                    match (short_name(&oid), decode_string(value.tag(), value.data)) {
-                        (Some(short), Some(text)) => format!("{short}={}", escape(&text)),
-                        (short, _) => {
-                            let der = value.to_der_vec().unwrap_or_default();
-                            format!("{}=#{}", short.unwrap_or(&oid), crate::pin::hex(&der))
-                        }
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("+")
-        })
-        .collect();
-    rdns.reverse();
-    rdns.join(",")
+    let rdns: Vec<_> = name.iter_rdn().collect();
+    let mut out = String::new();
+    for (i, rdn) in rdns.iter().rev().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        for (j, atv) in rdn.iter().enumerate() {
+            if j > 0 {
+                out.push('+');
+            }
+            let oid = crate::x509::oid::text(atv.attr_type());
+            let value = atv.attr_value();
+            match (short_name(&oid), decode_string(value.tag(), value.data)) {
+                (Some(short), Some(text)) => {
+                    out.push_str(short);
+                    out.push('=');
+                    escape_into(&mut out, &text);
+                }
+                (short, _) => {
+                    let der = value.to_der_vec().unwrap_or_default();
+                    out.push_str(short.unwrap_or(&oid));
+                    out.push_str("=#");
+                    out.push_str(&crate::pin::hex(&der));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn short_name(oid: &str) -> Option<&'static str> {
@@ -59,15 +67,15 @@ fn short_name(oid: &str) -> Option<&'static str> {
     })
 }
 
-fn decode_string(tag: Tag, data: &[u8]) -> Option<String> {
+fn decode_string(tag: Tag, data: &[u8]) -> Option<Cow<'_, str>> {
     match tag {
         Tag::Utf8String
         | Tag::PrintableString
         | Tag::Ia5String
         | Tag::NumericString
-        | Tag::VisibleString => core::str::from_utf8(data).ok().map(str::to_owned),
+        | Tag::VisibleString => core::str::from_utf8(data).ok().map(Cow::Borrowed),
         // T.61 in practice carries Latin-1.
-        Tag::T61String => Some(data.iter().map(|b| char::from(*b)).collect()),
+        Tag::T61String => Some(Cow::Owned(data.iter().map(|b| char::from(*b)).collect())),
         Tag::BmpString => {
             if data.len() % 2 != 0 {
                 return None;
@@ -81,7 +89,7 @@ fn decode_string(tag: Tag, data: &[u8]) -> Option<String> {
                     ])
                 })
                 .collect();
-            String::from_utf16(&units).ok()
+            String::from_utf16(&units).ok().map(Cow::Owned)
         }
         Tag::UniversalString => {
             if data.len() % 4 != 0 {
@@ -93,15 +101,23 @@ fn decode_string(tag: Tag, data: &[u8]) -> Option<String> {
                     b.copy_from_slice(c);
                     char::from_u32(u32::from_be_bytes(b))
                 })
-                .collect()
+                .collect::<Option<String>>()
+                .map(Cow::Owned)
         }
         _ => None,
     }
 }
 
 /// RFC 4514 section 2.4 escaping.
+#[cfg(test)]
 fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
+    escape_into(&mut out, value);
+    out
+}
+
+/// [`escape`], appended to `out`.
+fn escape_into(out: &mut String, value: &str) {
     let last = value.chars().count().saturating_sub(1);
     for (i, c) in value.chars().enumerate() {
         match c {
@@ -115,7 +131,6 @@ fn escape(value: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// The RFC 5280 section 7.1 comparison form of a Name, as bytes: two names match

@@ -61,8 +61,8 @@ pub fn spki_of_csr(der: &[u8], cert_index: usize) -> Result<Range<usize>> {
 }
 
 pub(crate) fn key_facts(spki: &SubjectPublicKeyInfo<'_>) -> KeyFacts {
-    let oid = spki.algorithm.algorithm.to_id_string();
-    match oid.as_str() {
+    let oid = crate::x509::oid::text(&spki.algorithm.algorithm);
+    match oid.as_ref() {
         "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
             let size_bits = match spki.parsed() {
                 Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => Some(bit_length(rsa.modulus)),
@@ -85,7 +85,7 @@ pub(crate) fn key_facts(spki: &SubjectPublicKeyInfo<'_>) -> KeyFacts {
                 .parameters
                 .as_ref()
                 .and_then(|p| p.as_oid().ok())
-                .map(|o| o.to_id_string());
+                .map(|o| crate::x509::oid::text(&o));
             let (curve, size_bits) = match curve_oid.as_deref() {
                 Some("1.2.840.10045.3.1.7") => (Some("P-256".to_string()), Some(256)),
                 Some("1.3.132.0.34") => (Some("P-384".to_string()), Some(384)),
@@ -116,7 +116,7 @@ pub(crate) fn key_facts(spki: &SubjectPublicKeyInfo<'_>) -> KeyFacts {
             curve: None,
         },
         _ => KeyFacts {
-            algorithm: oid,
+            algorithm: oid.into_owned(),
             size_bits: None,
             curve: None,
         },
