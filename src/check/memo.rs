@@ -75,10 +75,9 @@ fn periods(
 ) -> impl Iterator<Item = (bool, bool)> + '_ {
     let skew = skew.max(0);
     certs.iter().map(move |c| {
-        let f = c.facts();
         (
-            now.plus_seconds(skew) < f.not_before,
-            now.minus_seconds(skew) > f.not_after,
+            now.plus_seconds(skew) < c.not_before(),
+            now.minus_seconds(skew) > c.not_after(),
         )
     })
 }
