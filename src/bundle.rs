@@ -11,7 +11,7 @@
 //! installed [`crate::SignatureVerifier`] (`node:crypto` in Node and Deno, RustCrypto
 //! elsewhere). Nothing here does I/O or reads a clock.
 
-mod canonical;
+pub(crate) mod canonical;
 mod envelope;
 
 pub use canonical::Json;

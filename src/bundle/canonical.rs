@@ -146,8 +146,10 @@ fn utf16_order(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
-/// RFC 8785 section 3.2.2.2 (ECMAScript's `JSON.stringify` for well-formed strings).
-fn write_string(s: &str, out: &mut String) {
+/// A JSON string literal as RFC 8785 section 3.2.2.2 writes it (ECMAScript's
+/// `JSON.stringify` for well-formed strings, and serde_json's escapes): also the strings
+/// of a violation report's key (`crate::check::report`).
+pub(crate) fn write_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {

@@ -1,6 +1,7 @@
 //! Pin validation failure reports (RFC 7469 section 3), built purely from the check's
 //! inputs: no clock, no network. The host decides whether and where to send them.
 
+use crate::bundle::canonical::write_string;
 use crate::names::host::HostPattern;
 use crate::pin::HashAlgorithm;
 use crate::policy::{DomainEntry, PinState};
@@ -8,7 +9,6 @@ use crate::time::UnixTime;
 use crate::x509::cert::Certificate;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use core::fmt::Write as _;
 use serde_json::{json, Value};
 
 /// What a report is made of.
@@ -91,7 +91,7 @@ pub(crate) fn canonical(value: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                json_string(key, out);
+                write_string(key, out);
                 out.push(':');
                 if let Some(v) = map.get(key) {
                     canonical(v, out);
@@ -115,31 +115,10 @@ pub(crate) fn canonical(value: &Value, out: &mut String) {
             (None, Some(i)) => out.push_str(&i.to_string()),
             _ => out.push_str("null"),
         },
-        Value::String(s) => json_string(s, out),
+        Value::String(s) => write_string(s, out),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Null => out.push_str("null"),
     }
-}
-
-/// A JSON string literal, escaped as serde_json writes it (RFC 8259 section 7).
-fn json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// A certificate as PEM (RFC 7468): 64-column base64 between the CERTIFICATE lines.
