@@ -24,32 +24,19 @@ pub fn parse_chain(parts: &[Part]) -> Result<Vec<Certificate>> {
 /// [`parse_chain`], with a warning for each PEM block that was skipped
 /// (`PEM_BLOCK_SKIPPED`: a private key or other non-certificate block beside them).
 pub fn parse_chain_noted(parts: &[Part]) -> Result<(Vec<Certificate>, Vec<Finding>)> {
-    parse_chain_noted_with(parts, false)
-}
-
-/// [`parse_chain_noted`]; with `name_forms`, every certificate's name comparison forms
-/// are computed at parse (`Certificate::from_framed_der_with`).
-pub(crate) fn parse_chain_noted_with(
-    parts: &[Part],
-    name_forms: bool,
-) -> Result<(Vec<Certificate>, Vec<Finding>)> {
     let (items, notes) = decode_noted(parts)?;
     let certs = items
         .into_iter()
         .enumerate()
-        .map(|(index, item)| certificate_of_item_with(item, index, name_forms))
+        .map(|(index, item)| certificate_of_item(item, index))
         .collect::<Result<Vec<_>>>()?;
     Ok((certs, notes))
 }
 
 fn certificate_of_item(item: Item, index: usize) -> Result<Certificate> {
-    certificate_of_item_with(item, index, false)
-}
-
-fn certificate_of_item_with(item: Item, index: usize, name_forms: bool) -> Result<Certificate> {
     match item.kind {
         // `decode` checked the item's framing.
-        ItemKind::Certificate => Certificate::from_framed_der_with(item.der, index, name_forms),
+        ItemKind::Certificate => Certificate::from_framed_der(item.der, index),
         ItemKind::PublicKey | ItemKind::CertificateRequest => Err(Error::UnsupportedInput {
             block_index: item.block_index,
             reason: format!(

@@ -22,7 +22,7 @@ pub(crate) mod memo;
 pub(crate) mod report;
 pub(crate) mod verdict;
 
-use crate::chain::parse_chain_noted_with;
+use crate::chain::parse_chain_noted;
 use crate::chain::path::{
     pin_path_towards, pin_path_with, served_path, Goal, PathOutcome, PathRules,
 };
@@ -164,16 +164,10 @@ pub(crate) fn check_policy_parsed(
 /// The served chain parsed, with a warning per skipped PEM block; an empty input is an
 /// empty chain (status `no-chain`).
 pub(crate) fn parse_served(chain: &[Part]) -> Result<(Vec<Certificate>, Vec<Finding>)> {
-    parse_served_with(chain, false)
-}
-
-/// [`parse_served`]; with `name_forms`, the names' comparison forms are computed at parse
-/// (for a check that builds the signature-verified path).
-fn parse_served_with(chain: &[Part], name_forms: bool) -> Result<(Vec<Certificate>, Vec<Finding>)> {
     if chain.is_empty() {
         Ok((Vec::new(), Vec::new()))
     } else {
-        parse_chain_noted_with(chain, name_forms)
+        parse_chain_noted(chain)
     }
 }
 
@@ -211,7 +205,7 @@ pub fn check_pins(
         false,
         pins.iter().cloned(),
     );
-    let (certs, notes) = parse_served_with(chain, options.verify_signatures)?;
+    let (certs, notes) = parse_served(chain)?;
     let mut verdict = evaluate(
         Some(&entry),
         None,

@@ -120,18 +120,6 @@ impl Certificate {
     /// `crate::input::decode` (it checks each) and the whole encoding (`raw`) of a
     /// SEQUENCE read by `crate::input::der::read`. Checking them again could only pass.
     pub(crate) fn from_framed_der(der: Vec<u8>, cert_index: usize) -> Result<Certificate> {
-        Certificate::from_framed_der_with(der, cert_index, false)
-    }
-
-    /// [`Certificate::from_framed_der`]; with `name_forms`, the names' comparison forms
-    /// are computed now, from the Names the parse read, rather than on first use (path
-    /// building compares every served certificate's names: a signature-verified check
-    /// reads them all).
-    pub(crate) fn from_framed_der_with(
-        der: Vec<u8>,
-        cert_index: usize,
-        name_forms: bool,
-    ) -> Result<Certificate> {
         let malformed = |reason: String| Error::CertMalformed { cert_index, reason };
         let (rest, x509) =
             X509Certificate::from_der(&der).map_err(|e| malformed(format!("{e}")))?;
@@ -198,14 +186,6 @@ impl Certificate {
         }
         strict::check_tbs(x509.tbs_certificate.as_ref()).map_err(malformed)?;
         let parsed = extract_facts(&x509, cert_index)?;
-        let (subject_form, issuer_form) = if name_forms {
-            (
-                OnceLock::from(name::comparison_form(x509.subject())),
-                OnceLock::from(name::comparison_form(x509.issuer())),
-            )
-        } else {
-            (OnceLock::new(), OnceLock::new())
-        };
         let sha256_pin = Pin::of_spki(
             HashAlgorithm::Sha256,
             der.get(spki.clone()).unwrap_or_default(),
@@ -220,8 +200,8 @@ impl Certificate {
             signature_algorithm,
             signature,
             serial,
-            subject_form,
-            issuer_form,
+            subject_form: OnceLock::new(),
+            issuer_form: OnceLock::new(),
             parsed,
             facts: OnceLock::new(),
             subject_text: OnceLock::new(),
