@@ -22,6 +22,38 @@ const concat = (...parts) => {
   }
   return out;
 };
+// One DER TLV at `at` of `bytes`: its header length and where it ends.
+const tlvAt = (bytes, at) => {
+  let length = bytes[at + 1];
+  let header = 2;
+  if (length & 0x80) {
+    const n = length & 0x7f;
+    length = 0;
+    for (let i = 0; i < n; i += 1) length = length * 256 + bytes[at + 2 + i];
+    header += n;
+  }
+  return { header, end: at + header + length };
+};
+const derOf = (tag, content) => {
+  const n = content.length;
+  const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+  return concat(new Uint8Array([tag, ...length]), content);
+};
+// `der` with `tail` appended inside the TBS field at `field` (a SEQUENCE: 3 is the
+// issuer Name and 5 the subject Name of a v3 certificate). The signature no longer
+// verifies; the parse must refuse the certificate before anything checks it.
+const withTailInField = (der, field, tail) => {
+  const outer = tlvAt(der, 0);
+  const tbs = tlvAt(der, outer.header);
+  const fields = [];
+  for (let at = outer.header + tbs.header; at < tbs.end; at = tlvAt(der, at).end) {
+    fields.push(der.subarray(at, tlvAt(der, at).end));
+  }
+  const changed = fields.map((f, i) =>
+    i === field ? derOf(0x30, concat(f.subarray(tlvAt(f, 0).header), new Uint8Array(tail))) : f,
+  );
+  return derOf(0x30, concat(derOf(0x30, concat(...changed)), der.subarray(tbs.end, outer.end)));
+};
 // 1 MiB is the crate's documented per-call bound (MAX_INPUT_BYTES); 16 certificates and
 // 16 PEM blocks are its other bounds. Go one past each.
 const ONE_MIB = 1024 * 1024;
@@ -98,6 +130,19 @@ const CASES = {
       ["parseChain"],
       (c) => c.parseChain([leafDer, new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x05])]),
       { certIndex: 1 },
+    ],
+    // x509-parser stops reading a Name at the first item that is not an RDN.
+    [
+      "a subject Name with a NULL after its last RDN, as array item 1",
+      ["parseChain"],
+      (c) => c.parseChain([leafDer, withTailInField(leafDer, 5, [0x05, 0x00])]),
+      { certIndex: 1 },
+    ],
+    [
+      "an issuer Name with an empty SET after its last RDN",
+      ["checkPins"],
+      (c) => c.checkPins([withTailInField(leafDer, 3, [0x31, 0x00])], [smokeCase().pin], { now: Date.parse("2026-06-01") }),
+      { certIndex: 0 },
     ],
   ],
   UNSUPPORTED_INPUT: [
@@ -266,6 +311,18 @@ for (const code of Object.keys(CASES)) {
     });
   }
 }
+
+test("a Name rewritten without a tail still parses, and one with a tail is refused naming the field", () => {
+  // The rewrite itself (lengths re-encoded) keeps the certificate well formed: only the
+  // tail makes it malformed.
+  for (const field of [3, 5]) {
+    const same = withTailInField(leafDer, field, []);
+    assert.deepEqual(same, leafDer);
+    assert.equal(certpin.parseChain(same).length, 1);
+  }
+  assert.throws(() => certpin.parseChain(withTailInField(leafDer, 5, [0x05, 0x00])), (e) => e.code === "CERT_MALFORMED" && /subject/.test(e.message));
+  assert.throws(() => certpin.parseChain(withTailInField(leafDer, 3, [0x31, 0x02, 0x05, 0x00])), (e) => e.code === "CERT_MALFORMED" && /issuer/.test(e.message));
+});
 
 test("hundreds of errors in a row leave the instance usable", () => {
   for (let i = 0; i < 200; i += 1) {
