@@ -343,8 +343,7 @@ impl Certificate {
     }
     /// The subject or issuer Name whose raw bytes are `range`, read again by the function
     /// the parse read it with, from the same position: so it reads the same Name (and
-    /// never fails). Not from its raw bytes alone: x509-parser's raw Name ends where the
-    /// last RDN it could read ends, and ignores what follows it inside the SEQUENCE.
+    /// never fails; the parse refused a Name holding anything after its last RDN).
     fn name_at(&self, range: &Range<usize>) -> Option<X509Name<'_>> {
         let from = self.der.get(range.start..).unwrap_or_default();
         X509Name::from_der(from).ok().map(|(_, n)| n)
